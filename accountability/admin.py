@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from .models import (
+    Celebration,
+    Commitment,
+    ConfidenceCheckIn,
+    GoalPlan,
+    KioskLink,
+    Meeting,
+    MeetingTurn,
+    WeekClosure,
+    WeeklyScorecard,
+)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "producer", "week_start", "kind", "status", "planned_ahead"]
+    list_filter = ["agency", "kind", "status", "week_start"]
+    list_select_related = ["producer__user", "activity_type", "stage"]
+    raw_id_fields = ["producer", "prospect", "made_by", "meeting"]
+
+
+@admin.register(WeeklyScorecard)
+class WeeklyScorecardAdmin(admin.ModelAdmin):
+    list_display = ["producer", "week_start", "wins", "activities_total", "commitments_kept",
+                    "commitments_total", "is_final"]
+    list_filter = ["agency", "week_start", "is_final"]
+    list_select_related = ["producer__user"]
+
+
+@admin.register(Celebration)
+class CelebrationAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "week_start", "occurred_at"]
+    list_filter = ["agency", "kind"]
+    raw_id_fields = ["producer", "stage_advance"]
+
+
+@admin.register(GoalPlan)
+class GoalPlanAdmin(admin.ModelAdmin):
+    list_display = ["producer", "year", "annual_goal", "label"]
+    list_filter = ["agency", "label"]
+
+
+@admin.register(ConfidenceCheckIn)
+class ConfidenceCheckInAdmin(admin.ModelAdmin):
+    list_display = ["producer", "week_start", "process", "pipeline", "team"]
+    list_filter = ["agency", "week_start"]
+
+
+class MeetingTurnInline(admin.TabularInline):
+    model = MeetingTurn
+    extra = 0
+    raw_id_fields = ["producer"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["team", "week_start", "section", "started_at", "ended_at"]
+    list_filter = ["agency", "section"]
+    inlines = [MeetingTurnInline]
+
+
+@admin.register(KioskLink)
+class KioskLinkAdmin(admin.ModelAdmin):
+    list_display = ["team", "label", "created_at", "revoked_at"]
+    list_filter = ["agency"]
+    readonly_fields = ["token"]
+
+
+@admin.register(WeekClosure)
+class WeekClosureAdmin(admin.ModelAdmin):
+    list_display = ["agency", "week_start", "closed_at", "digests_sent"]
+    list_filter = ["agency"]

@@ -1,0 +1,312 @@
+from django.db import models
+from django.db.models import Q
+
+from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
+from salesculture.models import Agency, Producer, Team
+
+
+class Commitment(models.Model):
+    """A promise for one week (its Monday, in the agency's time zone).
+
+    Measurable kinds are judged from the ledgers; a specific promise is ticked by the producer
+    and shown as self-reported.
+    """
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "Activities"
+        STAGE_WINS = "stage_wins", "Stage wins"
+        SPECIFIC = "specific", "Specific promise"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+        MISSED = "missed", "Missed"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="commitments")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="commitments")
+    week_start = models.DateField(help_text="The Monday of the committed week.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="commitments")
+    # For stage wins: advances into this stage; empty means any forward advance.
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="commitments")
+    target = models.PositiveIntegerField(null=True, blank=True)
+    text = models.CharField(max_length=200, blank=True)
+    prospect = models.ForeignKey(Prospect, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="commitments")
+    due_date = models.DateField(null=True, blank=True)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    planned_ahead = models.BooleanField(default=False,
+                                        help_text="Made before the week started.")
+    meeting = models.ForeignKey("Meeting", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="commitments_made")
+    self_reported_done = models.BooleanField(default=False)
+    # Set when the week is closed; until then progress is computed live from the ledgers.
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    actual = models.PositiveIntegerField(null=True, blank=True)
+    judged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["week_start", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="commitment_fields_match_kind",
+                condition=(
+                    Q(kind="activity", activity_type__isnull=False, target__isnull=False)
+                    | Q(kind="stage_wins", activity_type__isnull=True, target__isnull=False)
+                    | (Q(kind="specific", target__isnull=True) & ~Q(text=""))
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "week_start"]),
+            models.Index(fields=["producer", "week_start"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        if self.kind == self.Kind.ACTIVITY:
+            return f"{self.target} × {self.activity_type}"
+        if self.kind == self.Kind.STAGE_WINS:
+            where = f" to {self.stage}" if self.stage_id else ""
+            return f"{self.target} stage win{'s' if self.target != 1 else ''}{where}"
+        return self.text
+
+    @property
+    def is_measurable(self) -> bool:
+        return self.kind != self.Kind.SPECIFIC
+
+
+class WeeklyScorecard(models.Model):
+    """One producer's numbers for one week, materialised by `refresh_scorecards`."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="scorecards")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="scorecards")
+    week_start = models.DateField()
+    # {"<activity_type_id>": count}; JSON keys are strings.
+    activity_counts = models.JSONField(default=dict, blank=True)
+    activities_total = models.PositiveIntegerField(default=0)
+    wins = models.PositiveIntegerField(default=0)
+    # {"<stage_id>": wins into that stage}
+    wins_by_stage = models.JSONField(default=dict, blank=True)
+    commitments_total = models.PositiveIntegerField(default=0)
+    commitments_kept = models.PositiveIntegerField(default=0)
+    # {"<commitment_id>": actual} so pages show progress without touching the ledgers.
+    commitment_actuals = models.JSONField(default=dict, blank=True)
+    pipeline_open_count = models.PositiveIntegerField(default=0)
+    pipeline_open_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    coverage = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
+                                   help_text="Open pipeline value ÷ a quarter of the goal.")
+    process_adherence = models.DecimalField(max_digits=5, decimal_places=2, null=True,
+                                            blank=True)
+    confidence = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    is_final = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "week_start"],
+                                    name="one_scorecard_per_producer_week"),
+        ]
+        indexes = [models.Index(fields=["agency", "week_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id} {self.week_start}"
+
+    @property
+    def kept_ratio(self) -> float | None:
+        if not self.commitments_total:
+            return None
+        return self.commitments_kept / self.commitments_total
+
+
+class Celebration(models.Model):
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", "Stage advance"
+        PERSONAL_BEST = "personal_best", "Personal best week"
+        KEPT_WEEK = "kept_week", "Every commitment kept"
+        STREAK = "streak", "Streak of kept weeks"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="celebrations")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE,
+                                 related_name="celebrations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What caused it, e.g. "advance:42" or "kept_week:7:2026-11-16"; unique per agency so a
+    # job that runs twice never celebrates twice.
+    source_key = models.CharField(max_length=80)
+    stage_advance = models.OneToOneField(StageAdvance, on_delete=models.CASCADE, null=True,
+                                         blank=True, related_name="celebration")
+    week_start = models.DateField()
+    title = models.CharField(max_length=160)
+    detail = models.CharField(max_length=240, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "source_key"],
+                                    name="one_celebration_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-occurred_at"]),
+            models.Index(fields=["agency", "week_start"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalPlan(models.Model):
+    """A producer's annual goal turned into weekly stage wins and activities."""
+
+    class Label(models.TextChoices):
+        REALISTIC = "realistic", "Realistic"
+        STRETCH = "stretch", "Stretch"
+        PRETEND = "pretend", "Pretend number"
+        INCOMPLETE = "incomplete", "Cannot compute"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="goal_plans")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="goal_plans")
+    year = models.PositiveSmallIntegerField()
+    annual_goal = models.DecimalField(max_digits=12, decimal_places=2)
+    working_weeks = models.PositiveSmallIntegerField(default=48)
+    weeks_left = models.PositiveSmallIntegerField()
+    # The computed lines, rates and sample sizes, as shown on the plan page.
+    lines = models.JSONField(default=list)
+    label = models.CharField(max_length=12, choices=Label.choices)
+    label_reason = models.CharField(max_length=240, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "year"], name="one_plan_per_producer_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id} {self.year}: {self.label}"
+
+
+class ConfidenceCheckIn(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="check_ins")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="check_ins")
+    week_start = models.DateField()
+    process = models.PositiveSmallIntegerField(
+        help_text="I can take a prospect through a value-driven process.")
+    pipeline = models.PositiveSmallIntegerField(help_text="My pipeline is full.")
+    team = models.PositiveSmallIntegerField(
+        help_text="I have the team and solutions to make a difference.")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "week_start"],
+                                    name="one_check_in_per_producer_week"),
+            models.CheckConstraint(
+                condition=Q(process__gte=1, process__lte=5, pipeline__gte=1, pipeline__lte=5,
+                            team__gte=1, team__lte=5),
+                name="check_in_ratings_1_to_5"),
+        ]
+
+    @property
+    def average(self) -> float:
+        return (self.process + self.pipeline + self.team) / 3
+
+
+class Meeting(models.Model):
+    """The weekly accountability meeting of one team; its state survives reloads."""
+
+    class Section(models.TextChoices):
+        WINS = "wins", "Wins"
+        TURNS = "turns", "Turns"
+        PIPELINE = "pipeline", "Pipeline health"
+        WRAP_UP = "wrap_up", "Wrap-up"
+        ENDED = "ended", "Ended"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="meetings")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
+    week_start = models.DateField(help_text="The week being reviewed (last week's Monday).")
+    started_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    section = models.CharField(max_length=10, choices=Section.choices, default=Section.WINS)
+    section_started_at = models.DateTimeField()
+    turn_index = models.PositiveSmallIntegerField(default=0)
+    win_index = models.PositiveSmallIntegerField(default=0)
+    # {"wins": seconds, ...} spent per finished section, for the minutes and the wrap-up.
+    section_seconds = models.JSONField(default=dict, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    # Bumped on every change so followers (the TV, a kiosk) swap only when something moved.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-week_start", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "week_start"],
+                                    name="one_meeting_per_team_week"),
+            models.CheckConstraint(condition=Q(rating__isnull=True)
+                                   | Q(rating__gte=1, rating__lte=10),
+                                   name="meeting_rating_1_to_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.week_start}"
+
+
+class MeetingTurn(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="turns")
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="turn_position_unique"),
+            models.UniqueConstraint(fields=["meeting", "producer"], name="one_turn_per_producer"),
+        ]
+
+
+class KioskLink(models.Model):
+    """A read-only, unguessable, revocable link to one team's meeting screen."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="kiosk_links")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_links")
+    token = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class WeekClosure(models.Model):
+    """Marks an agency-week as closed: final scorecards, judged commitments, digests sent.
+
+    Its unique constraint is what makes the rollover run exactly once when beat fires twice.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="week_closures")
+    week_start = models.DateField()
+    closed_at = models.DateTimeField()
+    digests_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "week_start"], name="close_week_once"),
+        ]

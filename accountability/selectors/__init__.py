@@ -1,0 +1,1 @@
+"""Reads of the accountability app, one module per feature."""

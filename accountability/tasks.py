@@ -1,0 +1,43 @@
+"""Thin Celery tasks: ids and ISO dates in, a service call, quiet when the row is gone."""
+
+import datetime as dt
+
+from celery import shared_task
+
+from salesculture.models import Agency
+from salesculture.weeks import current_week
+
+from .services.rollover import week_close, week_due_for_closing
+from .services.scorecards import scorecards_refresh
+
+
+def _agency(agency_id: int) -> Agency | None:
+    return Agency.objects.filter(pk=agency_id).first()
+
+
+@shared_task(name="accountability.refresh_scorecards")
+def refresh_scorecards(agency_id: int, week_start: str) -> None:
+    agency = _agency(agency_id)
+    if agency is not None:
+        scorecards_refresh(agency=agency, week_start=dt.date.fromisoformat(week_start))
+
+
+@shared_task(name="accountability.refresh_current_weeks")
+def refresh_current_weeks() -> None:
+    """Safety net: recompute every agency's current week, catching any refresh that was
+    never enqueued (for example while the broker was down)."""
+    for agency in Agency.objects.all():
+        refresh_scorecards.delay(agency.pk, current_week(agency).isoformat())
+
+
+@shared_task(name="accountability.close_finished_weeks")
+def close_finished_weeks() -> None:
+    for agency in Agency.objects.all():
+        close_week.delay(agency.pk, week_due_for_closing(agency).isoformat())
+
+
+@shared_task(name="accountability.close_week")
+def close_week(agency_id: int, week_start: str) -> None:
+    agency = _agency(agency_id)
+    if agency is not None:
+        week_close(agency=agency, week_start=dt.date.fromisoformat(week_start))

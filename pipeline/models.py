@@ -1,0 +1,191 @@
+from django.db import models
+from django.db.models import Q
+
+from salesculture.models import Agency, Producer
+
+
+class Stage(models.Model):
+    class Kind(models.TextChoices):
+        OPEN = "open", "Open"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.OPEN)
+    definition_of_done = models.TextField(
+        help_text="What must be true for a prospect to reach this stage.")
+    stale_after_days = models.PositiveSmallIntegerField(default=14)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "position"],
+                                    name="stage_position_unique_per_agency"),
+            models.UniqueConstraint(fields=["agency", "name"], name="stage_name_unique_per_agency"),
+            models.CheckConstraint(condition=Q(stale_after_days__gte=1),
+                                   name="stage_stale_after_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_lost(self) -> bool:
+        return self.kind == self.Kind.LOST
+
+    @property
+    def is_won(self) -> bool:
+        return self.kind == self.Kind.WON
+
+
+class Prospect(models.Model):
+    class LineOfBusiness(models.TextChoices):
+        PERSONAL = "personal", "Personal lines"
+        COMMERCIAL = "commercial", "Commercial lines"
+        LIFE = "life", "Life & health"
+        BENEFITS = "benefits", "Employee benefits"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="prospects")
+    owner = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="prospects")
+    name = models.CharField(max_length=120)
+    line_of_business = models.CharField(max_length=16, choices=LineOfBusiness.choices,
+                                        default=LineOfBusiness.PERSONAL)
+    estimated_revenue = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0,
+        help_text="Estimated annual revenue (commission) in dollars.")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="prospects")
+    stage_entered_at = models.DateTimeField()
+    next_step = models.CharField(max_length=200, blank=True)
+    next_step_due = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=80, blank=True)
+    lost_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_revenue__gte=0),
+                                   name="prospect_revenue_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "owner", "stage"]),
+            models.Index(fields=["owner", "next_step_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageAdvance(models.Model):
+    """Append-only ledger of every stage change; a forward move is a win.
+
+    The first row of a prospect (its creation) has no `from_stage` and is not a win: it
+    records that the prospect reached its first stage, which the funnel counts.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="stage_advances")
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="advances")
+    # Credited producer: the prospect's owner at the time of the move.
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="advances")
+    moved_by = models.ForeignKey(Producer, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    from_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField()
+    is_win = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    # Process adherence (principle 5): did the move leave a scheduled next step, and did the
+    # producer confirm the destination stage's definition of done?
+    next_step = models.CharField(max_length=200, blank=True)
+    next_step_due = models.DateField(null=True, blank=True)
+    definition_confirmed = models.BooleanField(default=False)
+    lost_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        get_latest_by = "occurred_at"
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_stage=models.F("to_stage")),
+                                   name="advance_changes_stage"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "occurred_at"]),
+            models.Index(fields=["producer", "occurred_at"]),
+            models.Index(fields=["prospect", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("The stage ledger is append-only; record a new move instead.")
+        super().save(*args, **kwargs)
+
+
+class ActivityType(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="activity_types")
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    icon = models.CharField(max_length=8, blank=True, help_text="A short emoji for the button.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"],
+                                    name="activity_type_name_unique_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    MAX_QUANTITY = 500
+
+    class Outcome(models.TextChoices):
+        NONE = "", "—"
+        CONNECTED = "connected", "Connected"
+        NO_ANSWER = "no_answer", "No answer"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        BOOKED = "booked", "Meeting booked"
+        NOT_INTERESTED = "not_interested", "Not interested"
+        FOLLOW_UP = "follow_up", "Follow-up needed"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="activities")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="activities")
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT,
+                                      related_name="activities")
+    prospect = models.ForeignKey(Prospect, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="activities")
+    occurred_at = models.DateTimeField()
+    quantity = models.PositiveIntegerField(default=1)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    note = models.CharField(max_length=300, blank=True)
+    # A token per rendered quick-log button: a double tap sends the same token twice and is
+    # counted once (unique per producer).
+    client_token = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1) & Q(quantity__lte=500),
+                                   name="activity_quantity_1_to_500"),
+            models.UniqueConstraint(fields=["producer", "client_token"],
+                                    name="activity_client_token_once",
+                                    condition=Q(client_token__isnull=False)),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "occurred_at"]),
+            models.Index(fields=["producer", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.activity_type_id}"

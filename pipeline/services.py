@@ -1,0 +1,240 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from salesculture.jobs import enqueue_on_commit
+from salesculture.models import Agency, Producer
+from salesculture.weeks import current_week, week_of
+
+from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_STAGES
+from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
+
+REFRESH_TASK = "accountability.refresh_scorecards"
+
+
+def scorecard_refresh_request(*, agency_id: int, moment: dt.datetime | dt.date,
+                              agency: Agency | None = None) -> None:
+    """Ask for the week containing `moment` to be recomputed once this transaction commits."""
+    if isinstance(moment, dt.datetime):
+        agency = agency or Agency.objects.get(pk=agency_id)
+        week = week_of(agency, moment)
+    else:
+        week = moment
+    enqueue_on_commit(REFRESH_TASK, agency_id, week.isoformat())
+
+
+# Lives here rather than in salesculture because a new agency needs its default stages and
+# activity types, and the layering only lets pipeline look down at salesculture.
+@transaction.atomic
+def agency_create(*, name: str, slug: str, time_zone: str = "America/Chicago") -> Agency:
+    agency = Agency(name=name, slug=slug, time_zone=time_zone)
+    agency.full_clean()
+    agency.save()
+    Stage.objects.bulk_create(
+        Stage(agency=agency, name=stage_name, kind=kind, position=(index + 1) * 10,
+              stale_after_days=stale, definition_of_done=definition)
+        for index, (stage_name, kind, stale, definition) in enumerate(DEFAULT_STAGES)
+    )
+    ActivityType.objects.bulk_create(
+        ActivityType(agency=agency, name=type_name, icon=icon, position=index)
+        for index, (type_name, icon) in enumerate(DEFAULT_ACTIVITY_TYPES)
+    )
+    return agency
+
+
+def _check_next_step_due(due: dt.date | None, *, agency: Agency, moment: dt.datetime) -> None:
+    if due is not None and due < moment.astimezone(agency.tz).date():
+        raise ValidationError({"next_step_due": "The next step cannot be due in the past."})
+
+
+@transaction.atomic
+def prospect_create(
+    *,
+    owner: Producer,
+    name: str,
+    actor: Producer | None = None,
+    stage: Stage | None = None,
+    line_of_business: str = Prospect.LineOfBusiness.PERSONAL,
+    estimated_revenue: Decimal | int = 0,
+    next_step: str = "",
+    next_step_due: dt.date | None = None,
+    source: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> Prospect:
+    agency = owner.agency
+    occurred_at = occurred_at or timezone.now()
+    if stage is None:
+        stage = Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN).order_by("position").first()
+    if stage is None or stage.agency_id != agency.pk:
+        raise ValidationError({"stage": "Choose a stage of your agency's pipeline."})
+    _check_next_step_due(next_step_due, agency=agency, moment=occurred_at)
+    prospect = Prospect(
+        agency=agency, owner=owner, name=name.strip(), line_of_business=line_of_business,
+        estimated_revenue=Decimal(estimated_revenue), stage=stage, stage_entered_at=occurred_at,
+        next_step=next_step.strip(), next_step_due=next_step_due, source=source.strip())
+    prospect.full_clean()
+    prospect.save()
+    StageAdvance.objects.create(
+        agency=agency, prospect=prospect, producer=owner, moved_by=actor or owner,
+        from_stage=None, to_stage=stage, occurred_at=occurred_at, is_win=False,
+        next_step=prospect.next_step, next_step_due=next_step_due)
+    return prospect
+
+
+def prospect_update(
+    *,
+    prospect: Prospect,
+    name: str,
+    line_of_business: str,
+    estimated_revenue: Decimal,
+    next_step: str,
+    next_step_due: dt.date | None,
+    source: str = "",
+) -> Prospect:
+    if next_step_due != prospect.next_step_due:
+        _check_next_step_due(next_step_due, agency=prospect.agency, moment=timezone.now())
+    prospect.name = name.strip()
+    prospect.line_of_business = line_of_business
+    prospect.estimated_revenue = estimated_revenue
+    prospect.next_step = next_step.strip()
+    prospect.next_step_due = next_step_due
+    prospect.source = source.strip()
+    prospect.full_clean()
+    prospect.save()
+    # Open pipeline value is on the scorecard.
+    scorecard_refresh_request(agency_id=prospect.agency_id, moment=current_week(prospect.agency))
+    return prospect
+
+
+def prospect_advance(
+    *,
+    prospect: Prospect,
+    to_stage: Stage,
+    actor: Producer,
+    note: str = "",
+    next_step: str = "",
+    next_step_due: dt.date | None = None,
+    lost_reason: str = "",
+    definition_confirmed: bool = False,
+    expected_stage: Stage | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> StageAdvance:
+    """Move a prospect and write its ledger row, all or nothing.
+
+    The prospect row is locked for the duration, so two concurrent moves cannot both apply:
+    the second sees the stage the first left and is refused (same stage, or moved meanwhile).
+    """
+    occurred_at = occurred_at or timezone.now()
+    with transaction.atomic():
+        locked = (Prospect.objects.select_for_update(of=("self",))
+                  .select_related("stage", "agency").get(pk=prospect.pk))
+        agency = locked.agency
+        if to_stage.agency_id != agency.pk:
+            raise ValidationError({"to_stage": "Choose a stage of your agency's pipeline."})
+        if expected_stage is not None and locked.stage_id != expected_stage.pk:
+            raise ValidationError(
+                f"{locked.name} was moved to {locked.stage.name} meanwhile; "
+                "nothing was changed. Look again and retry.")
+        from_stage = locked.stage
+        if to_stage.pk == from_stage.pk:
+            raise ValidationError({"to_stage": f"{locked.name} is already in {from_stage.name}."})
+        lost_reason = lost_reason.strip()
+        if to_stage.is_lost and not lost_reason:
+            raise ValidationError(
+                {"lost_reason": "Say why the prospect was lost; a reason is required."})
+        _check_next_step_due(next_step_due, agency=agency, moment=occurred_at)
+
+        is_win = not to_stage.is_lost and to_stage.position > from_stage.position
+        closed = to_stage.kind != Stage.Kind.OPEN
+        locked.stage = to_stage
+        locked.stage_entered_at = occurred_at
+        locked.next_step = "" if closed else next_step.strip()
+        locked.next_step_due = None if closed else next_step_due
+        locked.lost_reason = lost_reason if to_stage.is_lost else ""
+        locked.save(update_fields=["stage", "stage_entered_at", "next_step", "next_step_due",
+                                   "lost_reason", "updated_at"])
+        advance = StageAdvance.objects.create(
+            agency=agency, prospect=locked, producer_id=locked.owner_id, moved_by=actor,
+            from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at, is_win=is_win,
+            note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
+            definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason)
+        scorecard_refresh_request(agency_id=agency.pk, moment=occurred_at, agency=agency)
+    prospect.refresh_from_db()
+    return advance
+
+
+def _check_activity(*, producer: Producer, activity_type: ActivityType, quantity: int,
+                    prospect: Prospect | None, occurred_at: dt.datetime) -> None:
+    errors = {}
+    if not isinstance(quantity, int) or not 1 <= quantity <= Activity.MAX_QUANTITY:
+        errors["quantity"] = f"Enter a quantity between 1 and {Activity.MAX_QUANTITY}."
+    if activity_type.agency_id != producer.agency_id:
+        errors["activity_type"] = "Choose one of your agency's activity types."
+    elif not activity_type.is_active:
+        errors["activity_type"] = f"{activity_type.name} is no longer in use; choose another."
+    if prospect is not None and prospect.owner_id != producer.pk:
+        errors["prospect"] = "Choose one of your own prospects."
+    agency = producer.agency
+    now = timezone.now()
+    if occurred_at > now + dt.timedelta(minutes=5):
+        errors["occurred_at"] = "An activity cannot be logged in the future."
+    elif week_of(agency, occurred_at) < current_week(agency) - dt.timedelta(days=7):
+        errors["occurred_at"] = "Only this week and last week can be logged."
+    if errors:
+        raise ValidationError(errors)
+
+
+def activity_log(
+    *,
+    producer: Producer,
+    activity_type: ActivityType,
+    quantity: int = 1,
+    prospect: Prospect | None = None,
+    occurred_at: dt.datetime | None = None,
+    outcome: str = "",
+    note: str = "",
+    client_token: str | None = None,
+    validate_window: bool = True,
+) -> tuple[Activity, bool]:
+    """Record an activity; returns (activity, created).
+
+    A repeated `client_token` (a double tap on the same rendered button) returns the first
+    activity with created=False, so it is counted once.
+    """
+    occurred_at = occurred_at or timezone.now()
+    if validate_window:
+        _check_activity(producer=producer, activity_type=activity_type, quantity=quantity,
+                        prospect=prospect, occurred_at=occurred_at)
+    activity = Activity(
+        agency_id=producer.agency_id, producer=producer, activity_type=activity_type,
+        prospect=prospect, occurred_at=occurred_at, quantity=quantity, outcome=outcome,
+        note=note.strip(), client_token=client_token or None)
+    try:
+        with transaction.atomic():
+            activity.save()
+            scorecard_refresh_request(agency_id=producer.agency_id, moment=occurred_at,
+                                      agency=producer.agency)
+    except IntegrityError:
+        if client_token:
+            existing = Activity.objects.filter(producer=producer, client_token=client_token).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return activity, True
+
+
+def activity_undo(*, activity: Activity, actor: Producer) -> None:
+    """Take back one's own activity within the undo window (a mistaken tap)."""
+    window = dt.timedelta(seconds=settings.SALESCULTURE["UNDO_SECONDS"])
+    if activity.producer_id != actor.pk:
+        raise ValidationError("You can only undo your own activities.")
+    if timezone.now() - activity.created_at > window:
+        raise ValidationError("Too late to undo; activities can be undone within a minute.")
+    with transaction.atomic():
+        activity.delete()
+        scorecard_refresh_request(agency_id=actor.agency_id, moment=activity.occurred_at,
+                                  agency=actor.agency)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import Agency, Producer, Team
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "time_zone"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency"]
+    list_filter = ["agency"]
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "agency", "team", "role", "is_active"]
+    list_filter = ["agency", "role", "is_active"]
+    list_select_related = ["user", "agency", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SalesCultureConfig(AppConfig):
+    name = "salesculture"
+    verbose_name = "Agencies and people"

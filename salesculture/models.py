@@ -1,0 +1,99 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone name such as America/Chicago.")
+
+
+class Agency(models.Model):
+    """The tenant. Nothing of one agency is ever visible to another."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Chicago",
+                                 validators=[validate_time_zone])
+    # Bumped by the scorecard job whenever materialised numbers change; pages that poll
+    # compare it with the version they rendered, so an unchanged poll costs no rendering.
+    live_version = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_name_unique_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Producer(models.Model):
+    """A person of an agency. Leaders and owners sell too unless set to non-producer."""
+
+    class Role(models.TextChoices):
+        PRODUCER = "producer", "Producer"
+        LEADER = "leader", "Leader"
+        OWNER = "owner", "Owner"
+        NON_PRODUCER = "non_producer", "Non-producer"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="producer")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="producers")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="members")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PRODUCER)
+    why = models.TextField(blank=True, help_text="Your personal reason. It is never the money.")
+    annual_goal = models.DecimalField(max_digits=12, decimal_places=2, default=0,
+                                      help_text="Annual new-revenue goal in dollars.")
+    is_active = models.BooleanField(default=True)
+    digest_enabled = models.BooleanField(default=True,
+                                         help_text="Receive the weekly email digest.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(annual_goal__gte=0),
+                                   name="producer_goal_not_negative"),
+        ]
+        indexes = [models.Index(fields=["agency", "role"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def sells(self) -> bool:
+        return self.is_active and self.role != self.Role.NON_PRODUCER
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in (self.Role.LEADER, self.Role.OWNER)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER

@@ -1,0 +1,61 @@
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+
+from .models import Agency, Producer, Team
+
+
+def producer_for_user(user) -> Producer | None:
+    if not user.is_authenticated:
+        return None
+    return (Producer.objects.select_related("agency", "team", "user")
+            .filter(user=user, is_active=True).first())
+
+
+def leaders_first() -> Case:
+    """Ordering key: owners, then leaders, then producers (principle 1)."""
+    return Case(
+        When(role=Producer.Role.OWNER, then=Value(0)),
+        When(role=Producer.Role.LEADER, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def producers_visible_to(actor: Producer) -> QuerySet[Producer]:
+    """Whose data the actor may see in detail: an owner everyone in the agency, a leader
+    their team, a producer themself."""
+    qs = Producer.objects.filter(agency=actor.agency).select_related("user", "team")
+    if actor.is_owner:
+        return qs
+    if actor.role == Producer.Role.LEADER and actor.team_id:
+        return qs.filter(team_id=actor.team_id)
+    return qs.filter(pk=actor.pk)
+
+
+def producer_get_visible(*, actor: Producer, producer_id) -> Producer:
+    """The producer with that id, or 404 when it is not the actor's to see (or another agency's)."""
+    try:
+        return producers_visible_to(actor).get(pk=int(producer_id))
+    except (Producer.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such producer.") from None
+
+
+def selling_producers(agency: Agency, *, team: Team | None = None) -> QuerySet[Producer]:
+    """The production board: active people who sell, leaders first."""
+    qs = (Producer.objects.filter(agency=agency, is_active=True)
+          .exclude(role=Producer.Role.NON_PRODUCER)
+          .select_related("user", "team"))
+    if team is not None:
+        qs = qs.filter(team=team)
+    return qs.order_by(leaders_first(), "user__first_name", "user__last_name", "pk")
+
+
+def teams_for(agency: Agency) -> QuerySet[Team]:
+    return Team.objects.filter(agency=agency).order_by("name")
+
+
+def team_get(*, agency: Agency, team_id) -> Team:
+    try:
+        return Team.objects.get(agency=agency, pk=int(team_id))
+    except (Team.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such team.") from None
