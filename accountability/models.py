@@ -216,6 +216,9 @@ class ConfidenceCheckIn(models.Model):
                 name="check_in_ratings_1_to_5"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.producer_id} {self.week_start}: {self.process}/{self.pipeline}/{self.team}"
+
     @property
     def average(self) -> float:
         return (self.process + self.pipeline + self.team) / 3
@@ -278,6 +281,9 @@ class MeetingTurn(models.Model):
             models.UniqueConstraint(fields=["meeting", "producer"], name="one_turn_per_producer"),
         ]
 
+    def __str__(self) -> str:
+        return f"Turn {self.position} of meeting {self.meeting_id}"
+
 
 class KioskLink(models.Model):
     """A read-only, unguessable, revocable link to one team's meeting screen."""
@@ -293,6 +299,9 @@ class KioskLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or f"Kiosk for team {self.team_id}"
 
 
 class WeekClosure(models.Model):
@@ -310,3 +319,6 @@ class WeekClosure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "week_start"], name="close_week_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} week of {self.week_start} closed"

@@ -68,7 +68,8 @@ def prospect_create(
     agency = owner.agency
     occurred_at = occurred_at or timezone.now()
     if stage is None:
-        stage = Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN).order_by("position").first()
+        stage = (Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN)
+                 .order_by("position").first())
     if stage is None or stage.agency_id != agency.pk:
         raise ValidationError({"stage": "Choose a stage of your agency's pipeline."})
     _check_next_step_due(next_step_due, agency=agency, moment=occurred_at)
@@ -130,8 +131,9 @@ def prospect_advance(
     """
     occurred_at = occurred_at or timezone.now()
     with transaction.atomic():
-        locked = (Prospect.objects.select_for_update(of=("self",))
-                  .select_related("stage", "agency").get(pk=prospect.pk))
+        # No joins in the locking read: PostgreSQL re-checks a locked row after waiting, and a
+        # joined stage row that no longer matches would make the row vanish instead.
+        locked = Prospect.objects.select_for_update().get(pk=prospect.pk)
         agency = locked.agency
         if to_stage.agency_id != agency.pk:
             raise ValidationError({"to_stage": "Choose a stage of your agency's pipeline."})

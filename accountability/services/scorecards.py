@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance
@@ -98,9 +98,15 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
         .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
                 "self_reported_done", "status", "actual"))
 
+    # Open pipeline as it stood at the week's end, read from the ledger, so a past week
+    # keeps its own number rather than today's.
+    stage_at_end = Subquery(
+        StageAdvance.objects.filter(prospect=OuterRef("pk"), occurred_at__lt=end)
+        .order_by("-occurred_at", "-id").values("to_stage__kind")[:1])
     pipeline = {
         row["owner_id"]: row for row in Prospect.objects
-        .filter(agency=agency, stage__kind=Stage.Kind.OPEN)
+        .filter(agency=agency).alias(kind_at_end=stage_at_end)
+        .filter(kind_at_end=Stage.Kind.OPEN)
         .values("owner_id").annotate(n=Count("id"), value=Sum("estimated_revenue")).order_by()
     }
     check_ins = {
@@ -168,20 +174,21 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
             else "Success is the next step.")
         for row in wins_rows if row["producer_id"] in producers
     ]
+    latest_win = {row["producer_id"]: row["occurred_at"] for row in wins_rows}
     for card in cards:
         best = previous_best.get(card.producer_id)
         if best and card.wins > best and card.wins >= 2:
             celebrations.append(Celebration(
                 agency=agency, producer_id=card.producer_id, kind=Celebration.Kind.PERSONAL_BEST,
                 source_key=f"best:{card.producer_id}:{week_start}", week_start=week_start,
-                occurred_at=now,
+                occurred_at=latest_win[card.producer_id],
                 title=f"Personal best: {_name(producers[card.producer_id])} has {card.wins} "
                       "stage wins this week",
                 detail=f"Previous best week: {best}."))
 
     if final:
         _judge_commitments(commitments, actual_by_commitment, now)
-        celebrations += _kept_week_celebrations(agency, week_start, cards, producers, now)
+        celebrations += _kept_week_celebrations(agency, week_start, cards, producers, end)
 
     known = set(Celebration.objects.filter(agency=agency, week_start=week_start)
                 .values_list("source_key", flat=True))
@@ -212,7 +219,7 @@ def _judge_commitments(commitments: list[dict], actuals: dict[int, int], now) ->
         Commitment.objects.bulk_update(judged, ["status", "actual", "judged_at"])
 
 
-def _kept_week_celebrations(agency, week_start, cards, producers, now) -> list[Celebration]:
+def _kept_week_celebrations(agency, week_start, cards, producers, week_end) -> list[Celebration]:
     all_kept = {c.producer_id for c in cards
                 if c.commitments_total and c.commitments_kept == c.commitments_total}
     if not all_kept:
@@ -231,7 +238,7 @@ def _kept_week_celebrations(agency, week_start, cards, producers, now) -> list[C
         name = _name(producers[pid])
         result.append(Celebration(
             agency=agency, producer_id=pid, kind=Celebration.Kind.KEPT_WEEK,
-            source_key=f"kept:{pid}:{week_start}", week_start=week_start, occurred_at=now,
+            source_key=f"kept:{pid}:{week_start}", week_start=week_start, occurred_at=week_end,
             title=f"{name} kept every commitment last week"))
         streak, week = 1, week_start - dt.timedelta(weeks=1)
         while week in earlier[pid]:
@@ -241,6 +248,6 @@ def _kept_week_celebrations(agency, week_start, cards, producers, now) -> list[C
             result.append(Celebration(
                 agency=agency, producer_id=pid, kind=Celebration.Kind.STREAK,
                 source_key=f"streak:{pid}:{week_start}", week_start=week_start,
-                occurred_at=now,
+                occurred_at=week_end,
                 title=f"{name}: {streak} weeks in a row with every commitment kept"))
     return result

@@ -12,7 +12,7 @@ from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
 from accountability.services.scorecards import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create
-from salesculture.models import Agency, Producer
+from salesculture.models import Agency
 from salesculture.services import producer_create, team_create
 from salesculture.weeks import current_week
 
@@ -215,7 +215,8 @@ class DemoBuilder:
             agency=self.agency, prospect=prospect, producer=prospect.owner,
             moved_by=prospect.owner, from_stage=prospect.stage, to_stage=to_stage,
             occurred_at=at, is_win=not to_stage.is_lost,
-            next_step=step if follows_process else "", next_step_due=due if follows_process else None,
+            next_step=step if follows_process else "",
+            next_step_due=due if follows_process else None,
             definition_confirmed=follows_process or closed, lost_reason=lost_reason))
         prospect.stage = to_stage
         prospect.stage_entered_at = at
@@ -252,7 +253,7 @@ class DemoBuilder:
             Commitment(kind=Commitment.Kind.ACTIVITY, activity_type=self.types["Call"],
                        target=max(5, round(35 * pace * ambition / 5) * 5)),
             Commitment(kind=Commitment.Kind.STAGE_WINS,
-                       target=max(1, round(3 * skill * pace * ambition))),
+                       target=max(2, round(12 * skill * pace * ambition))),
             Commitment(kind=Commitment.Kind.ACTIVITY, activity_type=self.types["Referral ask"],
                        target=max(1, round(3 * pace * ambition))),
         ]

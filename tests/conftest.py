@@ -1,0 +1,74 @@
+import pytest
+from django.db import connection
+
+from salesculture.celery import app as celery_app
+from tests.factories import PASSWORD, AgencyFactory, ProducerFactory, TeamFactory
+
+# Work enqueued on commit runs inline in tests, unless a test starts a real worker.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(name="Summit Test Agency")
+
+
+@pytest.fixture
+def team(agency):
+    return TeamFactory(agency=agency, name="North")
+
+
+@pytest.fixture
+def producer(agency, team):
+    return ProducerFactory(agency=agency, team=team, user__username="pat",
+                           user__first_name="Pat", user__last_name="Producer")
+
+
+@pytest.fixture
+def leader(agency, team):
+    return ProducerFactory(agency=agency, team=team, role="leader", user__username="lee",
+                           user__first_name="Lee", user__last_name="Leader")
+
+
+@pytest.fixture
+def owner(agency, team):
+    return ProducerFactory(agency=agency, team=team, role="owner", user__username="olive",
+                           user__first_name="Olive", user__last_name="Owner")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(name="Other Agency")
+
+
+@pytest.fixture
+def other_producer(other_agency):
+    return ProducerFactory(agency=other_agency, user__username="stranger")
+
+
+def login(client, producer):
+    assert client.login(username=producer.user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def producer_client(client, producer):
+    return login(client, producer)
+
+
+@pytest.fixture
+def leader_client(client, leader):
+    return login(client, leader)
+
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/salesculture")

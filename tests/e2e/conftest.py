@@ -1,0 +1,77 @@
+"""Real-browser tests: Playwright (Python) driving the system Chromium from Debian's package.
+
+Playwright's own browser download does not work here, so the system binary is launched by
+path. Without it these tests skip with the command that installs it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls made by the
+# test itself (seeding, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+DEMO_PASSWORD = "salesculture"
+PHONE = {"width": 375, "height": 812}
+TV = {"width": 1920, "height": 1080}
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not found: install it with `apt-get install chromium` "
+                    "(or set CHROMIUM_PATH) to run the browser tests.")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo agency, smaller than `make demo` loads so each test stays quick."""
+    call_command("seed_demo", producers=4, weeks=6, verbosity=0)
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a fresh browser context (its own cookies) at a viewport; closed after the test."""
+    contexts = []
+
+    def open_page(viewport=PHONE):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
