@@ -24,7 +24,8 @@ def test_creating_a_prospect_records_its_first_stage_without_a_win(prospect):
 
 def test_forward_move_is_a_win_and_moves_the_prospect(prospect, producer):
     appointment = stage(producer.agency, "Appointment set")
-    advance = prospect_advance(prospect=prospect, to_stage=appointment, actor=producer, next_step="Meet at their office",
+    advance = prospect_advance(prospect=prospect, to_stage=appointment, actor=producer,
+                               next_step="Meet at their office",
                                next_step_due=timezone.localdate() + dt.timedelta(days=2))
     prospect.refresh_from_db()
     assert advance.is_win
