@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from accountability.models import Celebration, Commitment, ConfidenceCheckIn, WeeklyScorecard
+from pipeline.models import Prospect, Stage, StageAdvance
+from salesculture.models import Agency, Producer
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (
+        Agency, Producer, Prospect, StageAdvance, Commitment, WeeklyScorecard, Celebration,
+        ConfidenceCheckIn)}
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_loads_one_agency_without_duplicates():
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+
+    agency = Agency.objects.get()
+    assert (agency.name, agency.time_zone) == ("Summit Insurance Group", "America/Chicago")
+    roles = sorted(Producer.objects.values_list("role", flat=True))
+    assert roles.count("owner") == 1 and roles.count("leader") == 2
+    assert roles.count("producer") == 8
+    assert agency.teams.count() == 2
+    assert not Producer.objects.filter(why="").exists()
+    # 13 weeks of history with prospects in every stage, kept and missed commitments.
+    assert WeeklyScorecard.objects.values("week_start").distinct().count() == 13
+    reached = set(StageAdvance.objects.values_list("to_stage__name", flat=True))
+    assert reached == set(Stage.objects.values_list("name", flat=True))
+    statuses = set(Commitment.objects.values_list("status", flat=True))
+    assert {"kept", "missed"} <= statuses
+
+
+def _seed_and_roll_back() -> list:
+    with transaction.atomic():
+        call_command("seed_demo", verbosity=0, producers=2, weeks=3)
+        rows = list(Prospect.objects.order_by("pk").values_list("name", "estimated_revenue",
+                                                                "stage__name"))
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_the_same_every_time():
+    first = _seed_and_roll_back()
+    assert first and _seed_and_roll_back() == first
+
+
+@pytest.mark.django_db
+def test_bigger_data_on_request():
+    call_command("seed_demo", verbosity=0, producers=12, weeks=4)
+    assert Producer.objects.count() == 15
+    assert WeeklyScorecard.objects.values("week_start").distinct().count() == 4
