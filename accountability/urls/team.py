@@ -1,7 +1,10 @@
 from django.urls import path
 
-from ..views import team
+from ..views import live, team
 
 urlpatterns = [
-    path("team/", team.team_scorecard, name="team"),
+    path("team/", team.team_scorecard_view, name="team"),
+    path("team/producer/<int:producer_id>/", team.producer_drilldown_view, name="drilldown"),
+    path("live/team/", live.live_team, name="live_team"),
+    path("live/wins/", live.live_wins, name="live_wins"),
 ]

@@ -1,0 +1,125 @@
+"""Small server-rendered charts (inline SVG, no chart library) and number formats for the
+team scorecard, the drill-down and the digest."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _points(values: list, width: float, height: float, pad: float, top: float) -> list[tuple]:
+    n = len(values)
+    step = (width - 2 * pad) / max(n - 1, 1)
+    usable = height - 2 * pad
+    points = []
+    for i, v in enumerate(values):
+        if v is None:
+            points.append(None)
+            continue
+        y = height - pad - (usable * (v / top) if top else 0)
+        points.append((round(pad + i * step, 1), round(y, 1)))
+    return points
+
+
+@register.simple_tag
+def sparkline(values, width=104, height=28, label="", top=None):
+    """A line of the values (oldest first) with the last point marked.
+
+    `None` values break the line (a week with no scorecard). Accessible: role=img with a
+    label listing the first and last values.
+    """
+    values = list(values or [])
+    if not values:
+        return ""
+    numbers = [v for v in values if v is not None]
+    top = top if top is not None else max(numbers, default=0)
+    points = _points(values, width, height, 3, top)
+    segments, current = [], []
+    for p in points:
+        if p is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(p)
+    if current:
+        segments.append(current)
+    lines = format_html_join(
+        "", '<polyline points="{}" />',
+        ((" ".join(f"{x},{y}" for x, y in seg),) for seg in segments if len(seg) > 1))
+    last = next((p for p in reversed(points) if p is not None), None)
+    dot = format_html('<circle cx="{}" cy="{}" r="2.5" />', *last) if last else ""
+    text = label or f"{len(values)} weeks: " + ", ".join(
+        "–" if v is None else _short(v) for v in values)
+    return format_html(
+        '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-label="{t}"><title>{t}</title><g class="spark-line">{lines}</g>'
+        '<g class="spark-dot">{dot}</g></svg>',
+        w=width, h=height, t=text, lines=lines, dot=dot)
+
+
+@register.simple_tag
+def bars(values, labels=None, width=320, height=90, label="", percent=False):
+    """Vertical bars for a weekly series, each with a title (week and value) for hover."""
+    values = list(values or [])
+    if not values:
+        return ""
+    labels = list(labels or [""] * len(values))
+    top = 1 if percent else max([v for v in values if v is not None] or [0]) or 1
+    gap = 3
+    bar_w = (width - gap * (len(values) - 1)) / len(values)
+    parts = []
+    for i, v in enumerate(values):
+        x = round(i * (bar_w + gap), 1)
+        shown = "no scorecard" if v is None else (f"{round(100 * v)}%" if percent else str(v))
+        h = 0 if v is None else max(1.5, (height - 14) * v / top) if v else 1.5
+        y = round(height - 12 - h, 1)
+        parts.append(format_html(
+            '<g><title>{}: {}</title><rect x="{}" y="{}" width="{}" height="{}" rx="2" '
+            'class="{}"/></g>', labels[i], shown, x, y, round(bar_w, 1), round(h, 1),
+            "bar-empty" if not v else "bar"))
+    first, last = labels[0], labels[-1]
+    axis = format_html(
+        '<text x="0" y="{y}" class="axis">{a}</text>'
+        '<text x="{w}" y="{y}" class="axis" text-anchor="end">{b}</text>',
+        y=height - 1, a=first, b=last, w=width)
+    return format_html(
+        '<svg class="bars" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="none" '
+        'role="img" aria-label="{t}"><title>{t}</title>{parts}{axis}</svg>',
+        w=width, h=height, t=label, parts=mark_safe("".join(parts)), axis=axis)
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{round(100 * value)}%"
+    return str(value)
+
+
+@register.filter
+def money(value) -> str:
+    """$1,234 below ten thousand, $12.3k and $1.2M above: dense tables stay readable."""
+    if value in (None, ""):
+        return "—"
+    value = Decimal(value)
+    if abs(value) >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if abs(value) >= 10_000:
+        return f"${value / 1000:.1f}k"
+    return f"${value:,.0f}"
+
+
+@register.filter
+def pct(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{round(value)}%"
+
+
+@register.filter
+def median(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
