@@ -1,0 +1,113 @@
+"""Benchmark: the scorecard job and the main pages on a bigger demo agency.
+
+Times are noisy on shared machines, so every timing is reported as a median and as a ratio
+to a floor measured in the same run (a one-row primary-key read through the ORM).
+
+    .venv/bin/python bench/run.py [--producers 40] [--weeks 13] [--repeat 15]
+
+Runs on a throw-away SQLite file unless BENCH_DATABASE_URL is set (a database it may wipe).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def median_seconds(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--producers", type=int, default=40)
+    parser.add_argument("--weeks", type=int, default=13)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="salesculture-bench-")
+    os.environ["DATA_DIR"] = workdir
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    os.environ.pop("REDIS_URL", None)
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesculture.settings")
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from accountability.services.scorecards import scorecards_refresh
+    from salesculture.models import Agency
+    from salesculture.weeks import current_week
+
+    call_command("migrate", verbosity=0)
+    if "BENCH_DATABASE_URL" in os.environ:
+        call_command("flush", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    call_command("seed_demo", producers=args.producers, weeks=args.weeks, verbosity=0)
+    seeded = time.perf_counter() - started
+    agency = Agency.objects.get(slug="summit")
+    week = current_week(agency)
+
+    floor = median_seconds(lambda: Agency.objects.get(pk=agency.pk), args.repeat * 4)
+    rows = [("floor: Agency by primary key", floor, 1)]
+
+    with CaptureQueriesContext(connection) as queries:
+        scorecards_refresh(agency=agency, week_start=week)
+    rows.append(("scorecard job, current week", median_seconds(
+        lambda: scorecards_refresh(agency=agency, week_start=week), args.repeat),
+        len(queries)))
+
+    pages = [
+        ("leader", "accountability:team", {}),
+        ("leader", "accountability:live_version", {}),
+        ("leader", "accountability:meetings", {}),
+        ("producer", "accountability:my_week", {}),
+        ("producer", "pipeline:board", {}),
+        ("producer", "accountability:commitments", {}),
+        ("producer", "accountability:plan", {}),
+    ]
+    clients = {}
+    for username, name, params in pages:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        client = clients.get(username)
+        if client is None:
+            client = clients[username] = Client()
+            client.login(username=username, password="salesculture")
+        client.get(url, params)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        rows.append((f"GET {url} as {username} → {response.status_code}",
+                     median_seconds(lambda c=client, u=url, p=params: c.get(u, p), args.repeat),
+                     len(queries)))
+
+    print(f"\nSales Culture benchmark: {args.producers + 3} people, {args.weeks} weeks, "
+          f"{connection.vendor}; demo data loaded in {seeded:.1f}s\n")
+    print(f"{'what':<58} {'median ms':>10} {'× floor':>9} {'queries':>8}")
+    for label, seconds, count in rows:
+        print(f"{label:<58} {seconds * 1000:>10.2f} {seconds / floor:>9.1f} {count:>8}")
+
+
+if __name__ == "__main__":
+    main()
