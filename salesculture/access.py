@@ -4,15 +4,20 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import render
 
 
 def producer_required(view):
-    """Logged in and attached to an agency; everyone else is sent to the login page."""
+    """Logged in and attached to an agency. Visitors are sent to log in; an account with no
+    active place in an agency (a deactivated person, a bare admin) is told so, rather than
+    bounced between the login page and home."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated or not request.producer:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not request.producer:
+            return render(request, "salesculture/no_agency.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapped

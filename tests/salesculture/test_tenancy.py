@@ -42,3 +42,12 @@ def test_roles_see_own_team_or_agency(agency, team, producer, leader, owner):
 def test_a_malformed_id_is_not_found_rather_than_an_error(producer):
     with pytest.raises(Http404):
         prospect_get_visible(actor=producer, prospect_id="abc")
+
+
+def test_a_deactivated_person_is_told_instead_of_looping_through_login(client, producer):
+    login(client, producer)
+    producer.is_active = False
+    producer.save()
+    response = client.get("/", follow=True)
+    assert response.status_code == 403
+    assert "not part of an agency" in response.content.decode()
