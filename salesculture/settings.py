@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "salesculture.middleware.ActingProducerMiddleware",
+    "salesculture.onboarding.WhyOnboardingMiddleware",
 ]
 
 ROOT_URLCONF = "salesculture.urls"

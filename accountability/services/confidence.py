@@ -1,0 +1,35 @@
+"""The weekly confidence check-in: three 1–5 ratings on the pillars and a note."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from salesculture.jobs import enqueue_on_commit
+from salesculture.models import Producer
+
+from ..models import ConfidenceCheckIn
+
+REFRESH_TASK = "accountability.refresh_scorecards"
+
+
+@transaction.atomic
+def check_in_record(*, producer: Producer, week_start: dt.date, process: int, pipeline: int,
+                    team: int, note: str = "") -> tuple[ConfidenceCheckIn, bool]:
+    """Record (or correct) the producer's check-in for the week; returns (check_in, created).
+    The week's scorecard carries the average, so it is refreshed once this commits."""
+    errors = {}
+    for name, value in (("process", process), ("pipeline", pipeline), ("team", team)):
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            errors[name] = "Rate this from 1 to 5."
+    note = (note or "").strip()
+    if len(note) > 300:
+        errors["note"] = "Keep the note under 300 characters."
+    if errors:
+        raise ValidationError(errors)
+    check_in, created = ConfidenceCheckIn.objects.update_or_create(
+        producer=producer, week_start=week_start,
+        defaults={"agency": producer.agency, "process": process, "pipeline": pipeline,
+                  "team": team, "note": note})
+    enqueue_on_commit(REFRESH_TASK, producer.agency_id, week_start.isoformat())
+    return check_in, created

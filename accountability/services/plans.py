@@ -1,0 +1,93 @@
+"""Writes of goal-to-plan: store a producer's computed plan (one per producer-year, upserted)
+and set the annual goal the plan is made from."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from salesculture.models import Agency, Producer
+from salesculture.selectors import selling_producers
+
+from ..models import GoalPlan
+from ..selectors.plan import PlanResult, absurd_goal_limit, plan_compute
+
+GOAL_FIELD_LIMIT = Decimal("9999999999.99")
+
+
+def goal_plan_store(*, producer: Producer, result: PlanResult,
+                    now: dt.datetime | None = None) -> GoalPlan:
+    """Upsert the producer's plan for the result's year."""
+    plan, _ = GoalPlan.objects.update_or_create(
+        producer=producer, year=result.year,
+        defaults={
+            "agency": producer.agency, "annual_goal": result.annual_goal,
+            "working_weeks": result.working_weeks, "weeks_left": result.weeks_left,
+            "lines": [result.summary_json(), *(line.as_json() for line in result.lines)],
+            "label": result.label, "label_reason": result.label_reason[:240],
+            "computed_at": now or timezone.now(),
+        })
+    return plan
+
+
+@transaction.atomic
+def goal_plan_refresh(*, producer: Producer, now: dt.datetime | None = None) -> GoalPlan:
+    """Recompute the producer's plan from the ledgers and store it."""
+    now = now or timezone.now()
+    return goal_plan_store(producer=producer, result=plan_compute(producer=producer, now=now),
+                           now=now)
+
+
+def goal_plan_is_stale(plan: GoalPlan | None, producer: Producer, *,
+                       now: dt.datetime | None = None) -> bool:
+    """A stored plan is recomputed once a day, and whenever the goal or the year changed."""
+    if plan is None:
+        return True
+    now = now or timezone.now()
+    tz = producer.agency.tz
+    return (plan.annual_goal != producer.annual_goal
+            or plan.computed_at.astimezone(tz).date() != now.astimezone(tz).date())
+
+
+def goal_plans_refresh_agency(*, agency: Agency) -> int:
+    """Recompute every selling producer's plan (for the demo seed or a nightly job)."""
+    count = 0
+    for producer in selling_producers(agency):
+        goal_plan_refresh(producer=producer)
+        count += 1
+    return count
+
+
+def clean_goal(*, agency: Agency, value) -> Decimal:
+    """The goal as a Decimal, or ValidationError({"annual_goal": ...}) with the reason."""
+    try:
+        goal = Decimal(str(value).replace(",", "").replace("$", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars, "
+                                              "like 150000."}) from None
+    if not goal.is_finite():
+        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars."})
+    if goal <= 0:
+        raise ValidationError({"annual_goal": "A goal of $0 or less gives no plan; enter the "
+                                              "new revenue you want to bind this year."})
+    if goal > GOAL_FIELD_LIMIT:
+        raise ValidationError({"annual_goal": "That goal is too large to store."})
+    limit = absurd_goal_limit(agency)
+    if limit is not None and goal > limit:
+        raise ValidationError({"annual_goal": (
+            f"${goal:,.0f} is more than 100× what the agency's best producer bound in the last "
+            f"year (${limit / 100:,.0f}). Enter a goal you can plan for.")})
+    return goal.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def goal_set(*, producer: Producer, annual_goal) -> GoalPlan:
+    """Set the producer's annual goal and recompute their plan; nothing is saved when the goal
+    is rejected."""
+    goal = clean_goal(agency=producer.agency, value=annual_goal)
+    producer.annual_goal = goal
+    producer.full_clean(exclude=["user"])
+    producer.save(update_fields=["annual_goal"])
+    return goal_plan_refresh(producer=producer)
