@@ -7,6 +7,7 @@ from celery import shared_task
 from salesculture.models import Agency
 from salesculture.weeks import current_week
 
+from .services.digest import digests_send
 from .services.rollover import week_close, week_due_for_closing
 from .services.scorecards import scorecards_refresh
 
@@ -41,3 +42,12 @@ def close_week(agency_id: int, week_start: str) -> None:
     agency = _agency(agency_id)
     if agency is not None:
         week_close(agency=agency, week_start=dt.date.fromisoformat(week_start))
+
+
+@shared_task(name="accountability.send_weekly_digests")
+def send_weekly_digests(agency_id: int, week_start: str) -> int:
+    """Enqueued by `week_close` on commit; sends each agency-week's digests once."""
+    agency = _agency(agency_id)
+    if agency is None:
+        return 0
+    return digests_send(agency=agency, week_start=dt.date.fromisoformat(week_start))

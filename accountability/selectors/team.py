@@ -324,7 +324,7 @@ def _totals(board: TeamScorecard) -> None:
         total = Cell()
         for row in board.rows:
             cell = row.cells[i]
-            if cell.count:  # grey cells show what was done uncommitted; not part of the judgement
+            if cell.status != NONE:  # grey cells (nothing or zero committed) are not judged
                 total.count += cell.count
                 total.done += cell.done
                 total.committed += cell.committed

@@ -28,11 +28,12 @@ def _unchanged(request) -> bool | None:
         return None
 
 
-def _seen(request) -> int:
+def _seen(request) -> int | None:
+    """The newest celebration id the page showed; larger ids are new (None: unknown)."""
     try:
-        return int(request.GET.get("seen", "0"))
-    except ValueError:
-        return 0
+        return int(request.GET["seen"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _not_modified() -> HttpResponse:
@@ -41,11 +42,13 @@ def _not_modified() -> HttpResponse:
     return response
 
 
-def _celebrate(response: HttpResponse, celebrations, seen: int, hide_prospects: bool,
+def _celebrate(response: HttpResponse, celebrations, seen: int | None, hide_prospects: bool,
                actor) -> None:
     """A toast for the newest new win, through app.js's `toast` trigger."""
+    if seen is None:
+        return
     fresh = [c for c in celebrations if c.pk > seen]
-    if not fresh or not seen:
+    if not fresh:
         return
     newest = fresh[0]
     text = newest.title
