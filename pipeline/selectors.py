@@ -1,10 +1,14 @@
-from django.db.models import QuerySet
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import producers_visible_to
 
-from .models import Activity, ActivityType, Prospect, Stage
+from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
 
 
 def stages_for(agency: Agency) -> QuerySet[Stage]:
@@ -40,3 +44,157 @@ def prospect_get_visible(*, actor: Producer, prospect_id) -> Prospect:
 def activities_of(producer: Producer) -> QuerySet[Activity]:
     return (Activity.objects.filter(producer=producer)
             .select_related("activity_type", "prospect"))
+
+
+# --- The producer's board, prospect pages and week (issue 3) ---------------------------------
+# Each function below is a fixed number of queries however many prospects or activities there
+# are; the view tests pin that with 5 and with 200 prospects.
+
+
+def agency_stage_get(*, agency: Agency, stage_id) -> Stage | None:
+    """The agency's stage with that id, or None (a form then says so next to the field)."""
+    try:
+        return Stage.objects.filter(agency=agency, pk=int(stage_id)).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def open_stages(agency: Agency) -> list[Stage]:
+    return list(Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN).order_by("position"))
+
+
+def board_columns(*, owner: Producer, line_of_business: str = "",
+                  today: dt.date | None = None) -> list[dict]:
+    """One column per open stage: its prospects (oldest in stage first), their count and total
+    estimated revenue, and each card's days in stage and stale flag. Two queries."""
+    stages = open_stages(owner.agency)
+    prospects = (Prospect.objects.filter(agency=owner.agency, owner=owner,
+                                         stage__kind=Stage.Kind.OPEN)
+                 .select_related("stage").order_by("stage_entered_at", "id"))
+    if line_of_business:
+        prospects = prospects.filter(line_of_business=line_of_business)
+    now = timezone.now()
+    today = today or now.astimezone(owner.agency.tz).date()
+    by_stage: dict[int, list[Prospect]] = {s.pk: [] for s in stages}
+    for prospect in prospects:
+        decorate_prospect(prospect, now=now, today=today)
+        by_stage.setdefault(prospect.stage_id, []).append(prospect)
+    columns = []
+    for index, stage in enumerate(stages):
+        cards = by_stage.get(stage.pk, [])
+        for card in cards:
+            card.next_stage = stages[index + 1] if index + 1 < len(stages) else None
+        columns.append({
+            "stage": stage,
+            "prospects": cards,
+            "count": len(cards),
+            "total": sum((p.estimated_revenue for p in cards), Decimal(0)),
+        })
+    return columns
+
+
+def decorate_prospect(prospect: Prospect, *, now: dt.datetime, today: dt.date) -> Prospect:
+    """Adds `days_in_stage`, `is_stale` and `due_state` (overdue/today/later/none)."""
+    prospect.days_in_stage = max((now - prospect.stage_entered_at).days, 0)
+    prospect.is_stale = prospect.days_in_stage > prospect.stage.stale_after_days
+    prospect.due_state = due_state(prospect, today)
+    return prospect
+
+
+def due_state(prospect: Prospect, today: dt.date) -> str:
+    if not prospect.next_step_due:
+        return "none"
+    if prospect.next_step_due < today:
+        return "overdue"
+    if prospect.next_step_due == today:
+        return "today"
+    return "later"
+
+
+def next_stage_of(prospect: Prospect) -> Stage | None:
+    """The open or won stage right after the prospect's current one (never Lost)."""
+    return (Stage.objects.filter(agency_id=prospect.agency_id,
+                                 position__gt=prospect.stage.position)
+            .exclude(kind=Stage.Kind.LOST).order_by("position").first())
+
+
+def prospect_history(prospect: Prospect) -> QuerySet[StageAdvance]:
+    """The full stage history of one prospect, from the ledger, oldest first."""
+    return (StageAdvance.objects.filter(prospect=prospect)
+            .select_related("from_stage", "to_stage", "moved_by__user")
+            .order_by("occurred_at", "id"))
+
+
+def prospect_activities(prospect: Prospect, *, limit: int = 50) -> list[Activity]:
+    return list(Activity.objects.filter(prospect=prospect)
+                .select_related("activity_type", "producer__user")
+                .order_by("-occurred_at", "-id")[:limit])
+
+
+def prospects_owned_by(producer: Producer, *, open_only: bool = True) -> QuerySet[Prospect]:
+    """A producer's own prospects, for the choices of a form (only theirs, never a colleague's)."""
+    qs = Prospect.objects.filter(agency=producer.agency, owner=producer)
+    if open_only:
+        qs = qs.filter(stage__kind=Stage.Kind.OPEN)
+    return qs.order_by("name")
+
+
+def activity_counts_between(producer: Producer, start: dt.datetime,
+                            end: dt.datetime) -> dict[int, int]:
+    """{activity type id: quantity} for one producer in [start, end); one aggregate query.
+
+    Read live from the ledger so a tap shows at once, before the scorecard job has run."""
+    return dict(Activity.objects.filter(producer=producer, occurred_at__gte=start,
+                                        occurred_at__lt=end)
+                .values("activity_type_id").annotate(n=Sum("quantity"))
+                .values_list("activity_type_id", "n").order_by())
+
+
+def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> list[StageAdvance]:
+    """The producer's stage wins in [start, end), newest first; one query."""
+    return list(StageAdvance.objects.filter(producer=producer, is_win=True,
+                                            occurred_at__gte=start, occurred_at__lt=end)
+                .select_related("prospect", "to_stage").order_by("-occurred_at", "-id"))
+
+
+def next_steps_due(producer: Producer, *, limit: int = 20,
+                   today: dt.date | None = None) -> list[Prospect]:
+    """Open prospects needing attention, most urgent first: overdue, due today, no next step
+    scheduled, then later ones. One query, capped at `limit`."""
+    today = today or timezone.now().astimezone(producer.agency.tz).date()
+    urgency = Case(
+        When(next_step_due__lt=today, then=Value(0)),
+        When(next_step_due=today, then=Value(1)),
+        When(next_step_due__isnull=True, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    rows = list(Prospect.objects.filter(agency=producer.agency, owner=producer,
+                                        stage__kind=Stage.Kind.OPEN)
+                .select_related("stage").annotate(urgency=urgency)
+                .order_by("urgency", "next_step_due", "name", "id")[:limit])
+    now = timezone.now()
+    for prospect in rows:
+        decorate_prospect(prospect, now=now, today=today)
+    return rows
+
+
+def last_undoable_activity(producer: Producer, *, seconds: int) -> Activity | None:
+    """The producer's latest activity if it can still be undone (logged within `seconds`)."""
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return (Activity.objects.filter(producer=producer, created_at__gte=since)
+            .select_related("activity_type").order_by("-created_at", "-id").first())
+
+
+def activity_get_own(*, producer: Producer, activity_id) -> Activity:
+    try:
+        return (Activity.objects.select_related("activity_type")
+                .get(producer=producer, pk=int(activity_id)))
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such activity.") from None
+
+
+def activity_types_of(agency: Agency) -> QuerySet[ActivityType]:
+    """All of the agency's activity types, retired ones included, so a form can say that a
+    retired type is no longer in use instead of "not a valid choice"."""
+    return ActivityType.objects.filter(agency=agency).order_by("position", "name")

@@ -1,6 +1,13 @@
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from .access import producer_required
+from .forms import ProfileForm
+from .services import producer_update_profile
 
 
 @producer_required
@@ -9,3 +16,37 @@ def home(request):
     if request.producer.is_leader:
         return redirect("accountability:team")
     return redirect("accountability:my_week")
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """One's why, annual goal, the weekly digest, and the password; two forms on one page."""
+    producer = request.producer
+    action = request.POST.get("action") if request.method == "POST" else None
+    profile_form = ProfileForm.for_producer(producer, request.POST if action == "profile"
+                                            else None)
+    password_form = PasswordChangeForm(request.user, request.POST if action == "password"
+                                       else None)
+    for field in password_form.fields.values():
+        field.help_text = ""
+    if action == "profile" and profile_form.is_valid():
+        data = profile_form.cleaned_data
+        try:
+            producer_update_profile(producer=producer, why=data["why"],
+                                    annual_goal=data["annual_goal"],
+                                    digest_enabled=data["digest_enabled"])
+        except ValidationError as exc:
+            producer.refresh_from_db()
+            for field, errors in exc.message_dict.items():
+                profile_form.add_error(field if field in profile_form.fields else None, errors)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("profile")
+    if action == "password" and password_form.is_valid():
+        user = password_form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Password changed.")
+        return redirect("profile")
+    return render(request, "salesculture/profile.html", {
+        "producer": producer, "profile_form": profile_form, "password_form": password_form})

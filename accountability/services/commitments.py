@@ -97,3 +97,86 @@ def commitment_withdraw(*, commitment: Commitment, actor: Producer) -> None:
     with transaction.atomic():
         commitment.delete()
         scorecard_refresh_request(agency_id=commitment.agency_id, moment=commitment.week_start)
+
+
+def commitments_set_targets(
+    *,
+    producer: Producer,
+    week_start: dt.date,
+    actor: Producer,
+    activity_targets: dict[int, int | None],
+    stage_targets: dict[int | None, int | None],
+) -> dict[str, int]:
+    """Set a week's measurable commitments in one go, all or nothing.
+
+    `activity_targets` maps an activity type id to a target, `stage_targets` a stage id (None:
+    any forward advance) to a number of wins; 0 or None means no commitment. Before the week
+    starts a changed number replaces the old commitment (still planned ahead); once it has
+    started, existing commitments stand and only new ones can be added (marked late).
+    Errors are keyed by the commitments form's field names: `activity_<id>`, `wins_<id>`,
+    `wins_any`. Returns counts of what was added, changed and removed.
+    """
+    agency = producer.agency
+    week_begins, _ = week_bounds(agency, week_start)
+    started = timezone.now() >= week_begins
+    existing: dict[tuple[str, int | None], list[Commitment]] = {}
+    for c in Commitment.objects.filter(producer=producer, week_start=week_start,
+                                       kind__in=[Commitment.Kind.ACTIVITY,
+                                                 Commitment.Kind.STAGE_WINS]):
+        key = ("activity", c.activity_type_id) if c.kind == Commitment.Kind.ACTIVITY \
+            else ("wins", c.stage_id)
+        existing.setdefault(key, []).append(c)
+    types = {t.pk: t for t in ActivityType.objects.filter(agency=agency,
+                                                          pk__in=list(activity_targets))}
+    stages = {s.pk: s for s in Stage.objects.filter(
+        agency=agency, pk__in=[k for k in stage_targets if k is not None])}
+
+    wanted: list[tuple[str, tuple[str, int | None], int]] = []
+    errors: dict[str, str] = {}
+    for type_id, value in activity_targets.items():
+        name = f"activity_{type_id}"
+        if type_id not in types:
+            errors[name] = "Choose one of your agency's activity types."
+        else:
+            wanted.append((name, ("activity", type_id), value or 0))
+    for stage_id, value in stage_targets.items():
+        name = "wins_any" if stage_id is None else f"wins_{stage_id}"
+        if stage_id is not None and stage_id not in stages:
+            errors[name] = "Choose one of your agency's stages (not Lost)."
+        else:
+            wanted.append((name, ("wins", stage_id), value or 0))
+
+    summary = {"added": 0, "changed": 0, "removed": 0}
+    with transaction.atomic():
+        for name, key, value in wanted:
+            if name in errors:
+                continue
+            current = existing.get(key, [])
+            current_target = sum(c.target or 0 for c in current)
+            if value == current_target:
+                continue
+            if current and started:
+                errors[name] = (f"The week has started; your commitment of {current_target} "
+                                "stands.")
+                continue
+            for c in current:
+                c.delete()
+            if value:
+                kind, ref = key
+                try:
+                    commitment_create(
+                        producer=producer, week_start=week_start, actor=actor, target=value,
+                        kind=(Commitment.Kind.ACTIVITY if kind == "activity"
+                              else Commitment.Kind.STAGE_WINS),
+                        activity_type=types.get(ref) if kind == "activity" else None,
+                        stage=stages.get(ref) if kind == "wins" else None)
+                except ValidationError as exc:
+                    errors[name] = " ".join(exc.messages)
+                    continue
+            summary["changed" if current and value else "added" if value else "removed"] += 1
+        if errors:
+            # Leaving the atomic block with an exception rolls back every change above.
+            raise ValidationError(errors)
+        if summary["removed"]:
+            scorecard_refresh_request(agency_id=agency.pk, moment=week_start)
+    return summary

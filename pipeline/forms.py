@@ -1,0 +1,152 @@
+"""Forms of the producer's pipeline pages. They parse and give messages next to the field;
+the services re-check everything and do the writes."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from salesculture.models import Producer
+
+from .models import Activity, Prospect, Stage
+from .selectors import activity_types_of, prospects_owned_by, stages_for
+
+QUANTITY_MESSAGE = f"Enter a quantity between 1 and {Activity.MAX_QUANTITY}."
+PAST_DUE_MESSAGE = "The next step cannot be due in the past."
+STAGE_MESSAGE = "Choose a stage of your agency's pipeline."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProspectForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    line_of_business = forms.ChoiceField(choices=Prospect.LineOfBusiness.choices)
+    estimated_revenue = forms.DecimalField(
+        label="Estimated annual revenue ($)", min_value=0, max_digits=12, decimal_places=2,
+        initial=0, error_messages={"min_value": "Revenue cannot be negative."})
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None,
+                                   error_messages={"invalid_choice": STAGE_MESSAGE})
+    next_step = forms.CharField(max_length=200, required=False,
+                                help_text="What happens next, e.g. “Call to set the appointment”.")
+    next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
+    source = forms.CharField(max_length=80, required=False,
+                             help_text="Where the prospect came from (referral, event, …).")
+
+    def __init__(self, *args, agency, today: dt.date, editing: Prospect | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.editing = editing
+        if editing is not None:
+            # The stage changes only through an advance, which writes the ledger.
+            del self.fields["stage"]
+        else:
+            self.fields["stage"].queryset = stages_for(agency).filter(kind=Stage.Kind.OPEN)
+
+    def clean_next_step_due(self):
+        due = self.cleaned_data.get("next_step_due")
+        unchanged = self.editing is not None and due == self.editing.next_step_due
+        if due is not None and due < self.today and not unchanged:
+            raise ValidationError(PAST_DUE_MESSAGE)
+        return due
+
+    def clean(self):
+        data = super().clean()
+        if data.get("next_step_due") and not data.get("next_step"):
+            self.add_error("next_step", "Say what the next step is.")
+        return data
+
+
+class AdvanceForm(forms.Form):
+    to_stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label="Move to",
+                                      error_messages={"invalid_choice": STAGE_MESSAGE,
+                                                      "required": "Choose the stage."})
+    expected_stage = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    definition_confirmed = forms.BooleanField(
+        required=False, label="The definition of done is met")
+    next_step = forms.CharField(max_length=200, required=False,
+                                help_text="Every advance leaves a scheduled next step.")
+    next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
+    lost_reason = forms.CharField(max_length=200, required=False, label="Why was it lost?")
+    note = forms.CharField(required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, prospect: Prospect, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prospect = prospect
+        self.today = today
+        self.fields["to_stage"].queryset = (stages_for(prospect.agency)
+                                            .exclude(pk=prospect.stage_id))
+
+    def clean(self):
+        data = super().clean()
+        to_stage: Stage | None = data.get("to_stage")
+        if to_stage is None:
+            return data
+        due = data.get("next_step_due")
+        if to_stage.kind == Stage.Kind.OPEN:
+            if not data.get("next_step", "").strip():
+                self.add_error("next_step", "Say what the next step is.")
+            if due is None and "next_step_due" not in self.errors:
+                self.add_error("next_step_due", "Give the next step a date.")
+        if due is not None and due < self.today:
+            self.add_error("next_step_due", PAST_DUE_MESSAGE)
+        if to_stage.is_lost and not data.get("lost_reason", "").strip():
+            self.add_error("lost_reason", "Say why the prospect was lost; a reason is required.")
+        return data
+
+
+class ActivityForm(forms.Form):
+    """Log one activity with its details; also the body of a one-tap quick log."""
+
+    activity_type = forms.ModelChoiceField(
+        queryset=None, label="Activity", empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your agency's activity types."})
+    quantity = forms.IntegerField(
+        required=False, min_value=1, max_value=Activity.MAX_QUANTITY, initial=1,
+        error_messages={"min_value": QUANTITY_MESSAGE, "max_value": QUANTITY_MESSAGE,
+                        "invalid": QUANTITY_MESSAGE})
+    prospect = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="— no prospect —",
+        error_messages={"invalid_choice": "Choose one of your own prospects."})
+    outcome = forms.ChoiceField(choices=Activity.Outcome.choices, required=False)
+    note = forms.CharField(max_length=300, required=False)
+    client_token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, producer: Producer, prospect: Prospect | None = None,
+                 active_types: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["activity_type"]
+        # Validated against every type of the agency (so a retired one gets its own message),
+        # offered from the active ones only.
+        field.queryset = activity_types_of(producer.agency)
+        if active_types is not None:
+            field.choices = [(t.pk, f"{t.icon} {t.name}".strip()) for t in active_types]
+        if prospect is not None:
+            # Logged from the prospect's own page: the prospect is fixed by the URL.
+            del self.fields["prospect"]
+        else:
+            self.fields["prospect"].queryset = prospects_owned_by(producer, open_only=False)
+
+    def clean_activity_type(self):
+        kind = self.cleaned_data["activity_type"]
+        if not kind.is_active:
+            raise ValidationError(f"{kind.name} is no longer in use; choose another.")
+        return kind
+
+    def clean_quantity(self):
+        return self.cleaned_data.get("quantity") or 1
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field when the form has
+    that field, otherwise at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,279 @@
+"""The producer's pipeline: the board, prospect pages, stage moves and activities on a prospect.
+
+Every view is thin: a form parses, a selector reads (scoped to the acting producer, another
+agency's or colleague's id answers 404), a service writes. HTMX requests get the named partial
+of the same template; without JavaScript the same urls work as plain pages.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from salesculture.access import producer_required
+from salesculture.selectors import producer_get_visible, producers_visible_to
+from salesculture.weeks import local_now
+
+from . import services
+from .forms import ActivityForm, AdvanceForm, ProspectForm, add_service_errors
+from .models import Prospect, Stage
+from .selectors import (
+    active_activity_types,
+    agency_stage_get,
+    board_columns,
+    decorate_prospect,
+    next_stage_of,
+    prospect_activities,
+    prospect_get_visible,
+    prospect_history,
+    stages_for,
+)
+
+LINES = Prospect.LineOfBusiness
+
+
+def _today(agency):
+    return local_now(agency).date()
+
+
+def _toast(response: HttpResponse, text: str, kind: str = "") -> HttpResponse:
+    response["HX-Trigger"] = json.dumps({"toast": {"text": text, "kind": kind}})
+    return response
+
+
+def _line_filter(value: str | None) -> str:
+    return value if value in LINES.values else ""
+
+
+def _board_context(request, owner, line: str, **extra) -> dict:
+    actor = request.producer
+    return {
+        "owner": owner,
+        "line": line,
+        "lines": LINES.choices,
+        "columns": board_columns(owner=owner, line_of_business=line,
+                                 today=_today(owner.agency)),
+        "switchable": (list(producers_visible_to(actor).filter(is_active=True)
+                            .exclude(role="non_producer").order_by("user__first_name"))
+                       if actor.is_leader else []),
+        **extra,
+    }
+
+
+@producer_required
+def board(request):
+    actor = request.producer
+    owner = actor
+    if request.GET.get("producer"):
+        owner = producer_get_visible(actor=actor, producer_id=request.GET["producer"])
+    line = _line_filter(request.GET.get("lob"))
+    context = _board_context(request, owner, line)
+    if request.htmx and request.htmx.target == "board":
+        return render(request, "pipeline/board.html#board", context)
+    return render(request, "pipeline/board.html", context)
+
+
+@producer_required
+def prospect_card(request, pk):
+    """One board card, e.g. when a move is cancelled."""
+    prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
+    decorate_prospect(prospect, now=timezone.now(), today=_today(prospect.agency))
+    prospect.next_stage = next_stage_of(prospect)
+    return render(request, "pipeline/board.html#card", {
+        "prospect": prospect, "line": _line_filter(request.GET.get("lob"))})
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def prospect_new(request):
+    producer = request.producer
+    today = _today(producer.agency)
+    form = ProspectForm(request.POST or None, agency=producer.agency, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            prospect = services.prospect_create(
+                owner=producer, actor=producer, name=data["name"], stage=data["stage"],
+                line_of_business=data["line_of_business"],
+                estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
+                next_step_due=data["next_step_due"], source=data["source"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{prospect.name} is on your board.")
+            return redirect("pipeline:prospect", pk=prospect.pk)
+    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": None})
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def prospect_edit(request, pk):
+    prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
+    today = _today(prospect.agency)
+    initial = {f: getattr(prospect, f) for f in ("name", "line_of_business", "estimated_revenue",
+                                                  "next_step", "next_step_due", "source")}
+    form = ProspectForm(request.POST or None, initial=initial, agency=prospect.agency,
+                        today=today, editing=prospect)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.prospect_update(
+                prospect=prospect, name=data["name"], line_of_business=data["line_of_business"],
+                estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
+                next_step_due=data["next_step_due"], source=data["source"])
+        except ValidationError as exc:
+            prospect.refresh_from_db()
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {prospect.name}.")
+            return redirect("pipeline:prospect", pk=prospect.pk)
+    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": prospect})
+
+
+def _detail_context(request, prospect, form=None) -> dict:
+    actor = request.producer
+    today = _today(prospect.agency)
+    decorate_prospect(prospect, now=timezone.now(), today=today)
+    mine = prospect.owner_id == actor.pk
+    active_types = list(active_activity_types(prospect.agency)) if mine else []
+    if mine and form is None:
+        form = ActivityForm(producer=actor, prospect=prospect, active_types=active_types)
+    return {
+        "prospect": prospect,
+        "mine": mine,
+        "history": prospect_history(prospect),
+        "activities": prospect_activities(prospect),
+        "form": form,
+    }
+
+
+@producer_required
+def prospect_detail(request, pk):
+    prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
+    prospect.next_stage = next_stage_of(prospect)
+    return render(request, "pipeline/prospect.html", _detail_context(request, prospect))
+
+
+@producer_required
+@require_POST
+def prospect_log(request, pk):
+    """Log an activity against one of the producer's own prospects."""
+    actor = request.producer
+    prospect = prospect_get_visible(actor=actor, prospect_id=pk)
+    if prospect.owner_id != actor.pk:
+        # A leader may look at a team member's prospect, but activities are one's own.
+        raise Http404("No such prospect.")
+    form = ActivityForm(request.POST, producer=actor, prospect=prospect,
+                        active_types=list(active_activity_types(prospect.agency)))
+    logged = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            logged, _ = services.activity_log(
+                producer=actor, activity_type=data["activity_type"], quantity=data["quantity"],
+                prospect=prospect, outcome=data["outcome"], note=data["note"],
+                client_token=data["client_token"] or None)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if logged is not None:
+        text = f"Logged {logged.quantity} × {logged.activity_type.name} for {prospect.name}."
+        if not request.htmx:
+            messages.success(request, text)
+            return redirect("pipeline:prospect", pk=prospect.pk)
+        context = _detail_context(request, prospect)
+        return _toast(render(request, "pipeline/prospect.html#activities", context), text)
+    context = _detail_context(request, prospect, form=form)
+    template = "pipeline/prospect.html#activities" if request.htmx else "pipeline/prospect.html"
+    return render(request, template, context, status=200 if request.htmx else 400)
+
+
+def _win_text(prospect: Prospect, to_stage: Stage, is_win: bool) -> tuple[str, str]:
+    if to_stage.is_lost:
+        return f"{prospect.name} marked lost. The reason is recorded.", ""
+    if not is_win:
+        return f"{prospect.name} moved back to {to_stage.name}.", ""
+    if to_stage.is_won:
+        return f"🎉 Bound! {prospect.name} is a new client.", "win"
+    return f"🎉 Win! {prospect.name} moved to {to_stage.name}. Success is the next step.", "win"
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def prospect_advance(request, pk):
+    """Move a prospect to the next (or any) stage: a forward move asks for the next step and
+    shows the destination's definition of done; Lost asks for the reason."""
+    actor = request.producer
+    prospect = prospect_get_visible(actor=actor, prospect_id=pk)
+    today = _today(prospect.agency)
+    in_board = (request.POST or request.GET).get("from") == "board"
+    line = _line_filter((request.POST or request.GET).get("lob"))
+    if request.method == "POST":
+        form = AdvanceForm(request.POST, prospect=prospect, today=today)
+    else:
+        # `to` from a card's button; `to_stage` when the stage select changes (keeping what
+        # was typed so far); neither: propose the next stage.
+        chosen = request.GET.get("to_stage", request.GET.get("to"))
+        to = agency_stage_get(agency=prospect.agency, stage_id=chosen) if chosen else None
+        if to is None and chosen is None:
+            to = next_stage_of(prospect)
+        initial = {"to_stage": to.pk if to else None, "expected_stage": prospect.stage_id}
+        for name in ("next_step", "next_step_due", "lost_reason", "note", "definition_confirmed"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+        if request.GET.get("expected_stage"):
+            initial["expected_stage"] = request.GET["expected_stage"]
+        form = AdvanceForm(initial=initial, prospect=prospect, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expected = None
+        if data.get("expected_stage"):
+            expected = agency_stage_get(agency=prospect.agency, stage_id=data["expected_stage"])
+        try:
+            advance = services.prospect_advance(
+                prospect=prospect, to_stage=data["to_stage"], actor=actor, note=data["note"],
+                next_step=data["next_step"], next_step_due=data["next_step_due"],
+                lost_reason=data["lost_reason"],
+                definition_confirmed=data["definition_confirmed"], expected_stage=expected)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text, kind = _win_text(prospect, advance.to_stage, advance.is_win)
+            if not request.htmx:
+                messages.success(request, text)
+                if in_board:
+                    url = reverse("pipeline:board")
+                    params = [f"producer={prospect.owner_id}"] if prospect.owner_id != actor.pk \
+                        else []
+                    if line:
+                        params.append(f"lob={line}")
+                    return redirect(url + ("?" + "&".join(params) if params else ""))
+                return redirect("pipeline:prospect", pk=prospect.pk)
+            if in_board:
+                owner = prospect.owner
+                context = _board_context(request, owner, line, just_moved=prospect.pk,
+                                         just_won=advance.is_win)
+                response = render(request, "pipeline/board.html#board", context)
+                response["HX-Retarget"] = "#board"
+                response["HX-Reswap"] = "outerHTML"
+                return _toast(response, text, kind)
+            response = HttpResponse(status=204)
+            messages.success(request, text)
+            response["HX-Redirect"] = reverse("pipeline:prospect", args=[prospect.pk])
+            return response
+    to_stage = _chosen_stage(form, prospect)
+    context = {"prospect": prospect, "form": form, "to_stage": to_stage, "in_board": in_board,
+               "line": line, "stages": stages_for(prospect.agency)}
+    if request.htmx:
+        return render(request, "pipeline/advance.html#advance_form", context)
+    return render(request, "pipeline/advance.html", context,
+                  status=400 if request.method == "POST" else 200)
+
+
+def _chosen_stage(form: AdvanceForm, prospect: Prospect) -> Stage | None:
+    value = form.data.get("to_stage") if form.is_bound else form.initial.get("to_stage")
+    return agency_stage_get(agency=prospect.agency, stage_id=value) if value else None

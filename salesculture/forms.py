@@ -1,0 +1,22 @@
+from django import forms
+
+from .models import Producer
+
+
+class ProfileForm(forms.Form):
+    why = forms.CharField(
+        label="My why", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your personal reason. It sits at the top of your week and on your turn in "
+                  "the meeting. It is never the money.")
+    annual_goal = forms.DecimalField(
+        label="Annual new-revenue goal ($)", min_value=0, max_digits=12, decimal_places=2,
+        error_messages={"min_value": "The goal cannot be negative.",
+                        "max_digits": "That goal is too large; enter at most 10 digits."})
+    digest_enabled = forms.BooleanField(label="Send me the weekly email digest",
+                                        required=False)
+
+    @classmethod
+    def for_producer(cls, producer: Producer, data=None) -> "ProfileForm":
+        return cls(data, initial={"why": producer.why, "annual_goal": producer.annual_goal,
+                                  "digest_enabled": producer.digest_enabled})
