@@ -1,0 +1,101 @@
+// The meeting screen: keyboard driving, ticking timers, and polling that never clobbers typing.
+(function () {
+  "use strict";
+
+  // A stale navigation answers 409 with the fresh stage: swap it in (htmx skips 4xx by default).
+  if (window.htmx) {
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "409", swap: true },
+      { code: "[23]..", swap: true },
+      { code: "400", swap: true },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false }
+    ];
+  }
+
+  function typing() {
+    var el = document.activeElement;
+    return !!el && (el.matches("input, textarea, select") || el.isContentEditable);
+  }
+
+  // Polls skip while someone types or has unsent input in a form on the screen.
+  window.meetingShouldPoll = function () {
+    if (typing()) return false;
+    return !document.querySelector("form[data-dirty]");
+  };
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && !form.classList.contains("rating")) form.setAttribute("data-dirty", "1");
+  });
+  document.addEventListener("submit", function (event) {
+    event.target.removeAttribute("data-dirty");
+  }, true);
+
+  // The commitment form shows only the fields of the chosen kind.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.name === "kind" && input.closest(".commit-form")) {
+      input.closest(".commit-form").setAttribute("data-kind", input.value);
+    }
+  });
+
+  function click(id) {
+    var button = document.getElementById(id);
+    if (button) button.click();
+    return !!button;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing()) return;
+    var handled = false;
+    if ((event.key === "ArrowRight" && event.shiftKey) || event.key === "PageDown") {
+      handled = click("move-section");
+    } else if (event.key === "ArrowRight" || event.key === " ") {
+      handled = click("move-next");
+    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
+      handled = click("move-prev");
+    } else if (event.key === "f" || event.key === "F") {
+      toggleFullScreen();
+      handled = true;
+    }
+    if (handled) event.preventDefault();
+  });
+
+  function toggleFullScreen() {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(function () {});
+    }
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-fullscreen]")) toggleFullScreen();
+  });
+
+  // Timers tick locally from the elapsed seconds the server rendered; every swap re-bases them.
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function state(elapsed, target) {
+    if (target && elapsed > target) return "timer-over";
+    if (target && elapsed >= target * 0.8) return "timer-near";
+    return "timer-ok";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".timer[data-running]").forEach(function (el) {
+      if (!el.dataset.t0) el.dataset.t0 = String(now);
+      var elapsed = parseInt(el.dataset.elapsed, 10) + Math.floor((now - parseInt(el.dataset.t0, 10)) / 1000);
+      var text = Math.floor(elapsed / 60) + ":" + pad(elapsed % 60);
+      if (el.textContent !== text) el.textContent = text;
+      var box = el.closest("[data-timer-box]");
+      if (box) {
+        var cls = state(elapsed, parseInt(el.dataset.target, 10));
+        if (!box.classList.contains(cls)) {
+          box.classList.remove("timer-ok", "timer-near", "timer-over");
+          box.classList.add(cls);
+        }
+      }
+    });
+  }
+  setInterval(tick, 1000);
+})();
