@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer
-from salesculture.weeks import current_week, local_now, week_bounds, week_start_of
+from salesculture.weeks import local_now, week_bounds, week_start_of
 
 from ..models import GoalPlan
 from .funnel import funnel_compute, path_stages
@@ -271,7 +271,7 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
         result.label_reason = result.problems[0]
         return result
 
-    this_week = current_week(agency)
+    this_week = week_start_of(today)
     history_first = this_week - dt.timedelta(weeks=HISTORY_WEEKS - 1)
     start = week_bounds(agency, history_first)[0]
     mine = Producer.objects.filter(pk=producer.pk)
@@ -362,8 +362,9 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
             agency_n=all_step.reached, weight=weight)
         if rate is None or rate <= 0:
             result.problems.append(
-                f"No prospect has gone from {stage.name} to {following.name} in the last "
-                f"{HISTORY_WEEKS} weeks, so the {stage.name} needed a week cannot be computed.")
+                f"None of the prospects counted went on from {stage.name} to {following.name} "
+                f"in the last {HISTORY_WEEKS} weeks (a rate of 0), so how many {stage.name} "
+                "are needed a week cannot be computed.")
             need = multiplier = None
         elif need is not None:
             need = need / rate
