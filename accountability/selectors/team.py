@@ -28,6 +28,7 @@ TREND_WEEKS = 13
 # (and without date arithmetic that could overflow near year 1 or 9999).
 FAR_WEEKS = 52 * 5
 FEED_LIMIT = 12
+DRILL_WINS = 12
 
 MET, MISSED, NONE = "met", "missed", "none"
 
@@ -282,7 +283,7 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
             cell.status = cell_status(cell.done, cell.committed, cell.count)
         board.rows.append(Row(
             producer=p, card=card, cells=[cells[m.key] for m in board.measures],
-            trend=[cards[w].wins if w in cards else 0 for w in weeks],
+            trend=[cards[w].wins if w in cards else None for w in weeks],
             kept_trend=[cards[w].kept_ratio if w in cards else None for w in weeks],
             plan=p.year_plans[0] if p.year_plans else None,
             detail=can_see_detail(actor, p), is_me=p.pk == actor.pk))
@@ -404,6 +405,11 @@ class Drilldown:
                 "kept": kept, "of": of, "kept_pct": round(100 * kept / of) if of else None}
 
     @property
+    def first_card_week(self) -> dt.date:
+        """Weeks before a producer's first scorecard are left out of the table."""
+        return next((line.week for line in self.lines if line.card), self.week)
+
+    @property
     def has_commitments(self) -> bool:
         return any(line.commitments for line in self.lines)
 
@@ -439,16 +445,18 @@ def producer_drilldown(*, producer: Producer, week: dt.date) -> Drilldown:
         if c.progress is None:
             c.progress = c.actual or 0
         c.goal = commitment_target(_as_dict(c))
-        c.state = (c.status if c.status != Commitment.Status.OPEN
-                   else cell_status(c.progress, c.goal, 1))
-        if c.status == Commitment.Status.OPEN and c.goal <= 0:
+        if c.goal <= 0:
             c.state = NONE
+        elif c.status != Commitment.Status.OPEN:
+            c.state = c.status
+        else:  # the week is still running: done already, or still open
+            c.state = "done" if c.progress >= c.goal else "open"
         commitments.setdefault(c.week_start, []).append(c)
     start = dt.datetime.combine(weeks[0], dt.time.min, tzinfo=agency.tz)
     wins = list(Celebration.objects.filter(producer=producer, occurred_at__gte=start,
                                            week_start__lte=week)
                 .select_related("stage_advance__to_stage", "stage_advance__prospect")
-                .order_by("-occurred_at", "-id")[:50])
+                .order_by("-occurred_at", "-id")[:DRILL_WINS])
     stage_wins: dict[str, int] = {}
     for card in cards.values():
         for stage_id, n in (card.wins_by_stage or {}).items():

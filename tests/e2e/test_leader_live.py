@@ -1,0 +1,69 @@
+"""A leader's open team page shows a producer's new win without reloading; screenshots of the
+team scorecard (desktop and phone) and of a producer's drill-down."""
+
+import datetime as dt
+
+from pipeline.models import Prospect, Stage
+from tests.e2e.conftest import PHONE, log_in, screenshot
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _movable_prospect():
+    """One of Paula's open prospects that has a further open stage to move to."""
+    return (Prospect.objects.filter(owner__user__username="producer", stage__kind="open")
+            .exclude(stage__position=Stage.objects.filter(kind="open")
+                     .order_by("-position").values("position")[:1])
+            .select_related("stage").order_by("stage__position", "pk").first())
+
+
+def test_a_leader_sees_a_new_win_appear_without_reloading(demo, new_page):
+    # given: the leader's team page is open
+    leader = new_page(DESKTOP)
+    log_in(leader, "leader")
+    assert leader.url.endswith("/team/")
+    leader.evaluate("window.__notReloaded = true")
+    prospect = _movable_prospect()
+    assert prospect is not None
+    assert prospect.name not in leader.locator("#team-wins").inner_text()
+
+    # when: Paula, in her own browser, advances the prospect through the real form
+    paula = new_page(PHONE)
+    log_in(paula, "producer")
+    paula.goto(f"/pipeline/prospects/{prospect.pk}/advance/")
+    paula.fill("#id_next_step", "Call to book the discovery meeting")
+    paula.fill("#id_next_step_due", (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    paula.locator("input[name=definition_confirmed]").check()
+    paula.locator("form.advance-form button[type=submit].btn-primary").click()
+    paula.wait_for_load_state("networkidle")
+    prospect.refresh_from_db()
+    assert prospect.advances.filter(is_win=True, moved_by__user__username="producer").exists()
+
+    # then: within one poll interval the win is on the leader's page, celebrated, no reload
+    new_win = leader.locator("#team-wins li.win-new", has_text=prospect.name)
+    new_win.wait_for(timeout=12_000)
+    assert leader.evaluate("window.__notReloaded") is True
+    assert "Paula Chen" in new_win.inner_text()
+    screenshot(leader, "team-live-new-win")
+
+
+def test_team_scorecard_and_drilldown_screenshots(demo, new_page):
+    desktop = new_page(DESKTOP)
+    log_in(desktop, "leader")
+    assert desktop.locator("tr.leader").count() >= 1
+    screenshot(desktop, "team-scorecard-1280")
+
+    phone = new_page(PHONE)
+    log_in(phone, "leader")
+    # no sideways scrolling of the page itself at 375 px (the table scrolls in its frame)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "team-scorecard-375")
+
+    desktop.get_by_role("link", name="Paula Chen").click()
+    desktop.wait_for_load_state("networkidle")
+    assert "Paying off my parents' mortgage" in desktop.locator(".why").inner_text()
+    assert desktop.locator("svg.bars").count() == 3
+    screenshot(desktop, "team-drilldown-1280")
+    phone.goto(desktop.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "team-drilldown-375")
