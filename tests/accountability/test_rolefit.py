@@ -1,0 +1,177 @@
+"""Role fit: the 8-of-13-weeks rule on constructed histories, who may see it, and moving a
+person to the non-producer role and back."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability.models import GoalPlan, WeeklyScorecard
+from accountability.selectors.plan import PlanResult
+from accountability.selectors.rolefit import role_fit_get, role_fit_weeks
+from accountability.services.plans import goal_plan_store
+from pipeline.models import StageAdvance
+from salesculture.models import Producer
+from salesculture.selectors import selling_producers
+from tests.accountability.test_plan_ledger import PATH, journey
+from tests.conftest import login
+from tests.factories import ProducerFactory, TeamFactory
+
+
+def plan_with_pace(producer, wins_a_week: float) -> GoalPlan:
+    result = PlanResult(producer_id=producer.pk,
+                        year=timezone.now().astimezone(producer.agency.tz).year,
+                        annual_goal=producer.annual_goal, working_weeks=48, weeks_left=10,
+                        label=GoalPlan.Label.REALISTIC)
+    result.pace_wins_per_week = wins_a_week
+    return goal_plan_store(producer=producer, result=result)
+
+
+def history(producer, weeks: list[tuple[int, int, int] | None]):
+    """One (kept, total, wins) per week of the last 13 finished weeks, oldest first; None
+    leaves the week without a scorecard."""
+    for week, row in zip(role_fit_weeks(producer.agency), weeks, strict=True):
+        if row is None:
+            continue
+        kept, total, wins = row
+        WeeklyScorecard.objects.create(agency=producer.agency, producer=producer,
+                                       week_start=week, commitments_kept=kept,
+                                       commitments_total=total, wins=wins,
+                                       computed_at=timezone.now())
+
+
+BAD = (1, 4, 1)  # kept 25% (< 50%), wins 1 of 4 a week (25% < 50%)
+GOOD = (4, 4, 4)
+LOW_KEPT_ONLY = (0, 3, 3)  # wins 75% of plan: not both below
+
+
+def test_eight_bad_weeks_of_thirteen_flag_a_conversation(producer, leader):
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 5 + [BAD] * 8)
+    fit = role_fit_get(actor=leader, producer_id=producer.pk)
+    assert fit.flagged
+    assert [w.week for w in fit.flagged_weeks] == role_fit_weeks(producer.agency)[5:]
+
+
+def test_seven_bad_weeks_do_not(producer, leader):
+    plan_with_pace(producer, 4)
+    history(producer, [BAD, GOOD] * 6 + [BAD])
+    fit = role_fit_get(actor=leader, producer_id=producer.pk)
+    assert len(fit.flagged_weeks) == 7 and not fit.flagged
+
+
+def test_both_must_be_below_in_the_same_week(producer, leader):
+    plan_with_pace(producer, 4)
+    history(producer, [LOW_KEPT_ONLY] * 13)
+    fit = role_fit_get(actor=leader, producer_id=producer.pk)
+    assert all(w.kept_below and not w.wins_below for w in fit.weeks)
+    assert not fit.flagged
+
+
+def test_a_week_without_commitments_counts_as_none_kept(producer, leader):
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 5 + [None] * 8)
+    assert role_fit_get(actor=leader, producer_id=producer.pk).flagged
+
+
+def test_without_a_plan_nobody_is_flagged(producer, leader):
+    history(producer, [BAD] * 13)
+    fit = role_fit_get(actor=leader, producer_id=producer.pk)
+    assert not fit.assessed and not fit.flagged
+
+
+def test_thresholds_are_settings(producer, leader, settings):
+    settings.SALESCULTURE = {**settings.SALESCULTURE, "ROLE_FIT_WEEKS": 9}
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 5 + [BAD] * 8)
+    assert not role_fit_get(actor=leader, producer_id=producer.pk).flagged
+
+
+def test_page_lists_the_flag_and_the_weeks(producer, leader_client):
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 5 + [BAD] * 8)
+    page = leader_client.get(reverse("accountability:role_fit")).content.decode()
+    assert "Conversation recommended" in page and "8 of 13 weeks below on both" in page
+    detail = leader_client.get(reverse("accountability:role_fit_detail",
+                                       args=[producer.pk])).content.decode()
+    for week in role_fit_weeks(producer.agency)[5:]:
+        assert f'<span class="pill">{week:%b} {week.day}</span>' in detail
+
+
+def test_producers_never_see_role_fit(client, producer, agency, other_producer, leader):
+    peer = ProducerFactory(agency=agency, team=producer.team)
+    login(client, peer)
+    assert client.get(reverse("accountability:role_fit")).status_code == 404
+    assert client.get(reverse("accountability:role_fit_detail",
+                              args=[producer.pk])).status_code == 404
+    assert client.post(reverse("accountability:role_change", args=[producer.pk]),
+                       {"role": "non_producer"}).status_code == 404
+    login(client, leader)
+    assert client.get(reverse("accountability:role_fit_detail",
+                              args=[other_producer.pk])).status_code == 404
+    south = ProducerFactory(agency=agency, team=TeamFactory(agency=agency, name="South"))
+    assert client.get(reverse("accountability:role_fit_detail",
+                              args=[south.pk])).status_code == 404
+
+
+def test_move_to_non_producer_and_back_keeps_history(producer, leader_client, agency):
+    journey(producer, PATH[:3], timezone.now())
+    url = reverse("accountability:role_change", args=[producer.pk])
+    response = leader_client.post(url, {"role": "non_producer"})
+    assert response.status_code == 302
+    producer.refresh_from_db()
+    assert producer.role == Producer.Role.NON_PRODUCER
+    assert producer not in selling_producers(agency)
+    assert StageAdvance.objects.filter(producer=producer).count() == 3
+    page = leader_client.get(reverse("accountability:role_fit")).content.decode()
+    assert "Non-producer" in page  # still listed, so they can be moved back
+    leader_client.post(url, {"role": "producer"})
+    producer.refresh_from_db()
+    assert producer.role == Producer.Role.PRODUCER and producer in selling_producers(agency)
+
+
+def test_a_leader_cannot_promote_or_change_themself(producer, leader, leader_client):
+    response = leader_client.post(reverse("accountability:role_change", args=[producer.pk]),
+                                  {"role": "leader"})
+    assert "Select a valid choice" in response.content.decode()
+    producer.refresh_from_db()
+    assert producer.role == Producer.Role.PRODUCER
+    response = leader_client.post(reverse("accountability:role_change", args=[leader.pk]),
+                                  {"role": "non_producer"})
+    assert "You cannot change your own role here" in response.content.decode()
+    leader.refresh_from_db()
+    assert leader.role == Producer.Role.LEADER
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_people(client, owner, agency):
+    login(client, owner)
+    url = reverse("accountability:role_fit")
+
+    def add_people(n):
+        for _ in range(n):
+            person = ProducerFactory(agency=agency, annual_goal=Decimal("100000"))
+            plan_with_pace(person, 3)
+            history(person, [BAD] * 13)
+
+    add_people(2)
+    small = _queries(client, url)
+    add_people(10)
+    assert _queries(client, url) == small
+    assert small < 15
+
+
+@pytest.mark.parametrize("role", ["producer", "non_producer"])
+def test_owner_can_change_roles(role, client, owner, producer):
+    login(client, owner)
+    client.post(reverse("accountability:role_change", args=[producer.pk]), {"role": role})
+    producer.refresh_from_db()
+    assert producer.role == role
