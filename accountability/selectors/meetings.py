@@ -257,7 +257,7 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
             section=section, label=S(section).label,
             target=section_target_seconds(section, len(turns)), elapsed=elapsed,
             running=section == running,
-            done=bool(seconds.get(section)) and section != running))
+            done=section in seconds and section != running))
     screen = Screen(
         meeting=meeting, position=position_key(meeting), turns=turns, agenda=agenda,
         commit_week=week, wins_count=wins_count,

@@ -389,3 +389,44 @@ def test_screen_and_poll_cost_the_same_for_a_small_and_a_big_team(client, agency
     assert big["poll-unchanged"] <= 4
     assert max(big.values()) < 40
     assert Prospect.objects.filter(owner__team__name="Team of 12").count() > 70
+
+
+def test_home_minutes_and_my_turn_cost_the_same_for_little_and_much_history(
+        client, agency, last_week):
+    from accountability.services.kiosk import kiosk_link_create
+    from accountability.services.meetings import meeting_end
+    from tests.factories import TeamFactory
+    costs = []
+    for size, weeks in ((2, 1), (12, 6)):
+        team = TeamFactory(agency=agency, name=f"Team of {size}")
+        boss = ProducerFactory(agency=agency, team=team, role="leader")
+        populate(agency, team, last_week, producers=size, wins=2)
+        for w in range(weeks):
+            old = meeting_start(team=team, week_start=last_week - dt.timedelta(weeks=w + 1),
+                                actor=boss)
+            CommitmentFactory(producer=boss, week_start=current_week(agency), meeting=old)
+            meeting_end(meeting=old, actor=boss)
+            kiosk_link_create(team=team, actor=boss)
+        meeting = meeting_start(team=team, week_start=last_week, actor=boss)
+        login(client, boss)
+        cost = {"home": count_queries(client, url("meetings")),
+                "minutes": count_queries(client, url("meeting", old.pk))}
+        goto(meeting, "turns", turn=1)
+        someone = MeetingTurn.objects.get(meeting=meeting, position=1).producer
+        login(client, someone)
+        cost["my_turn"] = count_queries(client, url("meeting_my_turn"))
+        cost["my_turn_poll"] = count_queries(client, url("meeting_my_turn") + f"?v="
+                                             f"{meeting.version}", HTTP_HX_REQUEST="true")
+        costs.append(cost)
+    assert costs[0] == costs[1]
+    assert costs[1]["my_turn_poll"] <= 5
+
+
+def test_my_turn_poll_is_empty_until_the_meeting_moves(client, meeting, producer):
+    login(client, producer)
+    path = url("meeting_my_turn")
+    assert client.get(f"{path}?v={meeting.version}", HTTP_HX_REQUEST="true").status_code == 204
+    goto(meeting, "turns", turn=1)
+    moved = client.get(f"{path}?v=1", HTTP_HX_REQUEST="true")
+    assert moved.status_code == 200
+    assert "It's your turn" in moved.content.decode()

@@ -1,0 +1,126 @@
+"""The weekly meeting on a 1920×1080 TV: the demo leader runs it with the keyboard while a
+kiosk page (no login) follows."""
+
+import re
+
+from accountability.models import Commitment, Meeting
+from accountability.services.kiosk import kiosk_link_create
+from salesculture.models import Producer
+from salesculture.services import producer_create
+from salesculture.weeks import current_week
+from tests.e2e.conftest import TV, log_in, screenshot
+
+FOLLOW_MS = 8_000  # the kiosk polls every 2 s; allow a slow CI machine
+
+
+def at(page, value: str, timeout: int = 5_000):
+    """Wait for a position, "turns:1" meaning the second turn (the reel index is kept)."""
+    page.wait_for_selector(f'#meeting-stage[data-at^="{value}:"]', timeout=timeout)
+
+
+def section(page, name: str, timeout: int = 5_000):
+    page.wait_for_selector(f"#meeting-stage.section-{name}", timeout=timeout)
+
+
+def press(page, key: str):
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press(key)
+
+
+def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new_page):
+    leader = Producer.objects.select_related("team").get(user__username="leader")
+    link = kiosk_link_create(team=leader.team, actor=leader, label="Wall TV")
+    # a full team of twelve: the turn view must still fit the screen without scrolling
+    for first in ("Walter", "Wendy", "Xavier", "Yara", "Zane", "Zoe"):
+        producer_create(agency=leader.agency, username=first.lower(), password="x" * 12,
+                        first_name=first, last_name="Newman", team=leader.team,
+                        why="To build something that lasts, one client at a time.")
+
+    # The wall TV: no login, just the link.
+    tv = new_page(TV)
+    tv.goto(f"/kiosk/{link.token}/")
+    tv.wait_for_selector(".board")
+    assert "North" in tv.locator(".stage-team").inner_text()
+
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.click("#meeting-start")
+    section(page, "wins")
+    meeting = Meeting.objects.get()
+    assert meeting.week_start < current_week(meeting.agency)  # last week, closed by the seed
+    assert page.locator(".reel-who").inner_text()  # a win, large
+    screenshot(page, "meeting-wins")
+    section(tv, "wins", FOLLOW_MS)  # the kiosk picked the meeting up
+
+    # → steps through the reel; PageDown jumps to the turns
+    press(page, "ArrowRight")
+    page.wait_for_function(
+        "document.querySelector('#meeting-stage').dataset.at !== 'wins:0:0'")
+    press(page, "PageDown")
+    at(page, "turns:0")
+    assert page.locator(".turn-name").inner_text().startswith("Olivia Grant")  # owner first
+    press(page, "ArrowRight")
+    at(page, "turns:1")
+    assert page.locator(".turn-name").inner_text().startswith("Leo Martinez")
+    at(tv, "turns:1", FOLLOW_MS)
+    press(page, "ArrowLeft")
+    at(page, "turns:0")
+    press(page, " ")
+    at(page, "turns:1")
+    # walk to Paula's turn and commit for her right there
+    for _ in range(4):
+        name = page.locator(".turn-name").inner_text()
+        if name.startswith("Paula Chen"):
+            break
+        before = page.locator("#meeting-stage").get_attribute("data-at")
+        press(page, "ArrowRight")
+        page.wait_for_function(
+            f"document.querySelector('#meeting-stage').dataset.at !== '{before}'")
+    assert page.locator(".turn-name").inner_text().startswith("Paula Chen")
+    assert page.locator(".turn-rail li").count() == 12
+    assert page.locator(".line-kept, .line-missed").count() > 0  # last week, judged
+    page.fill("#id_target", "30")
+    page.select_option("#id_activity_type", label="Call")
+    page.click(".commit-add")
+    page.wait_for_selector("#turn-commitments .line-next.is-new")
+    page.fill("#id_note", "Strong week; wants help with referral asks")
+    page.click(".turn-note button")
+    page.wait_for_selector(".toast")
+    paula = Producer.objects.get(user__username="producer")
+    made = Commitment.objects.get(meeting=meeting)
+    assert (made.producer, made.week_start, made.describe()) == (
+        paula, current_week(meeting.agency), "30 × Call")
+    tv.wait_for_selector("#turn-commitments .line-next.is-new", timeout=FOLLOW_MS)
+    screenshot(page, "meeting-turn")
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+
+    press(page, "PageDown")
+    section(page, "pipeline")
+    follow = page.locator(".stale-act button").first
+    if follow.count():
+        follow.click()
+        page.wait_for_selector(".tag-good")
+    screenshot(page, "meeting-pipeline")
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    section(tv, "pipeline", FOLLOW_MS)
+
+    press(page, "PageDown")
+    section(page, "wrap_up")
+    page.click('.rating-btn[value="9"]')
+    page.wait_for_selector('.rating-btn.is-on[value="9"]')
+    assert "30 × Call" in page.locator(".made").inner_text()
+    screenshot(page, "meeting-wrapup")
+    section(tv, "wrap_up", FOLLOW_MS)
+    screenshot(tv, "meeting-kiosk")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#meeting-end")
+    page.wait_for_url(re.compile(rf"/meeting/{meeting.pk}/$"))
+    page.wait_for_selector("h1:has-text('Minutes')")
+    assert "Strong week; wants help with referral asks" in page.content()
+    screenshot(page, "meeting-minutes")
+    meeting.refresh_from_db()
+    assert (meeting.section, meeting.rating) == ("ended", 9)
+    # between meetings the kiosk goes back to the team's live board
+    tv.wait_for_selector(".board", timeout=FOLLOW_MS)
