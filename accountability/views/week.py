@@ -69,7 +69,7 @@ def _page_context(producer, **kwargs) -> dict:
     week = context["week"]
     context.update({
         "today": local_now(producer.agency).date(),
-        "next_steps": next_steps_due(producer),
+        "next_steps": next_steps_due(producer, limit=12),
         "celebrations": recent_celebrations(producer.agency, producer=producer, limit=8),
         "check_in": check_in_for_week(producer, week),
     })

@@ -1,0 +1,168 @@
+import datetime as dt
+import html as html_lib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from accountability.models import WeeklyScorecard
+from pipeline.models import Activity, Prospect
+from pipeline.services import prospect_advance, prospect_create
+from salesculture.weeks import current_week
+from tests.factories import (
+    ActivityFactory,
+    CommitmentFactory,
+    ConfidenceCheckInFactory,
+    ProducerFactory,
+    activity_type,
+    stage,
+)
+
+WEEK = reverse("accountability:my_week")
+
+
+def text(response) -> str:
+    return html_lib.unescape(response.content.decode())
+
+
+def plain(response) -> str:
+    return " ".join(html_lib.unescape(strip_tags(response.content.decode())).split())
+
+
+def today(agency):
+    return timezone.now().astimezone(agency.tz).date()
+
+
+def test_my_week_shows_the_why_at_the_top(producer_client, producer):
+    producer.why = "For my daughter's college fund."
+    producer.save()
+    html = text(producer_client.get(WEEK))
+    assert html.index("For my daughter's college fund.") < html.index("Log in one tap")
+
+
+def test_my_week_includes_the_confidence_prompt_with_its_context(producer_client, producer):
+    check_in = ConfidenceCheckInFactory(producer=producer)
+    response = producer_client.get(WEEK)
+    assert response.context["check_in"] == check_in
+    assert response.context["week"] == current_week(producer.agency)
+    assert "accountability/confidence/_week_prompt.html" in [t.name for t in response.templates]
+    assert "components/wins_feed.html" in [t.name for t in response.templates]
+
+
+def test_commitment_progress_bars_count_this_weeks_ledger(producer_client, producer):
+    call = activity_type(producer.agency, "Call")
+    CommitmentFactory(producer=producer, activity_type=call, target=10)
+    CommitmentFactory(producer=producer, kind="stage_wins", target=1)
+    ActivityFactory(producer=producer, activity_type=call, quantity=4)
+    acme = prospect_create(owner=producer, name="Acme Roofing")
+    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+                     next_step="Call", next_step_due=today(producer.agency))
+    html = text(producer_client.get(WEEK))
+    assert "10 × Call" in html and "4 / 10" in html
+    assert "1 stage win" in html and "1 / 1" in html
+    assert html.count("✓ kept") == 1
+
+
+def test_quick_log_shows_one_button_per_active_type_with_this_weeks_count(producer_client,
+                                                                          producer):
+    email = activity_type(producer.agency, "Email")
+    email.is_active = False
+    email.save()
+    ActivityFactory(producer=producer, activity_type=activity_type(producer.agency, "Call"),
+                    quantity=3)
+    # Last week's calls do not count this week.
+    ActivityFactory(producer=producer, activity_type=activity_type(producer.agency, "Call"),
+                    occurred_at=timezone.now() - dt.timedelta(days=8))
+    response = producer_client.get(WEEK)
+    quick = {q["type"].name: q["count"] for q in response.context["quick"]}
+    assert "Email" not in quick
+    assert quick["Call"] == 3
+    tokens = [q["token"] for q in response.context["quick"]]
+    assert len(set(tokens)) == len(tokens)
+
+
+def test_next_steps_due_are_coloured_by_urgency(producer_client, producer):
+    day = today(producer.agency)
+    lead = stage(producer.agency, "Lead")
+    for name, due in [("Later Co", day + dt.timedelta(days=3)), ("Today Co", day),
+                      ("Overdue Co", day - dt.timedelta(days=2)), ("Nothing Co", None)]:
+        Prospect.objects.create(agency=producer.agency, owner=producer, name=name, stage=lead,
+                                stage_entered_at=timezone.now(), next_step="Call" if due else "",
+                                next_step_due=due)
+    response = producer_client.get(WEEK)
+    rows = [(p.name, p.due_state) for p in response.context["next_steps"]]
+    assert rows == [("Overdue Co", "overdue"), ("Today Co", "today"),
+                    ("Nothing Co", "none"), ("Later Co", "later")]
+    html = text(response)
+    assert 'class="due-overdue"' in html and 'class="due-none"' in html
+
+
+def test_this_weeks_wins_are_listed(producer_client, producer):
+    acme = prospect_create(owner=producer, name="Acme Roofing")
+    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+                     next_step="Call", next_step_due=today(producer.agency))
+    assert "Acme Roofing → Contacted" in plain(producer_client.get(WEEK))
+
+
+def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, producer):
+    week = current_week(producer.agency)
+    for weeks_back, (activities, wins) in enumerate([(20, 1), (30, 2), (40, 3), (50, 2)], 1):
+        WeeklyScorecard.objects.create(
+            agency=producer.agency, producer=producer,
+            week_start=week - dt.timedelta(weeks=weeks_back),
+            activities_total=activities, wins=wins, computed_at=timezone.now())
+    # A fifth week back is not part of the comparison.
+    WeeklyScorecard.objects.create(agency=producer.agency, producer=producer,
+                                   week_start=week - dt.timedelta(weeks=5),
+                                   activities_total=1000, wins=50, computed_at=timezone.now())
+    ActivityFactory(producer=producer, quantity=12)
+    html = plain(producer_client.get(WEEK))
+    assert "This week so far: 12 activities and 0 wins." in html
+    assert "Your last 4 weeks averaged" in html
+    assert "35.0 activities" in html and "2.0 wins" in html
+
+
+def test_no_history_says_so(producer_client):
+    assert "No earlier weeks to compare with yet." in text(producer_client.get(WEEK))
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(WEEK)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def _fill(producer, prospects, activities):
+    lead = stage(producer.agency, "Lead")
+    day = today(producer.agency)
+    Prospect.objects.bulk_create(
+        Prospect(agency=producer.agency, owner=producer, name=f"P{i}", stage=lead,
+                 stage_entered_at=timezone.now(), next_step="Call",
+                 next_step_due=day + dt.timedelta(days=i % 5 - 2)) for i in range(prospects))
+    types = list(producer.agency.activity_types.all())
+    Activity.objects.bulk_create(
+        Activity(agency=producer.agency, producer=producer, activity_type=types[i % len(types)],
+                 occurred_at=timezone.now() - dt.timedelta(minutes=i))
+        for i in range(activities))
+
+
+def _queries(client, url, **extra):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_week_query_count_does_not_grow_with_data(producer_client, producer):
+    CommitmentFactory(producer=producer)
+    _fill(producer, 5, 5)
+    small = _queries(producer_client, WEEK)
+    _fill(producer, 195, 495)
+    for _ in range(5):
+        CommitmentFactory(producer=producer, kind="specific")
+    ProducerFactory(agency=producer.agency)
+    large = _queries(producer_client, WEEK)
+    assert small == large and large <= 20
+    print(f"my week queries: {large}")

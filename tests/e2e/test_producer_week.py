@@ -1,0 +1,99 @@
+"""A producer runs their week from a phone: quick log, advance a prospect, commit for next week."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from accountability.models import Commitment
+from pipeline.models import Activity, StageAdvance
+from salesculture.models import Producer
+from tests.e2e.conftest import PHONE, log_in, screenshot
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_quick_log_tap_updates_the_count_without_a_reload(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    assert page.url.endswith("/week/")
+    assert no_horizontal_scroll(page)
+    paula = Producer.objects.get(user__username="producer")
+    logged_before = Activity.objects.filter(producer=paula).count()
+    button = page.locator(".quick-btn[data-type='Call']")
+    before = int(button.locator(".quick-count").inner_text())
+    page.evaluate("window.__noReload = true")
+    button.click()
+    page.locator(".quick-btn[data-type='Call'] .quick-count").filter(
+        has_text=str(before + 1)).wait_for()
+    assert page.evaluate("window.__noReload === true")  # same document: no reload
+    assert Activity.objects.filter(producer=paula).count() == logged_before + 1
+    assert page.locator(".undo-bar").is_visible()
+    screenshot(page, "week-my-week")
+    # Undo takes it back.
+    page.locator(".undo-bar button").click()
+    page.locator(".quick-btn[data-type='Call'] .quick-count").filter(
+        has_text=str(before)).wait_for()
+    assert Activity.objects.filter(producer=paula).count() == logged_before
+
+
+def test_advance_a_prospect_and_see_the_win_celebrated(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "week-board")
+    card = page.locator(".board-card").first
+    card_id = card.get_attribute("id")
+    name = card.locator(".card-name").inner_text()
+    card.locator(".card-actions .btn-primary").click()
+    form = page.locator(f"#{card_id} form")
+    form.wait_for()
+    assert form.locator(".dod").is_visible()  # the destination's definition of done
+    form.locator("input[name=next_step]").fill("Call to confirm")
+    form.locator("input[name=next_step_due]").fill(
+        (timezone.localdate() + dt.timedelta(days=2)).isoformat())
+    form.locator("input[name=definition_confirmed]").check()
+    screenshot(page, "week-board-advance")
+    form.locator("button.btn-primary[type=submit]").click()
+    toast = page.locator(".toast-win")
+    toast.wait_for()
+    assert name in toast.inner_text() and "Win!" in toast.inner_text()
+    assert page.locator(f"#{card_id}.celebrate").is_visible()
+    assert StageAdvance.objects.filter(prospect__name=name, is_win=True,
+                                       definition_confirmed=True).exists()
+    screenshot(page, "week-board-win")
+    assert no_horizontal_scroll(page)
+
+    page.locator(f"#{card_id} .card-name").click()
+    page.wait_for_load_state("networkidle")
+    assert "Stage history" in page.content()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "week-prospect")
+
+
+def test_set_a_commitment_for_next_week(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/commitments/")
+    assert no_horizontal_scroll(page)
+    paula = Producer.objects.get(user__username="producer")
+    call = paula.agency.activity_types.get(name="Call")
+    field = page.locator(f"input[name=activity_{call.pk}]")
+    field.fill("33")
+    page.locator(".targets-form button[type=submit]").click()
+    page.locator(".commit-list li", has_text="33 × Call").wait_for()
+    assert "planned ahead" in page.locator(".commit-list li", has_text="33 × Call").inner_text()
+    commitment = Commitment.objects.get(producer=paula, activity_type=call, target=33)
+    assert commitment.planned_ahead
+    screenshot(page, "week-commitments")
+
+
+def test_profile_page_on_a_phone(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/profile/")
+    assert "Paying off my parents' mortgage" in page.locator("textarea[name=why]").input_value()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "week-profile")
