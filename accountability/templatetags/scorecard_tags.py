@@ -4,8 +4,10 @@ team scorecard, the drill-down and the digest."""
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -123,3 +125,13 @@ def median(value) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@register.filter
+def ago(moment) -> str:
+    """“just now” for the first minute, then Django's timesince ("3 hours, 2 minutes ago")."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"

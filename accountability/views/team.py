@@ -117,6 +117,14 @@ def team_context(request) -> dict:
 
 @producer_required
 def team_scorecard_view(request):
+    if request.htmx and request.htmx.target == "team-wins":
+        # The wins feed alone needs no board: just the newest celebrations of the team.
+        team, _ = team_choice(request)
+        celebrations = wins_feed(request.agency, team=team)
+        response = render(request, "accountability/team.html#wins", {
+            "celebrations": celebrations, "hide_prospects": not request.producer.is_leader})
+        response["Vary"] = "HX-Request"
+        return response
     try:
         context = team_context(request)
     except BadWeek as error:
@@ -124,8 +132,6 @@ def team_scorecard_view(request):
     template = "accountability/team.html"
     if request.htmx and request.htmx.target == "team-scorecard":
         template += "#scorecard"
-    elif request.htmx and request.htmx.target == "team-wins":
-        template += "#wins"
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response

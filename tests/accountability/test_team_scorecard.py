@@ -330,3 +330,17 @@ def test_query_counts_do_not_grow_with_producers(client):
     assert small == large
     assert small["live_unchanged"] <= 4
     assert small["page"] <= 14
+
+
+def test_partials_render_only_their_fragment(leader_client, agency, leader):
+    Celebration.objects.create(agency=agency, producer=leader, kind="personal_best",
+                               source_key="t:p", week_start=current_week(agency),
+                               occurred_at=timezone.now(), title="Lee had a great week")
+    url = reverse("accountability:team")
+    scorecard = leader_client.get(url, HTTP_HX_TARGET="team-scorecard", **HTMX)
+    wins = leader_client.get(url, HTTP_HX_TARGET="team-wins", **HTMX)
+    assert scorecard.content.decode().lstrip().startswith('<section id="team-scorecard"')
+    assert "<html" not in scorecard.content.decode()
+    html = wins.content.decode()
+    assert 'id="team-wins"' in html and "Lee had a great week" in html and "<table" not in html
+    assert "HX-Request" in scorecard["Vary"]
