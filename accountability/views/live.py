@@ -14,7 +14,7 @@ from salesculture.access import producer_required
 from salesculture.selectors import producer_get_visible
 
 from ..selectors.team import newest_id, wins_feed
-from .team import POLL_SECONDS, BadWeek, bad_week, team_context
+from .team import BadWeek, bad_week, poll_seconds, team_context
 
 
 def _unchanged(request) -> bool | None:
@@ -99,7 +99,7 @@ def live_wins(request):
     response = render(request, "components/wins_feed.html", {
         "celebrations": celebrations, "live": True, "feed_producer": producer,
         "new_after": seen, "seen": newest_id(celebrations), "hide_prospects": hide,
-        "version": request.agency.live_version, "poll_seconds": POLL_SECONDS})
+        "version": request.agency.live_version, "poll_seconds": poll_seconds()})
     response["Cache-Control"] = "no-store"
     _celebrate(response, celebrations, seen, hide, actor)
     return response

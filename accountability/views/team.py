@@ -33,7 +33,10 @@ from ..selectors.team import (
     wins_feed,
 )
 
-POLL_SECONDS = getattr(settings, "LIVE_POLL_SECONDS", 10)
+
+def poll_seconds() -> int:
+    """How often open pages poll (LIVE_POLL_SECONDS, default 10), read per request."""
+    return getattr(settings, "LIVE_POLL_SECONDS", 10)
 
 
 class BadWeek(Exception):
@@ -106,7 +109,7 @@ def team_context(request) -> dict:
         "celebrations": celebrations,
         "seen": newest_id(celebrations),
         "version": request.agency.live_version,
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": poll_seconds(),
         "full": actor.is_leader,
         "hide_prospects": not actor.is_leader,
         "state": state,

@@ -67,3 +67,30 @@ def test_team_scorecard_and_drilldown_screenshots(demo, new_page):
     phone.goto(desktop.url)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "team-drilldown-375")
+
+
+def test_polling_pauses_while_the_tab_is_hidden_and_catches_up_when_shown(
+        demo, new_page, settings):
+    settings.LIVE_POLL_SECONDS = 1
+    page = new_page(DESKTOP)
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "/live/team/" in r.url else None)
+    log_in(page, "leader")
+    page.wait_for_timeout(2_500)
+    assert polls, "an open, visible page polls"
+
+    page.evaluate("""() => {
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    page.wait_for_timeout(300)
+    polls.clear()
+    page.wait_for_timeout(2_500)
+    assert polls == [], "a hidden tab does not poll"
+
+    page.evaluate("""() => {
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => false});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    page.wait_for_timeout(400)
+    assert polls, "showing the tab polls at once"
