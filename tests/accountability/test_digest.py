@@ -2,17 +2,19 @@
 fixed number of queries however many producers."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.services.digest import digests_send, weekly_digests
 from salesculture.weeks import current_week
-from tests.factories import ProducerFactory, TeamFactory
+from tests.conftest import requires_postgres
+from tests.factories import AgencyFactory, ProducerFactory, TeamFactory
 
 
 @pytest.fixture
@@ -90,3 +92,34 @@ def test_queries_do_not_grow_with_producers(agency, team, leader):
                 [c.describe() for c in d.commitments + d.next_commitments]
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_at_once_send_each_digest_once():
+    # given: a closed week and three producers who want the digest
+    agency = AgencyFactory()
+    ProducerFactory.create_batch(3, agency=agency)
+    week = current_week(agency) - dt.timedelta(weeks=1)
+    close(agency, week)
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(digests_send(agency=agency, week_start=week))
+        except Exception as error:  # pragma: no cover - surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # when: two workers race for the same agency-week
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    # then: one of them sent all three, the other nothing
+    assert errors == []
+    assert sorted(results) == [0, 3]
+    assert len(mail.outbox) == 3
