@@ -493,10 +493,11 @@ def absurd_goal_limit(agency: Agency, *, now: dt.datetime | None = None) -> Deci
     return Decimal(best) * ABSURD_FACTOR if best else None
 
 
-def commitments_proposal(result: PlanResult) -> dict[str, int]:
+def commitments_proposal(result: PlanResult, *, cap: int | None = None) -> dict[str, int]:
     """Next week's commitments proposed by the plan, as the commitments page's GET fields:
     activity_<type id>, wins_<stage id> (the won stage) and wins_any (all forward advances).
-    Rounded up: a commitment of 0.6 bound is a commitment of 1."""
+    Rounded up: a commitment of 0.6 bound is a commitment of 1. `cap` is the largest target
+    the commitments form takes; a pretend plan is proposed at that cap, to be edited."""
     if result.is_incomplete and not result.lines:
         return {}
     proposal: dict[str, int] = {}
@@ -516,4 +517,6 @@ def commitments_proposal(result: PlanResult) -> dict[str, int]:
             wins_any += line.per_week
     if wins_any > 0:
         proposal["wins_any"] = math.ceil(wins_any - 1e-9)
+    if cap is not None:
+        proposal = {key: min(value, cap) for key, value in proposal.items()}
     return proposal

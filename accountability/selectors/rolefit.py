@@ -30,9 +30,10 @@ ROLE_FIT_SPAN = 13
 
 def role_fit_rules() -> dict:
     conf = settings.SALESCULTURE
-    return {"kept_below": float(conf.get("ROLE_FIT_KEPT_BELOW", 0.5)),
-            "wins_below": float(conf.get("ROLE_FIT_WINS_VS_PLAN_BELOW", 0.5)),
-            "weeks": int(conf.get("ROLE_FIT_WEEKS", 8))}
+    kept = float(conf.get("ROLE_FIT_KEPT_BELOW", 0.5))
+    wins = float(conf.get("ROLE_FIT_WINS_VS_PLAN_BELOW", 0.5))
+    return {"kept_below": kept, "wins_below": wins, "kept_below_pct": 100 * kept,
+            "wins_below_pct": 100 * wins, "weeks": int(conf.get("ROLE_FIT_WEEKS", 8))}
 
 
 @dataclass

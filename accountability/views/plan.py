@@ -13,6 +13,7 @@ from salesculture.services import producer_update_profile
 
 from ..forms_plan import GoalForm, WhyForm
 from ..selectors.plan import commitments_proposal, goal_plan_for, plan_result_from, rules
+from ..services.commitments import MAX_TARGET
 from ..services.plans import goal_plan_is_stale, goal_plan_refresh, goal_set
 
 # Until the commitments page exists its url name does not resolve; the link still points where
@@ -56,7 +57,7 @@ def plan_page(request, producer_id=None):
         # producer's label current for the team page without a separate job.
         plan = goal_plan_refresh(producer=producer)
     result = plan_result_from(plan)
-    proposal = commitments_proposal(result) if is_own else {}
+    proposal = commitments_proposal(result, cap=MAX_TARGET) if is_own else {}
     return render(request, "accountability/plan/page.html", {
         "producer": producer,
         "is_own": is_own,

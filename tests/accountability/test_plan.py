@@ -132,6 +132,9 @@ def test_proposed_commitments_round_up_the_plan(history, producer, now, thin_one
     assert parts.path == base
     assert parse_qs(parts.query) == {f"activity_{call.pk}": ["200"],
                                      f"wins_{bound.pk}": ["1"], "wins_any": ["25"]}
+    # The commitments form takes targets up to its maximum; a bigger need is proposed there.
+    capped = commitments_proposal(plan_compute(producer=producer, now=now), cap=20)
+    assert capped == {f"activity_{call.pk}": 20, f"wins_{bound.pk}": 1, "wins_any": 20}
 
 
 def test_thin_history_blends_with_the_agency_in_proportion(producer, agency, now):
