@@ -197,6 +197,8 @@ def meeting_move_view(request, meeting_id: int):
     try:
         meeting = meeting_move(meeting=meeting, actor=request.producer, direction=direction,
                                seen=request.POST.get("at", ""))
+    except ValidationError:  # it ended a moment ago
+        return _ended(request, meeting)
     except MeetingMoved:
         meeting.refresh_from_db()
         text = "Someone else moved the meeting; this is where it is now."
@@ -228,8 +230,11 @@ def meeting_rate_view(request, meeting_id: int):
         return _ended(request, meeting)
     form = MeetingRatingForm(request.POST)
     if form.is_valid():
-        meeting = meeting_rate(meeting=meeting, actor=request.producer,
-                               rating=form.cleaned_data["rating"])
+        try:
+            meeting = meeting_rate(meeting=meeting, actor=request.producer,
+                                   rating=form.cleaned_data["rating"])
+        except ValidationError:  # it ended a moment ago
+            return _ended(request, meeting)
         return _after_write(request, meeting, f"Meeting rated {meeting.rating}/10.")
     return _render_stage(request, meeting, rating_form=form, status=400)
 
@@ -242,8 +247,11 @@ def meeting_notes_view(request, meeting_id: int):
         return _ended(request, meeting)
     form = MeetingNotesForm(request.POST)
     if form.is_valid():
-        meeting = meeting_notes_save(meeting=meeting, actor=request.producer,
-                                     notes=form.cleaned_data["notes"])
+        try:
+            meeting = meeting_notes_save(meeting=meeting, actor=request.producer,
+                                         notes=form.cleaned_data["notes"])
+        except ValidationError:  # it ended a moment ago
+            return _ended(request, meeting)
         return _after_write(request, meeting, "Notes saved.")
     return _render_stage(request, meeting, notes_form=form, status=400)
 
@@ -257,7 +265,10 @@ def turn_note_view(request, meeting_id: int, turn_id: int):
     turn = turn_get(meeting=meeting, turn_id=turn_id)
     form = TurnNoteForm(request.POST)
     if form.is_valid():
-        turn_note_save(turn=turn, actor=request.producer, note=form.cleaned_data["note"])
+        try:
+            turn_note_save(turn=turn, actor=request.producer, note=form.cleaned_data["note"])
+        except ValidationError:  # it ended a moment ago
+            return _ended(request, meeting)
         meeting.refresh_from_db()
         return _after_write(request, meeting, f"Note saved for {turn.producer.name}.")
     return _render_stage(request, meeting, note_form=form, status=400)
@@ -320,7 +331,8 @@ def my_turn(request):
     meeting = running_meeting_for_team(actor.team_id)
     turn = (MeetingTurn.objects.select_related("producer__user", "producer__agency")
             .filter(meeting=meeting, producer=actor).first() if meeting else None)
-    if request.htmx and meeting and request.GET.get("v") == str(meeting.version):
+    seen_key = str(meeting.version) if meeting else "none"
+    if request.method == "GET" and request.htmx and request.GET.get("v") == seen_key:
         return _not_modified()
     form = None
     if request.method == "POST":
@@ -352,6 +364,7 @@ def my_turn(request):
 def _render_my_turn(request, meeting, turn, form):
     actor = request.producer
     context = {"meeting": meeting, "turn": turn, "refusal": None, "screen": None,
+               "poll_key": meeting.version if meeting else "none",
                "form": form or MeetingCommitmentForm(agency=actor.agency)}
     if meeting and turn:
         data = my_turn_view(meeting, turn)

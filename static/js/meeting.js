@@ -55,12 +55,46 @@
       handled = click("move-next");
     } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
       handled = click("move-prev");
+    } else if ((event.key === "p" || event.key === "P") && document.querySelector("[data-autoplay]")) {
+      toggleReel();
+      handled = true;
     } else if (event.key === "f" || event.key === "F") {
       toggleFullScreen();
       handled = true;
     }
     if (handled) event.preventDefault();
   });
+
+  // The wins reel can play itself on the driver's device: it presses "next" every few
+  // seconds, so every screen follows as usual, and stops at the last win.
+  var REEL_SECONDS = 6;
+  var reelTimer = null;
+  function reelButton() {
+    var button = document.querySelector("[data-autoplay]");
+    if (button) button.textContent = reelTimer ? "⏸ Pause reel" : "▶ Play reel";
+  }
+  function stopReel() {
+    clearInterval(reelTimer);
+    reelTimer = null;
+    reelButton();
+  }
+  function stepReel() {
+    var stage = document.getElementById("meeting-stage");
+    if (!stage || !stage.classList.contains("section-wins") || stage.hasAttribute("data-last-win")) {
+      stopReel();
+      return;
+    }
+    if (!document.querySelector("form[data-dirty]")) click("move-next");
+  }
+  function toggleReel() {
+    if (reelTimer) { stopReel(); return; }
+    reelTimer = setInterval(stepReel, REEL_SECONDS * 1000);
+    reelButton();
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-autoplay]")) toggleReel();
+  });
+  document.addEventListener("htmx:afterSettle", reelButton);
 
   function toggleFullScreen() {
     if (document.fullscreenElement) {

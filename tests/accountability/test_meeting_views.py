@@ -430,3 +430,22 @@ def test_my_turn_poll_is_empty_until_the_meeting_moves(client, meeting, producer
     moved = client.get(f"{path}?v=1", HTTP_HX_REQUEST="true")
     assert moved.status_code == 200
     assert "It's your turn" in moved.content.decode()
+
+
+def test_writes_to_an_ended_meeting_go_to_the_minutes_and_change_nothing(
+        leader_client, meeting, producer):
+    leader_client.post(url("meeting_end", meeting.pk))
+    meeting.refresh_from_db()
+    version = meeting.version
+    turn = MeetingTurn.objects.get(meeting=meeting, producer=producer)
+    for path, data in ((url("meeting_move", meeting.pk), {"direction": "next", "at": "x"}),
+                       (url("meeting_rate", meeting.pk), {"rating": "7"}),
+                       (url("meeting_turn_note", meeting.pk, turn.pk), {"note": "late"}),
+                       (url("meeting_turn_commitment", meeting.pk, turn.pk),
+                        {"kind": "specific", "text": "late"})):
+        response = leader_client.post(path, data)
+        assert response.status_code == 302 and response["Location"] == url("meeting",
+                                                                           meeting.pk)
+    meeting.refresh_from_db()
+    assert (meeting.version, meeting.rating) == (version, None)
+    assert not Commitment.objects.exists()

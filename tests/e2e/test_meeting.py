@@ -6,9 +6,10 @@ import re
 from accountability.models import Commitment, Meeting
 from accountability.services.kiosk import kiosk_link_create
 from salesculture.models import Producer
+from salesculture.selectors import selling_producers
 from salesculture.services import producer_create
 from salesculture.weeks import current_week
-from tests.e2e.conftest import TV, log_in, screenshot
+from tests.e2e.conftest import PHONE, TV, log_in, screenshot
 
 FOLLOW_MS = 8_000  # the kiosk polls every 2 s; allow a slow CI machine
 
@@ -41,16 +42,22 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     tv.goto(f"/kiosk/{link.token}/")
     tv.wait_for_selector(".board")
     assert "North" in tv.locator(".stage-team").inner_text()
+    screenshot(tv, "meeting-kiosk-board")
 
     page = new_page(TV)
     log_in(page, "leader")
     page.goto("/meeting/")
+    screenshot(page, "meeting-home")
     page.click("#meeting-start")
     section(page, "wins")
     meeting = Meeting.objects.get()
     assert meeting.week_start < current_week(meeting.agency)  # last week, closed by the seed
     assert page.locator(".reel-who").inner_text()  # a win, large
     screenshot(page, "meeting-wins")
+    press(page, "p")  # the reel can play itself; P again pauses it
+    assert page.locator("[data-autoplay]").inner_text() == "⏸ Pause reel"
+    press(page, "p")
+    assert page.locator("[data-autoplay]").inner_text() == "▶ Play reel"
     section(tv, "wins", FOLLOW_MS)  # the kiosk picked the meeting up
 
     # → steps through the reel; PageDown jumps to the turns
@@ -124,3 +131,38 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     assert (meeting.section, meeting.rating) == ("ended", 9)
     # between meetings the kiosk goes back to the team's live board
     tv.wait_for_selector(".board", timeout=FOLLOW_MS)
+
+
+def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
+    leader = Producer.objects.select_related("team").get(user__username="leader")
+    paula = Producer.objects.get(user__username="producer")
+    phone = new_page(PHONE)
+    log_in(phone, "producer")
+    phone.goto("/meeting/turn/")
+    assert "not running" in phone.locator("#my-turn").inner_text()
+
+    tv = new_page(TV)
+    log_in(tv, "leader")
+    tv.goto("/meeting/")
+    tv.click("#meeting-start")
+    section(tv, "wins")
+    press(tv, "PageDown")
+    at(tv, "turns:0")
+    position = next(i for i, p in enumerate(selling_producers(leader.agency, team=leader.team))
+                    if p.pk == paula.pk)
+    for turn in range(1, position + 1):
+        press(tv, "ArrowRight")
+        at(tv, f"turns:{turn}")
+
+    # the phone notices her turn by itself and opens the form
+    phone.wait_for_selector(".my-turn-now", timeout=FOLLOW_MS)
+    phone.check("input[name=kind][value=specific]")
+    phone.fill("#id_text", "Send the Moss Dental proposal by Thursday")
+    phone.click(".commit-add")
+    phone.wait_for_selector("#my-next-week li:has-text('Moss Dental')")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "meeting-my-turn-phone")
+    made = Commitment.objects.get(producer=paula, text__contains="Moss Dental")
+    assert (made.made_by, made.week_start) == (paula, current_week(paula.agency))
+    # the leader's screen follows without a reload
+    tv.wait_for_selector("#turn-commitments .is-new:has-text('Moss Dental')", timeout=FOLLOW_MS)
