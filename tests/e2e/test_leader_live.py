@@ -68,6 +68,14 @@ def test_team_scorecard_and_drilldown_screenshots(demo, new_page):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "team-drilldown-375")
 
+    # a producer sees the board without colleagues' pipelines, plans or prospects
+    paula = new_page(PHONE)
+    log_in(paula, "producer")
+    paula.goto("/team/")
+    assert paula.locator("tr[data-producer]").count() >= 2
+    assert paula.locator("th", has_text="Pipeline").count() == 0
+    screenshot(paula, "team-scorecard-producer-375")
+
 
 def test_polling_pauses_while_the_tab_is_hidden_and_catches_up_when_shown(
         demo, new_page, settings):
