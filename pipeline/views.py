@@ -241,6 +241,10 @@ def prospect_advance(request, pk):
                 definition_confirmed=data["definition_confirmed"], expected_stage=expected)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            # Show where the prospect is now; a retry is then a deliberate move from there.
+            prospect.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["expected_stage"] = prospect.stage_id
         else:
             text, kind = _win_text(prospect, advance.to_stage, advance.is_win)
             if not request.htmx:

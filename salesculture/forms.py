@@ -18,5 +18,7 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def for_producer(cls, producer: Producer, data=None) -> "ProfileForm":
-        return cls(data, initial={"why": producer.why, "annual_goal": producer.annual_goal,
+        goal = producer.annual_goal
+        return cls(data, initial={"why": producer.why,
+                                  "annual_goal": int(goal) if goal == int(goal) else goal,
                                   "digest_enabled": producer.digest_enabled})

@@ -30,6 +30,8 @@ def profile(request):
                                        else None)
     for field in password_form.fields.values():
         field.help_text = ""
+        # No autofocus: on a phone it would open the keyboard and scroll past the why.
+        field.widget.attrs.pop("autofocus", None)
     if action == "profile" and profile_form.is_valid():
         data = profile_form.cleaned_data
         try:

@@ -60,7 +60,8 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
         "compare": comparison(producer, week, ledger),
         "wins": ledger.wins,
-        "form": form if form is not None else _log_form(producer, types),
+        # Not "form": the confidence prompt included on this page reads its own `form`.
+        "log_form": form if form is not None else _log_form(producer, types),
     }
 
 

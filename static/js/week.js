@@ -7,6 +7,6 @@ document.documentElement.classList.add("js");
 document.addEventListener("htmx:afterSettle", function () {
   var moved = document.querySelector(".board .just-moved");
   if (moved && moved.scrollIntoView) {
-    moved.scrollIntoView({ behavior: "smooth", block: "nearest", inline: "start" });
+    moved.scrollIntoView({ behavior: "smooth", block: "center", inline: "start" });
   }
 });

@@ -1,7 +1,6 @@
 import datetime as dt
 import html as html_lib
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -122,7 +121,7 @@ def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, pro
     html = plain(producer_client.get(WEEK))
     assert "This week so far: 12 activities and 0 wins." in html
     assert "Your last 4 weeks averaged" in html
-    assert "35.0 activities" in html and "2.0 wins" in html
+    assert "35 activities" in html and "2 wins a week" in html
 
 
 def test_no_history_says_so(producer_client):
@@ -166,3 +165,13 @@ def test_my_week_query_count_does_not_grow_with_data(producer_client, producer):
     large = _queries(producer_client, WEEK)
     assert small == large and large <= 20
     print(f"my week queries: {large}")
+
+
+def test_log_form_errors_do_not_leak_into_the_check_in_prompt(producer_client, producer):
+    # The confidence prompt reads its own `form`; the activity form travels as `log_form`.
+    response = producer_client.post(reverse("accountability:week_log"), {
+        "detail": "1", "activity_type": activity_type(producer.agency).pk, "quantity": "0",
+        "note": "typed note"})
+    html = text(response)
+    assert html.count('value="typed note"') == 1
+    assert "Enter a quantity between 1 and 500." in html

@@ -7,7 +7,14 @@ from django.utils import timezone
 from accountability.models import Commitment
 from pipeline.models import Activity, StageAdvance
 from salesculture.models import Producer
-from tests.e2e.conftest import PHONE, log_in, screenshot
+from tests.e2e.conftest import PHONE, SCREENSHOTS, log_in
+from tests.e2e.conftest import screenshot as full_page_screenshot
+
+
+def screenshot(page, name):
+    # From the top, so the sticky header is not drawn over the middle of a full-page shot.
+    page.evaluate("window.scrollTo(0, 0)")
+    return full_page_screenshot(page, name)
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -63,7 +70,9 @@ def test_advance_a_prospect_and_see_the_win_celebrated(demo, new_page):
     assert page.locator(f"#{card_id}.celebrate").is_visible()
     assert StageAdvance.objects.filter(prospect__name=name, is_win=True,
                                        definition_confirmed=True).exists()
-    screenshot(page, "week-board-win")
+    page.wait_for_timeout(700)  # the celebrated card scrolls into view
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "week-board-win.png"))  # the viewport, as seen
     assert no_horizontal_scroll(page)
 
     page.locator(f"#{card_id} .card-name").click()

@@ -81,8 +81,11 @@ def test_leader_switches_to_a_team_member_but_not_another_team(client, leader, p
     ProspectFactory(owner=producer, name="Team Prospect")
     other_team_member = ProducerFactory(agency=agency, team__name="South")
     login(client, leader)
-    response = client.get(BOARD, {"producer": producer.pk})
+    response = client.get(BOARD, {"producer": producer.pk}, HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="board")
     assert "Team Prospect" in response.content.decode()
+    assert "Pat Producer</strong>’s open prospects" in response.content.decode()
+    response = client.get(BOARD, {"producer": producer.pk})
     assert producer in response.context["switchable"]
     assert client.get(BOARD, {"producer": other_team_member.pk}).status_code == 404
 
@@ -205,6 +208,10 @@ def test_a_stale_card_is_refused_with_a_clear_message(producer_client, acme, pro
     html = response.content.decode()
     assert "was moved to Appointment set meanwhile; nothing was changed" in html
     assert StageAdvance.objects.filter(prospect=acme).count() == 1
+    # The form now shows where the prospect is, so a retry is a deliberate move from there.
+    appointment = stage(producer.agency, "Appointment set")
+    assert f'name="expected_stage" value="{appointment.pk}"' in html
+    assert "Now in <strong>Appointment set</strong>" in html
 
 
 def test_advance_of_another_producers_prospect_is_404(producer_client, producer, team):
@@ -263,3 +270,22 @@ def test_leader_board_query_count_does_not_grow(leader_client, leader, producer,
     for _ in range(10):
         ProducerFactory(agency=producer.agency, team=team)
     assert _queries(leader_client, f"{BOARD}?producer={producer.pk}") == small
+
+
+def test_advance_from_the_board_query_count_does_not_grow(producer_client, producer):
+    def move():
+        prospect = prospect_create(owner=producer, name="Mover")
+        with CaptureQueriesContext(connection) as ctx:
+            response = producer_client.post(advance_url(prospect), {
+                "to_stage": stage(producer.agency, "Contacted").pk,
+                "expected_stage": prospect.stage_id, "from": "board", "next_step": "Call",
+                "next_step_due": tomorrow()}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "HX-Retarget" in response
+        return len(ctx.captured_queries)
+
+    _fill(producer, 5)
+    small = move()
+    _fill(producer, 195)
+    large = move()
+    assert small == large
+    print(f"advance from the board (partial): {large}")

@@ -17,8 +17,8 @@ def text(response) -> str:
 def test_profile_shows_the_current_why_goal_and_digest(producer_client, producer):
     html = text(producer_client.get(PROFILE))
     assert "For my family." in html
-    assert 'value="120000.00"' in html
-    assert 'name="digest_enabled" checked' in html or "checked" in html
+    assert 'name="annual_goal" value="120000"' in html
+    assert 'name="digest_enabled" id="id_digest_enabled" checked' in html
 
 
 def test_edit_why_goal_and_digest(producer_client, producer):
