@@ -106,3 +106,14 @@ def test_profile_page_on_a_phone(demo, new_page):
     assert "Paying off my parents' mortgage" in page.locator("textarea[name=why]").input_value()
     assert no_horizontal_scroll(page)
     screenshot(page, "week-profile")
+
+
+def test_week_and_board_on_a_laptop(demo, new_page):
+    page = new_page({"width": 1280, "height": 800})
+    log_in(page, "producer")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "week-my-week-laptop")
+    page.goto("/pipeline/")
+    assert no_horizontal_scroll(page)
+    assert page.locator(".board-col").count() == 6  # the open stages, side by side
+    screenshot(page, "week-board-laptop")
