@@ -3,6 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
+from accountability.models import ConfidenceCheckIn
 from accountability.services.plans import goal_plans_refresh_agency
 from salesculture.models import Agency
 from tests.e2e.conftest import log_in, screenshot
@@ -52,14 +53,19 @@ def test_funnel_confidence_and_check_in(demo, new_page):
     assert page.locator(".funnel-step").count() == 7
     assert "drop off" in page.locator(".funnel").inner_text()
     screenshot(page, "funnel")
-    page.goto("/confidence/")
+    # The weekly check-in on My week: three taps and a button, swapped in place by HTMX.
+    ConfidenceCheckIn.objects.filter(producer__user__username="producer").delete()
+    page.goto("/week/")
     prompt = page.locator("#confidence-prompt")
-    if prompt.locator("form").count():
-        for pillar in ("process", "pipeline", "team"):
-            prompt.locator(f"input[name={pillar}][value='4'] + span").click()
-        prompt.locator("button[type=submit]").click()
-        page.locator("#confidence-prompt .check-in-done").wait_for()
+    for pillar in ("process", "pipeline", "team"):
+        prompt.locator(f"input[name={pillar}][value='4']").check()
+    screenshot(page, "confidence-week-prompt")
+    prompt.locator("button[type=submit]").click()
+    page.locator("#confidence-prompt .check-in-done").wait_for()
+    assert page.url.endswith("/week/")
+    assert ConfidenceCheckIn.objects.filter(producer__user__username="producer").count() == 1
     assert "Checked in" in page.locator("#confidence-prompt").inner_text()
+    page.goto("/confidence/")
     assert page.locator(".confidence-table tbody tr").count() == 13
     screenshot(page, "confidence")
 
