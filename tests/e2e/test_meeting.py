@@ -166,3 +166,13 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     assert (made.made_by, made.week_start) == (paula, current_week(paula.agency))
     # the leader's screen follows without a reload
     tv.wait_for_selector("#turn-commitments .is-new:has-text('Moss Dental')", timeout=FOLLOW_MS)
+
+    # the owner can co-drive from a phone: the same screen, stacked, no sideways scrolling
+    owner_phone = new_page(PHONE)
+    log_in(owner_phone, "owner")
+    owner_phone.goto(f"/meeting/{Meeting.objects.get().pk}/")
+    owner_phone.wait_for_selector("#turn-commitments .is-new:has-text('Moss Dental')")
+    assert owner_phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(owner_phone, "meeting-turn-phone")
+    owner_phone.click("#move-next")
+    at(tv, f"turns:{position + 1}", FOLLOW_MS)  # the leader's screen follows the owner's
