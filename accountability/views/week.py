@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pipeline.forms import ActivityForm, add_service_errors
@@ -50,13 +51,18 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
     week = current_week(producer.agency)
     ledger = week_ledger(producer, week)
     types = list(active_activity_types(producer.agency))
+    undo = last_undoable_activity(producer, seconds=_undo_seconds())
     return {
         "producer": producer,
         "week": week,
         "quick": quick_log_buttons(types, ledger),
         "quick_error": quick_error,
         "logged": logged,
-        "undo": last_undoable_activity(producer, seconds=_undo_seconds()),
+        "undo": undo,
+        # The undo button hides itself when the window closes (the server refuses after it).
+        "undo_seconds_left": max(0, int(_undo_seconds() - (timezone.now()
+                                                            - undo.created_at).total_seconds()))
+        if undo else 0,
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
         "compare": comparison(producer, week, ledger),
         "wins": ledger.wins,

@@ -4,6 +4,7 @@ each rendered button carries its own token), undo within a minute, and the short
 import datetime as dt
 import html as html_lib
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -133,7 +134,12 @@ def test_undo_of_someone_elses_activity_is_404(producer_client, other_producer):
 
 def test_undo_button_is_offered_only_within_the_window(producer_client, producer, call):
     activity = ActivityFactory(producer=producer, activity_type=call)
-    assert undo_url(activity) in text(producer_client.get(WEEK))
+    Activity.objects.filter(pk=activity.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=20))
+    html = text(producer_client.get(WEEK))
+    assert undo_url(activity) in html
+    # The button hides itself when the window closes, about 40 seconds from now.
+    assert re.search(r'data-undo-seconds="(39|40)"', html)
     Activity.objects.filter(pk=activity.pk).update(
         created_at=timezone.now() - dt.timedelta(seconds=61))
     assert undo_url(activity) not in text(producer_client.get(WEEK))

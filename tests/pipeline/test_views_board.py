@@ -289,3 +289,14 @@ def test_advance_from_the_board_query_count_does_not_grow(producer_client, produ
     large = move()
     assert small == large
     print(f"advance from the board (partial): {large}")
+
+
+def test_a_leader_advances_a_team_members_prospect_credited_to_the_owner(client, leader,
+                                                                         producer):
+    acme = prospect_create(owner=producer, name="Acme Roofing")
+    login(client, leader)
+    client.post(advance_url(acme), {
+        "to_stage": stage(producer.agency, "Contacted").pk, "expected_stage": acme.stage_id,
+        "next_step": "Call", "next_step_due": tomorrow()})
+    move = StageAdvance.objects.get(prospect=acme, is_win=True)
+    assert (move.producer, move.moved_by) == (producer, leader)
