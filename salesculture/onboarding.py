@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
-SKIP_PREFIXES = ("/admin/", "/static/", "/login/", "/logout/", "/media/", "/favicon")
+SKIP_PREFIXES = ("/admin/", "/static/", "/login/", "/logout/", "/media/", "/favicon",
+                 "/live/", "/kiosk/")
 
 
 class WhyOnboardingMiddleware:
