@@ -117,3 +117,17 @@ def test_week_and_board_on_a_laptop(demo, new_page):
     assert no_horizontal_scroll(page)
     assert page.locator(".board-col").count() == 6  # the open stages, side by side
     screenshot(page, "week-board-laptop")
+
+
+def test_a_double_tap_counts_once_in_the_browser(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    paula = Producer.objects.get(user__username="producer")
+    logged_before = Activity.objects.filter(producer=paula).count()
+    count = page.locator(".quick-btn[data-type='Email'] .quick-count")
+    before = int(count.inner_text())
+    page.locator(".quick-btn[data-type='Email']").dblclick()
+    count.filter(has_text=str(before + 1)).wait_for()
+    page.wait_for_timeout(500)  # let any second request finish
+    assert int(count.inner_text()) == before + 1
+    assert Activity.objects.filter(producer=paula).count() == logged_before + 1
