@@ -184,5 +184,6 @@ def test_kiosk_queries_do_not_grow_with_the_team(client, agency):
             celebrate(person, f"{size}-{i} moved a prospect")
         link = kiosk_link_create(team=team, actor=boss)
         costs.append(kiosk_costs(client, link, team, boss))
+    print(costs)
     assert costs[0] == costs[1]
     assert costs[1]["poll-unchanged"] == 2

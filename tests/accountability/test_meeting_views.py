@@ -418,6 +418,7 @@ def test_home_minutes_and_my_turn_cost_the_same_for_little_and_much_history(
         cost["my_turn_poll"] = count_queries(client, url("meeting_my_turn") + f"?v="
                                              f"{meeting.version}", HTTP_HX_REQUEST="true")
         costs.append(cost)
+    print(costs)
     assert costs[0] == costs[1]
     assert costs[1]["my_turn_poll"] <= 5
 
