@@ -178,6 +178,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# How often open pages (team scorecard, wins feed) ask whether anything changed.
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
+
 # Product rules that an agency may want to tune (PRODUCT.md principles 3 and 6).
 SALESCULTURE = {
     "WORKING_WEEKS_PER_YEAR": env.int("WORKING_WEEKS_PER_YEAR", default=48),
