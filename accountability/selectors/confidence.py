@@ -111,5 +111,6 @@ def confidence_panel(producer: Producer, *, weeks: int = PANEL_WEEKS,
                                               .astimezone(agency.tz).year, 0.0)
             row.revenue_needed = max(needed, 0.0)
             row.goal_met = needed <= 0
-            row.coverage = row.weighted_pipeline / needed if needed > 0 else None
+            # Without conversion rates (no plan could be made) coverage is unknown, not 0.
+            row.coverage = row.weighted_pipeline / needed if needed > 0 and chance else None
     return [rows[w] for w in week_list]

@@ -181,3 +181,20 @@ def test_panel_query_count_does_not_grow(producer_client, producer):
         journey(producer, PATH[: 1 + i % 6], start + dt.timedelta(minutes=i), name=f"C{i}")
     assert _queries(producer_client, url) == small
     assert small < 20
+
+
+def test_check_in_partial_query_count_does_not_grow(producer_client, producer):
+    def post():
+        with CaptureQueriesContext(connection) as ctx:
+            producer_client.post(reverse("accountability:check_in"),
+                                 {"process": "3", "pipeline": "3", "team": "3"},
+                                 HTTP_HX_REQUEST="true")
+        ConfidenceCheckIn.objects.filter(producer=producer,
+                                         week_start=current_week(producer.agency)).delete()
+        return len(ctx.captured_queries)
+
+    small = post()
+    week = current_week(producer.agency)
+    for i in range(1, 30):
+        ConfidenceCheckInFactory(producer=producer, week_start=week - dt.timedelta(weeks=i))
+    assert post() == small

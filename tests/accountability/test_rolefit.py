@@ -175,3 +175,13 @@ def test_owner_can_change_roles(role, client, owner, producer):
     client.post(reverse("accountability:role_change", args=[producer.pk]), {"role": role})
     producer.refresh_from_db()
     assert producer.role == role
+
+
+def test_detail_query_count_does_not_grow_with_history(producer, leader_client):
+    url = reverse("accountability:role_fit_detail", args=[producer.pk])
+    plan_with_pace(producer, 4)
+    history(producer, [None] * 10 + [BAD] * 3)
+    small = _queries(leader_client, url)
+    WeeklyScorecard.objects.filter(producer=producer).delete()
+    history(producer, [BAD] * 13)
+    assert _queries(leader_client, url) == small

@@ -80,3 +80,4 @@ def test_leader_sees_role_fit(demo, new_page):
     page.locator(".fit-name").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("table tbody tr").count() == 13
+
