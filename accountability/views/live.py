@@ -84,15 +84,16 @@ def live_team(request):
 @producer_required
 def live_wins(request):
     """The standalone wins feed's poll (e.g. on a producer's week): 204 or the feed."""
+    actor = request.producer
+    producer = None
+    # Checked before the version, so a producer id the actor may not see is always a 404.
+    if request.GET.get("producer"):
+        producer = producer_get_visible(actor=actor, producer_id=request.GET["producer"])
     unchanged = _unchanged(request)
     if unchanged is None:
         return HttpResponseBadRequest("The version must be a number.")
     if unchanged:
         return _not_modified()
-    actor = request.producer
-    producer = None
-    if request.GET.get("producer"):
-        producer = producer_get_visible(actor=actor, producer_id=request.GET["producer"])
     celebrations = wins_feed(actor.agency, producer=producer)
     seen = _seen(request)
     hide = not actor.is_leader

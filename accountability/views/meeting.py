@@ -145,13 +145,14 @@ def meeting_detail(request, meeting_id: int):
 @leader_required
 def meeting_poll(request, meeting_id: int):
     """204 (no swap) while the version the screen shows is current; else the fresh stage."""
+    # The id is checked before the parameters, so another agency's meeting is always a 404.
+    version = meeting_version(actor=request.producer, meeting_id=meeting_id)
+    if version is None:
+        return HttpResponse(status=404)
     try:
         seen = int(request.GET.get("v", ""))
     except ValueError:
         return HttpResponseBadRequest("v must be the version number the screen shows.")
-    version = meeting_version(actor=request.producer, meeting_id=meeting_id)
-    if version is None:
-        return HttpResponse(status=404)
     if version == seen:
         return _not_modified()
     meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)

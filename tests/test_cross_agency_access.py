@@ -1,0 +1,108 @@
+"""Every route that takes an id, given another agency's id, answers 404 — to the owner, who
+sees the most of their own agency — and writes nothing. New routes are picked up
+automatically; a route whose ids this test does not know how to fill fails loudly."""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
+from pipeline.models import Activity, StageAdvance
+from tests.conftest import login
+from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
+
+SKIP_PREFIXES = ("admin:",)
+
+
+def routes_with_ids():
+    found = []
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, f"{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = namespace + entry.name
+                converters = entry.pattern.converters
+                if converters and not name.startswith(SKIP_PREFIXES):
+                    found.append((name, sorted(converters)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.fixture
+def stranger_world(other_agency):
+    """One of everything, in another agency."""
+    stranger = ProducerFactory(agency=other_agency, role="leader")
+    prospect = ProspectFactory(owner=stranger)
+    activity = ActivityFactory(producer=stranger)
+    commitment = CommitmentFactory(producer=stranger)
+    meeting = Meeting.objects.create(
+        agency=other_agency, team=stranger.team, week_start=dt.date(2026, 11, 16),
+        started_by=stranger, started_at=timezone.now(), section_started_at=timezone.now())
+    turn = MeetingTurn.objects.create(meeting=meeting, producer=stranger, position=0)
+    link = KioskLink.objects.create(agency=other_agency, team=stranger.team,
+                                    token="t" * 43, created_by=stranger)
+    return {
+        "pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
+        "producer_id": stranger.pk, "activity_id": activity.pk, "meeting_id": meeting.pk,
+        "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
+    }
+
+
+def _kwargs(name, params, world):
+    kwargs = {}
+    for param in params:
+        value = world[param]
+        if isinstance(value, dict):
+            value = value[name.split(":")[0]]
+        kwargs[param] = value
+    return kwargs
+
+
+def _ledger_state():
+    return (StageAdvance.objects.count(), Activity.objects.count(), Commitment.objects.count(),
+            list(Meeting.objects.values_list("section", "version", "turn_index", "rating")),
+            list(MeetingTurn.objects.values_list("note", flat=True)),
+            list(KioskLink.objects.values_list("revoked_at", flat=True)),
+            WeeklyScorecard.objects.count())
+
+
+def test_every_route_with_an_id_is_covered_here():
+    names = {name for name, _ in routes_with_ids()}
+    assert "pipeline:prospect" in names and "accountability:drilldown" in names
+    # The kiosk is reached by token (no login): a stranger's token works for its own TV only,
+    # and is tested in test_kiosk; every other id-taking route is checked below.
+
+
+@pytest.mark.parametrize("name,params", [r for r in routes_with_ids()
+                                         if r[0] not in ("accountability:kiosk",
+                                                         "accountability:kiosk_poll")])
+def test_another_agencys_id_answers_404_and_changes_nothing(client, owner, stranger_world,
+                                                            name, params):
+    login(client, owner)
+    url = reverse(name, kwargs=_kwargs(name, params, stranger_world))
+    before = _ledger_state()
+
+    get, post = client.get(url), client.post(url, {"note": "x", "rating": "7", "target": "5"})
+
+    statuses = {get.status_code, post.status_code}
+    assert statuses <= {404, 405}, f"{url}: GET {get.status_code}, POST {post.status_code}"
+    assert 404 in statuses
+    assert _ledger_state() == before
+
+
+@pytest.mark.parametrize("url", [
+    "/pipeline/?producer={producer_id}",
+    "/live/wins/?v=0&producer={producer_id}",
+    "/funnel/?scope=producer:{producer_id}",
+    "/team/?team={team_id}",
+])
+def test_another_agencys_id_in_a_query_answers_404(client, owner, other_agency, url):
+    login(client, owner)
+    stranger = ProducerFactory(agency=other_agency)
+    response = client.get(url.format(producer_id=stranger.pk, team_id=stranger.team_id))
+    assert response.status_code == 404
