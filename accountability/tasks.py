@@ -8,6 +8,7 @@ from salesculture.models import Agency
 from salesculture.weeks import current_week
 
 from .services.digest import digests_send
+from .services.plans import goal_plans_refresh_agency
 from .services.rollover import week_close, week_due_for_closing
 from .services.scorecards import scorecards_refresh
 
@@ -51,3 +52,17 @@ def send_weekly_digests(agency_id: int, week_start: str) -> int:
     if agency is None:
         return 0
     return digests_send(agency=agency, week_start=dt.date.fromisoformat(week_start))
+
+
+@shared_task(name="accountability.refresh_goal_plans")
+def refresh_goal_plans() -> None:
+    """Nightly: keep every plan label (team page, role fit) current without a page visit."""
+    for agency_id in Agency.objects.values_list("pk", flat=True):
+        refresh_agency_goal_plans.delay(agency_id)
+
+
+@shared_task(name="accountability.refresh_agency_goal_plans")
+def refresh_agency_goal_plans(agency_id: int) -> None:
+    agency = _agency(agency_id)
+    if agency is not None:
+        goal_plans_refresh_agency(agency=agency)

@@ -124,6 +124,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accountability.close_finished_weeks",
         "schedule": crontab(minute="*/5"),
     },
+    "refresh-goal-plans": {
+        "task": "accountability.refresh_goal_plans",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

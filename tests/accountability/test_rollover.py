@@ -39,3 +39,16 @@ def test_last_week_closes_at_monday_0005_local_and_only_once(zone):
     assert card.is_final
     commitment.refresh_from_db()
     assert (commitment.status, commitment.actual) == (Commitment.Status.MISSED, 0)
+
+
+@pytest.mark.django_db
+def test_the_nightly_job_stores_a_plan_for_every_selling_producer_once():
+    from accountability.models import GoalPlan
+    from accountability.tasks import refresh_goal_plans
+
+    agency = AgencyFactory()
+    people = [ProducerFactory(agency=agency) for _ in range(3)]
+    ProducerFactory(agency=agency, role="non_producer")
+    refresh_goal_plans()
+    refresh_goal_plans()
+    assert sorted(GoalPlan.objects.values_list("producer", flat=True)) == [p.pk for p in people]

@@ -4,11 +4,14 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
+from accountability.selectors.plan import working_weeks_left
+from accountability.services.plans import goal_plans_refresh_agency
 from accountability.services.scorecards import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create
@@ -45,6 +48,11 @@ PEOPLE = [
     ("tom", "Tom", "Fischer", "producer", 1, 0.6, 0.75,
      "Showing my team that steady beats flashy."),
 ]
+
+# How far beyond their recent pace each person's goal reaches (1.0 = keep the pace).
+GOAL_AMBITION = {"owner": 0.9, "leader": 1.15, "hannah": 1.0, "producer": 1.3, "marcus": 2.6,
+                 "sofia": 0.95, "james": 3.0, "grace": 1.1, "ethan": 1.6, "nina": 0.9,
+                 "tom": 2.2}
 
 FIRST_NAMES = ["Ava", "Ben", "Cara", "Dan", "Eli", "Faye", "Gus", "Ivy", "Jon", "Kai", "Lia", "Max"]
 LAST_NAMES = ["Hart", "Lane", "Moss", "Nash", "Pike", "Quinn", "Rowe", "Shaw", "Tate", "Vale"]
@@ -144,7 +152,25 @@ class DemoBuilder:
             if closed:
                 WeekClosure.objects.create(agency=agency, week_start=week, closed_at=self.now)
             scorecards_refresh(agency=agency, week_start=week, final=closed)
+        self._set_goals(prospects)
+        goal_plans_refresh_agency(agency=agency)
         return agency
+
+    def _set_goals(self, prospects):
+        """Goals that ask each person for a chosen multiple of their recent pace, so the demo
+        shows realistic, stretch and pretend plans whatever the date it is loaded on."""
+        year_start = dt.datetime(self.now.year, 1, 1, tzinfo=self.tz)
+        weeks_left = working_weeks_left(
+            self.agency, working_weeks=settings.SALESCULTURE["WORKING_WEEKS_PER_YEAR"])
+        for producer, _, _ in self.people:
+            bound = [p for p in prospects[producer.pk] if p.stage == self.won]
+            this_year = sum((p.estimated_revenue for p in bound
+                             if p.stage_entered_at >= year_start), Decimal(0))
+            weekly = sum((p.estimated_revenue for p in bound), Decimal(0)) / self.weeks
+            ambition = GOAL_AMBITION.get(producer.user.username) or self.rng.uniform(0.8, 2.5)
+            goal = this_year + weekly * weeks_left * Decimal(str(ambition))
+            producer.annual_goal = max(Decimal(25_000), round(goal / 1000) * 1000)
+            producer.save(update_fields=["annual_goal"])
 
     # --- the simulation -------------------------------------------------------------------
 
