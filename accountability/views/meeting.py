@@ -157,9 +157,7 @@ def meeting_poll(request, meeting_id: int):
         return _not_modified()
     meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)
     if meeting.ended_at:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("accountability:meeting", args=[meeting.pk])
-        return response
+        return _to_minutes(meeting)
     readonly = request.GET.get("view") == "tv"
     context = _stage_context(request, meeting, readonly=readonly)
     response = render(request, f"{RUN_TEMPLATE}#stage", context)
@@ -177,12 +175,18 @@ def _after_write(request, meeting, text="", kind=""):
     return redirect("accountability:meeting", meeting_id=meeting.pk)
 
 
-def _ended(request, meeting):
+def _to_minutes(meeting) -> HttpResponse:
+    """For HTMX: leave the running screen for the meeting's page (now its minutes)."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = reverse("accountability:meeting", args=[meeting.pk])
+    return response
+
+
+def _ended(request, meeting, text="This meeting has ended; here are its minutes.",
+           level=messages.INFO):
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("accountability:meeting", args=[meeting.pk])
-        return response
-    messages.info(request, "This meeting has ended; here are its minutes.")
+        return _to_minutes(meeting)
+    messages.add_message(request, level, text)
     return redirect("accountability:meeting", meeting_id=meeting.pk)
 
 
@@ -215,12 +219,7 @@ def meeting_move_view(request, meeting_id: int):
 def meeting_end_view(request, meeting_id: int):
     meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)
     meeting_end(meeting=meeting, actor=request.producer)
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("accountability:meeting", args=[meeting.pk])
-        return response
-    messages.success(request, "Meeting ended. The minutes are saved.")
-    return redirect("accountability:meeting", meeting_id=meeting.pk)
+    return _ended(request, meeting, "Meeting ended. The minutes are saved.", messages.SUCCESS)
 
 
 @require_POST
