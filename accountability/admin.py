@@ -72,3 +72,10 @@ class KioskLinkAdmin(admin.ModelAdmin):
 class WeekClosureAdmin(admin.ModelAdmin):
     list_display = ["agency", "week_start", "closed_at", "digests_sent"]
     list_filter = ["agency"]
+
+
+@admin.register(MeetingTurn)
+class MeetingTurnAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "producer", "position", "seconds"]
+    list_select_related = ["producer__user"]
+    raw_id_fields = ["meeting", "producer"]
