@@ -1,7 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -177,6 +177,18 @@ def next_steps_due(producer: Producer, *, limit: int = 20,
     for prospect in rows:
         decorate_prospect(prospect, now=now, today=today)
     return rows
+
+
+def next_steps_summary(producer: Producer, *, today: dt.date | None = None) -> dict[str, int]:
+    """How many open prospects are overdue, due today and without a next step, over all of
+    them (the list above is capped); one aggregate query."""
+    today = today or timezone.now().astimezone(producer.agency.tz).date()
+    return (Prospect.objects.filter(agency=producer.agency, owner=producer,
+                                    stage__kind=Stage.Kind.OPEN)
+            .aggregate(overdue=Count("pk", filter=Q(next_step_due__lt=today)),
+                       today=Count("pk", filter=Q(next_step_due=today)),
+                       unscheduled=Count("pk", filter=Q(next_step_due__isnull=True)),
+                       open=Count("pk")))
 
 
 def last_undoable_activity(producer: Producer, *, seconds: int) -> Activity | None:

@@ -19,6 +19,7 @@ from pipeline.selectors import (
     activity_get_own,
     last_undoable_activity,
     next_steps_due,
+    next_steps_summary,
 )
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
@@ -35,6 +36,10 @@ from ..selectors.week import (
 )
 
 TEMPLATE = "accountability/my_week.html"
+# On a phone between appointments the most urgent few come first; the rest fold away.
+NEXT_STEPS_LISTED = 12
+NEXT_STEPS_FIRST = 5
+WINS_FIRST = 5
 
 
 def _undo_seconds() -> int:
@@ -66,6 +71,8 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
         "compare": comparison(producer, week, ledger),
         "wins": ledger.wins,
+        "wins_top": ledger.wins[:WINS_FIRST],
+        "wins_more": ledger.wins[WINS_FIRST:],
         # Not "form": the confidence prompt included on this page reads its own `form`.
         "log_form": form if form is not None else _log_form(producer, types),
     }
@@ -74,10 +81,15 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
 def _page_context(producer, **kwargs) -> dict:
     context = _live_context(producer, **kwargs)
     week = context["week"]
+    today = local_now(producer.agency).date()
+    steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today)
     context.update({
-        "today": local_now(producer.agency).date(),
-        "next_steps": next_steps_due(producer, limit=12),
-        "celebrations": recent_celebrations(producer.agency, producer=producer, limit=8),
+        "today": today,
+        "next_steps": steps,
+        "next_steps_top": steps[:NEXT_STEPS_FIRST],
+        "next_steps_more": steps[NEXT_STEPS_FIRST:],
+        "due_summary": next_steps_summary(producer, today=today),
+        "celebrations": recent_celebrations(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
     })
     return context

@@ -96,7 +96,33 @@ def test_next_steps_due_are_coloured_by_urgency(producer_client, producer):
     assert rows == [("Overdue Co", "overdue"), ("Today Co", "today"),
                     ("Nothing Co", "none"), ("Later Co", "later")]
     html = text(response)
-    assert 'class="due-overdue"' in html and 'class="due-none"' in html
+    assert 'class="next-step due-overdue"' in html and 'class="next-step due-none"' in html
+    assert "1 overdue" in html and "1 today" in html and "1 unscheduled" in html
+
+
+def test_the_most_urgent_next_steps_come_first_and_the_rest_fold_away(producer_client,
+                                                                      producer):
+    day = today(producer.agency)
+    lead = stage(producer.agency, "Lead")
+    Prospect.objects.bulk_create(
+        Prospect(agency=producer.agency, owner=producer, name=f"Overdue {i:02}", stage=lead,
+                 stage_entered_at=timezone.now(), next_step="Call",
+                 next_step_due=day - dt.timedelta(days=1)) for i in range(15))
+    page = plain(producer_client.get(WEEK))
+    html = page[page.index("Next steps due"):page.index("This week’s commitments")]
+    # The summary counts every open prospect, not only the twelve listed.
+    assert "15 overdue" in html
+    assert html.index("Overdue 04") < html.index("7 more next steps") < html.index("Overdue 05")
+    assert "Overdue 11" in html and "Overdue 12" not in html
+    assert "All 15 open prospects on the board" in html
+
+
+def test_a_phone_sees_quick_log_and_next_steps_before_the_rest(producer_client, producer):
+    html = text(producer_client.get(WEEK))
+    order = [html.index(marker) for marker in (
+        'id="quick-log"', 'id="next-steps"', 'id="week-commitments"', 'id="week-compare"',
+        'id="confidence-prompt"', 'id="week-wins"')]
+    assert order == sorted(order)
 
 
 def test_this_weeks_wins_are_listed(producer_client, producer):
@@ -104,6 +130,18 @@ def test_this_weeks_wins_are_listed(producer_client, producer):
     prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
                      next_step="Call", next_step_due=today(producer.agency))
     assert "Acme Roofing → Contacted" in plain(producer_client.get(WEEK))
+
+
+def test_many_wins_show_the_latest_five_and_fold_the_rest(producer_client, producer):
+    contacted = stage(producer.agency, "Contacted")
+    for i in range(7):
+        prospect = prospect_create(owner=producer, name=f"Win {i}")
+        prospect_advance(prospect=prospect, to_stage=contacted, actor=producer,
+                         next_step="Call", next_step_due=today(producer.agency))
+    html = plain(producer_client.get(WEEK))
+    assert "This week’s wins 7" in html
+    # Newest first: the two oldest are behind "2 more wins".
+    assert html.index("Win 6 → Contacted") < html.index("2 more wins") < html.index("Win 1 →")
 
 
 def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, producer):
