@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from pipeline.models import ActivityType, Stage
 from salesculture.models import Producer
+from salesculture.selectors import selling_producers
 
 from .models import Commitment
 from .selectors.meetings import meeting_teams_for, review_week_choices
@@ -79,6 +80,22 @@ class MeetingCommitmentForm(forms.Form):
         return {"kind": d["kind"], "target": d.get("target"),
                 "activity_type": d.get("activity_type"), "stage": d.get("stage"),
                 "text": d.get("text") or ""}
+
+
+class LateTurnForm(forms.Form):
+    """Give a turn to someone of the team who has none (joined after the meeting started)."""
+
+    producer = forms.ModelChoiceField(
+        queryset=None, empty_label="Who?", label="Add a late turn",
+        error_messages={"required": "Choose who gets the turn.",
+                        "invalid_choice": "Choose a producer of this team without a turn."})
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("auto_id", "id_late_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = (
+            selling_producers(meeting.agency, team=meeting.team)
+            .exclude(pk__in=meeting.turns.values("producer_id")))
 
 
 class TurnNoteForm(forms.Form):

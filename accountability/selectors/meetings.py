@@ -9,20 +9,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage
 from salesculture.models import Agency, Producer, Team
-from salesculture.selectors import teams_for
+from salesculture.selectors import selling_producers, teams_for
 from salesculture.weeks import current_week, local_now
 
 from ..models import Celebration, Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
 from ..services.meetings import (
     AGENDA,
+    REEL_ALL_MAX,
+    REEL_SPOTLIGHT,
     commitment_week,
     position_key,
+    reel_slides,
     section_target_seconds,
     turn_target_seconds,
 )
@@ -190,6 +194,8 @@ class Screen:
     committed: dict = field(default_factory=dict)
     # Section-specific parts; only the current section's are filled.
     win: Celebration | None = None
+    wall: dict | None = None  # the reel's last slide when there are too many wins to show
+    late_candidates: list = field(default_factory=list)  # team producers without a turn
     turn: MeetingTurn | None = None
     turn_elapsed: int = 0
     last_week: list = field(default_factory=list)
@@ -206,6 +212,23 @@ class Screen:
     @property
     def section(self) -> str:
         return self.meeting.section
+
+    @property
+    def reel_slides(self) -> int:
+        return reel_slides(self.wins_count)
+
+    @property
+    def reel_is_spotlight(self) -> bool:
+        """True when the reel shows only the biggest wins one by one, then the wall."""
+        return self.wins_count > REEL_ALL_MAX
+
+    @property
+    def reel_index(self) -> int:
+        return min(self.meeting.win_index, max(self.reel_slides - 1, 0))
+
+    @property
+    def reel_last(self) -> bool:
+        return self.reel_index + 1 >= self.reel_slides
 
     @property
     def turn_state(self) -> str:
@@ -266,11 +289,13 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
         turn_target=turn_target_seconds(len(turns)), committed=committed)
 
     if meeting.section == S.WINS:
-        screen.win = (_team_celebrations(meeting)
-                      .select_related("producer__user", "stage_advance__prospect",
-                                      "stage_advance__to_stage")
-                      .order_by("occurred_at", "id")[meeting.win_index:meeting.win_index + 1]
-                      .first())
+        index = screen.reel_index
+        if screen.reel_is_spotlight and index >= REEL_SPOTLIGHT:
+            screen.wall = _reel_wall(meeting, wins_count)
+        else:
+            screen.win = (_reel_order(_team_celebrations(meeting))
+                          .select_related("producer__user", "stage_advance__prospect",
+                                          "stage_advance__to_stage")[index:index + 1].first())
     elif meeting.section == S.TURNS and turns:
         _fill_turn(screen, turns[min(meeting.turn_index, len(turns) - 1)], now)
     elif meeting.section == S.PIPELINE:
@@ -283,6 +308,50 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
 def _team_celebrations(meeting: Meeting):
     return Celebration.objects.filter(agency_id=meeting.agency_id, week_start=meeting.week_start,
                                       producer__team_id=meeting.team_id)
+
+
+def _reel_order(celebrations):
+    """Biggest first: bound, then personal bests, kept weeks and streaks, then advances from the
+    furthest stage down; ties in the order they happened."""
+    return celebrations.annotate(
+        reel_rank=Case(
+            When(stage_advance__to_stage__kind=Stage.Kind.WON, then=Value(0)),
+            When(kind=Celebration.Kind.ADVANCE, then=Value(2)),
+            default=Value(1), output_field=IntegerField()),
+        reel_stage=Coalesce(F("stage_advance__to_stage__position"), Value(0)),
+    ).order_by("reel_rank", "-reel_stage", "occurred_at", "id")
+
+
+def _reel_wall(meeting: Meeting, total: int) -> dict:
+    """Every win of the week on one slide: a producer × stage grid of counts (two queries)."""
+    stages = [s for s in Stage.objects.filter(agency_id=meeting.agency_id).order_by("position")
+              if s.kind != Stage.Kind.LOST]
+    rows: dict[int, dict] = {}
+    for r in (_team_celebrations(meeting)
+              .values("producer_id", "producer__user__first_name", "producer__user__last_name",
+                      "producer__user__username", "stage_advance__to_stage_id")
+              .annotate(n=Count("id")).order_by()):
+        name = (f"{r['producer__user__first_name']} {r['producer__user__last_name']}".strip()
+                or r["producer__user__username"])
+        row = rows.setdefault(r["producer_id"], {"name": name, "by_stage": defaultdict(int),
+                                                 "other": 0, "total": 0})
+        if r["stage_advance__to_stage_id"] is None:
+            row["other"] += r["n"]
+        else:
+            row["by_stage"][r["stage_advance__to_stage_id"]] += r["n"]
+        row["total"] += r["n"]
+    shown = [s for s in stages if any(row["by_stage"].get(s.pk) for row in rows.values())]
+    ordered = sorted(rows.values(), key=lambda row: (-row["total"], row["name"]))
+    for row in ordered:
+        row["cells"] = [{"stage": s, "n": row["by_stage"].get(s.pk, 0)} for s in shown]
+    return {
+        "total": total,
+        "stages": shown,
+        "rows": ordered,
+        "has_other": any(row["other"] for row in ordered),
+        "totals": [sum(row["by_stage"].get(s.pk, 0) for row in ordered) for s in shown],
+        "other_total": sum(row["other"] for row in ordered),
+    }
 
 
 def commitment_lines(commitments, card: WeeklyScorecard | None) -> list[CommitmentLine]:
@@ -323,11 +392,11 @@ def _fill_turn(screen: Screen, turn: MeetingTurn, now: dt.datetime) -> None:
                    .filter(producer_id=turn.producer_id, week_start=meeting.week_start).first())
     screen.last_week = commitment_lines(
         _producer_commitments(turn.producer_id, meeting.week_start), screen.card)
-    screen.turn_wins = list(
-        Celebration.objects.filter(producer_id=turn.producer_id, week_start=meeting.week_start,
-                                   kind=Celebration.Kind.ADVANCE)
-        .select_related("stage_advance__prospect", "stage_advance__to_stage")
-        .order_by("-occurred_at", "-id")[:TURN_WINS_SHOWN])
+    screen.turn_wins = list(  # biggest first, as in the reel
+        _reel_order(Celebration.objects.filter(producer_id=turn.producer_id,
+                                               week_start=meeting.week_start,
+                                               kind=Celebration.Kind.ADVANCE))
+        .select_related("stage_advance__prospect", "stage_advance__to_stage")[:TURN_WINS_SHOWN])
     screen.next_week = list(_producer_commitments(turn.producer_id, screen.commit_week))
 
 
@@ -398,12 +467,24 @@ def _fill_wrap_up(screen: Screen) -> None:
 
 
 def minutes_groups(screen: Screen) -> list[dict]:
-    """Commitments made in the meeting, grouped under each turn (for the minutes)."""
+    """Each turn with everything it owes for the commitment week (one query): the ones made in
+    the meeting are marked, so the minutes show who left with what."""
+    meeting = screen.meeting
     by_producer = defaultdict(list)
-    for c in screen.made:
+    for c in (Commitment.objects
+              .filter(producer_id__in=[t.producer_id for t in screen.turns],
+                      week_start=screen.commit_week)
+              .select_related("activity_type", "stage", "prospect").order_by("made_at", "id")):
+        c.in_meeting = c.meeting_id == meeting.pk
         by_producer[c.producer_id].append(c)
     return [{"turn": t, "commitments": by_producer.get(t.producer_id, [])}
             for t in screen.turns]
+
+
+def late_turn_candidates(meeting: Meeting, turns: list) -> list[Producer]:
+    """Selling producers of the team who have no turn yet (joined after the meeting started)."""
+    return list(selling_producers(meeting.agency, team=meeting.team)
+                .exclude(pk__in=[t.producer_id for t in turns]))
 
 
 # --- the kiosk ----------------------------------------------------------------------------

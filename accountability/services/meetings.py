@@ -31,6 +31,10 @@ SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 5 * 60, S.WRAP_UP: 3 * 60}
 TURN_TARGET = 2 * 60
 MEETING_LIMIT = 30 * 60
 NOTE_MAX = 1000
+# The wins reel shows every win one by one only while that fits its five minutes; a bigger
+# week shows the REEL_SPOTLIGHT biggest (bound first) one by one, then one wall of them all.
+REEL_ALL_MAX = 12
+REEL_SPOTLIGHT = 10
 
 
 class MeetingMoved(Exception):
@@ -60,6 +64,11 @@ def commitment_week(meeting: Meeting) -> dt.date:
     already over, so a meeting resumed late commits to the current week instead.
     """
     return max(meeting.week_start + dt.timedelta(days=7), current_week(meeting.agency))
+
+
+def reel_slides(wins: int) -> int:
+    """How many slides the wins reel has for that many wins (the wall counts as one)."""
+    return wins if wins <= REEL_ALL_MAX else REEL_SPOTLIGHT + 1
 
 
 def position_key(meeting: Meeting) -> str:
@@ -104,13 +113,18 @@ def _counts(meeting: Meeting) -> tuple[int, int]:
     wins = Celebration.objects.filter(agency_id=meeting.agency_id, week_start=meeting.week_start,
                                       producer__team_id=meeting.team_id).count()
     turns = MeetingTurn.objects.filter(meeting=meeting).count()
-    return wins, turns
+    return reel_slides(wins), turns
 
 
 def _step(section: str, turn: int, win: int, direction: str, wins: int,
           turns: int) -> tuple[str, int, int]:
-    """The next/previous position on the agenda; sections with nothing in them are skipped."""
+    """The next/previous position on the agenda; sections with nothing in them are skipped.
+
+    `wins` is the number of reel slides, `turns` the number of turns."""
     index = AGENDA.index(section)
+    # The reel or the turn list may have shrunk since (a win undone): step from a real slide.
+    win = min(win, max(wins - 1, 0))
+    turn = min(turn, max(turns - 1, 0))
     if direction == "next":
         if section == S.WINS and win + 1 < wins:
             return section, turn, win + 1
@@ -178,6 +192,31 @@ def meeting_move(*, meeting: Meeting, actor: Producer, direction: str, seen: str
     locked.save(update_fields=["section", "section_started_at", "section_seconds",
                                "turn_index", "win_index", "version"])
     return locked
+
+
+@transaction.atomic
+def meeting_turn_add(*, meeting: Meeting, actor: Producer, producer: Producer) -> MeetingTurn:
+    """Give someone who joined late (or was left out) a turn, at the end of the turn list.
+
+    The list is fixed when the meeting starts so positions never shift under a running turn;
+    a late turn only ever goes last.
+    """
+    _check_driver(meeting, actor)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_running(locked)
+    if (producer.agency_id != locked.agency_id or producer.team_id != locked.team_id
+            or not producer.sells):
+        raise ValidationError({"producer": "Choose a producer of this team."})
+    if MeetingTurn.objects.filter(meeting=locked, producer=producer).exists():
+        raise ValidationError({"producer": f"{producer.name} already has a turn."})
+    last = (MeetingTurn.objects.filter(meeting=locked).order_by("-position")
+            .values_list("position", flat=True).first())
+    turn = MeetingTurn.objects.create(meeting=locked, producer=producer,
+                                      position=0 if last is None else last + 1)
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    meeting.version = locked.version
+    return turn
 
 
 def _stop_turn(meeting: Meeting, position: int, now: dt.datetime) -> None:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("meeting/<int:meeting_id>/notes/", meeting.meeting_notes_view, name="meeting_notes"),
     path("meeting/<int:meeting_id>/follow-up/", meeting.follow_up_view,
          name="meeting_follow_up"),
+    path("meeting/<int:meeting_id>/turns/add/", meeting.turn_add_view,
+         name="meeting_turn_add"),
     path("meeting/<int:meeting_id>/turns/<int:turn_id>/note/", meeting.turn_note_view,
          name="meeting_turn_note"),
     path("meeting/<int:meeting_id>/turns/<int:turn_id>/commitments/",

@@ -14,6 +14,7 @@ from salesculture.access import leader_required, producer_required
 
 from ..forms_meeting import (
     KioskLinkForm,
+    LateTurnForm,
     MeetingCommitmentForm,
     MeetingNotesForm,
     MeetingRatingForm,
@@ -26,6 +27,7 @@ from ..selectors.meetings import (
     commitment_lines,
     follow_up_prospect_get,
     kiosk_links_for,
+    late_turn_candidates,
     meeting_get,
     meeting_screen,
     meeting_version,
@@ -46,6 +48,7 @@ from ..services.meetings import (
     meeting_notes_save,
     meeting_rate,
     meeting_start,
+    meeting_turn_add,
     turn_note_save,
 )
 
@@ -104,9 +107,12 @@ def meeting_start_view(request):
 # --- the screen ---------------------------------------------------------------------------
 
 def _stage_context(request, meeting, *, commitment_form=None, note_form=None,
-                   notes_form=None, rating_form=None, readonly=False):
+                   notes_form=None, rating_form=None, late_form=None, readonly=False):
     screen = meeting_screen(meeting)
     agency = meeting.agency
+    if not readonly and screen.section in ("turns", "wrap_up"):
+        # Only the driver sees the late-turn form, and only where a turn can be taken.
+        screen.late_candidates = late_turn_candidates(meeting, screen.turns)
     if screen.turn is not None and commitment_form is None:
         commitment_form = MeetingCommitmentForm(agency=agency)
     if screen.turn is not None and note_form is None:
@@ -116,6 +122,7 @@ def _stage_context(request, meeting, *, commitment_form=None, note_form=None,
         "commitment_form": commitment_form, "note_form": note_form,
         "notes_form": notes_form or MeetingNotesForm(initial={"notes": meeting.notes}),
         "rating_form": rating_form or MeetingRatingForm(initial={"rating": meeting.rating}),
+        "late_form": late_form,
         "poll_url": reverse("accountability:meeting_poll", args=[meeting.pk]),
         "poll_seconds": POLL_SECONDS,
         "my_turn_url": request.build_absolute_uri(reverse("accountability:meeting_my_turn")),
@@ -272,6 +279,30 @@ def turn_note_view(request, meeting_id: int, turn_id: int):
         meeting.refresh_from_db()
         return _after_write(request, meeting, f"Note saved for {turn.producer.name}.")
     return _render_stage(request, meeting, note_form=form, status=400)
+
+
+@require_POST
+@leader_required
+def turn_add_view(request, meeting_id: int):
+    """A late turn for someone who joined the team (or the room) after the meeting started."""
+    meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)
+    if meeting.ended_at:
+        return _ended(request, meeting)
+    form = LateTurnForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        producer = form.cleaned_data["producer"]
+        try:
+            meeting_turn_add(meeting=meeting, actor=request.producer, producer=producer)
+        except ValidationError as error:
+            meeting.refresh_from_db()
+            if meeting.ended_at:
+                return _ended(request, meeting)
+            apply_service_errors(form, error)
+        else:
+            meeting.refresh_from_db()
+            return _after_write(request, meeting,
+                                f"{producer.name} has a turn, last in the list.", "win")
+    return _render_stage(request, meeting, late_form=form, status=400)
 
 
 @require_POST

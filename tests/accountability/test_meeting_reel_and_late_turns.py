@@ -1,0 +1,244 @@
+"""The wins reel of a big week (the biggest wins one by one, then one wall of them all), a
+late turn for someone who joined after the start, and minutes that list who left with what."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from accountability.models import Commitment, Meeting, MeetingTurn
+from accountability.services.meetings import (
+    REEL_SPOTLIGHT,
+    meeting_end,
+    meeting_move,
+    meeting_start,
+    position_key,
+)
+from accountability.services.scorecards import scorecards_refresh
+from salesculture.weeks import current_week, week_bounds
+from tests.accountability.test_meeting_views import count_queries
+from tests.conftest import login
+from tests.factories import (
+    CommitmentFactory,
+    ProducerFactory,
+    ProspectFactory,
+    StageAdvanceFactory,
+    TeamFactory,
+    stage,
+)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def last_week(agency):
+    return current_week(agency) - dt.timedelta(days=7)
+
+
+def url(name, *args):
+    return reverse(f"accountability:{name}", args=args)
+
+
+def wins(person, week, n, *, to="Contacted", start_hour=0):
+    """`n` stage wins by `person` in `week`, celebrated by the scorecard job."""
+    start, _ = week_bounds(person.agency, week)
+    for i in range(n):
+        prospect = ProspectFactory(owner=person, name=f"{to} {person.pk}-{start_hour + i}")
+        StageAdvanceFactory(prospect=prospect, to_stage=stage(person.agency, to),
+                            occurred_at=start + dt.timedelta(hours=start_hour + i))
+
+
+def celebrate(agency, week):
+    scorecards_refresh(agency=agency, week_start=week, final=True)
+
+
+def walk(meeting, actor, steps):
+    for _ in range(steps):
+        meeting.refresh_from_db()
+        meeting_move(meeting=meeting, actor=actor, direction="next", seen=position_key(meeting))
+    meeting.refresh_from_db()
+
+
+def reel_text(html: str) -> str:
+    return re.search(r'class="reel-count">([^<]*)<', html).group(1)
+
+
+def test_a_small_week_shows_every_win_one_by_one_bound_first(
+        leader_client, agency, team, leader, producer, last_week):
+    # given two ordinary wins, then a bound client later in the week
+    wins(producer, last_week, 2, to="Contacted")
+    wins(leader, last_week, 1, to="Bound", start_hour=30)
+    celebrate(agency, last_week)
+    meeting = meeting_start(team=team, week_start=last_week, actor=leader)
+    # then the bound client opens the reel, and every win has its own slide
+    page = leader_client.get(url("meeting", meeting.pk)).content.decode()
+    assert reel_text(page) == "Win 1 of 3"
+    assert "Bound" in page and leader.name in page
+    walk(meeting, leader, 2)
+    assert (meeting.section, meeting.win_index) == ("wins", 2)
+    assert reel_text(leader_client.get(url("meeting", meeting.pk)).content.decode()) == \
+        "Win 3 of 3"
+    walk(meeting, leader, 1)
+    assert meeting.section == "turns"
+
+
+def test_a_big_week_spotlights_the_biggest_wins_then_shows_them_all_on_one_wall(
+        leader_client, agency, team, leader, producer, last_week):
+    # given 43 wins: 3 bound, 8 proposals, 32 first contacts
+    wins(producer, last_week, 30, to="Contacted")
+    wins(leader, last_week, 2, to="Contacted", start_hour=40)
+    wins(producer, last_week, 8, to="Proposal presented", start_hour=50)
+    wins(leader, last_week, 3, to="Bound", start_hour=60)
+    celebrate(agency, last_week)
+    meeting = meeting_start(team=team, week_start=last_week, actor=leader)
+    total = meeting.agency.celebrations.filter(week_start=last_week).count()
+    assert total >= 43  # every advance, plus any personal best the job found
+
+    first = leader_client.get(url("meeting", meeting.pk)).content.decode()
+    assert reel_text(first) == f"Top win 1 of {REEL_SPOTLIGHT} · {total} wins in all"
+    assert f"then all {total} on one screen" in first
+    # the spotlight is the bound clients first, then the proposals; no first contact in it
+    seen = []
+    for _ in range(REEL_SPOTLIGHT):
+        html = leader_client.get(url("meeting", meeting.pk)).content.decode()
+        seen.append(re.search(r'class="reel-stage[^"]*">([^<]*)<', html)
+                    or re.search(r'class="reel-what"><strong>([^<]*)<', html))
+        walk(meeting, leader, 1)
+    stages = [m.group(1) for m in seen]
+    assert stages[:3] == ["Bound"] * 3
+    assert "Contacted" not in stages
+    # the last slide of the reel is the wall: every win, per producer and stage
+    assert (meeting.section, meeting.win_index) == ("wins", REEL_SPOTLIGHT)
+    wall = leader_client.get(url("meeting", meeting.pk)).content.decode()
+    assert f"All {total} wins" in wall and 'id="wins-wall"' in wall
+    row = re.search(rf"<th scope=\"row\">{producer.name}</th>(.*?)</tr>", wall).group(1)
+    assert re.findall(r">(\d+)<", row)[-1] == str(
+        meeting.agency.celebrations.filter(week_start=last_week, producer=producer).count())
+    assert 'data-last-win="1"' in wall  # the reel's autoplay stops here
+    # and the next press leaves the reel: 11 slides for 43 wins, not 43
+    walk(meeting, leader, 1)
+    assert meeting.section == "turns"
+    # back from the turns lands on the wall again
+    meeting_move(meeting=meeting, actor=leader, direction="prev", seen=position_key(meeting))
+    meeting.refresh_from_db()
+    assert (meeting.section, meeting.win_index) == ("wins", REEL_SPOTLIGHT)
+
+
+def test_the_wall_costs_the_same_for_fifteen_and_sixty_wins(client, agency, last_week):
+    costs = []
+    for size, n in ((2, 8), (6, 10)):
+        team = TeamFactory(agency=agency, name=f"Team of {size}")
+        boss = ProducerFactory(agency=agency, team=team, role="leader")
+        people = [ProducerFactory(agency=agency, team=team) for _ in range(size)]
+        for i, person in enumerate(people):
+            wins(person, last_week, n, to=["Contacted", "Appointment set"][i % 2])
+        celebrate(agency, last_week)
+        meeting = meeting_start(team=team, week_start=last_week, actor=boss)
+        Meeting.objects.filter(pk=meeting.pk).update(win_index=REEL_SPOTLIGHT)
+        login(client, boss)
+        page = client.get(url("meeting", meeting.pk)).content.decode()
+        assert 'id="wins-wall"' in page
+        costs.append({"wall": count_queries(client, url("meeting", meeting.pk)),
+                      "wall-poll": count_queries(client, url("meeting_poll", meeting.pk)
+                                                 + "?v=0", **HX)})
+    print(costs)
+    assert costs[0] == costs[1]
+
+
+# --- late turns -------------------------------------------------------------------------------
+
+@pytest.fixture
+def meeting(team, producer, leader, last_week):
+    return meeting_start(team=team, week_start=last_week, actor=leader)
+
+
+def test_a_leader_gives_a_late_turn_to_someone_who_joined_after_the_start(
+        client, leader_client, meeting, team, agency, leader, producer):
+    # given someone joins the team once the meeting is running
+    late = ProducerFactory(agency=agency, team=team, user__first_name="Lara",
+                           user__last_name="Late")
+    meeting.refresh_from_db()
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns", turn_index=0)
+    page = leader_client.get(url("meeting", meeting.pk)).content.decode()
+    assert "Add a late turn" in page and "Lara Late" in page
+    # when the leader adds her turn
+    response = leader_client.post(url("meeting_turn_add", meeting.pk),
+                                  {"producer": late.pk}, **HX)
+    # then she is last in the rail, and the TV (any follower) sees a new version
+    assert response.status_code == 200
+    turns = list(MeetingTurn.objects.filter(meeting=meeting).order_by("position"))
+    assert turns[-1].producer == late and len(turns) == 3
+    assert "Lara Late has a turn" in response["HX-Trigger"]
+    html = response.content.decode()
+    assert html.index("Lara Late") > html.index(producer.name)
+    assert Meeting.objects.get(pk=meeting.pk).version > meeting.version
+    # and when her turn comes up she adds her own commitment from her phone
+    Meeting.objects.filter(pk=meeting.pk).update(turn_index=2, version=99)
+    login(client, late)
+    my_turn = client.get(url("meeting_my_turn")).content.decode()
+    assert "It's your turn" in my_turn
+
+
+def test_a_late_turn_for_someone_who_has_one_or_is_not_on_the_team_is_refused(
+        leader_client, meeting, agency, producer, other_producer):
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns")
+    outsider = ProducerFactory(agency=agency, team__name="South")
+    before = MeetingTurn.objects.filter(meeting=meeting).count()
+    for who in (producer, outsider, other_producer):
+        response = leader_client.post(url("meeting_turn_add", meeting.pk), {"producer": who.pk},
+                                      **HX)
+        assert response.status_code == 400
+        assert "Choose a producer of this team without a turn." in response.content.decode()
+    empty = leader_client.post(url("meeting_turn_add", meeting.pk), {"producer": ""}, **HX)
+    assert "Choose who gets the turn." in empty.content.decode()
+    assert MeetingTurn.objects.filter(meeting=meeting).count() == before
+
+
+def test_late_turns_are_for_drivers_of_this_meeting_only(
+        client, producer_client, meeting, agency, team, other_agency):
+    late = ProducerFactory(agency=agency, team=team)
+    assert producer_client.post(url("meeting_turn_add", meeting.pk),
+                                {"producer": late.pk}).status_code == 404
+    stranger = ProducerFactory(agency=other_agency, role="owner")
+    login(client, stranger)
+    assert client.post(url("meeting_turn_add", meeting.pk),
+                       {"producer": late.pk}).status_code == 404
+    assert not MeetingTurn.objects.filter(producer=late).exists()
+
+
+def test_the_tv_view_never_shows_the_late_turn_form(leader_client, meeting, agency, team):
+    ProducerFactory(agency=agency, team=team, user__first_name="Lara")
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns")
+    tv = leader_client.get(url("meeting", meeting.pk) + "?view=tv").content.decode()
+    assert "Add a late turn" not in tv
+
+
+def test_a_late_turn_after_the_end_goes_to_the_minutes(leader_client, meeting, leader, agency,
+                                                       team):
+    late = ProducerFactory(agency=agency, team=team)
+    meeting_end(meeting=meeting, actor=leader)
+    response = leader_client.post(url("meeting_turn_add", meeting.pk), {"producer": late.pk})
+    assert response.status_code == 302
+    assert not MeetingTurn.objects.filter(producer=late).exists()
+
+
+# --- minutes ---------------------------------------------------------------------------------
+
+def test_minutes_list_each_turns_commitments_and_mark_the_ones_made_in_the_meeting(
+        leader_client, meeting, leader, producer, agency):
+    week = current_week(agency)
+    CommitmentFactory(producer=producer, week_start=week, target=25)
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns", turn_index=1)
+    turn = MeetingTurn.objects.get(meeting=meeting, producer=producer)
+    leader_client.post(url("meeting_turn_commitment", meeting.pk, turn.pk),
+                       {"kind": "specific", "text": "Call Acme back"}, **HX)
+    meeting_end(meeting=meeting, actor=leader)
+    minutes = leader_client.get(url("meeting", meeting.pk)).content.decode()
+    block = minutes[minutes.index(f"<strong>{producer.name}</strong>"):]
+    assert "Call Acme back <span class=\"pill pill-good\">made in the meeting</span>" in block
+    assert "25 ×" in block  # made before the meeting, still listed
+    leader_block = minutes[minutes.index(f"<strong>{leader.name}</strong>"):
+                           minutes.index(f"<strong>{producer.name}</strong>")]
+    assert "No commitments for that week." in leader_block
+    assert Commitment.objects.filter(meeting=meeting).count() == 1
