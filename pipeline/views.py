@@ -52,12 +52,13 @@ def _line_filter(value: str | None) -> str:
 
 def _board_context(request, owner, line: str, **extra) -> dict:
     actor = request.producer
+    columns = board_columns(owner=owner, line_of_business=line, today=_today(owner.agency))
     return {
         "owner": owner,
         "line": line,
         "lines": LINES.choices,
-        "columns": board_columns(owner=owner, line_of_business=line,
-                                 today=_today(owner.agency)),
+        "columns": columns,
+        "open_count": sum(col["count"] for col in columns),
         "switchable": (list(producers_visible_to(actor).filter(is_active=True)
                             .exclude(role="non_producer").order_by("user__first_name"))
                        if actor.is_leader else []),

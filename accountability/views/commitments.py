@@ -69,11 +69,11 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
     }
 
 
-def _respond(request, context: dict, *, toast: str = "") -> HttpResponse:
+def _respond(request, context: dict, *, toast: str = "", kind: str = "win") -> HttpResponse:
     if request.htmx:
         response = render(request, f"{TEMPLATE}#commitments_body", context)
         if toast:
-            response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": "win"}})
+            response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": kind}})
         return response
     return render(request, TEMPLATE, context)
 
@@ -155,18 +155,19 @@ def commitment_done(request, pk):
     producer = request.producer
     commitment = commitment_get_own(producer=producer, commitment_id=pk)
     which = request.POST.get("week", "next")
+    done = request.POST.get("done") == "1"
     error = ""
     try:
-        service.commitment_mark_done(commitment=commitment, actor=producer,
-                                     done=request.POST.get("done") == "1")
+        service.commitment_mark_done(commitment=commitment, actor=producer, done=done)
     except ValidationError as exc:
         error = " ".join(exc.messages)
+    text = error or (f"Done: {commitment.text}." if done
+                     else f"Marked not done: {commitment.text}.")
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        (messages.error if error else messages.success)(request, text)
         return _back(which)
     return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
-                    toast="" if error else "Ticked.")
+                    toast=text, kind="win" if done and not error else "")
 
 
 @producer_required
@@ -186,4 +187,4 @@ def commitment_withdraw(request, pk):
         (messages.error if error else messages.success)(request, text)
         return _back(which)
     return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
-                    toast=text)
+                    toast=text, kind="")

@@ -1,5 +1,6 @@
 import datetime as dt
 import html as html_lib
+import json
 
 import pytest
 from django.db import connection
@@ -154,8 +155,19 @@ def test_withdraw_before_the_week_starts(producer_client, producer):
     c = CommitmentFactory(producer=producer, week_start=next_week(producer.agency))
     url = reverse("accountability:commitment_withdraw", args=[c.pk])
     response = producer_client.post(url, {"week": "next"}, HTTP_HX_REQUEST="true")
-    assert "Withdrawn: 10 × Call." in text(response) or "Withdrawn" in response["HX-Trigger"]
+    toast = json.loads(response["HX-Trigger"])["toast"]
+    assert toast == {"text": "Withdrawn: 10 × Call.", "kind": ""}  # not celebrated as a win
     assert not Commitment.objects.exists()
+    assert "No commitments for this week yet." in plain(response)
+
+
+def test_a_refused_withdraw_with_htmx_says_why(producer_client, producer):
+    c = CommitmentFactory(producer=producer)
+    url = reverse("accountability:commitment_withdraw", args=[c.pk])
+    response = producer_client.post(url, {"week": "this"}, HTTP_HX_REQUEST="true")
+    toast = json.loads(response["HX-Trigger"])["toast"]
+    assert toast == {"text": "The week has started; this commitment stands.", "kind": ""}
+    assert Commitment.objects.filter(pk=c.pk).exists()
 
 
 def test_this_weeks_commitment_cannot_be_withdrawn(producer_client, producer):
@@ -183,6 +195,24 @@ def test_tick_a_specific_promise_shows_it_as_self_reported(producer_client, prod
     assert promise.self_reported_done
     html = plain(response)
     assert "✓ Done" in html and "self-reported" in html
+    assert json.loads(response["HX-Trigger"])["toast"]["kind"] == "win"
+    # A second tap takes the tick back, and says so.
+    response = producer_client.post(url, {"done": "0", "week": "next"}, HTTP_HX_REQUEST="true")
+    promise.refresh_from_db()
+    assert not promise.self_reported_done
+    assert json.loads(response["HX-Trigger"])["toast"] == {
+        "text": f"Marked not done: {promise.text}.", "kind": ""}
+    assert "Mark done" in plain(response)
+
+
+def test_a_measurable_commitment_cannot_be_ticked_by_hand(producer_client, producer):
+    c = CommitmentFactory(producer=producer)
+    url = reverse("accountability:commitment_done", args=[c.pk])
+    response = producer_client.post(url, {"done": "1", "week": "this"}, HTTP_HX_REQUEST="true")
+    assert json.loads(response["HX-Trigger"])["toast"]["text"] == (
+        "This commitment is measured from your activities and stage wins.")
+    c.refresh_from_db()
+    assert not c.self_reported_done
 
 
 def test_last_week_is_judged_from_the_ledger_not_self_reported(producer_client, producer):
@@ -257,3 +287,33 @@ def test_saving_targets_query_count_does_not_grow(producer_client, producer):
                              HTTP_HX_REQUEST="true")
     assert len(small.captured_queries) == len(large.captured_queries)
     print(f"commitments save partial: {len(large.captured_queries)}")
+
+
+def test_promise_tick_and_withdraw_query_counts_do_not_grow(producer_client, producer):
+    """Each answers with the whole commitments body, so it must not grow with the ledgers."""
+    def three():
+        counts = []
+        with CaptureQueriesContext(connection) as ctx:
+            producer_client.post(PROMISE, {"text": "Send the Acme proposal", "week": "next"},
+                                 HTTP_HX_REQUEST="true")
+        counts.append(len(ctx.captured_queries))
+        promise = Commitment.objects.filter(kind="specific").latest("pk")
+        for name, data in (("accountability:commitment_done", {"done": "1", "week": "next"}),
+                           ("accountability:commitment_withdraw", {"week": "next"})):
+            with CaptureQueriesContext(connection) as ctx:
+                response = producer_client.post(reverse(name, args=[promise.pk]), data,
+                                                HTTP_HX_REQUEST="true")
+            assert response.status_code == 200
+            counts.append(len(ctx.captured_queries))
+        assert not Commitment.objects.filter(pk=promise.pk).exists()
+        return counts
+
+    CommitmentFactory(producer=producer)
+    _fill(producer, 5)
+    small = three()
+    _fill(producer, 195)
+    for week in (current_week(producer.agency), next_week(producer.agency)):
+        CommitmentFactory.create_batch(3, producer=producer, week_start=week, kind="specific")
+    large = three()
+    assert small == large
+    print(f"promise add / tick / withdraw partials: {large}")

@@ -57,6 +57,30 @@ def test_board_filters_by_line_of_business(producer_client, producer):
     assert "Acme Roofing" in html and "The Smiths" not in html
 
 
+def test_an_empty_board_invites_the_first_prospect(producer_client):
+    html = text(producer_client.get(BOARD))
+    assert "Your pipeline is empty." in html
+    assert f'href="{reverse("pipeline:prospect_new")}">+ Add a prospect' in html
+    assert "stage-strip" not in html
+
+
+def test_an_empty_line_of_business_offers_all_lines(producer_client, producer):
+    prospect_create(owner=producer, name="The Smiths", line_of_business="personal")
+    html = text(producer_client.get(BOARD, {"lob": "commercial"}))
+    assert "No open prospects in this line of business." in html
+    assert "Your pipeline is empty." not in html
+
+
+def test_on_a_phone_a_strip_jumps_to_each_column_with_its_count(producer_client, producer):
+    prospect_create(owner=producer, name="Cole Bakery", stage=stage(producer.agency, "Contacted"))
+    html = text(producer_client.get(BOARD))
+    contacted = stage(producer.agency, "Contacted")
+    assert (f'<a href="#col-{contacted.pk}">Contacted <span class="col-count">1</span></a>'
+            in html)
+    assert f'<section class="board-col" id="col-{contacted.pk}"' in html
+    assert "Your pipeline is empty." not in html
+
+
 def test_card_warns_when_the_prospect_is_stale(producer_client, producer):
     lead = stage(producer.agency, "Lead")  # stale after 7 days
     ProspectFactory(owner=producer, name="Old Lead", stage=lead,
@@ -270,6 +294,16 @@ def test_leader_board_query_count_does_not_grow(leader_client, leader, producer,
     for _ in range(10):
         ProducerFactory(agency=producer.agency, team=team)
     assert _queries(leader_client, f"{BOARD}?producer={producer.pk}") == small
+
+
+def test_card_partial_query_count_does_not_grow(producer_client, producer, acme):
+    url = reverse("pipeline:prospect_card", args=[acme.pk])
+    _fill(producer, 5)
+    small = _queries(producer_client, url, HTTP_HX_REQUEST="true")
+    _fill(producer, 195)
+    large = _queries(producer_client, url, HTTP_HX_REQUEST="true")
+    assert small == large and large <= 8
+    print(f"card partial queries: {large}")
 
 
 def test_advance_from_the_board_query_count_does_not_grow(producer_client, producer):

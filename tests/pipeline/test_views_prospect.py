@@ -223,3 +223,19 @@ def test_advance_form_and_new_prospect_query_counts_do_not_grow(producer_client,
              _count(producer_client, "get", NEW))
     assert small == large
     print(f"advance form / new prospect queries: {large}")
+
+
+def test_edit_prospect_query_counts_do_not_grow(producer_client, producer, acme):
+    url = reverse("pipeline:prospect_edit", args=[acme.pk])
+
+    def both():
+        page = _count(producer_client, "get", url)
+        save = _count(producer_client, "post", url, valid(name="Acme Roofing Inc"))
+        return page, save
+
+    _grow(producer, acme, 5, 5)
+    small = both()
+    _grow(producer, acme, 195, 495)
+    large = both()
+    assert small == large
+    print(f"edit prospect queries (page, save): {large}")
