@@ -12,6 +12,10 @@ Definitions (pinned by hand-computed tests in tests/accountability/test_funnel.p
 - The conversion from one step to the next is reached(next) ÷ reached(this); drop-off is
   1 − conversion. *Advances out* of a stage are the ledger rows leaving it (forward, backward
   or lost): the evidence behind its rate.
+- *Entered* counts the forward moves (`is_win`) into the stage itself. Scorecards, commitments
+  and role fit count wins that way, one per move, so a skip Lead → Discovery done is one win
+  although it reached three stages. entered ÷ reached is the share of the prospects reaching
+  a stage that score a win there; the plan uses it to turn stages reached into wins.
 - Time in stage is measured between a prospect's consecutive ledger rows in the period (the
   stay in the stage the first row moved it into); stays still running are not counted. The
   median is taken in Python from one query of ledger rows: the rows grow, the queries do not.
@@ -50,6 +54,11 @@ class FunnelStep:
     stays: int = 0  # completed stays behind the median
     width: float = 0.0  # percent of the first step, for drawing
     next_reached: int = 0
+    entered: int = 0  # forward moves (wins) into this very stage
+
+    @property
+    def win_share(self) -> float | None:
+        return self.entered / self.reached if self.reached else None
 
     @property
     def conversion_pct(self) -> float | None:
@@ -164,10 +173,12 @@ def funnel_compute(
             aggregates[f"reached_{s.pk}"] = Count(
                 "prospect", distinct=True, filter=reach & Q(to_stage__position__gte=s.position))
             aggregates[f"out_{s.pk}"] = Count("id", filter=Q(from_stage_id=s.pk))
+            aggregates[f"in_{s.pk}"] = Count("id", filter=Q(to_stage_id=s.pk, is_win=True))
         totals = advances.aggregate(**aggregates)
         for step in steps:
             step.reached = totals[f"reached_{step.stage_id}"] or 0
             step.advances_out = totals[f"out_{step.stage_id}"] or 0
+            step.entered = totals[f"in_{step.stage_id}"] or 0
     for this, following in zip(steps, steps[1:], strict=False):
         this.next_reached = following.reached
         if this.reached:

@@ -18,8 +18,15 @@ The numbers, in order:
 5. Activities a week, per type = need(first stage) × activities of that type per prospect
    reaching the first stage (blended the same way, the evidence being those prospects).
 6. The label: every line's weekly need ÷ the producer's best four consecutive weeks of that
-   line (per week); the largest ratio decides: above PRETEND_RATIO pretend, above
-   STRETCH_RATIO stretch, otherwise realistic.
+   line (per week); the largest ratio decides, as shown to one decimal: above PRETEND_RATIO
+   pretend, above STRETCH_RATIO stretch, otherwise realistic.
+
+Two ways of counting stages, reconciled here: the funnel (and so every rate and every stage
+line of the plan, its last four weeks and its best run) counts the prospects that *reached* a
+stage, a skip counting for the stages skipped over; scorecards, commitments and role fit count
+*wins*, one per forward move. Where the plan speaks in wins (the proposed "wins_any"
+commitment, the steady-pace wins role fit compares scorecards with) each stage's need is
+weighted by its win share: wins into the stage ÷ prospects reaching it.
 """
 
 import datetime as dt
@@ -28,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -75,6 +82,10 @@ class PlanLine:
     best_run: float = 0.0  # best four consecutive weeks, per week
     ratio: float | None = None  # per_week ÷ best_run (None: no need or not computed)
     decides: bool = False
+    # Wins (forward moves into the stage itself, as scorecards count them) per prospect
+    # reaching the stage: below 1 where the stage is often skipped. None in plans stored
+    # before it existed: read as 1.
+    win_share: float | None = None
 
     @property
     def rate_pct(self) -> float | None:
@@ -99,6 +110,14 @@ class PlanLine:
     @property
     def last_weeks_per_week(self) -> float:
         return self.last_weeks_total / LAST_WEEKS
+
+    @property
+    def ratio_shown(self) -> float | None:
+        """The ratio as the page shows it (one decimal); the label is decided on it, so a
+        line shown as 1.0× is never what makes a plan a stretch."""
+        if self.ratio is None or math.isinf(self.ratio):
+            return self.ratio
+        return round(self.ratio, 1)
 
     @property
     def ratio_is_infinite(self) -> bool:
@@ -143,7 +162,8 @@ class PlanResult:
     # The whole goal spread over a full working year, for reference next to the catch-up plan.
     pace_bound_per_week: float | None = None
     # Forward stage advances a week at that steady pace (the won stage and every stage after
-    # the first): what role fit measures wins against.
+    # the first), counted as scorecards count wins — one per move, so a stage the producer
+    # usually skips adds little (see PlanLine.win_share): what role fit measures wins against.
     pace_wins_per_week: float | None = None
 
     @property
@@ -202,21 +222,30 @@ def _blend(own: float | None, own_evidence: int, agency: float | None, thin: int
 
 
 def _weekly_counts(producer: Producer, start: dt.datetime, end: dt.datetime, path: list[Stage]):
-    """{line key: {week Monday: count}} from the ledgers: forward moves (and creations) into
-    each path stage, and activity quantities by type. Two aggregate queries."""
+    """{line key: {week Monday: count}} from the ledgers. Two aggregate queries.
+
+    A stage line counts, each week, the prospects that reached the stage the way the funnel
+    counts them (the rates come from the funnel, so the history they are checked against must
+    be counted alike): a forward move or a creation into the stage *or past it* reaches it, so
+    a skip Lead → Discovery done counts for Contacted and Appointment set too. Backward moves
+    reach nothing new. Activity lines are the quantities logged, by type."""
     tz = producer.agency.tz
     counts: dict[str, dict[dt.date, int]] = {}
-    path_ids = [s.pk for s in path]
-    forward = (Q(from_stage__isnull=True)
-               | Q(from_stage__position__lt=F("to_stage__position")))
-    for row in (StageAdvance.objects
-                .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end,
-                        to_stage_id__in=path_ids)
-                .filter(forward)
-                .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
-                .values("week", "to_stage_id").annotate(n=Count("id")).order_by()):
-        week = _as_date(row["week"], tz)
-        counts.setdefault(f"stage:{row['to_stage_id']}", {})[week] = row["n"]
+    moves = (StageAdvance.objects
+             .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end)
+             .exclude(to_stage__kind=Stage.Kind.LOST))
+    reach = {
+        f"s{s.pk}": Count("prospect", distinct=True, filter=(
+            Q(to_stage__position__gte=s.position)
+            & (Q(from_stage__isnull=True) | Q(from_stage__position__lt=s.position))))
+        for s in path}
+    if reach:
+        for row in (moves.annotate(week=TruncWeek("occurred_at", tzinfo=tz))
+                    .values("week").annotate(**reach).order_by()):
+            week = _as_date(row["week"], tz)
+            for s in path:
+                if row[f"s{s.pk}"]:
+                    counts.setdefault(f"stage:{s.pk}", {})[week] = row[f"s{s.pk}"]
     for row in (Activity.objects
                 .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end)
                 .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
@@ -335,10 +364,17 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
 
     bound_per_week = float(result.revenue_needed) / result.avg_revenue / result.weeks_left
     result.pace_bound_per_week = float(goal) / result.avg_revenue / result.working_weeks
+    def win_share(index: int) -> float:
+        own_step, all_step = own.steps[index], everyone.steps[index]
+        share, _, _ = _blend(own_step.win_share, own_step.reached, all_step.win_share,
+                             conf["thin"])
+        return 1.0 if share is None else share
+
     bound_line = with_history(PlanLine(
         key=f"stage:{won.pk}", kind="bound", name=won.name, ref_id=won.pk,
         per_week=bound_per_week, rate=result.avg_revenue, source=result.avg_revenue_source,
-        own_n=result.own_bound_n, agency_n=result.agency_bound_n))
+        own_n=result.own_bound_n, agency_n=result.agency_bound_n,
+        win_share=win_share(len(path) - 1)))
     lines = [bound_line]
     if result.revenue_needed == 0:
         result.notes.append(
@@ -348,7 +384,7 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
     # Walk the path backwards; `multiplier` is how many reach the stage per bound prospect.
     need = bound_per_week
     multiplier: float | None = 1.0
-    pace_wins = result.pace_bound_per_week
+    pace_wins = result.pace_bound_per_week * bound_line.win_share
     for index in range(len(path) - 2, -1, -1):
         stage, following = path[index], path[index + 1]
         own_step, all_step = own.steps[index], everyone.steps[index]
@@ -359,7 +395,7 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
             key=f"stage:{stage.pk}", kind="stage", name=stage.name, ref_id=stage.pk,
             rate=rate, source=source, own_rate=own_rate, own_n=own_step.advances_out,
             own_base=own_step.reached, agency_rate=all_step.conversion,
-            agency_n=all_step.reached, weight=weight)
+            agency_n=all_step.reached, weight=weight, win_share=win_share(index))
         if rate is None or rate <= 0:
             result.problems.append(
                 f"None of the prospects counted went on from {stage.name} to {following.name} "
@@ -370,7 +406,7 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
             need = need / rate
             multiplier = multiplier / rate
         if index > 0 and multiplier is not None and pace_wins is not None:
-            pace_wins += result.pace_bound_per_week * multiplier
+            pace_wins += result.pace_bound_per_week * multiplier * line.win_share
         line.per_week = need
         lines.append(with_history(line))
 
@@ -418,8 +454,8 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
     if result.avg_revenue_source != "own":
         result.label = GoalPlan.Label.INCOMPLETE
         result.label_reason = (
-            "Realism cannot be checked yet: you have not bound a prospect of your own in the "
-            f"last {HISTORY_WEEKS} weeks, so the plan rests on agency history.")
+            "Realism cannot be checked yet: no prospect of this producer's own was bound in "
+            f"the last {HISTORY_WEEKS} weeks, so the plan rests on agency history.")
         return result
     _label(result, conf)
     return result
@@ -439,18 +475,18 @@ def _label(result: PlanResult, conf: dict) -> None:
         result.label_reason = "Nothing more is needed this year: the goal is reached."
         return
     worst.decides = True
-    if worst.ratio > conf["pretend"]:
+    if worst.ratio_shown > conf["pretend"]:
         result.label = GoalPlan.Label.PRETEND
-    elif worst.ratio > conf["stretch"]:
+    elif worst.ratio_shown > conf["stretch"]:
         result.label = GoalPlan.Label.STRETCH
     else:
         result.label = GoalPlan.Label.REALISTIC
     if math.isinf(worst.ratio):
-        result.label_reason = (f"Needs {worst.per_week:.1f} {worst.name} a week; you have not "
-                               "had any in four weeks running yet.")
+        result.label_reason = (f"Needs {worst.per_week:.1f} {worst.name} a week; there has been "
+                               "none in any four weeks so far.")
     else:
         result.label_reason = (
-            f"Needs {worst.per_week:.1f} {worst.name} a week; your best four-week run was "
+            f"Needs {worst.per_week:.1f} {worst.name} a week; the best four-week run so far was "
             f"{worst.best_run:.1f} a week ({worst.ratio:.1f}×).")
 
 
@@ -503,18 +539,21 @@ def commitments_proposal(result: PlanResult, *, cap: int | None = None) -> dict[
     proposal: dict[str, int] = {}
     stage_lines = [line for line in result.lines if line.kind == "stage"]
     # The first stage is entered by creating a prospect, which is not a win: it is left out.
+    # Stage lines count prospects reaching a stage (skips included); wins_any is judged on
+    # scorecard wins (one per move), so each line is weighted by its share of wins.
     first_stage = stage_lines[-1] if stage_lines else None
     wins_any = 0.0
     for line in result.lines:
         if line.per_week is None or line.per_week <= 0:
             continue
+        share = 1.0 if line.win_share is None else line.win_share
         if line.kind == "activity":
             proposal[f"activity_{line.ref_id}"] = math.ceil(line.per_week - 1e-9)
         elif line.kind == "bound":
             proposal[f"wins_{line.ref_id}"] = math.ceil(line.per_week - 1e-9)
-            wins_any += line.per_week
+            wins_any += line.per_week * share
         elif line is not first_stage:
-            wins_any += line.per_week
+            wins_any += line.per_week * share
     if wins_any > 0:
         proposal["wins_any"] = math.ceil(wins_any - 1e-9)
     if cap is not None:

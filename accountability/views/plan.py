@@ -65,7 +65,7 @@ def plan_page(request, producer_id=None):
         "result": result,
         "form": form,
         "proposal_url": commitments_url(proposal) if proposal else "",
-        "pretend_ratio": rules()["pretend"],
+        "rules": rules(),
     })
 
 
