@@ -28,9 +28,13 @@ TREND_WEEKS = 13
 # (and without date arithmetic that could overflow near year 1 or 9999).
 FAR_WEEKS = 52 * 5
 FEED_LIMIT = 12
+# A past week's feed lists that week's wins; a leader reviewing it wants more than a glance.
+WEEK_FEED_LIMIT = 30
 DRILL_WINS = 12
 
-MET, MISSED, NONE = "met", "missed", "none"
+# OPEN: the week is still running and the commitment is not met yet. It is not red: nobody
+# has missed anything until the week is over.
+MET, MISSED, OPEN, NONE = "met", "missed", "open", "none"
 
 SORT_KEYS = ("name", "wins", "kept", "open", "value", "plan")
 
@@ -90,14 +94,19 @@ class Cell:
             return "No commitment"
         if self.status == NONE:
             return "Committed to zero: nothing to judge"
+        if self.status == OPEN:
+            return f"{self.done} done of {self.committed} committed so far"
         return f"{self.done} done of {self.committed} committed"
 
 
-def cell_status(done: int, committed: int, count: int) -> str:
-    """Green when met, red when missed, grey when nothing (or zero) was committed."""
+def cell_status(done: int, committed: int, count: int, ended: bool = True) -> str:
+    """Green when met, red when missed, grey when nothing (or zero) was committed. While the
+    week is still running an unmet commitment is OPEN (not yet missed)."""
     if not count or committed <= 0:
         return NONE
-    return MET if done >= committed else MISSED
+    if done >= committed:
+        return MET
+    return MISSED if ended else OPEN
 
 
 @dataclass
@@ -110,6 +119,7 @@ class Row:
     plan: GoalPlan | None
     detail: bool  # the actor may drill into this producer
     is_me: bool
+    prev_card: WeeklyScorecard | None = None  # the week before, for the Monday summary
 
     @property
     def is_leader(self) -> bool:
@@ -151,6 +161,24 @@ class Comparison:
 
 
 @dataclass
+class LastWeek:
+    """The week before this one, judged: what a leader wants to know first on a Monday."""
+
+    week: dt.date
+    is_final: bool
+    wins: int
+    kept: int
+    of: int
+    kept_all: list[Row]
+    missed: list[Row]
+    no_commitments: list[Row]
+
+    @property
+    def kept_pct(self) -> int | None:
+        return round(100 * self.kept / self.of) if self.of else None
+
+
+@dataclass
 class TeamScorecard:
     week: dt.date
     this_week: dt.date
@@ -167,6 +195,7 @@ class TeamScorecard:
     open_count: int = 0
     open_value: Decimal = Decimal(0)
     comparison: Comparison | None = None
+    last_week: LastWeek | None = None
     trend_weeks: list[dt.date] = field(default_factory=list)
     is_far: bool = False
     has_cards: bool = False
@@ -185,6 +214,11 @@ class TeamScorecard:
     @property
     def is_final(self) -> bool:
         return any(r.card and r.card.is_final for r in self.rows)
+
+    @property
+    def has_ended(self) -> bool:
+        """Commitments of an ended week are judged: unmet means missed (red)."""
+        return self.week < self.this_week
 
 
 def _measure_of(c: Commitment) -> Measure:
@@ -224,7 +258,8 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     """The board for one week: one row per selling producer, leaders first.
 
     Five queries whatever the number of producers: teams, producers (+ their 13 weeks of
-    scorecards, + this year's goal plan), and the week's commitments.
+    scorecards, + this year's goal plan), and the week's commitments. On this week the
+    board also sums up last week from the same prefetched scorecards.
     """
     agency = actor.agency
     board = TeamScorecard(
@@ -280,18 +315,38 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
         for key, cell in cells.items():
             if not cell.count and card is not None:
                 cell.done = _uncommitted_done(key, card)
-            cell.status = cell_status(cell.done, cell.committed, cell.count)
+            cell.status = cell_status(cell.done, cell.committed, cell.count, board.has_ended)
         board.rows.append(Row(
             producer=p, card=card, cells=[cells[m.key] for m in board.measures],
             trend=[cards[w].wins if w in cards else None for w in weeks],
             kept_trend=[cards[w].kept_ratio if w in cards else None for w in weeks],
             plan=p.year_plans[0] if p.year_plans else None,
-            detail=can_see_detail(actor, p), is_me=p.pk == actor.pk))
+            detail=can_see_detail(actor, p), is_me=p.pk == actor.pk,
+            prev_card=cards.get(weeks[-2])))
         board.has_cards = board.has_cards or card is not None
 
     _sort_rows(board)
     _totals(board)
+    if week == board.this_week:
+        board.last_week = _last_week(weeks[-2], board.rows)
     return board
+
+
+def _last_week(week: dt.date, rows: list[Row]) -> LastWeek | None:
+    cards = [r.prev_card for r in rows if r.prev_card]
+    if not cards:
+        return None
+    judged = [r for r in rows if r.prev_card and r.prev_card.commitments_total]
+    return LastWeek(
+        week=week, is_final=all(c.is_final for c in cards),
+        wins=sum(c.wins for c in cards),
+        kept=sum(c.commitments_kept for c in cards),
+        of=sum(c.commitments_total for c in cards),
+        kept_all=[r for r in judged
+                  if r.prev_card.commitments_kept == r.prev_card.commitments_total],
+        missed=[r for r in judged
+                if r.prev_card.commitments_kept < r.prev_card.commitments_total],
+        no_commitments=[r for r in rows if not (r.prev_card and r.prev_card.commitments_total)])
 
 
 def _sort_rows(board: TeamScorecard) -> None:
@@ -329,7 +384,7 @@ def _totals(board: TeamScorecard) -> None:
                 total.count += cell.count
                 total.done += cell.done
                 total.committed += cell.committed
-        total.status = cell_status(total.done, total.committed, total.count)
+        total.status = cell_status(total.done, total.committed, total.count, board.has_ended)
         board.totals.append(total)
     for row in board.rows:
         board.wins_total += row.wins
@@ -348,15 +403,18 @@ def _totals(board: TeamScorecard) -> None:
 # --- the wins feed ----------------------------------------------------------------------------
 
 def wins_feed(agency: Agency, *, producer: Producer | None = None, team: Team | None = None,
-              limit: int = FEED_LIMIT) -> list[Celebration]:
-    """Newest celebrations, one query. `stage_advance__to_stage` is joined so a feed shown to
-    a producer can name the stage without the colleague's prospect."""
+              week: dt.date | None = None, limit: int = FEED_LIMIT) -> list[Celebration]:
+    """Newest celebrations (of one week, when given), one query. `stage_advance__to_stage` is
+    joined so a feed shown to a producer can name the stage without the colleague's
+    prospect."""
     qs = (Celebration.objects.filter(agency=agency)
           .select_related("producer__user", "stage_advance__to_stage"))
     if producer is not None:
         qs = qs.filter(producer=producer)
     if team is not None:
         qs = qs.filter(producer__team=team)
+    if week is not None:
+        qs = qs.filter(week_start=week)
     return list(qs.order_by("-occurred_at", "-id")[:limit])
 
 

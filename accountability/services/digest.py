@@ -26,6 +26,21 @@ from ..services.scorecards import commitment_target
 
 logger = logging.getLogger(__name__)
 
+# An email is read in a minute: long lists are cut, with a count and a link to the rest.
+MY_WINS_SHOWN = 10
+TEAM_WINS_SHOWN = 12
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _is_highlight(c: Celebration) -> bool:
+    """A personal best, a kept week, a streak or a new client: listed before plain advances."""
+    if c.kind != Celebration.Kind.ADVANCE:
+        return True
+    return (c.detail or "").startswith("Bound")
+
 
 @dataclass
 class TeamLine:
@@ -45,6 +60,13 @@ class TeamLine:
         if not self.card or not self.card.commitments_total:
             return "–"
         return f"{self.card.commitments_kept}/{self.card.commitments_total}"
+
+    @property
+    def kept_all(self) -> bool | None:
+        """True: kept every commitment; False: missed some; None: made none."""
+        if not self.card or not self.card.commitments_total:
+            return None
+        return self.card.commitments_kept >= self.card.commitments_total
 
 
 @dataclass
@@ -77,12 +99,38 @@ class Digest:
         return sum(line.wins for line in self.team)
 
     @property
+    def team_activities(self) -> int:
+        return sum(line.activities for line in self.team)
+
+    @property
+    def team_kept(self) -> str:
+        cards = [line.card for line in self.team if line.card]
+        of = sum(c.commitments_total for c in cards)
+        return f"{sum(c.commitments_kept for c in cards)}/{of}" if of else "–"
+
+    @property
+    def wins_shown(self) -> list[Celebration]:
+        return self.wins[:MY_WINS_SHOWN]
+
+    @property
+    def wins_more(self) -> int:
+        return max(0, len(self.wins) - MY_WINS_SHOWN)
+
+    @property
+    def team_wins_shown(self) -> list[Celebration]:
+        return self.team_wins[:TEAM_WINS_SHOWN]
+
+    @property
+    def team_wins_more(self) -> int:
+        return max(0, len(self.team_wins) - TEAM_WINS_SHOWN)
+
+    @property
     def subject(self) -> str:
-        mine = (f"{self.wins_count} stage win{'s' if self.wins_count != 1 else ''}, "
+        mine = (f"{_plural(self.wins_count, 'stage win')}, "
                 f"{self.kept}/{self.kept_of} commitments kept")
         if self.team:
-            return (f"Week of {self.week:%b} {self.week.day}: you {mine}; "
-                    f"{self.team_name} {self.team_wins_count} stage wins")
+            return (f"Week of {self.week:%b} {self.week.day} · you: {mine}; "
+                    f"{self.team_name}: {_plural(self.team_wins_count, 'stage win')}")
         return f"Your week of {self.week:%b} {self.week.day}: {mine}"
 
 
@@ -128,9 +176,10 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
                         .select_related("producer__user").order_by("-occurred_at", "-id"))
     everyone = list(selling_producers(agency)) if any(p.is_leader for p in recipients) else []
 
+    # The team link opens the board on the week the email is about, not on the new week.
     links = {"week": _link("accountability:my_week"),
              "commitments": _link("accountability:commitments"),
-             "team": _link("accountability:team"),
+             "team": _link("accountability:team") + f"?week={week_start.isoformat()}",
              "profile": _link("profile")}
     digests = []
     for p in recipients:
@@ -139,14 +188,18 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
             producer=p, week=week_start, card=card,
             commitments=[_judged(c, card) for c in commitments.get((p.pk, week_start), [])],
             next_commitments=commitments.get((p.pk, next_week), []),
-            wins=[c for c in celebrations if c.producer_id == p.pk], links=links)
+            wins=sorted((c for c in celebrations if c.producer_id == p.pk),
+                        key=lambda c: not _is_highlight(c)),
+            links=links)
         if p.is_leader:
             members = [q for q in everyone if p.is_owner or q.team_id == p.team_id]
             ids = {q.pk for q in members}
             digest.team_name = "the agency" if p.is_owner else (
                 f"team {p.team.name}" if p.team else "your team")
             digest.team = [TeamLine(producer=q, card=cards.get(q.pk)) for q in members]
-            digest.team_wins = [c for c in celebrations if c.producer_id in ids][:25]
+            team_wins = [c for c in celebrations if c.producer_id in ids]
+            # Highlights first (stable: each group stays newest first).
+            digest.team_wins = sorted(team_wins, key=lambda c: not _is_highlight(c))
         digests.append(digest)
     return digests
 

@@ -135,3 +135,13 @@ def ago(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment, depth=1)} ago"
+
+
+# Every stage advance carries this motto as its detail; repeated on each line of a feed it is
+# noise, so the feed shows only details that say something about that win.
+GENERIC_DETAIL = "Success is the next step."
+
+
+@register.filter
+def win_detail(detail: str) -> str:
+    return "" if (detail or "").strip() == GENERIC_DETAIL else (detail or "")

@@ -25,6 +25,7 @@ from salesculture.selectors import producer_get_visible, team_get
 from salesculture.weeks import current_week, parse_week
 
 from ..selectors.team import (
+    WEEK_FEED_LIMIT,
     is_far_week,
     newest_id,
     producer_drilldown,
@@ -72,6 +73,17 @@ def team_choice(request):
     return actor.team, str(actor.team_id)
 
 
+def team_wins(request, week: dt.date, team) -> tuple[list, dt.date | None]:
+    """This week: the newest wins (live). Another week: that week's wins, so what the feed
+    shows always belongs to the board beside it. Returns (celebrations, the feed's week or
+    None for "newest")."""
+    if week == current_week(request.agency):
+        return wins_feed(request.agency, team=team), None
+    if is_far_week(request.agency, week):
+        return [], week
+    return wins_feed(request.agency, team=team, week=week, limit=WEEK_FEED_LIMIT), week
+
+
 def team_context(request) -> dict:
     actor: Producer = request.producer
     week = week_from(request)
@@ -79,7 +91,7 @@ def team_context(request) -> dict:
     sort = request.GET.get("sort", "")
     desc = request.GET.get("dir") == "desc"
     board = team_scorecard(actor=actor, week=week, team=team, sort=sort, desc=desc)
-    celebrations = wins_feed(actor.agency, team=team)
+    celebrations, feed_week = team_wins(request, week, team)
     state = {"week": week.isoformat(), "team": team_param}
     if board.sort:
         state.update(sort=board.sort, dir="desc" if board.desc else "asc")
@@ -107,6 +119,7 @@ def team_context(request) -> dict:
         },
         "board": board,
         "celebrations": celebrations,
+        "feed_week": feed_week,
         "seen": newest_id(celebrations),
         "version": request.agency.live_version,
         "poll_seconds": poll_seconds(),
@@ -120,15 +133,16 @@ def team_context(request) -> dict:
 
 @producer_required
 def team_scorecard_view(request):
-    if request.htmx and request.htmx.target == "team-wins":
-        # The wins feed alone needs no board: just the newest celebrations of the team.
-        team, _ = team_choice(request)
-        celebrations = wins_feed(request.agency, team=team)
-        response = render(request, "accountability/team.html#wins", {
-            "celebrations": celebrations, "hide_prospects": not request.producer.is_leader})
-        response["Vary"] = "HX-Request"
-        return response
     try:
+        if request.htmx and request.htmx.target == "team-wins":
+            # The wins feed alone needs no board: just the team's celebrations.
+            team, _ = team_choice(request)
+            celebrations, feed_week = team_wins(request, week_from(request), team)
+            response = render(request, "accountability/team.html#wins", {
+                "celebrations": celebrations, "feed_week": feed_week,
+                "hide_prospects": not request.producer.is_leader})
+            response["Vary"] = "HX-Request"
+            return response
         context = team_context(request)
     except BadWeek as error:
         return bad_week(request, str(error))

@@ -82,7 +82,7 @@ def test_monday_0005_closes_last_week_once_and_sends_each_digest_once(
     assert mime == "text/html" and "13 of 10" in html and "1/2" in html
 
     lee_mail = next(m for m in mine if m.to == ["lee@example.com"])
-    assert "team North 1 stage wins" in lee_mail.subject
+    assert "team North: 1 stage win" in lee_mail.subject
     assert "Pat Producer: 1 win, 13 activities, 1/2 kept" in lee_mail.body
     assert "You have not set next week's commitments yet" in lee_mail.body  # the nudge
     assert "Set my commitments" in lee_mail.alternatives[0][0]

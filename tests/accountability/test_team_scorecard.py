@@ -300,6 +300,8 @@ def _page_counts(client, agency, team, leader, n):
     call = activity_type(agency, "Call")
     return {
         "page": count_queries(client, url + "?week=" + q["week"]),
+        # a past week: its own wins feed instead of the newest
+        "page_past_week": count_queries(client, f"{url}?week={week - dt.timedelta(weeks=2)}"),
         "page_sorted": count_queries(client, f"{url}?sort=m:a{call.pk}&dir=desc&week={week}"),
         "partial_scorecard": count_queries(client, url, HTTP_HX_TARGET="team-scorecard", **HTMX),
         "partial_wins": count_queries(client, url, HTTP_HX_TARGET="team-wins", **HTMX),
