@@ -242,3 +242,22 @@ def test_minutes_list_each_turns_commitments_and_mark_the_ones_made_in_the_meeti
                            minutes.index(f"<strong>{producer.name}</strong>")]
     assert "No commitments for that week." in leader_block
     assert Commitment.objects.filter(meeting=meeting).count() == 1
+
+
+# --- empty states ----------------------------------------------------------------------------
+
+def test_an_agency_without_teams_gets_a_plain_explanation_not_an_empty_form(client, agency):
+    owner = ProducerFactory(agency=agency, team=None, role="owner")
+    login(client, owner)
+    page = client.get(url("meetings")).content.decode()
+    assert "Your agency has no team yet." in page
+    assert 'id="meeting-start"' not in page
+    assert "No meetings yet." in page
+
+
+def test_a_leader_without_a_team_is_told_so(client, agency):
+    leader = ProducerFactory(agency=agency, team=None, role="leader")
+    login(client, leader)
+    page = client.get(url("meetings")).content.decode()
+    assert "You do not lead a team yet." in page
+    assert 'id="meeting-start"' not in page

@@ -1,6 +1,7 @@
 """The weekly meeting on a 1920×1080 TV: the demo leader runs it with the keyboard while a
 kiosk page (no login) follows."""
 
+import datetime as dt
 import re
 
 from accountability.models import Commitment, Meeting
@@ -176,3 +177,48 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     screenshot(owner_phone, "meeting-turn-phone")
     owner_phone.click("#move-next")
     at(tv, f"turns:{position + 1}", FOLLOW_MS)  # the leader's screen follows the owner's
+
+
+def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, new_page):
+    from accountability.services.scorecards import scorecards_refresh
+    from salesculture.weeks import week_bounds
+    from tests.factories import ProspectFactory, StageAdvanceFactory, stage
+
+    leader = Producer.objects.select_related("team", "agency").get(user__username="leader")
+    agency = leader.agency
+    last_week = current_week(agency) - dt.timedelta(days=7)
+    start, _ = week_bounds(agency, last_week)
+    # a big week: 30 more first contacts on top of what the demo had
+    for i in range(30):
+        prospect = ProspectFactory(owner=leader, name=f"Big week {i}")
+        StageAdvanceFactory(prospect=prospect, to_stage=stage(agency, "Contacted"),
+                            occurred_at=start + dt.timedelta(hours=8 + i))
+    scorecards_refresh(agency=agency, week_start=last_week, final=True)
+
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.click("#meeting-start")
+    section(page, "wins")
+    assert "top win 1 of 10" in page.locator(".reel-count").inner_text().lower()
+    # back from the first turn lands on the wall: every win on one screen
+    press(page, "PageDown")
+    at(page, "turns:0")
+    press(page, "ArrowLeft")
+    page.wait_for_selector("#wins-wall")
+    assert page.locator(".wall-table tbody tr").count() >= 2
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    screenshot(page, "meeting-wins-wall")
+
+    # someone joins the team after the start; the leader gives them the last turn
+    producer_create(agency=agency, username="latecomer", password="x" * 12,
+                    first_name="Lena", last_name="Late", team=leader.team)
+    press(page, "PageDown")
+    at(page, "turns:0")
+    rail = page.locator(".turn-rail li").count()
+    page.reload()
+    page.select_option("#id_late_producer", label="Lena Late")
+    page.click(".late-turn button")
+    page.wait_for_selector(".turn-rail li:last-child:has-text('Lena Late')")
+    assert page.locator(".turn-rail li").count() == rail + 1
+    screenshot(page, "meeting-late-turn")
