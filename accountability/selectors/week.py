@@ -138,10 +138,11 @@ def comparison(producer: Producer, week: dt.date, ledger: WeekLedger) -> dict:
 
 
 def commitment_form_choices(producer: Producer) -> tuple[list[ActivityType], list[Stage]]:
-    """Active activity types, and the stages a win can go into (every stage but Lost)."""
+    """Active activity types, and the stages a win can go into: every stage but Lost and the
+    first one (a prospect enters the first stage by being created, which is not a win)."""
     types = list(active_activity_types(producer.agency))
     stages = list(stages_for(producer.agency).exclude(kind=Stage.Kind.LOST))
-    return types, stages
+    return types, stages[1:]
 
 
 def commitment_get_own(*, producer: Producer, commitment_id) -> Commitment:

@@ -3,6 +3,7 @@ and last week's judged kept/missed, tick specific promises, withdraw before the 
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -56,6 +57,8 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
     this_rows = commitment_progress(commitments_of_week(producer, this_week),
                                     week_ledger(producer, this_week))
     return {
+        "copy_query": _copy_query(this_rows) if which == "next" and not any(
+            c.is_measurable for c in planned) and not targets_form.prefilled else "",
         "which": which,
         "plan_week": plan_week,
         "plan_started": started,
@@ -67,6 +70,22 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
         "last_week": this_week - dt.timedelta(weeks=1),
         "last_rows": judged_commitments(producer, this_week - dt.timedelta(weeks=1)),
     }
+
+
+def _copy_query(rows) -> str:
+    """This week's measurable numbers as the form's prefill parameters, to start next week
+    from them (shown in the form, saved only when submitted)."""
+    params: dict[str, int] = {}
+    for row in rows:
+        c = row.commitment
+        if c.kind == Commitment.Kind.ACTIVITY:
+            name = f"activity_{c.activity_type_id}"
+        elif c.kind == Commitment.Kind.STAGE_WINS:
+            name = f"wins_{c.stage_id}" if c.stage_id else "wins_any"
+        else:
+            continue
+        params[name] = params.get(name, 0) + (c.target or 0)
+    return urlencode(params)
 
 
 def _respond(request, context: dict, *, toast: str = "", kind: str = "win") -> HttpResponse:

@@ -52,6 +52,8 @@ def test_the_form_has_one_number_per_active_type_and_non_lost_stage_plus_any(pro
     assert 'name="wins_any"' in html
     assert f'name="wins_{stage(producer.agency, "Proposal presented").pk}"' in html
     assert f'name="wins_{stage(producer.agency, "Lost").pk}"' not in html
+    # Nothing is ever won into the first stage: a commitment to it could never be kept.
+    assert f'name="wins_{stage(producer.agency, "Lead").pk}"' not in html
 
 
 def test_prefill_from_the_plan_link_is_shown_but_not_saved(producer_client, producer):
@@ -66,6 +68,25 @@ def test_prefill_from_the_plan_link_is_shown_but_not_saved(producer_client, prod
     assert 'name="wins_any" value="5"' in html
     assert "nothing is saved until you do" in html
     assert not Commitment.objects.exists()
+
+
+def test_next_week_can_start_from_this_weeks_numbers(producer_client, producer):
+    call = activity_type(producer.agency, "Call")
+    CommitmentFactory(producer=producer, activity_type=call, target=30)
+    CommitmentFactory(producer=producer, kind="stage_wins", target=4)
+    CommitmentFactory(producer=producer, kind="specific", text="Send the Acme proposal")
+    html = text(producer_client.get(PAGE))
+    link = f'href="{PAGE}?activity_{call.pk}=30&wins_any=4">Start from this week’s numbers'
+    assert link in html.replace("&amp;", "&")
+    # Following it fills the form and saves nothing.
+    response = producer_client.get(PAGE, {f"activity_{call.pk}": "30", "wins_any": "4"})
+    assert f'name="activity_{call.pk}" value="30"' in text(response)
+    assert "Start from this week’s numbers" not in text(response)
+    assert not Commitment.objects.filter(week_start=next_week(producer.agency)).exists()
+    # Once next week has numbers of its own the offer goes away.
+    CommitmentFactory(producer=producer, activity_type=call, target=5,
+                      week_start=next_week(producer.agency))
+    assert "Start from this week’s numbers" not in text(producer_client.get(PAGE))
 
 
 def test_set_next_weeks_commitments_marks_them_planned_ahead(producer_client, producer):
