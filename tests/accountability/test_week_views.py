@@ -1,6 +1,7 @@
 import datetime as dt
 import html as html_lib
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -130,6 +131,20 @@ def test_this_weeks_wins_are_listed(producer_client, producer):
     prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
                      next_step="Call", next_step_due=today(producer.agency))
     assert "Acme Roofing → Contacted" in plain(producer_client.get(WEEK))
+
+
+def test_a_win_is_labelled_with_its_local_day(producer_client, producer):
+    """An evening win in Chicago is the next day in UTC; the feed says the local day."""
+    tz = producer.agency.tz
+    now = timezone.now().astimezone(tz)
+    evening = now.replace(hour=18, minute=30) if now.hour >= 19 else (
+        now - dt.timedelta(days=1)).replace(hour=20, minute=0)
+    if evening.date() < current_week(producer.agency):
+        pytest.skip("Monday before 7 pm: no evening of this week has passed yet")
+    acme = prospect_create(owner=producer, name="Acme Roofing", occurred_at=evening)
+    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+                     next_step="Call", next_step_due=today(producer.agency), occurred_at=evening)
+    assert f"Acme Roofing → Contacted {evening:%a}" in plain(producer_client.get(WEEK))
 
 
 def test_many_wins_show_the_latest_five_and_fold_the_rest(producer_client, producer):

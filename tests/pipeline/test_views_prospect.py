@@ -97,6 +97,17 @@ def test_detail_shows_the_full_stage_history_and_activities(producer_client, pro
     assert "Left a voicemail" in html
 
 
+def test_history_and_activities_show_the_agencys_local_time(producer_client, producer):
+    # Wednesday 8 pm in Chicago is already Thursday 2 am in UTC, the server's zone.
+    evening = dt.datetime(2026, 11, 18, 20, 0, tzinfo=producer.agency.tz)
+    prospect = prospect_create(owner=producer, name="Late Caller", occurred_at=evening)
+    ActivityFactory(producer=producer, prospect=prospect, occurred_at=evening)
+    html = text(producer_client.get(detail(prospect)))
+    assert "Wed Nov 18, 2026 · 8:00 p.m." in html
+    assert "Wed Nov 18 · 8:00 p.m." in html
+    assert "Thu Nov 19" not in html
+
+
 def test_another_producers_prospect_is_404_everywhere(producer_client, producer, team):
     colleague = ProducerFactory(agency=producer.agency, team=team)
     theirs = ProspectFactory(owner=colleague)
