@@ -120,9 +120,22 @@ def test_a_producer_is_told_calmly_what_they_see_of_colleagues(agency, producer,
     client = Client()
     login(client, producer)
     html = client.get(reverse("accountability:team")).content.decode()
-    note = re.search(r'<p class="board-note".*?</p>', html, re.S).group(0)
+    note = re.search(r'<p class="board-note" data-testid="producer-view-note".*?</p>', html,
+                     re.S).group(0)
     assert "Colleagues' prospects, pipelines and plans stay with them and their leader" in note
     assert reverse("accountability:drilldown", args=[producer.pk]) in note
 
-    assert 'class="board-note"' not in leader_client.get(
+    assert "producer-view-note" not in leader_client.get(
         reverse("accountability:team")).content.decode()
+
+
+def test_a_brand_new_agency_gets_a_calm_board(client, agency, owner):
+    login(client, owner)
+    html = client.get(reverse("accountability:team")).content.decode()
+    assert "No numbers yet this week" in html
+    assert 'data-testid="leaders-vs-team"' not in html  # no medians of nothing
+    assert 'class="last-week"' not in html
+    assert "No wins yet." in html
+    assert f'data-producer="{owner.pk}"' in html  # everyone who sells is listed, at zero
+    total = re.search(r'<tr class="total">.*?</tr>', html, re.S).group(0)
+    assert "0/0" not in total

@@ -74,6 +74,13 @@ def test_team_scorecard_and_drilldown_screenshots(demo, new_page):
     paula.goto("/team/")
     assert paula.locator("tr[data-producer]").count() >= 2
     assert paula.locator("th", has_text="Pipeline").count() == 0
+    # and the page itself says so, once and calmly, with the way to her own history
+    note = paula.get_by_test_id("producer-view-note")
+    assert "prospects, pipelines and plans stay with them and their leader" in note.inner_text()
+    note.get_by_role("link", name="Your own row").click()
+    paula.wait_for_load_state("networkidle")
+    assert paula.locator("h1").inner_text().startswith("Paula Chen")
+    paula.go_back()
     screenshot(paula, "team-scorecard-producer-375")
 
 
