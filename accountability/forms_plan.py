@@ -18,7 +18,11 @@ PILLARS = [
 class GoalForm(forms.Form):
     annual_goal = forms.CharField(
         label="Annual new-revenue goal ($)", max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter your annual new-revenue goal in dollars, like 150000.",
+            "max_length": "That goal is too long to be a number of dollars.",
+        })
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +63,9 @@ class WhyForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=[])
+    role = forms.ChoiceField(label="Role", choices=[], error_messages={
+        "invalid_choice": "Choose one of the listed roles.",
+        "required": "Choose a role."})
 
     def __init__(self, *args, actor: Producer, **kwargs):
         super().__init__(*args, **kwargs)

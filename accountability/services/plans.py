@@ -72,13 +72,15 @@ def clean_goal(*, agency: Agency, value) -> Decimal:
     if goal <= 0:
         raise ValidationError({"annual_goal": "A goal of $0 or less gives no plan; enter the "
                                               "new revenue you want to bind this year."})
-    if goal > GOAL_FIELD_LIMIT:
-        raise ValidationError({"annual_goal": "That goal is too large to store."})
     limit = absurd_goal_limit(agency)
     if limit is not None and goal > limit:
+        amount = f"${goal:,.0f}" if goal <= GOAL_FIELD_LIMIT else "That goal"
         raise ValidationError({"annual_goal": (
-            f"${goal:,.0f} is more than 100× what the agency's best producer bound in the last "
+            f"{amount} is more than 100× what the agency's best producer bound in the last "
             f"year (${limit / 100:,.0f}). Enter a goal you can plan for.")})
+    if goal > GOAL_FIELD_LIMIT:
+        raise ValidationError({"annual_goal": "That goal is too large to store; enter one "
+                                              "under $10 billion."})
     return goal.quantize(Decimal("0.01"))
 
 

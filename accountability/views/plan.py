@@ -36,7 +36,8 @@ def plan_page(request, producer_id=None):
     producer = actor if producer_id is None else producer_get_visible(actor=actor,
                                                                         producer_id=producer_id)
     is_own = producer.pk == actor.pk
-    form = GoalForm(agency=actor.agency, initial={"annual_goal": f"{producer.annual_goal:.0f}"})
+    initial = f"{producer.annual_goal:.0f}" if producer.annual_goal > 0 else ""
+    form = GoalForm(agency=actor.agency, initial={"annual_goal": initial})
     if request.method == "POST":
         if not is_own:
             return redirect("accountability:plan_of", producer_id=producer.pk)

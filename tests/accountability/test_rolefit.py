@@ -136,7 +136,7 @@ def test_move_to_non_producer_and_back_keeps_history(producer, leader_client, ag
 def test_a_leader_cannot_promote_or_change_themself(producer, leader, leader_client):
     response = leader_client.post(reverse("accountability:role_change", args=[producer.pk]),
                                   {"role": "leader"})
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose one of the listed roles." in response.content.decode()
     producer.refresh_from_db()
     assert producer.role == Producer.Role.PRODUCER
     response = leader_client.post(reverse("accountability:role_change", args=[leader.pk]),

@@ -25,6 +25,12 @@ def test_producer_sees_a_plan_with_a_label_and_proposes_commitments(demo, new_pa
     assert label in {"Realistic", "Stretch", "Pretend number", "Cannot compute"}
     assert page.locator("[data-testid=plan-chain]").inner_text().strip()
     assert page.locator(".plan-table tbody tr").count() >= 7
+    # The headline fits the first screen of a phone: label and why, the chain, the button.
+    for selector in (".plan-label-big", ".plan-reason", "[data-testid=plan-chain]",
+                     "[data-testid=propose-commitments]"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] + box["height"] <= 812, selector
+    assert page.locator(".plan-table").bounding_box()["y"] > 812
     # No horizontal scroll on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "plan-phone")
