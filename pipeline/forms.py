@@ -41,6 +41,9 @@ class ProspectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.editing = editing
+        # A phone's date picker greys out past days; the server still says so if one is sent.
+        if editing is None or editing.next_step_due is None or editing.next_step_due >= today:
+            self.fields["next_step_due"].widget.attrs["min"] = today.isoformat()
         if editing is not None:
             # The stage changes only through an advance, which writes the ledger.
             del self.fields["stage"]
@@ -79,6 +82,7 @@ class AdvanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.prospect = prospect
         self.today = today
+        self.fields["next_step_due"].widget.attrs["min"] = today.isoformat()
         self.fields["to_stage"].queryset = (stages_for(prospect.agency)
                                             .exclude(pk=prospect.stage_id))
 

@@ -157,6 +157,9 @@ def test_advance_form_shows_the_destination_definition_of_done(producer_client, 
     assert html.lstrip().startswith(f'<article id="card-{acme.pk}"')
     assert contacted.definition_of_done in html
     assert "Definition met" in html and 'name="next_step_due"' in html
+    # The phone's date picker offers no day before today (the agency's today).
+    local_today = timezone.now().astimezone(producer.agency.tz).date()
+    assert f'name="next_step_due" min="{local_today.isoformat()}"' in html
 
 
 def test_forward_move_records_a_win_and_celebrates_it(producer_client, acme, producer):
