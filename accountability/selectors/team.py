@@ -172,6 +172,7 @@ class LastWeek:
     kept_all: list[Row]
     missed: list[Row]
     no_commitments: list[Row]
+    most_wins: list[Row]  # up to three, most stage wins first
 
     @property
     def kept_pct(self) -> int | None:
@@ -346,7 +347,9 @@ def _last_week(week: dt.date, rows: list[Row]) -> LastWeek | None:
                   if r.prev_card.commitments_kept == r.prev_card.commitments_total],
         missed=[r for r in judged
                 if r.prev_card.commitments_kept < r.prev_card.commitments_total],
-        no_commitments=[r for r in rows if not (r.prev_card and r.prev_card.commitments_total)])
+        no_commitments=[r for r in rows if not (r.prev_card and r.prev_card.commitments_total)],
+        most_wins=sorted((r for r in rows if r.prev_card and r.prev_card.wins),
+                         key=lambda r: -r.prev_card.wins)[:3])
 
 
 def _sort_rows(board: TeamScorecard) -> None:

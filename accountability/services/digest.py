@@ -126,8 +126,9 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        mine = (f"{_plural(self.wins_count, 'stage win')}, "
-                f"{self.kept}/{self.kept_of} commitments kept")
+        kept = (f"{self.kept}/{self.kept_of} commitments kept" if self.kept_of
+                else "no commitments")
+        mine = f"{_plural(self.wins_count, 'stage win')}, {kept}"
         if self.team:
             return (f"Week of {self.week:%b} {self.week.day} · you: {mine}; "
                     f"{self.team_name}: {_plural(self.team_wins_count, 'stage win')}")

@@ -88,7 +88,8 @@ def test_subjects_read_as_english(agency, leader, producer, week):
     card(producer, week, wins=0)
     mails = send(agency, week)
     assert mails[producer.user.email].subject == (
-        f"Your week of {week:%b} {week.day}: 0 stage wins, 0/0 commitments kept")
+        f"Your week of {week:%b} {week.day}: 0 stage wins, no commitments")
+    assert "Commitments kept: none made" in mails[producer.user.email].body
     assert mails[leader.user.email].subject == (
         f"Week of {week:%b} {week.day} · you: 1 stage win, 2/2 commitments kept; "
         f"team {leader.team.name}: 1 stage win")

@@ -82,6 +82,9 @@ def test_this_week_sums_up_last_week_for_a_monday_glance(leader_client, agency, 
     assert leader.name in kept and "2/2" in kept and producer.name not in kept
     assert producer.name in missed and "1/4" in missed and leader.name not in missed
     assert "Quinn Quiet" in none
+    most = re.search(r"Most stage wins</span>(.*?)</p>", summary, re.S).group(1)
+    assert most.index(leader.name) < most.index(producer.name) and "Quinn Quiet" not in most
+    assert "<b>3</b>" in most and "<b>2</b>" in most
     assert f"week={last_week.isoformat()}" in summary
 
     # a past week shows its own board, without a summary of the week before it
