@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 
 from salesculture.models import Producer
 
@@ -134,7 +135,15 @@ class ActivityForm(forms.Form):
             # Logged from the prospect's own page: the prospect is fixed by the URL.
             del self.fields["prospect"]
         else:
-            self.fields["prospect"].queryset = prospects_owned_by(producer, open_only=False)
+            # Open prospects first (the ones being worked); closed ones say where they ended.
+            field = self.fields["prospect"]
+            field.queryset = (prospects_owned_by(producer, open_only=False)
+                              .select_related("stage")
+                              .order_by(Case(When(stage__kind=Stage.Kind.OPEN, then=0),
+                                             default=1), "name", "pk"))
+            field.label_from_instance = (
+                lambda p: p.name if p.stage.kind == Stage.Kind.OPEN
+                else f"{p.name} ({p.stage.name})")
 
     def clean_activity_type(self):
         kind = self.cleaned_data["activity_type"]

@@ -14,9 +14,15 @@ from django.utils import timezone
 
 from accountability.models import WeeklyScorecard
 from pipeline.models import Activity
-from pipeline.services import prospect_create
+from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import current_week
-from tests.factories import ActivityFactory, CommitmentFactory, ProspectFactory, activity_type
+from tests.factories import (
+    ActivityFactory,
+    CommitmentFactory,
+    ProspectFactory,
+    activity_type,
+    stage,
+)
 
 LOG = reverse("accountability:week_log")
 WEEK = reverse("accountability:my_week")
@@ -163,6 +169,14 @@ def test_log_with_quantity_prospect_outcome_and_note(producer_client, producer, 
     html = text(response)
     assert html.lstrip().startswith('<details id="log-form"')
     assert count_on_button(html, call.pk) == 5
+
+
+def test_the_prospect_choices_list_open_prospects_first(producer_client, producer):
+    prospect_create(owner=producer, name="Zed Open")
+    bound = prospect_create(owner=producer, name="Able Bound")
+    prospect_advance(prospect=bound, to_stage=stage(producer.agency, "Bound"), actor=producer)
+    html = text(producer_client.get(reverse("accountability:my_week")))
+    assert html.index(">Zed Open</option>") < html.index(">Able Bound (Bound)</option>")
 
 
 @pytest.mark.parametrize("quantity", ["0", "10000"])

@@ -26,6 +26,9 @@ def test_quick_log_tap_updates_the_count_without_a_reload(demo, new_page):
     log_in(page, "producer")
     assert page.url.endswith("/week/")
     assert no_horizontal_scroll(page)
+    # Between appointments: the one-tap buttons are on the first screen, next steps right after.
+    assert page.locator(".quick-btn").first.bounding_box()["y"] < PHONE["height"]
+    assert page.locator("#next-steps").bounding_box()["y"] < 2 * PHONE["height"]
     paula = Producer.objects.get(user__username="producer")
     logged_before = Activity.objects.filter(producer=paula).count()
     button = page.locator(".quick-btn[data-type='Call']")
