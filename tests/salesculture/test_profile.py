@@ -19,6 +19,7 @@ def test_profile_shows_the_current_why_goal_and_digest(producer_client, producer
     assert "For my family." in html
     assert 'name="annual_goal" value="120000"' in html
     assert 'name="digest_enabled" id="id_digest_enabled" checked' in html
+    assert f'<a href="{reverse("accountability:plan")}">What your goal asks of each week' in html
 
 
 def test_edit_why_goal_and_digest(producer_client, producer):
