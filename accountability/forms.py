@@ -102,11 +102,15 @@ class PromiseForm(forms.Form):
     due_date = forms.TypedChoiceField(label="Due", required=False, empty_value=None,
                                       coerce=dt.date.fromisoformat,
                                       error_messages={"invalid_choice":
-                                                      "Choose a day of that week."})
+                                                      "Choose a day of that week, from today "
+                                                      "on."})
 
-    def __init__(self, *args, producer: Producer, week_start: dt.date, **kwargs):
+    def __init__(self, *args, producer: Producer, week_start: dt.date,
+                 today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["prospect"].queryset = prospects_owned_by(producer)
-        days = [week_start + dt.timedelta(days=i) for i in range(7)]
+        # A promise made during the week cannot be due on a day already gone.
+        days = [day for day in (week_start + dt.timedelta(days=i) for i in range(7))
+                if today is None or day >= today]
         self.fields["due_date"].choices = [("", "Any day")] + [
             (d.isoformat(), d.strftime("%a %b %-d")) for d in days]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pipeline.forms import add_service_errors
 from salesculture.access import producer_required
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import current_week, local_now, week_bounds
 
 from ..forms import PromiseForm, TargetsForm
 from ..models import Commitment
@@ -53,7 +53,7 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
                                    existing=planned, started=started, prefill=prefill)
     if promise_form is None:
         promise_form = PromiseForm(initial={"week": which}, producer=producer,
-                                   week_start=plan_week)
+                                   week_start=plan_week, today=local_now(producer.agency).date())
     this_rows = commitment_progress(commitments_of_week(producer, this_week),
                                     week_ledger(producer, this_week))
     return {
@@ -148,7 +148,8 @@ def _summary_text(summary: dict, week: dt.date, which: str) -> str:
 def promise_add(request):
     producer = request.producer
     which, week = _planning_week(producer, request.POST.get("week"))
-    form = PromiseForm(request.POST, producer=producer, week_start=week)
+    form = PromiseForm(request.POST, producer=producer, week_start=week,
+                       today=local_now(producer.agency).date())
     if form.is_valid():
         data = form.cleaned_data
         try:

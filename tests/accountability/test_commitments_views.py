@@ -168,7 +168,24 @@ def test_a_promise_needs_text_and_one_of_ones_own_prospects(producer_client, pro
 def test_a_due_day_outside_the_week_is_refused(producer_client):
     response = producer_client.post(PROMISE, {"text": "Call Bob", "due_date": "2001-01-01",
                                               "week": "next"})
-    assert "Choose a day of that week." in text(response)
+    assert "Choose a day of that week, from today on." in text(response)
+    assert not Commitment.objects.exists()
+
+
+def test_a_promise_made_during_the_week_cannot_be_due_on_a_day_gone(producer_client, producer):
+    agency = producer.agency
+    today = timezone.now().astimezone(agency.tz).date()
+    monday = current_week(agency)
+    html = text(producer_client.get(PAGE, {"week": "this"}))
+    assert f'<option value="{today.isoformat()}">' in html
+    if today == monday:
+        pytest.skip("Monday: no day of this week has gone yet")
+    yesterday = today - dt.timedelta(days=1)
+    assert f'<option value="{yesterday.isoformat()}">' not in html
+    response = producer_client.post(PROMISE, {"text": "Call Bob", "week": "this",
+                                              "due_date": yesterday.isoformat()})
+    assert "Choose a day of that week, from today on." in text(response)
+    assert 'value="Call Bob"' in text(response)
     assert not Commitment.objects.exists()
 
 
