@@ -248,8 +248,10 @@ def prospect_advance(request, pk):
             form.data["expected_stage"] = prospect.stage_id
         else:
             text, kind = _win_text(prospect, advance.to_stage, advance.is_win)
+            # A win is celebrated where the producer lands, also after a plain page load.
+            celebrate = "win" if kind == "win" else ""
             if not request.htmx:
-                messages.success(request, text)
+                messages.success(request, text, extra_tags=celebrate)
                 if in_board:
                     url = reverse("pipeline:board")
                     params = [f"producer={prospect.owner_id}"] if prospect.owner_id != actor.pk \
@@ -267,7 +269,7 @@ def prospect_advance(request, pk):
                 response["HX-Reswap"] = "outerHTML"
                 return _toast(response, text, kind)
             response = HttpResponse(status=204)
-            messages.success(request, text)
+            messages.success(request, text, extra_tags=celebrate)
             response["HX-Redirect"] = reverse("pipeline:prospect", args=[prospect.pk])
             return response
     to_stage = _chosen_stage(form, prospect)

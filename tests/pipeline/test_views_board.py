@@ -257,8 +257,29 @@ def test_advance_works_without_javascript(producer_client, acme, producer):
         "to_stage": stage(producer.agency, "Contacted").pk, "expected_stage": acme.stage_id,
         "next_step": "Call", "next_step_due": tomorrow(), "from": "board"})
     assert response.status_code == 302 and response["Location"] == BOARD
-    page = producer_client.get(BOARD).content.decode()
-    assert "Win! Acme Roofing moved to Contacted" in page
+    page = text(producer_client.get(BOARD))
+    assert '<li class="flash-win success">🎉 Win! Acme Roofing moved to Contacted' in page
+
+
+def test_a_win_from_the_prospect_page_is_celebrated_where_the_producer_lands(
+        producer_client, acme, producer):
+    response = producer_client.post(advance_url(acme), {
+        "to_stage": stage(producer.agency, "Contacted").pk, "expected_stage": acme.stage_id,
+        "next_step": "Call", "next_step_due": tomorrow()}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == reverse("pipeline:prospect", args=[acme.pk])
+    page = text(producer_client.get(response["HX-Redirect"]))
+    assert '<li class="flash-win success">🎉 Win! Acme Roofing moved to Contacted' in page
+
+
+def test_a_backward_move_is_not_celebrated(producer_client, producer):
+    acme = prospect_create(owner=producer, name="Acme Roofing",
+                           stage=stage(producer.agency, "Contacted"))
+    producer_client.post(advance_url(acme), {
+        "to_stage": stage(producer.agency, "Lead").pk, "expected_stage": acme.stage_id,
+        "next_step": "Call", "next_step_due": tomorrow()})
+    page = text(producer_client.get(reverse("pipeline:prospect", args=[acme.pk])))
+    assert '<li class="flash-success">Acme Roofing moved back to Lead.' in page
+    assert not StageAdvance.objects.filter(prospect=acme, is_win=True).exists()
 
 
 # --- query counts -----------------------------------------------------------------------------
