@@ -7,7 +7,7 @@ from celery import shared_task
 from salesculture.models import Agency
 from salesculture.weeks import current_week
 
-from .services.digest import digests_send
+from .services.digest import TRANSIENT_MAIL_ERRORS, digests_send
 from .services.plans import goal_plans_refresh_agency
 from .services.rollover import week_close, week_due_for_closing
 from .services.scorecards import scorecards_refresh
@@ -45,9 +45,12 @@ def close_week(agency_id: int, week_start: str) -> None:
         week_close(agency=agency, week_start=dt.date.fromisoformat(week_start))
 
 
-@shared_task(name="accountability.send_weekly_digests")
+@shared_task(name="accountability.send_weekly_digests", autoretry_for=TRANSIENT_MAIL_ERRORS,
+             retry_backoff=60, retry_backoff_max=30 * 60, max_retries=6)
 def send_weekly_digests(agency_id: int, week_start: str) -> int:
-    """Enqueued by `week_close` on commit; sends each agency-week's digests once."""
+    """Enqueued by `week_close` on commit; sends each agency-week's digests once. When the
+    mail server cannot be reached nothing is marked sent and the task retries (about an hour
+    and a half of backoff in all)."""
     agency = _agency(agency_id)
     if agency is None:
         return 0

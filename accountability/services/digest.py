@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,10 @@ from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
 from ..services.scorecards import commitment_target
 
 logger = logging.getLogger(__name__)
+
+# The mail server being down or unreachable when the digests go out (Monday 00:05): the task
+# tries again later. Nothing was recorded as sent, so the retry sends each digest once.
+TRANSIENT_MAIL_ERRORS = (OSError, smtplib.SMTPException)
 
 # An email is read in a minute: long lists are cut, with a count and a link to the rest.
 MY_WINS_SHOWN = 10

@@ -7,10 +7,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.services.digest import MY_WINS_SHOWN, TEAM_WINS_SHOWN, digests_send
+from accountability.tasks import send_weekly_digests
 from salesculture.weeks import current_week
 from tests.factories import ProducerFactory
 
@@ -108,3 +110,31 @@ def test_the_team_table_marks_who_kept_and_who_missed(agency, team, leader, prod
     assert kept_cell(producer.name) == ("color:#1b7f4b;font-weight:700;", "2/2")
     assert kept_cell(slacker.name) == ("color:#c62f2f;font-weight:700;", "1/3")
     assert re.search(r"<td>Total</td><td[^>]*>0</td><td[^>]*>10</td><td[^>]*>3/5</td>", html)
+
+
+class MailServerDownOnce(locmem.EmailBackend):
+    """The mail server refuses the first connection (Monday 00:05), then works."""
+
+    refusals = 0
+
+    def open(self):
+        if MailServerDownOnce.refusals == 0:
+            MailServerDownOnce.refusals += 1
+            raise ConnectionRefusedError("mail server unreachable")
+        return super().open()
+
+
+def test_an_unreachable_mail_server_is_retried_and_each_digest_goes_out_once(
+        settings, agency, leader, producer, week):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDownOnce"
+    MailServerDownOnce.refusals = 0
+    WeekClosure.objects.create(agency=agency, week_start=week, closed_at=timezone.now())
+
+    # throw=False: let eager Celery run the retry itself instead of raising Retry at us
+    result = send_weekly_digests.apply(args=(agency.pk, week.isoformat()), throw=False)
+
+    assert MailServerDownOnce.refusals == 1
+    assert result.get() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([leader.user.email,
+                                                           producer.user.email])
+    assert WeekClosure.objects.get(agency=agency, week_start=week).digests_sent == 2
