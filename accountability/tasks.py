@@ -49,8 +49,8 @@ def close_week(agency_id: int, week_start: str) -> None:
              retry_backoff=60, retry_backoff_max=30 * 60, max_retries=6)
 def send_weekly_digests(agency_id: int, week_start: str) -> int:
     """Enqueued by `week_close` on commit; sends each agency-week's digests once. When the
-    mail server cannot be reached nothing is marked sent and the task retries (about an hour
-    and a half of backoff in all)."""
+    mail server cannot be reached nothing is marked sent and the task retries, up to six
+    times with jittered backoff (at most about an hour in all)."""
     agency = _agency(agency_id)
     if agency is None:
         return 0
