@@ -2,8 +2,12 @@
 (function () {
   "use strict";
 
-  // A stale navigation answers 409 with the fresh stage: swap it in (htmx skips 4xx by default).
-  if (window.htmx) {
+  // A form with bad input answers 400 with the form and its messages, a stale navigation 409
+  // with the fresh stage: swap both in (htmx skips 4xx by default). This script is loaded in
+  // the page head before htmx itself, so the setting is applied once every deferred script
+  // has run.
+  function configureHtmx() {
+    if (!window.htmx) return;
     htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "409", swap: true },
@@ -13,6 +17,8 @@
       { code: "...", swap: false }
     ];
   }
+  if (window.htmx) configureHtmx();
+  else document.addEventListener("DOMContentLoaded", configureHtmx);
 
   function typing() {
     var el = document.activeElement;

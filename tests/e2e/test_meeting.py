@@ -88,8 +88,12 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     assert page.locator(".turn-name").inner_text().startswith("Paula Chen")
     assert page.locator(".turn-rail li").count() == 12
     assert page.locator(".line-kept, .line-missed").count() > 0  # last week, judged
-    page.fill("#id_target", "30")
+    # a bad commitment shows its message next to the field and keeps what was chosen
     page.select_option("#id_activity_type", label="Call")
+    page.click(".commit-add")
+    page.wait_for_selector(".f-target .field-error:has-text('Enter how many')")
+    assert page.locator("#id_activity_type option:checked").inner_text() == "Call"
+    page.fill("#id_target", "30")
     page.click(".commit-add")
     page.wait_for_selector("#turn-commitments .line-next.is-new")
     page.fill("#id_note", "Strong week; wants help with referral asks")
@@ -158,6 +162,9 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     # the phone notices her turn by itself and opens the form
     phone.wait_for_selector(".my-turn-now", timeout=FOLLOW_MS)
     phone.check("input[name=kind][value=specific]")
+    phone.click(".commit-add")  # empty: the message shows under the field on the phone
+    phone.wait_for_selector(".f-text .field-error")
+    assert phone.locator("input[name=kind][value=specific]").is_checked()
     phone.fill("#id_text", "Send the Moss Dental proposal by Thursday")
     phone.click(".commit-add")
     phone.wait_for_selector("#my-next-week li:has-text('Moss Dental')")
@@ -217,6 +224,9 @@ def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, n
     at(page, "turns:0")
     rail = page.locator(".turn-rail li").count()
     page.reload()
+    page.click(".late-turn button")  # nobody chosen: said next to the field, nothing added
+    page.wait_for_selector(".late-turn .field-error:has-text('Choose who gets the turn.')")
+    assert page.locator(".turn-rail li").count() == rail
     page.select_option("#id_late_producer", label="Lena Late")
     page.click(".late-turn button")
     page.wait_for_selector(".turn-rail li:last-child:has-text('Lena Late')")
