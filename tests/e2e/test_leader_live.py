@@ -59,6 +59,18 @@ def test_team_scorecard_and_drilldown_screenshots(demo, new_page):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "team-scorecard-375")
 
+    # sorting by wins swaps the board in place (no reload), keeps leaders on top, and the
+    # address follows so a reload or a shared link shows the same order
+    desktop.evaluate("window.__notReloaded = true")
+    desktop.locator("thead").get_by_role("link", name="Wins", exact=True).click()
+    desktop.wait_for_url("**sort=wins**")
+    desktop.wait_for_load_state("networkidle")
+    assert desktop.evaluate("window.__notReloaded") is True
+    assert desktop.locator("th[aria-sort=descending]", has_text="Wins").count() == 1
+    wins = [int(t) for t in desktop.locator("tbody tr:not(.leader) td.wins").all_inner_texts()]
+    assert wins == sorted(wins, reverse=True)
+    assert desktop.locator("tbody tr").first.get_attribute("class").startswith("leader")
+
     desktop.get_by_role("link", name="Paula Chen").click()
     desktop.wait_for_load_state("networkidle")
     assert "Paying off my parents' mortgage" in desktop.locator(".why").inner_text()
