@@ -58,7 +58,8 @@ def plan_page(request, producer_id=None):
         # producer's label current for the team page without a separate job.
         plan = goal_plan_refresh(producer=producer)
     result = plan_result_from(plan)
-    proposal = commitments_proposal(result, cap=MAX_TARGET) if is_own else {}
+    proposal = (commitments_proposal(result, cap=MAX_TARGET) if is_own and producer.sells
+                else {})
     return render(request, "accountability/plan/page.html", {
         "producer": producer,
         "is_own": is_own,

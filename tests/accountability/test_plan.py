@@ -377,3 +377,15 @@ def test_skipped_stages_count_as_reached_in_history_and_not_as_wins(producer, ag
     assert result.pace_wins_per_week == pytest.approx(7 * pace)
     # Proposed wins: 0.5 + 0.5 + 0.5 + 1.0 + 1.0 × ½ + 1.0 × ½ = 3.5 → 4 (not 5).
     assert commitments_proposal(result)["wins_any"] == 4
+
+
+def test_a_non_producer_sees_their_plan_for_reference_without_a_proposal(recent,
+                                                                         producer_client,
+                                                                         producer):
+    assert 'data-testid="propose-commitments"' in producer_client.get(
+        reverse("accountability:plan")).content.decode()
+    producer.role = "non_producer"
+    producer.save(update_fields=["role"])
+    html = producer_client.get(reverse("accountability:plan")).content.decode()
+    assert "You are in a non-selling role" in html
+    assert 'data-testid="propose-commitments"' not in html

@@ -72,3 +72,4 @@ def test_role_fit_without_plans_shows_no_judgement(client, leader, producer):
     assert 'class="fit-week na"' in html and 'class="fit-week one"' not in html
     detail = client.get(reverse("accountability:role_fit_detail", args=[producer.pk]))
     assert "No plan to measure wins against yet" in detail.content.decode()
+
