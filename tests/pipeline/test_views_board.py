@@ -93,6 +93,18 @@ def test_card_warns_when_the_prospect_is_stale(producer_client, producer):
     assert html.count("is-stale") == 1
 
 
+def test_a_card_says_in_words_when_its_next_step_is_overdue_or_today(producer_client,
+                                                                    producer):
+    day = timezone.now().astimezone(producer.agency.tz).date()
+    late = day - dt.timedelta(days=2)
+    ProspectFactory(owner=producer, name="Late Co", next_step="Call back", next_step_due=late)
+    ProspectFactory(owner=producer, name="Now Co", next_step="Send quote", next_step_due=day)
+    html = text(producer_client.get(BOARD))
+    assert f"Call back · <time datetime=\"{late.isoformat()}\">overdue since {late:%a %b} " \
+        f"{late.day}</time>" in html
+    assert "Send quote · <time" in html and ">today</time>" in html
+
+
 def test_producer_sees_only_their_own_board(client, producer, team):
     colleague = ProducerFactory(agency=producer.agency, team=team)
     ProspectFactory(owner=colleague, name="Colleague Prospect")

@@ -108,6 +108,14 @@ def test_history_and_activities_show_the_agencys_local_time(producer_client, pro
     assert "Thu Nov 19" not in html
 
 
+def test_an_overdue_next_step_says_so_in_words(producer_client, producer):
+    late = timezone.now().astimezone(producer.agency.tz).date() - dt.timedelta(days=3)
+    prospect = ProspectFactory(owner=producer, next_step="Send the checklist",
+                               next_step_due=late)
+    html = text(producer_client.get(detail(prospect)))
+    assert f"Send the checklist · overdue since {late:%a %b} {late.day}" in html
+
+
 def test_another_producers_prospect_is_404_everywhere(producer_client, producer, team):
     colleague = ProducerFactory(agency=producer.agency, team=team)
     theirs = ProspectFactory(owner=colleague)
