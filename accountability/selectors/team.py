@@ -495,6 +495,7 @@ def producer_drilldown(*, producer: Producer, week: dt.date) -> Drilldown:
     """13 weeks ending at `week`, newest last. Five queries however long the history."""
     agency = producer.agency
     weeks = trend_weeks(week)
+    this_week = current_week(agency)
     cards = {c.week_start: c for c in WeeklyScorecard.objects.filter(
         producer=producer, week_start__gte=weeks[0], week_start__lte=week)}
     commitments: dict[dt.date, list[Commitment]] = {}
@@ -510,6 +511,10 @@ def producer_drilldown(*, producer: Producer, week: dt.date) -> Drilldown:
             c.state = NONE
         elif c.status != Commitment.Status.OPEN:
             c.state = c.status
+        elif c.week_start < this_week:
+            # Over, but not judged yet (the rollover runs at 00:05 on Monday): judge it the
+            # way the rollover will, so an ended week never shows a commitment as open.
+            c.state = "kept" if c.progress >= c.goal else "missed"
         else:  # the week is still running: done already, or still open
             c.state = "done" if c.progress >= c.goal else "open"
         commitments.setdefault(c.week_start, []).append(c)
