@@ -7,7 +7,12 @@ prospect details"):
 - producers (and non-selling staff): the board of any team with each colleague's scorecard
   numbers (commitments done vs committed, wins, kept %, trend), but not colleagues' open
   pipeline or goal-plan label, and the wins feed names the stage but not the colleague's
-  prospect; they can drill into their own row only.
+  prospect; they can drill into their own row only. The page says so in a short note above
+  the board, so nobody has to guess why a column is missing.
+
+The board of this week also sums up last week (who kept every commitment, who missed some,
+the most stage wins): what a leader wants to know first on a Monday. The wins feed beside
+the board follows its week: the newest wins (live) on this week, that week's wins on another.
 """
 
 import datetime as dt
