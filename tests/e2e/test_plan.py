@@ -3,7 +3,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
-from accountability.models import ConfidenceCheckIn
+from accountability.models import ConfidenceCheckIn, GoalPlan
+from accountability.selectors.plan import plan_result_from
 from accountability.services.plans import goal_plans_refresh_agency
 from salesculture.models import Agency
 from tests.e2e.conftest import log_in, screenshot
@@ -21,9 +22,13 @@ def test_producer_sees_a_plan_with_a_label_and_proposes_commitments(demo, new_pa
     log_in(page, "producer")
     page.goto("/plan/")
     assert "Paying off my parents' mortgage" in page.locator(".why").inner_text()
-    label = page.locator(".plan-label-big .plan-label").inner_text()
-    assert label in {"Realistic", "Stretch", "Pretend number", "Cannot compute"}
-    assert page.locator("[data-testid=plan-chain]").inner_text().strip()
+    plan = GoalPlan.objects.get(producer__user__username="producer")
+    assert page.locator(".plan-label-big .plan-label").inner_text() == plan.get_label_display()
+    assert plan.label_reason in page.locator(".plan-reason").inner_text()
+    bound = plan_result_from(plan).bound_line.per_week
+    chain = page.locator("[data-testid=plan-chain]").inner_text()
+    shown = f"{bound:.0f}" if bound >= 10 else f"{bound:.1f}"  # the page's rounding
+    assert chain.startswith(f"{shown} Bound a week ←"), chain
     assert page.locator(".plan-table tbody tr").count() >= 7
     # The headline fits the first screen of a phone: label and why, the chain, the button.
     for selector in (".plan-label-big", ".plan-reason", "[data-testid=plan-chain]",
@@ -43,12 +48,10 @@ def test_producer_sees_a_plan_with_a_label_and_proposes_commitments(demo, new_pa
     link.click()
     page.wait_for_load_state("networkidle")
     assert urlsplit(page.url).path == "/commitments/"
-    if page.locator("input[name=wins_any]").count():
-        # The commitments page prefills next week's form from the plan, without saving.
-        assert page.locator("input[name=wins_any]").input_value() == query["wins_any"][0]
-        for key, (value,) in query.items():
-            if key.startswith("activity_") and page.locator(f"input[name={key}]").count():
-                assert page.locator(f"input[name={key}]").input_value() == value
+    # The commitments page prefills next week's form from the plan, without saving.
+    assert page.locator("input[name=wins_any]").input_value() == query["wins_any"][0]
+    for key, (value,) in query.items():
+        assert page.locator(f"input[name={key}]").input_value() == value, key
     screenshot(page, "plan-proposed-commitments")
 
 
