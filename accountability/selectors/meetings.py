@@ -555,4 +555,9 @@ def my_turn_view(meeting: Meeting, turn: MeetingTurn) -> dict:
         "next_week": list(_producer_commitments(turn.producer_id, week)),
         "on_screen": on_screen,
         "is_my_turn": on_screen is not None and on_screen.producer_id == turn.producer_id,
+        # turns still to go before this one (the one on screen included)
+        "turns_before": (turn.position - meeting.turn_index if meeting.section == S.TURNS
+                         else turn.position if meeting.section == S.WINS else 0),
+        "next_up": ((meeting.section == S.TURNS and turn.position == meeting.turn_index + 1)
+                    or (meeting.section == S.WINS and turn.position == 0)),
     }

@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from salesculture.models import Producer, Team
@@ -323,11 +323,17 @@ def can_commit_for(*, meeting: Meeting, actor: Producer, producer: Producer) -> 
         return None
     if actor.pk != producer.pk:
         return "You can add only your own commitments."
-    current = (MeetingTurn.objects.filter(meeting=meeting, position=meeting.turn_index)
-               .values_list("producer_id", flat=True).first())
-    if meeting.section != S.TURNS or current != actor.pk:
-        return "Wait for your turn: you can add your commitments while it is on the screen."
-    return None
+    rows = dict(MeetingTurn.objects.filter(meeting=meeting)
+                .filter(Q(position=meeting.turn_index) | Q(producer=actor))
+                .values_list("position", "producer_id"))
+    mine = next((position for position, pid in rows.items() if pid == actor.pk), None)
+    if meeting.section == S.TURNS and rows.get(meeting.turn_index) == actor.pk:
+        return None
+    if mine is not None and (
+            AGENDA.index(meeting.section) > AGENDA.index(S.TURNS)
+            or (meeting.section == S.TURNS and mine < meeting.turn_index)):
+        return "Your turn has passed: add more on your commitments page."
+    return "Wait for your turn: you can add your commitments while it is on the screen."
 
 
 @transaction.atomic

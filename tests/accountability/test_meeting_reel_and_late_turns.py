@@ -261,3 +261,31 @@ def test_a_leader_without_a_team_is_told_so(client, agency):
     page = client.get(url("meetings")).content.decode()
     assert "You do not lead a team yet." in page
     assert 'id="meeting-start"' not in page
+
+
+# --- the producer's phone ---------------------------------------------------------------------
+
+def test_the_phone_says_how_many_turns_are_before_yours_and_when_yours_has_passed(
+        client, agency, team, leader, producer):
+    # given a team of leader, Paula (producer), Quinn and Rita: Rita's turn is last
+    ProducerFactory(agency=agency, team=team, user__first_name="Quinn")
+    rita = ProducerFactory(agency=agency, team=team, user__first_name="Rita",
+                           user__last_name="Last")
+    meeting = meeting_start(team=team, week_start=current_week(agency) - dt.timedelta(days=7),
+                            actor=leader)
+    assert MeetingTurn.objects.get(meeting=meeting, producer=rita).position == 3
+    login(client, rita)
+    page = client.get(url("meeting_my_turn")).content.decode()
+    assert "3 turns before yours." in page  # still in the wins reel
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns", turn_index=2)
+    page = client.get(url("meeting_my_turn")).content.decode()
+    assert "Your turn is next." in page
+    assert "Wait for your turn" in page
+    # once it has passed, the page says where to add more instead of "wait"
+    login(client, producer)
+    page = client.get(url("meeting_my_turn")).content.decode()
+    assert "Your turn has passed: add more on your commitments page." in page
+    assert "turns before yours" not in page
+    response = client.post(url("meeting_my_turn"), {"kind": "specific", "text": "Late idea"})
+    assert response.status_code == 400
+    assert not Commitment.objects.filter(producer=producer).exists()
