@@ -4,9 +4,12 @@ producer keeps their commitments and advances prospects at the pace of their own
 A producer is flagged "conversation recommended" when, in at least ROLE_FIT_WEEKS of those
 weeks, BOTH the kept-commitments rate is below ROLE_FIT_KEPT_BELOW and the wins-vs-plan ratio
 is below ROLE_FIT_WINS_VS_PLAN_BELOW. A week without commitments counts as none kept. Wins
-are the scorecard's forward stage advances; the plan's weekly wins are those of the stored plan
-at a steady pace (the whole goal over a working year), so a catch-up plan late in the year does
-not flag everyone. Without a plan nobody is flagged: the page says so.
+are the scorecard's forward stage advances (one per move, a skip included); the plan's weekly
+wins are those of the stored plan at a steady pace (the whole goal over a working year), in
+the same unit: each stage's need is weighted by its win share (see selectors.plan), so a
+producer who habitually skips a stage is not measured against wins nobody scores. The steady
+pace keeps a catch-up plan late in the year from flagging everyone. Without a plan nobody is
+flagged: the page says so.
 
 Three queries whatever the number of producers: people, scorecards, plans.
 """
