@@ -46,11 +46,16 @@ class MeetingCommitmentForm(forms.Form):
     kind = forms.ChoiceField(choices=Commitment.Kind.choices, initial=Commitment.Kind.ACTIVITY,
                              widget=forms.RadioSelect)
     target = forms.IntegerField(required=False, min_value=1, max_value=500,
-                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    activity_type = forms.ModelChoiceField(queryset=None, required=False,
-                                           empty_label="Activity…")
-    stage = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any stage",
-                                   label="Stage wins into")
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                error_messages={"invalid": "Enter how many, between 1 and 500.",
+                                                "min_value": "Enter how many, between 1 and 500.",
+                                                "max_value": "Enter how many, between 1 and 500."})
+    activity_type = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Activity…",
+        error_messages={"invalid_choice": "Choose one of the agency's activities."})
+    stage = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any stage", label="Stage wins into",
+        error_messages={"invalid_choice": "Choose one of the agency's stages."})
     text = forms.CharField(required=False, max_length=200, label="Specific promise",
                            widget=forms.TextInput(attrs={
                                "placeholder": "e.g. send the Acme proposal by Thursday"}))

@@ -289,3 +289,61 @@ def test_the_phone_says_how_many_turns_are_before_yours_and_when_yours_has_passe
     response = client.post(url("meeting_my_turn"), {"kind": "specific", "text": "Late idea"})
     assert response.status_code == 400
     assert not Commitment.objects.filter(producer=producer).exists()
+
+
+def test_a_brand_new_agency_runs_a_sensible_meeting_with_no_data(client, db):
+    from accountability.services.kiosk import kiosk_link_create
+    from pipeline.services import agency_create
+
+    # given an agency created a minute ago: one owner in one team, nothing logged
+    agency = agency_create(name="Fresh Start", slug="fresh-start")
+    team = TeamFactory(agency=agency, name="Everyone")
+    owner = ProducerFactory(agency=agency, team=team, role="owner", annual_goal=0)
+    login(client, owner)
+    response = client.post(url("meeting_start"), {
+        "team": team.pk, "week": (current_week(agency) - dt.timedelta(days=7)).isoformat()})
+    meeting = Meeting.objects.get(team=team)
+    assert response.status_code == 302
+    expected = {
+        "wins": "No wins recorded",
+        "turns": "No commitments were made for that week.",
+        "pipeline": "No annual goals set for this team yet",
+        "wrap_up": "None yet.",
+    }
+    Meeting.objects.filter(pk=meeting.pk).update(section="pipeline")
+    assert "No open prospects in the team's pipeline yet." in client.get(
+        url("meeting", meeting.pk)).content.decode()
+    for section, text in expected.items():
+        Meeting.objects.filter(pk=meeting.pk).update(section=section)
+        page = client.get(url("meeting", meeting.pk))
+        assert page.status_code == 200
+        assert text in page.content.decode(), section
+    # the kiosk between meetings and the minutes render too
+    meeting_end(meeting=meeting, actor=owner)
+    minutes = client.get(url("meeting", meeting.pk)).content.decode()
+    assert owner.name in minutes and "No commitments for that week." in minutes
+    link = kiosk_link_create(team=team, actor=owner)
+    client.logout()
+    board = client.get(url("kiosk", link.token)).content.decode()
+    assert "No wins yet." in board and owner.name in board
+
+
+@pytest.mark.parametrize("target,kind_of_activity,message", [
+    ("abc", "own", "Enter how many, between 1 and 500."),
+    ("0", "own", "Enter how many, between 1 and 500."),
+    ("501", "own", "Enter how many, between 1 and 500."),
+    ("5", "other agency", "Choose one of the agency&#x27;s activities."),
+])
+def test_every_bad_commitment_value_gets_a_plain_message(
+        leader_client, meeting, agency, producer, other_agency, target, kind_of_activity,
+        message):
+    from tests.factories import activity_type
+    Meeting.objects.filter(pk=meeting.pk).update(section="turns", turn_index=1)
+    turn = MeetingTurn.objects.get(meeting=meeting, producer=producer)
+    chosen = activity_type(agency if kind_of_activity == "own" else other_agency)
+    response = leader_client.post(url("meeting_turn_commitment", meeting.pk, turn.pk),
+                                  {"kind": "activity", "target": target,
+                                   "activity_type": chosen.pk}, **HX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Commitment.objects.exists()
