@@ -145,3 +145,32 @@ GENERIC_DETAIL = "Success is the next step."
 @register.filter
 def win_detail(detail: str) -> str:
     return "" if (detail or "").strip() == GENERIC_DETAIL else (detail or "")
+
+
+# Wins feed icons as inline SVG: the same on every device, including an office TV without an
+# emoji font (where 🎉 and 🏆 render as empty boxes).
+_WIN_ICONS = {
+    "advance": ("Stage advance", '<path d="M10 15.5v-11M5 9.5l5-5 5 5"/>'),
+    "bound": ("New client", '<path d="M10 3.2l2 4.3 4.7.5-3.5 3.2 1 4.6L10 13.5l-4.2 2.3 1-4.6'
+                            '-3.5-3.2 4.7-.5z"/>'),
+    "personal_best": ("Personal best", '<path d="M6.5 3.5h7v3.5a3.5 3.5 0 0 1-7 0zM6.5 5H4a2.5 '
+                                       '2.5 0 0 0 2.7 3M13.5 5H16a2.5 2.5 0 0 1-2.7 3M10 10.5v3'
+                                       'M7 16.5h6M8 13.5h4v3H8z"/>'),
+    "kept_week": ("Every commitment kept", '<path d="M5 10.5l3.2 3.2L15 7"/>'),
+    "streak": ("Streak of kept weeks", '<path d="M10 17c-3 0-5-2-5-4.6 0-2.6 2-4 2.6-6.4.9 1.4 '
+                                       '1.6 2 2.4 2.2C10 5.5 11 3.8 12.6 3c-.3 2 .6 3.4 1.6 4.8.8'
+                                       ' 1.1 1.4 2.4 1.4 4 0 3-2.5 5.2-5.6 5.2z"/>'),
+}
+
+
+@register.simple_tag
+def win_icon(celebration) -> str:
+    kind = celebration.kind
+    if kind == "advance" and (celebration.detail or "").startswith("Bound"):
+        kind = "bound"
+    label, path = _WIN_ICONS.get(kind, _WIN_ICONS["advance"])
+    return format_html(
+        '<span class="win-icon win-icon-{}" role="img" aria-label="{}"><svg viewBox="0 0 20 20" '
+        'width="18" height="18" fill="none" stroke="currentColor" stroke-width="1.8" '
+        'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{}</svg></span>',
+        kind, label, mark_safe(path))  # noqa: S308 (constant markup above)

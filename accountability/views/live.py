@@ -56,7 +56,8 @@ def _celebrate(response: HttpResponse, celebrations, seen: int | None, hide_pros
         text = f"{newest.producer.name} moved a prospect to {newest.stage_advance.to_stage.name}"
     if len(fresh) > 1:
         text += f" (+{len(fresh) - 1} more)"
-    response["HX-Trigger"] = json.dumps({"toast": {"text": f"🎉 {text}", "kind": "win"}})
+    # No emoji: the toast must read the same on a screen without an emoji font.
+    response["HX-Trigger"] = json.dumps({"toast": {"text": f"New win: {text}", "kind": "win"}})
 
 
 @producer_required

@@ -142,3 +142,18 @@ def test_a_brand_new_agency_gets_a_calm_board(client, agency, owner):
     assert f'data-producer="{owner.pk}"' in html  # everyone who sells is listed, at zero
     total = re.search(r'<tr class="total">.*?</tr>', html, re.S).group(0)
     assert "0/0" not in total
+
+
+def test_win_icons_are_labelled_svg_not_emoji(leader_client, agency, leader):
+    week = current_week(agency)
+    kinds = (("personal_best", ""), ("streak", ""), ("advance", "Bound! A new client."))
+    for kind, detail in kinds:
+        Celebration.objects.create(agency=agency, producer=leader, kind=kind, detail=detail,
+                                   source_key=f"icon:{kind}", week_start=week,
+                                   title=f"{kind} title", occurred_at=timezone.now())
+    html = leader_client.get(reverse("accountability:team")).content.decode()
+    feed = re.search(r'id="team-wins".*?</ul>', html, re.S).group(0)
+    for label in ("Personal best", "Streak of kept weeks", "New client"):
+        assert f'role="img" aria-label="{label}"><svg' in feed
+    assert not re.search("[\U0001F300-\U0001FAFF]", feed)  # no emoji to fall back to boxes
+    assert "Bound! A new client." in feed  # a detail that says something is kept
