@@ -99,7 +99,9 @@ def live_wins(request):
     seen = _seen(request)
     hide = not actor.is_leader
     response = render(request, "components/wins_feed.html", {
-        "celebrations": celebrations, "live": True, "feed_producer": producer,
+        # swapped: the page already has the feed's stylesheet and script; a poll that
+        # answered them again would add another copy to the page each time.
+        "celebrations": celebrations, "live": True, "swapped": True, "feed_producer": producer,
         "new_after": seen, "seen": newest_id(celebrations), "hide_prospects": hide,
         "version": request.agency.live_version, "poll_seconds": poll_seconds()})
     response["Cache-Control"] = "no-store"

@@ -111,6 +111,9 @@ def test_wins_feed_poll_unchanged_and_changed(producer_client, agency, producer)
     assert response.status_code == 200
     assert 'class="wins-feed-wrap" id="wins-feed"' in html and "Pat did it" in html
     assert "data-live-poll" in html
+    # the swap is the feed alone: the page already has its stylesheet and script
+    assert html.lstrip().startswith('<div class="wins-feed-wrap"')
+    assert "<link" not in html and "<script" not in html
 
 
 def test_wins_feed_of_a_colleague_or_another_agency_is_404(producer_client, agency, leader,
