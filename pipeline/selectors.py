@@ -150,6 +150,28 @@ def activity_counts_between(producer: Producer, start: dt.datetime,
                 .values_list("activity_type_id", "n").order_by())
 
 
+def totals_in_ranges(producer: Producer,
+                     ranges: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[int, int]]:
+    """(activities, wins) of one producer in each [start, end) range; two aggregate queries
+    however many rows or ranges."""
+    if not ranges:
+        return []
+    earliest = min(start for start, _ in ranges)
+    latest = max(end for _, end in ranges)
+
+    def span(i):
+        return Q(occurred_at__gte=ranges[i][0], occurred_at__lt=ranges[i][1])
+
+    activities = Activity.objects.filter(
+        producer=producer, occurred_at__gte=earliest, occurred_at__lt=latest).aggregate(
+        **{f"r{i}": Sum("quantity", filter=span(i)) for i in range(len(ranges))})
+    wins = StageAdvance.objects.filter(
+        producer=producer, is_win=True, occurred_at__gte=earliest,
+        occurred_at__lt=latest).aggregate(
+        **{f"r{i}": Count("pk", filter=span(i)) for i in range(len(ranges))})
+    return [(activities[f"r{i}"] or 0, wins[f"r{i}"] or 0) for i in range(len(ranges))]
+
+
 def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> list[StageAdvance]:
     """The producer's stage wins in [start, end), newest first; one query."""
     return list(StageAdvance.objects.filter(producer=producer, is_win=True,

@@ -11,12 +11,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils import timezone
 
 from pipeline.models import ActivityType, Stage, StageAdvance
 from pipeline.selectors import (
     active_activity_types,
     activity_counts_between,
     stages_for,
+    totals_in_ranges,
     wins_between,
 )
 from salesculture.models import Producer
@@ -122,18 +124,38 @@ def quick_log_buttons(types: list[ActivityType], ledger: WeekLedger) -> list[dic
             for t in types]
 
 
-def comparison(producer: Producer, week: dt.date, ledger: WeekLedger) -> dict:
-    """This week so far against the producer's own last four materialised weeks."""
+def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
+               now: dt.datetime | None = None) -> dict:
+    """This week so far against the producer's own last four weeks: at the same point of the
+    week (read from the ledgers, so a Thursday is not held against whole weeks) and as whole
+    weeks (the materialised scorecards). A week counts when it has a scorecard, i.e. the
+    producer was on the board that week."""
     cards = list(WeeklyScorecard.objects.filter(
         producer=producer, week_start__gte=week - dt.timedelta(weeks=COMPARE_WEEKS),
-        week_start__lt=week).values_list("activities_total", "wins"))
+        week_start__lt=week).values_list("week_start", "activities_total", "wins"))
     result = {"activities": ledger.activities_total, "wins": len(ledger.wins),
               "weeks": len(cards), "avg_activities": None, "avg_wins": None}
-    if cards:
-        result["avg_activities"] = round(sum(a for a, _ in cards) / len(cards), 1)
-        result["avg_wins"] = round(sum(w for _, w in cards) / len(cards), 1)
-        result["activities_ahead"] = result["activities"] >= result["avg_activities"]
-        result["wins_ahead"] = result["wins"] >= result["avg_wins"]
+    if not cards:
+        return result
+    agency = producer.agency
+    start, end = week_bounds(agency, week)
+    now_local = (now or timezone.now()).astimezone(agency.tz)
+    # Wall-clock time into the week ("Thursday 2 pm"), the same in every week across DST.
+    elapsed = min(max(now_local, start), end) - start
+    ranges = []
+    for week_start, _, _ in cards:
+        earlier, _ = week_bounds(agency, week_start)
+        ranges.append((earlier, earlier + elapsed))
+    so_far = totals_in_ranges(producer, ranges)
+    n = len(cards)
+    result.update({
+        "avg_activities": round(sum(a for _, a, _ in cards) / n, 1),
+        "avg_wins": round(sum(w for _, _, w in cards) / n, 1),
+        "pace_activities": round(sum(a for a, _ in so_far) / n, 1),
+        "pace_wins": round(sum(w for _, w in so_far) / n, 1),
+    })
+    result["activities_ahead"] = result["activities"] >= result["pace_activities"]
+    result["wins_ahead"] = result["wins"] >= result["pace_wins"]
     return result
 
 

@@ -221,6 +221,17 @@ def _fill(producer, n):
     Activity.objects.bulk_create(
         Activity(agency=producer.agency, producer=producer, activity_type=types[i % len(types)],
                  occurred_at=timezone.now() - dt.timedelta(minutes=i)) for i in range(n))
+    # Earlier weeks too, for the comparison line that is swapped with every tap.
+    Activity.objects.bulk_create(
+        Activity(agency=producer.agency, producer=producer, activity_type=types[0],
+                 occurred_at=timezone.now() - dt.timedelta(days=7, hours=i % 500))
+        for i in range(n))
+    week = current_week(producer.agency)
+    for weeks_back in range(1, 5):
+        WeeklyScorecard.objects.get_or_create(
+            agency=producer.agency, producer=producer,
+            week_start=week - dt.timedelta(weeks=weeks_back),
+            defaults={"activities_total": 10, "wins": 1, "computed_at": timezone.now()})
     ProspectFactory.create_batch(n // 3, owner=producer)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accountability.models import WeeklyScorecard
+from accountability.selectors.week import WeekLedger, comparison
 from pipeline.models import Activity, Prospect
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import current_week
@@ -173,8 +174,38 @@ def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, pro
     ActivityFactory(producer=producer, quantity=12)
     html = plain(producer_client.get(WEEK))
     assert "This week so far: 12 activities and 0 wins." in html
-    assert "Your last 4 weeks averaged" in html
-    assert "35 activities" in html and "2 wins a week" in html
+    assert "By this point of the week your last 4 weeks averaged" in html
+    assert "(whole weeks: 35 and 2)" in html
+
+
+def test_the_comparison_is_made_at_the_same_point_of_earlier_weeks(producer):
+    agency = producer.agency  # Chicago; daylight saving ended on Sunday Nov 1, 2026
+    week = dt.date(2026, 11, 16)
+    thursday_2pm = dt.datetime(2026, 11, 19, 14, 0, tzinfo=agency.tz)
+    for weeks_back in range(1, 5):
+        WeeklyScorecard.objects.create(
+            agency=agency, producer=producer, week_start=week - dt.timedelta(weeks=weeks_back),
+            activities_total=100, wins=8, computed_at=timezone.now())
+
+    def at(day, hour, minute=0, quantity=1):
+        ActivityFactory(producer=producer, quantity=quantity,
+                        occurred_at=dt.datetime(2026, *day, hour, minute, tzinfo=agency.tz))
+
+    at((11, 11), 10, quantity=10)   # Wed before the point: counted
+    at((11, 13), 10, quantity=30)   # the Friday after: not
+    at((11, 5), 13, 59, quantity=6)  # Thursday 1:59 pm: counted
+    at((11, 5), 14, 1, quantity=100)  # Thursday 2:01 pm: not
+    at((10, 29), 13, 30, quantity=4)  # 1:30 pm daylight time (this week is standard): counted
+    acme = prospect_create(owner=producer, name="Acme Roofing",
+                           occurred_at=dt.datetime(2026, 11, 9, 9, 0, tzinfo=agency.tz))
+    prospect_advance(prospect=acme, to_stage=stage(agency, "Contacted"), actor=producer,
+                     occurred_at=dt.datetime(2026, 11, 10, 9, 0, tzinfo=agency.tz),
+                     next_step="Call", next_step_due=dt.date(2026, 11, 12))
+    ledger = WeekLedger(counts={1: 5}, wins=[])
+    result = comparison(producer, week, ledger, now=thursday_2pm)
+    assert (result["pace_activities"], result["pace_wins"]) == (5.0, 0.2)  # 20/4, 1/4
+    assert (result["avg_activities"], result["avg_wins"]) == (100, 8)
+    assert result["activities_ahead"] is True and result["wins_ahead"] is False
 
 
 def test_no_history_says_so(producer_client):
@@ -207,11 +238,28 @@ def _queries(client, url, **extra):
     return len(ctx.captured_queries)
 
 
+def _history(producer, activities):
+    """Four earlier weeks on the board, with activities spread over them."""
+    week = current_week(producer.agency)
+    for weeks_back in range(1, 5):
+        WeeklyScorecard.objects.get_or_create(
+            agency=producer.agency, producer=producer,
+            week_start=week - dt.timedelta(weeks=weeks_back),
+            defaults={"activities_total": 10, "wins": 1, "computed_at": timezone.now()})
+    types = list(producer.agency.activity_types.all())
+    Activity.objects.bulk_create(
+        Activity(agency=producer.agency, producer=producer, activity_type=types[0],
+                 occurred_at=timezone.now() - dt.timedelta(days=7, hours=i % 500))
+        for i in range(activities))
+
+
 def test_my_week_query_count_does_not_grow_with_data(producer_client, producer):
     CommitmentFactory(producer=producer)
     _fill(producer, 5, 5)
+    _history(producer, 5)
     small = _queries(producer_client, WEEK)
     _fill(producer, 195, 495)
+    _history(producer, 500)
     for _ in range(5):
         CommitmentFactory(producer=producer, kind="specific")
     ProducerFactory(agency=producer.agency)
