@@ -35,6 +35,7 @@ from .selectors import (
 )
 
 LINES = Prospect.LineOfBusiness
+ACTIVITIES_SHOWN = 50
 
 
 def _today(agency):
@@ -148,7 +149,8 @@ def _detail_context(request, prospect, form=None) -> dict:
         "prospect": prospect,
         "mine": mine,
         "history": prospect_history(prospect),
-        "activities": prospect_activities(prospect),
+        "activities": prospect_activities(prospect, limit=ACTIVITIES_SHOWN),
+        "activities_shown": ACTIVITIES_SHOWN,
         "form": form,
     }
 

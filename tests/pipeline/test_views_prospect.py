@@ -108,6 +108,14 @@ def test_history_and_activities_show_the_agencys_local_time(producer_client, pro
     assert "Thu Nov 19" not in html
 
 
+def test_a_long_activity_history_says_only_the_latest_are_shown(producer_client, producer,
+                                                                acme):
+    ActivityFactory.create_batch(49, producer=producer, prospect=acme)
+    assert "The latest 50 are shown." not in text(producer_client.get(detail(acme)))
+    ActivityFactory(producer=producer, prospect=acme)
+    assert "The latest 50 are shown." in text(producer_client.get(detail(acme)))
+
+
 def test_an_overdue_next_step_says_so_in_words(producer_client, producer):
     late = timezone.now().astimezone(producer.agency.tz).date() - dt.timedelta(days=3)
     prospect = ProspectFactory(owner=producer, next_step="Send the checklist",
