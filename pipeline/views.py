@@ -6,6 +6,7 @@ of the same template; without JavaScript the same urls work as plain pages.
 """
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -144,7 +145,9 @@ def _detail_context(request, prospect, form=None) -> dict:
     mine = prospect.owner_id == actor.pk
     active_types = list(active_activity_types(prospect.agency)) if mine else []
     if mine and form is None:
-        form = ActivityForm(producer=actor, prospect=prospect, active_types=active_types)
+        # A fresh token per rendered form: a double tap on "Log activity" counts once.
+        form = ActivityForm(producer=actor, prospect=prospect, active_types=active_types,
+                            initial={"client_token": uuid.uuid4().hex})
     return {
         "prospect": prospect,
         "mine": mine,
@@ -173,18 +176,20 @@ def prospect_log(request, pk):
         raise Http404("No such prospect.")
     form = ActivityForm(request.POST, producer=actor, prospect=prospect,
                         active_types=list(active_activity_types(prospect.agency)))
-    logged = None
+    logged = created = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            logged, _ = services.activity_log(
+            logged, created = services.activity_log(
                 producer=actor, activity_type=data["activity_type"], quantity=data["quantity"],
                 prospect=prospect, outcome=data["outcome"], note=data["note"],
                 client_token=data["client_token"] or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
     if logged is not None:
-        text = f"Logged {logged.quantity} × {logged.activity_type.name} for {prospect.name}."
+        text = (f"Logged {logged.quantity} × {logged.activity_type.name} for {prospect.name}."
+                if created else
+                f"Already counted: that {logged.activity_type.name} was logged once.")
         if not request.htmx:
             messages.success(request, text)
             return redirect("pipeline:prospect", pk=prospect.pk)

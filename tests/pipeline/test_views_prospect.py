@@ -173,6 +173,19 @@ def test_log_an_activity_against_the_prospect_with_htmx(producer_client, produce
     assert (activity.prospect, activity.quantity, activity.outcome) == (acme, 2, "connected")
 
 
+def test_a_double_tap_on_log_activity_counts_once(producer_client, producer, acme):
+    page = text(producer_client.get(detail(acme)))
+    token = page.split('name="client_token" value="', 1)[1].split('"', 1)[0]
+    data = {"activity_type": call(producer.agency).pk, "quantity": "1", "client_token": token}
+    producer_client.post(log_url(acme), data, HTTP_HX_REQUEST="true")
+    second = producer_client.post(log_url(acme), data, HTTP_HX_REQUEST="true")
+    assert Activity.objects.filter(prospect=acme).count() == 1
+    assert json.loads(second["HX-Trigger"])["toast"]["text"] == (
+        "Already counted: that Call was logged once.")
+    # The form comes back with a new token, so the next deliberate log counts.
+    assert f'value="{token}"' not in text(second)
+
+
 @pytest.mark.parametrize("quantity", ["0", "10000"])
 def test_quantity_out_of_range_is_refused_next_to_the_field(producer_client, producer, acme,
                                                            quantity):
