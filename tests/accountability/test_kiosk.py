@@ -187,3 +187,16 @@ def test_kiosk_queries_do_not_grow_with_the_team(client, agency):
     print(costs)
     assert costs[0] == costs[1]
     assert costs[1]["poll-unchanged"] == 2
+
+
+def test_between_meetings_the_latest_wins_say_when_they_happened(client, link, producer):
+    week = current_week(producer.agency)
+    Celebration.objects.create(
+        agency=producer.agency, producer=producer, kind=Celebration.Kind.PERSONAL_BEST,
+        source_key="t:old", week_start=week - dt.timedelta(days=7), title="Last week's best",
+        occurred_at=timezone.now() - dt.timedelta(days=8))
+    page = client.get(reverse("accountability:kiosk", args=[link.token])).content.decode()
+    assert "Latest wins" in page
+    when = timezone.localtime(timezone.now() - dt.timedelta(days=8),
+                              producer.agency.tz).strftime("%b %-d")
+    assert f'Last week&#x27;s best</span><span class="line-when">{when}</span>' in page
