@@ -134,3 +134,25 @@ def test_a_double_tap_counts_once_in_the_browser(demo, new_page):
     page.wait_for_timeout(500)  # let any second request finish
     assert int(count.inner_text()) == before + 1
     assert Activity.objects.filter(producer=paula).count() == logged_before + 1
+
+
+def test_a_double_tap_on_move_moves_once_without_an_error(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    card = page.locator(".board-card").first
+    card_id = card.get_attribute("id")
+    prospect_id = int(card_id.split("-")[1])
+    card.locator(".card-actions .btn-primary").click()
+    form = page.locator(f"#{card_id} form")
+    form.wait_for()
+    form.locator("input[name=next_step]").fill("Call to confirm")
+    form.locator("input[name=next_step_due]").fill(
+        (timezone.localdate() + dt.timedelta(days=2)).isoformat())
+    form.locator("button.btn-primary[type=submit]").dblclick()
+    page.locator(".toast-win").wait_for()
+    page.wait_for_timeout(700)  # let a second request, if any, come back
+    assert StageAdvance.objects.filter(prospect_id=prospect_id, is_win=True,
+                                       next_step="Call to confirm").count() == 1
+    assert page.locator(".form-error").count() == 0
+    assert page.locator(f"#{card_id}.celebrate").is_visible()
