@@ -151,6 +151,8 @@ def week_log(request):
         messages.success(request, text)
         return redirect("accountability:my_week")
     context = _live_context(producer, logged=logged)
+    # Logging several with details in a row: the form stays open for the next one.
+    context["log_open"] = detailed
     return _live_response(request, context, "log_form" if detailed else "quick_log",
                           toast=text if detailed else "")
 

@@ -167,7 +167,8 @@ def test_log_with_quantity_prospect_outcome_and_note(producer_client, producer, 
     assert (activity.quantity, activity.prospect, activity.outcome, activity.note) == (
         5, acme, "connected", "Good talk")
     html = text(response)
-    assert html.lstrip().startswith('<details id="log-form"')
+    assert html.lstrip().startswith('<details id="log-form" class="card log-details" open')
+    assert 'value="Good talk"' not in html  # a fresh form for the next one
     assert count_on_button(html, call.pk) == 5
 
 
