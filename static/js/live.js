@@ -30,9 +30,38 @@
     if (!document.hidden) poll();
   });
 
+  // A live swap replaces the board while someone may be reading it: keep each
+  // [data-keep-scroll] frame (by id) scrolled where it was, e.g. a wide table on a phone.
+  var scrolls = null;
+  function rememberScroll() {
+    scrolls = {};
+    document.querySelectorAll("[data-keep-scroll][id]").forEach(function (el) {
+      scrolls[el.id] = [el.scrollLeft, el.scrollTop];
+    });
+  }
+  function restoreScroll() {
+    if (!scrolls) return;
+    Object.keys(scrolls).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.scrollLeft = scrolls[id][0]; el.scrollTop = scrolls[id][1]; }
+    });
+    scrolls = null;
+  }
+  // The poller that asked was swapped out with its partial, so its own afterSwap event does
+  // not reach the document: restore on the swap's events wherever they fire.
+  document.addEventListener("htmx:afterSwap", restoreScroll);
+  document.addEventListener("htmx:afterSettle", restoreScroll);
+
+  function isLivePoll(detail) {
+    // detail.elt is the swap target here, not the poller: recognise the poll by its path.
+    var path = (detail.pathInfo && detail.pathInfo.requestPath) || "";
+    return path.indexOf("/live/") === 0;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (!event.detail.elt || !event.detail.elt.hasAttribute("data-live-poll")) return;
+    if (!isLivePoll(event.detail)) return;
+    if (event.detail.shouldSwap) rememberScroll();
     // A session that ended sends the poll to the login page: reload instead of swapping it in.
     if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/login/") !== -1) {
       event.detail.shouldSwap = false;

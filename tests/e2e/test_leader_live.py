@@ -121,3 +121,39 @@ def test_polling_pauses_while_the_tab_is_hidden_and_catches_up_when_shown(
     }""")
     page.wait_for_timeout(400)
     assert polls, "showing the tab polls at once"
+
+
+def test_a_live_update_keeps_the_board_scrolled_where_the_reader_left_it(
+        demo, new_page, settings):
+    from django.db.models import F
+
+    from salesculture.models import Agency
+
+    settings.LIVE_POLL_SECONDS = 1
+    page = new_page(PHONE)
+    log_in(page, "leader")
+    frame = page.locator("#scorecard-frame")
+    frame.evaluate("el => { el.scrollLeft = 160; }")
+    marker = page.locator("#team-scorecard").evaluate("el => (el.dataset.old = '1')")
+    assert marker == "1"
+
+    # something changes: the next poll swaps in a fresh board
+    Agency.objects.update(live_version=F("live_version") + 1)
+    page.wait_for_function("!document.querySelector('#team-scorecard').dataset.old",
+                           timeout=5_000)
+
+    assert page.locator("#scorecard-frame").evaluate("el => el.scrollLeft") == 160
+
+
+def test_a_poll_after_the_session_ended_goes_to_the_login_page_not_into_the_board(
+        demo, new_page, settings):
+    settings.LIVE_POLL_SECONDS = 1
+    page = new_page(PHONE)
+    log_in(page, "leader")
+    assert page.url.endswith("/team/")
+
+    page.context.clear_cookies()  # the session ends (logged out elsewhere, expired)
+
+    page.wait_for_url("**/login/**", timeout=6_000)
+    assert page.locator("#id_username").count() == 1
+    assert page.locator("#team-scorecard").count() == 0
