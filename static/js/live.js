@@ -55,7 +55,7 @@
   function isLivePoll(detail) {
     // detail.elt is the swap target here, not the poller: recognise the poll by its path.
     var path = (detail.pathInfo && detail.pathInfo.requestPath) || "";
-    return path.indexOf("/live/") === 0;
+    return path.indexOf("/live/") !== -1;
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
