@@ -55,3 +55,16 @@ def test_bigger_data_on_request():
     call_command("seed_demo", verbosity=0, producers=12, weeks=4)
     assert Producer.objects.count() == 15
     assert WeeklyScorecard.objects.values("week_start").distinct().count() == 4
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_every_plan_label_and_one_role_fit_conversation():
+    from accountability.models import GoalPlan
+    from accountability.selectors.rolefit import role_fit_rows
+
+    call_command("seed_demo", verbosity=0)
+    labels = set(GoalPlan.objects.values_list("label", flat=True))
+    assert {"realistic", "stretch", "pretend"} <= labels
+    leader = Producer.objects.get(user__username="leader")
+    flagged = [fit.producer.user.username for fit in role_fit_rows(leader) if fit.flagged]
+    assert flagged == ["james"]

@@ -51,8 +51,10 @@ PEOPLE = [
 
 # How far beyond their recent pace each person's goal reaches (1.0 = keep the pace).
 GOAL_AMBITION = {"owner": 0.9, "leader": 1.15, "hannah": 1.0, "producer": 1.3, "marcus": 2.6,
-                 "sofia": 0.95, "james": 3.0, "grace": 1.1, "ethan": 1.6, "nina": 0.9,
+                 "sofia": 0.95, "james": 8.0, "grace": 1.1, "ethan": 1.6, "nina": 0.9,
                  "tom": 2.2}
+# James promises far more than he does, week after week: the demo's role-fit conversation.
+COMMITMENT_STRETCH = {"james": 1.8}
 
 FIRST_NAMES = ["Ava", "Ben", "Cara", "Dan", "Eli", "Faye", "Gus", "Ivy", "Jon", "Kai", "Lia", "Max"]
 LAST_NAMES = ["Hart", "Lane", "Moss", "Nash", "Pike", "Quinn", "Rowe", "Shaw", "Tate", "Vale"]
@@ -169,6 +171,8 @@ class DemoBuilder:
             weekly = sum((p.estimated_revenue for p in bound), Decimal(0)) / self.weeks
             ambition = GOAL_AMBITION.get(producer.user.username) or self.rng.uniform(0.8, 2.5)
             goal = this_year + weekly * weeks_left * Decimal(str(ambition))
+            if not bound:  # no history to scale: a number picked the usual way, from the air
+                goal = Decimal(30_000) * Decimal(str(ambition))
             producer.annual_goal = max(Decimal(25_000), round(goal / 1000) * 1000)
             producer.save(update_fields=["annual_goal"])
 
@@ -274,7 +278,7 @@ class DemoBuilder:
         if made > self.now:
             return
         planned_ahead = made < dt.datetime.combine(week, dt.time.min, tzinfo=self.tz)
-        ambition = rng.uniform(0.85, 1.25)
+        ambition = rng.uniform(0.85, 1.25) * COMMITMENT_STRETCH.get(producer.user.username, 1)
         rows = [
             Commitment(kind=Commitment.Kind.ACTIVITY, activity_type=self.types["Call"],
                        target=max(5, round(35 * pace * ambition / 5) * 5)),
