@@ -57,10 +57,11 @@ def week_from(request) -> dt.date:
     return week or current_week(request.agency)
 
 
-def bad_week(request, message: str) -> HttpResponseBadRequest:
+def bad_week(request, message: str, back: str = "") -> HttpResponseBadRequest:
+    """400 with the parser's message and a way back to this week of the same page."""
     return HttpResponseBadRequest(render_to_string(
         "accountability/team_bad_week.html",
-        {"message": message, "back": reverse("accountability:team")}, request=request))
+        {"message": message, "back": back or reverse("accountability:team")}, request=request))
 
 
 def team_choice(request):
@@ -167,7 +168,7 @@ def producer_drilldown_view(request, producer_id: int):
     try:
         week = week_from(request)
     except BadWeek as error:
-        return bad_week(request, str(error))
+        return bad_week(request, str(error), back=request.path)
     data = None if is_far_week(request.agency, week) else producer_drilldown(
         producer=producer, week=week)
     return render(request, "accountability/drilldown.html", {

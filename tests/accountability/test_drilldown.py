@@ -50,6 +50,8 @@ def test_malformed_week_is_400(leader_client, producer):
     response = leader_client.get(url(producer, week="soon"))
     assert response.status_code == 400
     assert "is not a week" in response.content.decode()
+    # the way back leads to this week of the same drill-down, not away from it
+    assert f'href="{url(producer)}"' in response.content.decode()
 
 
 def test_far_week_is_an_empty_state(leader_client, producer):
