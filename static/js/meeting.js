@@ -77,7 +77,7 @@
   var reelTimer = null;
   function reelButton() {
     var button = document.querySelector("[data-autoplay]");
-    if (button) button.textContent = reelTimer ? "⏸ Pause reel" : "▶ Play reel";
+    if (button) button.textContent = reelTimer ? "❚❚ Pause reel" : "▶ Play reel";
   }
   function stopReel() {
     clearInterval(reelTimer);

@@ -56,7 +56,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     assert page.locator(".reel-who").inner_text()  # a win, large
     screenshot(page, "meeting-wins")
     press(page, "p")  # the reel can play itself; P again pauses it
-    assert page.locator("[data-autoplay]").inner_text() == "⏸ Pause reel"
+    assert page.locator("[data-autoplay]").inner_text() == "❚❚ Pause reel"
     press(page, "p")
     assert page.locator("[data-autoplay]").inner_text() == "▶ Play reel"
     section(tv, "wins", FOLLOW_MS)  # the kiosk picked the meeting up
