@@ -78,6 +78,7 @@ def test_next_week_can_start_from_this_weeks_numbers(producer_client, producer):
     html = text(producer_client.get(PAGE))
     link = f'href="{PAGE}?activity_{call.pk}=30&wins_any=4">Start from this week’s numbers'
     assert link in html.replace("&amp;", "&")
+    assert f'href="{reverse("accountability:plan")}">Start from my plan' in html
     # Following it fills the form and saves nothing.
     response = producer_client.get(PAGE, {f"activity_{call.pk}": "30", "wins_any": "4"})
     assert f'name="activity_{call.pk}" value="30"' in text(response)
