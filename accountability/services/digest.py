@@ -172,6 +172,8 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
         .select_related("user", "team").order_by("pk"))
     if not recipients:
         return []
+    for p in recipients:  # the email names the agency: no query per recipient for it
+        p.agency = agency
     cards = {c.producer_id: c for c in WeeklyScorecard.objects.filter(
         agency=agency, week_start=week_start)}
     commitments: dict[tuple[int, dt.date], list[Commitment]] = {}
