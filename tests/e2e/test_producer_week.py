@@ -156,3 +156,20 @@ def test_a_double_tap_on_move_moves_once_without_an_error(demo, new_page):
                                        next_step="Call to confirm").count() == 1
     assert page.locator(".form-error").count() == 0
     assert page.locator(f"#{card_id}.celebrate").is_visible()
+
+
+def test_on_a_phone_the_stage_strip_brings_a_far_column_into_view(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    board = page.locator(".board")
+    assert board.evaluate("b => b.scrollLeft") == 0
+    last = page.locator(".stage-strip a").last
+    target = last.get_attribute("href")  # "#col-<stage id>"
+    last.click()
+    page.wait_for_timeout(600)
+    column = page.locator(target)
+    assert board.evaluate("b => b.scrollLeft") > 0
+    box = column.bounding_box()
+    assert 0 <= box["x"] < PHONE["width"] / 2  # the column now fills the screen
+    assert no_horizontal_scroll(page)
