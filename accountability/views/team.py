@@ -126,6 +126,7 @@ def team_context(request) -> dict:
         "board": board,
         "celebrations": celebrations,
         "feed_week": feed_week,
+        "feed_limit": WEEK_FEED_LIMIT,
         "seen": newest_id(celebrations),
         "version": request.agency.live_version,
         "poll_seconds": poll_seconds(),

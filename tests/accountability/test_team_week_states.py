@@ -157,3 +157,37 @@ def test_win_icons_are_labelled_svg_not_emoji(leader_client, agency, leader):
         assert f'role="img" aria-label="{label}"><svg' in feed
     assert not re.search("[\U0001F300-\U0001FAFF]", feed)  # no emoji to fall back to boxes
     assert "Bound! A new client." in feed  # a detail that says something is kept
+
+
+def test_a_past_weeks_long_feed_folds_after_twelve(leader_client, agency, leader):
+    week = current_week(agency) - dt.timedelta(weeks=2)
+    for n in range(15):
+        Celebration.objects.create(
+            agency=agency, producer=leader, kind="advance", source_key=f"fold:{n}",
+            week_start=week, title=f"Win number {n:02d}",
+            occurred_at=timezone.now() - dt.timedelta(days=14, minutes=n))
+    card(leader, week, wins=15)
+
+    html = leader_client.get(reverse("accountability:team"),
+                             {"week": week.isoformat()}).content.decode()
+
+    feed = re.search(r'id="team-wins".*?</div>', html, re.S).group(0)
+    shown, folded = feed.split('<details class="wins-more">')
+    assert shown.count('class="win win-advance') == 12 and "Win number 00" in shown
+    assert "Show 3 more" in folded and folded.count('class="win win-advance') == 3
+    assert "Win number 14" in folded
+    assert "the newest" not in html  # all of the week's wins are listed
+
+
+def test_a_week_with_more_wins_than_listed_says_so(leader_client, agency, leader):
+    from accountability.selectors.team import WEEK_FEED_LIMIT
+
+    week = current_week(agency) - dt.timedelta(weeks=2)
+    for n in range(WEEK_FEED_LIMIT + 5):
+        Celebration.objects.create(
+            agency=agency, producer=leader, kind="advance", source_key=f"many:{n}",
+            week_start=week, title=f"Win {n}", occurred_at=timezone.now())
+    card(leader, week, wins=WEEK_FEED_LIMIT + 5)
+    html = leader_client.get(reverse("accountability:team"),
+                             {"week": week.isoformat()}).content.decode()
+    assert f"the newest {WEEK_FEED_LIMIT}</span>" in html
