@@ -70,7 +70,8 @@ def test_advance_a_prospect_and_see_the_win_celebrated(demo, new_page):
     toast = page.locator(".toast-win")
     toast.wait_for()
     assert name in toast.inner_text() and "Win!" in toast.inner_text()
-    assert page.locator(f"#{card_id}.celebrate").is_visible()
+    # The toast arrives with the response; the celebrated card is swapped in just after.
+    page.locator(f"#{card_id}.celebrate").wait_for()
     assert StageAdvance.objects.filter(prospect__name=name, is_win=True,
                                        definition_confirmed=True).exists()
     page.wait_for_timeout(700)  # the celebrated card scrolls into view
@@ -155,7 +156,7 @@ def test_a_double_tap_on_move_moves_once_without_an_error(demo, new_page):
     assert StageAdvance.objects.filter(prospect_id=prospect_id, is_win=True,
                                        next_step="Call to confirm").count() == 1
     assert page.locator(".form-error").count() == 0
-    assert page.locator(f"#{card_id}.celebrate").is_visible()
+    page.locator(f"#{card_id}.celebrate").wait_for()
 
 
 def test_on_a_phone_the_stage_strip_brings_a_far_column_into_view(demo, new_page):
