@@ -1,6 +1,12 @@
 // Small behaviours shared by every page; htmx does the rest.
 (function () {
   "use strict";
+  // On a phone the nav is a strip that scrolls sideways: keep the current page in view.
+  var current = document.querySelector(".nav [aria-current='page']");
+  if (current && current.scrollIntoView) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+
   // A response can ask for a toast with the HX-Trigger header: {"toast": {"text": "...", "kind": "win"}}.
   document.body.addEventListener("toast", function (event) {
     var detail = event.detail || {};
