@@ -239,7 +239,7 @@ def _kept_week_celebrations(agency, week_start, cards, producers, week_end) -> l
         result.append(Celebration(
             agency=agency, producer_id=pid, kind=Celebration.Kind.KEPT_WEEK,
             source_key=f"kept:{pid}:{week_start}", week_start=week_start, occurred_at=week_end,
-            title=f"{name} kept every commitment last week"))
+            title=f"{name} kept every commitment in the week of {week_start:%b} {week_start.day}"))
         streak, week = 1, week_start - dt.timedelta(weeks=1)
         while week in earlier[pid]:
             streak += 1

@@ -129,7 +129,7 @@ def test_a_week_with_every_commitment_kept_is_celebrated_with_its_streak(agency,
         scorecards_refresh(agency=agency, week_start=WEEK - dt.timedelta(weeks=weeks_back),
                            final=True)
     titles = list(Celebration.objects.filter(week_start=WEEK).values_list("kind", "title"))
-    assert ("kept_week", "Pat Producer kept every commitment last week") in titles
+    assert ("kept_week", "Pat Producer kept every commitment in the week of Nov 16") in titles
     assert ("streak", "Pat Producer: 3 weeks in a row with every commitment kept") in titles
 
 
