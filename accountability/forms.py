@@ -17,6 +17,21 @@ from .services.commitments import MAX_TARGET
 TARGET_MESSAGE = f"Enter a number between 0 and {MAX_TARGET}."
 
 
+def targets_by_field(commitments) -> dict[str, int]:
+    """Measurable commitments summed under the targets form's field names (the contract
+    above); specific promises have no field and are left out."""
+    targets: dict[str, int] = {}
+    for c in commitments:
+        if c.kind == Commitment.Kind.ACTIVITY:
+            name = f"activity_{c.activity_type_id}"
+        elif c.kind == Commitment.Kind.STAGE_WINS:
+            name = f"wins_{c.stage_id}" if c.stage_id else "wins_any"
+        else:
+            continue
+        targets[name] = targets.get(name, 0) + (c.target or 0)
+    return targets
+
+
 def _target_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, required=False, min_value=0, max_value=MAX_TARGET,
@@ -34,15 +49,7 @@ class TargetsForm(forms.Form):
     def __init__(self, *args, types: list[ActivityType], stages: list[Stage],
                  existing: list[Commitment], started: bool, prefill=None, **kwargs):
         super().__init__(*args, **kwargs)
-        current: dict[str, int] = {}
-        for c in existing:
-            if c.kind == Commitment.Kind.ACTIVITY:
-                name = f"activity_{c.activity_type_id}"
-            elif c.kind == Commitment.Kind.STAGE_WINS:
-                name = f"wins_{c.stage_id}" if c.stage_id else "wins_any"
-            else:
-                continue
-            current[name] = current.get(name, 0) + (c.target or 0)
+        current = targets_by_field(existing)
         self.activity_fields = []
         for t in types:
             name = f"activity_{t.pk}"

@@ -17,7 +17,7 @@ from pipeline.forms import add_service_errors
 from salesculture.access import producer_required
 from salesculture.weeks import current_week, local_now, week_bounds
 
-from ..forms import PromiseForm, TargetsForm
+from ..forms import PromiseForm, TargetsForm, targets_by_field
 from ..models import Commitment
 from ..selectors.week import (
     commitment_form_choices,
@@ -75,17 +75,7 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
 def _copy_query(rows) -> str:
     """This week's measurable numbers as the form's prefill parameters, to start next week
     from them (shown in the form, saved only when submitted)."""
-    params: dict[str, int] = {}
-    for row in rows:
-        c = row.commitment
-        if c.kind == Commitment.Kind.ACTIVITY:
-            name = f"activity_{c.activity_type_id}"
-        elif c.kind == Commitment.Kind.STAGE_WINS:
-            name = f"wins_{c.stage_id}" if c.stage_id else "wins_any"
-        else:
-            continue
-        params[name] = params.get(name, 0) + (c.target or 0)
-    return urlencode(params)
+    return urlencode(targets_by_field(row.commitment for row in rows))
 
 
 def _respond(request, context: dict, *, toast: str = "", kind: str = "win") -> HttpResponse:
