@@ -66,8 +66,12 @@ def open_stages(agency: Agency) -> list[Stage]:
 def board_columns(*, owner: Producer, line_of_business: str = "",
                   today: dt.date | None = None) -> list[dict]:
     """One column per open stage: its prospects (oldest in stage first), their count and total
-    estimated revenue, and each card's days in stage and stale flag. Two queries."""
-    stages = open_stages(owner.agency)
+    estimated revenue, and each card's days in stage and stale flag; each card's `next_stage` is
+    the following open or won stage (so the last open column offers the one-tap win to Bound,
+    as the prospect page does). Two queries."""
+    forward = list(Stage.objects.filter(agency=owner.agency).exclude(kind=Stage.Kind.LOST)
+                   .order_by("position"))
+    stages = [s for s in forward if s.kind == Stage.Kind.OPEN]
     prospects = (Prospect.objects.filter(agency=owner.agency, owner=owner,
                                          stage__kind=Stage.Kind.OPEN)
                  .select_related("stage").order_by("stage_entered_at", "id"))
@@ -80,10 +84,11 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
         decorate_prospect(prospect, now=now, today=today)
         by_stage.setdefault(prospect.stage_id, []).append(prospect)
     columns = []
-    for index, stage in enumerate(stages):
+    for stage in stages:
         cards = by_stage.get(stage.pk, [])
+        index = forward.index(stage)
         for card in cards:
-            card.next_stage = stages[index + 1] if index + 1 < len(stages) else None
+            card.next_stage = forward[index + 1] if index + 1 < len(forward) else None
         columns.append({
             "stage": stage,
             "prospects": cards,

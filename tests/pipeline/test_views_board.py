@@ -370,3 +370,13 @@ def test_a_leader_advances_a_team_members_prospect_credited_to_the_owner(client,
         "next_step": "Call", "next_step_due": tomorrow()})
     move = StageAdvance.objects.get(prospect=acme, is_win=True)
     assert (move.producer, move.moved_by) == (producer, leader)
+
+
+def test_the_last_open_column_offers_the_one_tap_win_to_the_won_stage(producer_client, producer):
+    """The prospect page offers '→ Bound' from Proposal presented; the board must too."""
+    last_open = stage(producer.agency, "Proposal presented")
+    won = stage(producer.agency, "Bound")
+    prospect = prospect_create(owner=producer, name="Acme Roofing", stage=last_open)
+    html = text(producer_client.get(BOARD))
+    assert f"{advance_url(prospect)}?to={won.pk}&from=board" in html
+    assert "→ Bound" in html
