@@ -1,0 +1,36 @@
+"""Links between features where a user expects them (found walking the full demo)."""
+
+import re
+
+from django.urls import reverse
+
+
+def hrefs(response) -> list[str]:
+    found = re.findall(r'href="([^"]+)"', response.content.decode())
+    return [h.replace("&amp;", "&") for h in found]
+
+
+def test_a_leaders_drilldown_links_to_that_persons_plan_confidence_funnel_and_role_fit(
+        leader_client, producer):
+    links = hrefs(leader_client.get(reverse("accountability:drilldown", args=[producer.pk])))
+    assert reverse("accountability:plan_of", args=[producer.pk]) in links
+    assert reverse("accountability:confidence_of", args=[producer.pk]) in links
+    assert reverse("accountability:funnel") + f"?scope=producer:{producer.pk}" in links
+    assert reverse("accountability:role_fit_detail", args=[producer.pk]) in links
+
+
+def test_my_own_drilldown_links_to_my_plan_and_confidence_and_no_role_fit(
+        producer_client, producer):
+    links = hrefs(producer_client.get(reverse("accountability:drilldown", args=[producer.pk])))
+    assert reverse("accountability:plan") in links
+    assert reverse("accountability:confidence") in links
+    assert not any(h.startswith(reverse("accountability:role_fit")) for h in links)
+
+
+def test_a_persons_plan_confidence_and_role_fit_lead_back_to_their_scorecard(
+        leader_client, producer):
+    drilldown = reverse("accountability:drilldown", args=[producer.pk])
+    for name in ("plan_of", "confidence_of", "role_fit_detail"):
+        response = leader_client.get(reverse(f"accountability:{name}", args=[producer.pk]))
+        assert response.status_code == 200, name
+        assert drilldown in hrefs(response), name
