@@ -187,7 +187,7 @@ class Screen:
     turns: list
     agenda: list
     commit_week: dt.date
-    wins_count: int
+    wins_count: int  # celebrations in the reel: stage wins plus personal bests, kept weeks...
     total_elapsed: int
     total_target: int
     turn_target: int
@@ -208,6 +208,12 @@ class Screen:
     stale_total: int = 0
     made: list = field(default_factory=list)
     none_yet: list = field(default_factory=list)
+    # Stage wins alone, the number the scorecard, the turn and the digest call "wins".
+    stage_wins: int = 0
+
+    @property
+    def other_celebrations(self) -> int:
+        return self.wins_count - self.stage_wins
 
     @property
     def section(self) -> str:
@@ -267,7 +273,9 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
         turn.committed = committed.get(turn.producer_id, 0)
         turn.clock = clock(turn.seconds)
         turn.is_current = (meeting.section == S.TURNS and turn.position == meeting.turn_index)
-    wins_count = _team_celebrations(meeting).count()
+    counts = _team_celebrations(meeting).aggregate(
+        all=Count("id"), stage_wins=Count("id", filter=Q(stage_advance__isnull=False)))
+    wins_count = counts["all"]
 
     seconds = meeting.section_seconds or {}
     running = meeting.section if not meeting.ended_at else None
@@ -283,7 +291,7 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
             done=section in seconds and section != running))
     screen = Screen(
         meeting=meeting, position=position_key(meeting), turns=turns, agenda=agenda,
-        commit_week=week, wins_count=wins_count,
+        commit_week=week, wins_count=wins_count, stage_wins=counts["stage_wins"],
         total_elapsed=sum(item.elapsed for item in agenda),
         total_target=sum(item.target for item in agenda),
         turn_target=turn_target_seconds(len(turns)), committed=committed)
@@ -339,13 +347,13 @@ def _reel_wall(meeting: Meeting, total: int) -> dict:
             row["other"] += r["n"]
         else:
             row["by_stage"][r["stage_advance__to_stage_id"]] += r["n"]
-        row["total"] += r["n"]
+            row["total"] += r["n"]  # stage wins only, as on the scorecard and the turn
     shown = [s for s in stages if any(row["by_stage"].get(s.pk) for row in rows.values())]
-    ordered = sorted(rows.values(), key=lambda row: (-row["total"], row["name"]))
+    ordered = sorted(rows.values(), key=lambda row: (-row["total"], -row["other"], row["name"]))
     for row in ordered:
         row["cells"] = [{"stage": s, "n": row["by_stage"].get(s.pk, 0)} for s in shown]
     return {
-        "total": total,
+        "total": sum(row["total"] for row in ordered),
         "stages": shown,
         "rows": ordered,
         "has_other": any(row["other"] for row in ordered),

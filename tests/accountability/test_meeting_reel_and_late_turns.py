@@ -95,9 +95,11 @@ def test_a_big_week_spotlights_the_biggest_wins_then_shows_them_all_on_one_wall(
     total = meeting.agency.celebrations.filter(week_start=last_week).count()
     assert total >= 43  # every advance, plus any personal best the job found
 
+    other = total - 43  # personal bests etc. are celebrated, but are not stage wins
+    more = f" and {other} more celebration{'s' if other > 1 else ''}" if other else ""
     first = leader_client.get(url("meeting", meeting.pk)).content.decode()
-    assert reel_text(first) == f"Top win 1 of {REEL_SPOTLIGHT} · {total} wins in all"
-    assert f"then all {total} on one screen" in first
+    assert reel_text(first) == f"Top win 1 of {REEL_SPOTLIGHT} · 43 stage wins{more}"
+    assert "then all of them on one screen" in first
     # the spotlight is the bound clients first, then the proposals; no first contact in it
     seen = []
     for _ in range(REEL_SPOTLIGHT):
@@ -111,10 +113,9 @@ def test_a_big_week_spotlights_the_biggest_wins_then_shows_them_all_on_one_wall(
     # the last slide of the reel is the wall: every win, per producer and stage
     assert (meeting.section, meeting.win_index) == ("wins", REEL_SPOTLIGHT)
     wall = leader_client.get(url("meeting", meeting.pk)).content.decode()
-    assert f"All {total} wins" in wall and 'id="wins-wall"' in wall
+    assert f"All 43 stage wins{more}" in wall and 'id="wins-wall"' in wall
     row = re.search(rf"<th scope=\"row\">{producer.name}</th>(.*?)</tr>", wall).group(1)
-    assert re.findall(r">(\d+)<", row)[-1] == str(
-        meeting.agency.celebrations.filter(week_start=last_week, producer=producer).count())
+    assert re.search(r'class="num wall-total">(\d+)<', row).group(1) == "38"
     assert 'data-last-win="1"' in wall  # the reel's autoplay stops here
     # and the next press leaves the reel: 11 slides for 43 wins, not 43
     walk(meeting, leader, 1)
