@@ -1,0 +1,25 @@
+"""Wording on the meeting screen that contradicted itself (found walking the full demo)."""
+
+import datetime as dt
+import re
+
+from django.urls import reverse
+
+from accountability.services.meetings import meeting_start
+from salesculture.weeks import current_week
+from tests.accountability.test_meeting_views import goto
+from tests.factories import CommitmentFactory
+
+
+def test_wrap_up_when_everyone_has_committed_does_not_say_no_commitments_yet(
+        leader_client, agency, team, producer, leader):
+    last_week = current_week(agency) - dt.timedelta(days=7)
+    meeting = meeting_start(team=team, week_start=last_week, actor=leader)
+    for person in (producer, leader):
+        CommitmentFactory(producer=person, week_start=current_week(agency))
+    goto(meeting, "wrap_up")
+    page = leader_client.get(reverse("accountability:meeting", args=[meeting.pk])).content.decode()
+    assert "Everyone has committed" in page
+    assert "No commitments yet" not in page
+    heading = re.search(r'<h3 class="mt">([^<]*)</h3>', page).group(1)
+    assert heading.startswith("Commitments for the week of")
