@@ -26,6 +26,7 @@ from salesculture.access import producer_required
 from salesculture.weeks import current_week, local_now
 
 from ..selectors.confidence import check_in_for_week
+from ..selectors.meetings import running_meeting_for_team
 from ..selectors.scorecards import recent_celebrations
 from ..selectors.week import (
     commitment_progress,
@@ -91,6 +92,8 @@ def _page_context(producer, **kwargs) -> dict:
         "due_summary": next_steps_summary(producer, today=today),
         "celebrations": recent_celebrations(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
+        # While the team's weekly meeting runs, the week links to the producer's turn.
+        "running_meeting": running_meeting_for_team(producer.team_id),
     })
     return context
 

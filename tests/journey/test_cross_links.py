@@ -34,3 +34,19 @@ def test_a_persons_plan_confidence_and_role_fit_lead_back_to_their_scorecard(
         response = leader_client.get(reverse(f"accountability:{name}", args=[producer.pk]))
         assert response.status_code == 200, name
         assert drilldown in hrefs(response), name
+
+
+def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
+        producer_client, agency, team, leader):
+    from accountability.services.meetings import meeting_end, meeting_start
+    from salesculture.weeks import current_week
+
+    my_turn = reverse("accountability:meeting_my_turn")
+    week = reverse("accountability:my_week")
+    assert my_turn not in hrefs(producer_client.get(week))
+    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+    response = producer_client.get(week)
+    assert my_turn in hrefs(response)
+    assert "North’s weekly meeting is running" in response.content.decode()
+    meeting_end(meeting=meeting, actor=leader)
+    assert my_turn not in hrefs(producer_client.get(week))
