@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accountability.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
+from .seed_demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
