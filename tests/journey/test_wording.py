@@ -1,4 +1,4 @@
-"""Wording on the meeting screen that contradicted itself (found walking the full demo)."""
+"""Wording that contradicted itself or other pages (found walking the full demo)."""
 
 import datetime as dt
 import re
@@ -23,3 +23,11 @@ def test_wrap_up_when_everyone_has_committed_does_not_say_no_commitments_yet(
     assert "No commitments yet" not in page
     heading = re.search(r'<h3 class="mt">([^<]*)</h3>', page).group(1)
     assert heading.startswith("Commitments for the week of")
+
+
+def test_the_plan_says_when_it_was_computed_in_the_same_clock_as_the_other_pages(
+        producer_client, producer):
+    """Minutes and the prospect history say '1:02 p.m.'; the plan said '13:02'."""
+    page = producer_client.get(reverse("accountability:plan")).content.decode()
+    stamp = re.search(r"Computed ([^<]*?) from the last", page).group(1)
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d\d [ap]\.m\.", stamp), stamp
