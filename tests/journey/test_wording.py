@@ -31,3 +31,18 @@ def test_the_plan_says_when_it_was_computed_in_the_same_clock_as_the_other_pages
     page = producer_client.get(reverse("accountability:plan")).content.decode()
     stamp = re.search(r"Computed ([^<]*?) from the last", page).group(1)
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d\d [ap]\.m\.", stamp), stamp
+
+
+def test_the_tv_shows_no_commitments_as_a_dash_as_the_team_scorecard_does(
+        client, agency, team, leader, producer):
+    from accountability.services.kiosk import kiosk_link_create
+    from accountability.services.scorecards import scorecards_refresh
+
+    CommitmentFactory(producer=leader, week_start=current_week(agency), target=10)
+    scorecards_refresh(agency=agency, week_start=current_week(agency))
+    link = kiosk_link_create(team=team, actor=leader, label="Break room TV")
+    page = client.get(reverse("accountability:kiosk", args=[link.token])).content.decode()
+    row = r"<td>([^<]+)</td>(?:<td[^>]*>[^<]*</td>){2}<td class=\"num\">([^<]*)</td>"
+    kept = dict(re.findall(row, page))
+    assert kept[producer.name] == "—"  # nothing committed: not "0/0"
+    assert kept[leader.name] == "0/1"
