@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from salesculture.models import Producer, Team
 
@@ -30,7 +31,8 @@ def kiosk_link_create(*, team: Team, actor: Producer, label: str = "") -> KioskL
         raise ValidationError({"label": f"Keep the label under {LABEL_MAX} characters."})
     return KioskLink.objects.create(
         agency_id=team.agency_id, team=team, token=secrets.token_urlsafe(TOKEN_BYTES),
-        label=label or f"{team.name} TV", created_by=actor)
+        # A team name may use all of its 80 characters: the default label must still fit.
+        label=label or Truncator(f"{team.name} TV").chars(LABEL_MAX), created_by=actor)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer
@@ -192,12 +193,21 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
 
     known = set(Celebration.objects.filter(agency=agency, week_start=week_start)
                 .values_list("source_key", flat=True))
-    fresh = [c for c in celebrations if c.source_key not in known]
+    fresh = [_fit(c) for c in celebrations if c.source_key not in known]
     Celebration.objects.bulk_create(fresh, ignore_conflicts=True)
 
     if changed or fresh:
         Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
     return cards
+
+
+def _fit(celebration: Celebration) -> Celebration:
+    """Long names (a 150-character first name, a 120-character prospect) would overflow the
+    title column, and on PostgreSQL one such win would fail every refresh of the week."""
+    for field in ("title", "detail"):
+        limit = Celebration._meta.get_field(field).max_length
+        setattr(celebration, field, Truncator(getattr(celebration, field)).chars(limit))
+    return celebration
 
 
 def _name(producer: dict | None) -> str:
