@@ -46,3 +46,23 @@ def test_the_tv_shows_no_commitments_as_a_dash_as_the_team_scorecard_does(
     kept = dict(re.findall(row, page))
     assert kept[producer.name] == "—"  # nothing committed: not "0/0"
     assert kept[leader.name] == "0/1"
+
+
+def test_a_plan_built_on_agency_history_is_not_called_cannot_compute(
+        leader_client, agency, producer):
+    """Role fit measured James against his plan while the team page said 'Cannot compute'."""
+    from django.utils import timezone
+
+    from accountability.models import GoalPlan
+
+    GoalPlan.objects.create(
+        agency=agency, producer=producer, year=timezone.now().astimezone(agency.tz).year,
+        annual_goal=240000, weeks_left=6, lines=[],
+        label=GoalPlan.Label.INCOMPLETE, computed_at=timezone.now(),
+        label_reason="Realism cannot be checked yet: no prospect of this producer's own was "
+                     "bound in the last 52 weeks, so the plan rests on agency history.")
+    board = leader_client.get(reverse("accountability:team")).content.decode()
+    row = re.search(rf"{producer.name}</a>.*?</tr>", board, re.S).group(0)
+    assert "Realism not checked yet" in row and "Cannot compute" not in row
+    drill = leader_client.get(reverse("accountability:drilldown", args=[producer.pk]))
+    assert "Realism not checked yet" in drill.content.decode()
