@@ -50,3 +50,13 @@ def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
     assert "North’s weekly meeting is running" in response.content.decode()
     meeting_end(meeting=meeting, actor=leader)
     assert my_turn not in hrefs(producer_client.get(week))
+
+
+def test_a_leaders_week_leads_to_the_meeting_screen_they_drive(leader_client, agency, team,
+                                                                leader):
+    from accountability.services.meetings import meeting_start
+    from salesculture.weeks import current_week
+
+    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+    links = hrefs(leader_client.get(reverse("accountability:my_week")))
+    assert reverse("accountability:meeting", args=[meeting.pk]) in links
