@@ -63,7 +63,8 @@ def check_in(request):
         return render(request, "accountability/confidence/check_in.html", context)
     messages.success(request, "Check-in saved. Thank you.")
     next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                    require_https=request.is_secure()):
+    # Only a path of this site: `redirect()` would take a bare word for a url name (a 500).
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("accountability:my_week")

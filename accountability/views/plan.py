@@ -83,8 +83,9 @@ def welcome(request):
     """Onboarding: a producer without a why is asked for one before anything else."""
     producer = request.producer
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # Only a path of this site: `redirect()` would take a bare word for a url name (a 500).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = ""
     form = WhyForm(initial={"why": producer.why})
     if request.method == "POST":
