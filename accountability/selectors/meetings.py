@@ -5,6 +5,7 @@ prospects or commitments there are (pinned by tests): the screen is polled by TV
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,7 @@ from ..services.meetings import (
 from .scorecards import team_rows
 
 S = Meeting.Section
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 STALE_SHOWN = 8
 TURN_WINS_SHOWN = 4
 
@@ -499,7 +501,9 @@ def late_turn_candidates(meeting: Meeting, turns: list) -> list[Producer]:
 
 def kiosk_get(token: str) -> KioskLink:
     """The live link with that token, or 404 (unknown, revoked, or malformed)."""
-    if not token or len(token) > 64:
+    # Tokens are `secrets.token_urlsafe` text: anything else (a NUL byte, which PostgreSQL
+    # refuses with an error) is not looked up at all.
+    if not token or len(token) > 64 or not TOKEN_CHARACTERS.fullmatch(token):
         raise Http404("No such screen.")
     link = (KioskLink.objects.select_related("team", "agency")
             .filter(token=token, revoked_at__isnull=True).first())
