@@ -1,0 +1,62 @@
+"""Every route refuses a POST without the CSRF token (plain and HTMX alike), the token that
+<body hx-headers> carries is accepted, the kiosk answers any write with 405, and no route
+answers GET, PUT, PATCH or DELETE by writing."""
+
+import re
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accountability.models import KioskLink
+from pipeline.models import Activity
+from tests.conftest import login
+from tests.factories import activity_type
+from tests.test_fuzz_forms import snapshot
+
+
+def every_url(ids: dict) -> list[str]:
+    urls = []
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                walk(entry.url_patterns, f"{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                urls.append(reverse(namespace + entry.name,
+                                    kwargs={p: ids[p] for p in entry.pattern.converters}))
+
+    walk(get_resolver().url_patterns)
+    return urls
+
+
+def test_a_post_without_the_token_is_refused_everywhere_and_writes_nothing(leader, team):
+    link = KioskLink.objects.create(agency=team.agency, team=team, token="k" * 43,
+                                    created_by=leader)
+    ids = {"pk": 1, "producer_id": leader.pk, "activity_id": 1, "meeting_id": 1, "turn_id": 1,
+           "link_id": link.pk, "token": link.token}
+    client = login(Client(enforce_csrf_checks=True), leader)
+    before = snapshot()
+    for url in every_url(ids):
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.post(url, {"note": "x"}, **headers)
+            expected = 405 if url.startswith("/kiosk/") else 403
+            assert response.status_code == expected, url
+        for method in ("put", "patch", "delete"):
+            assert getattr(client, method)(url).status_code in (403, 405), (method, url)
+        client.get(url)
+        client.get(url, HTTP_HX_REQUEST="true")
+    assert snapshot() == before
+
+
+def test_the_token_from_body_hx_headers_lets_an_htmx_post_through(producer, agency):
+    client = login(Client(enforce_csrf_checks=True), producer)
+    page = client.get("/week/").content.decode()
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+
+    response = client.post("/week/log/", {"activity_type": activity_type(agency).pk},
+                           HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+
+    assert response.status_code == 200
+    assert Activity.objects.filter(producer=producer).count() == 1
