@@ -18,7 +18,7 @@ the board follows its week: the newest wins (live) on this week, that week's win
 import datetime as dt
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +29,7 @@ from salesculture.models import Producer
 from salesculture.selectors import producer_get_visible, team_get
 from salesculture.weeks import current_week, parse_week
 
+from ..selectors.rolefit import role_fit_get
 from ..selectors.team import (
     WEEK_FEED_LIMIT,
     is_far_week,
@@ -172,6 +173,12 @@ def producer_drilldown_view(request, producer_id: int):
         return bad_week(request, str(error), back=request.path)
     data = None if is_far_week(request.agency, week) else producer_drilldown(
         producer=producer, week=week)
+    fit = None  # a leader sees the role-fit flag where they look at the person's numbers
+    if request.producer.is_leader and producer.pk != request.producer.pk:
+        try:
+            fit = role_fit_get(actor=request.producer, producer_id=producer.pk)
+        except Http404:
+            fit = None
     return render(request, "accountability/drilldown.html", {
         "producer": producer,
         "week": week,
@@ -180,4 +187,5 @@ def producer_drilldown_view(request, producer_id: int):
         "next_week": shift_week(week, 1),
         "data": data,
         "full": request.producer.is_leader,
+        "fit": fit,
     })

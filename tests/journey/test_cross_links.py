@@ -4,6 +4,8 @@ import re
 
 from django.urls import reverse
 
+from tests.conftest import login
+
 
 def hrefs(response) -> list[str]:
     found = re.findall(r'href="([^"]+)"', response.content.decode())
@@ -60,3 +62,25 @@ def test_a_leaders_week_leads_to_the_meeting_screen_they_drive(leader_client, ag
     meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
     links = hrefs(leader_client.get(reverse("accountability:my_week")))
     assert reverse("accountability:meeting", args=[meeting.pk]) in links
+
+
+def test_a_flagged_persons_drilldown_shows_the_role_fit_flag_to_their_leader(
+        client, leader, producer, team):
+    """James is flagged on role fit; his leader opening his 13 weeks should see it there."""
+    from tests.accountability.test_rolefit import BAD, GOOD, history, plan_with_pace
+    from tests.factories import ProducerFactory
+
+    steady = ProducerFactory(agency=producer.agency, team=team)
+    for person, weeks in ((producer, [GOOD] * 5 + [BAD] * 8), (steady, [GOOD] * 13)):
+        plan_with_pace(person, 4)
+        history(person, weeks)
+    url = reverse("accountability:drilldown", args=[producer.pk])
+    login(client, leader)
+    page = client.get(url).content.decode()
+    assert 'data-testid="fit-flag"' in page and "Conversation recommended" in page
+    steady_page = client.get(reverse("accountability:drilldown", args=[steady.pk]))
+    assert 'data-testid="fit-flag"' not in steady_page.content.decode()
+    # the person themself never sees it on their own 13 weeks
+    client.logout()
+    login(client, producer)
+    assert "Conversation recommended" not in client.get(url).content.decode()
