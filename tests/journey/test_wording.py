@@ -66,3 +66,10 @@ def test_a_plan_built_on_agency_history_is_not_called_cannot_compute(
     assert "Realism not checked yet" in row and "Cannot compute" not in row
     drill = leader_client.get(reverse("accountability:drilldown", args=[producer.pk]))
     assert "Realism not checked yet" in drill.content.decode()
+
+
+def test_the_drilldowns_coverage_says_what_it_divides_by(leader_client, producer):
+    """The drill-down said 8.24× and the confidence page 165% for the same week: two measures
+    under one word. The drill-down's header now says which one it is."""
+    page = leader_client.get(reverse("accountability:drilldown", args=[producer.pk]))
+    assert 'title="Open pipeline value ÷ a quarter of the annual goal' in page.content.decode()
