@@ -100,6 +100,11 @@ def meeting_start_view(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if meeting.ended_at:
+                # One meeting per team and week: say so rather than open the minutes silently.
+                messages.info(request, f"{meeting.team.name}'s meeting for the week of "
+                              f"{meeting.week_start:%b} {meeting.week_start.day} was already "
+                              "held; here are its minutes.")
             return redirect("accountability:meeting", meeting_id=meeting.pk)
     return _home(request, start_form=form, kiosk_form=KioskLinkForm(actor=actor), status=400)
 

@@ -73,3 +73,18 @@ def test_the_drilldowns_coverage_says_what_it_divides_by(leader_client, producer
     under one word. The drill-down's header now says which one it is."""
     page = leader_client.get(reverse("accountability:drilldown", args=[producer.pk]))
     assert 'title="Open pipeline value ÷ a quarter of the annual goal' in page.content.decode()
+
+
+def test_starting_a_meeting_for_a_week_already_held_says_so(leader_client, agency, team, leader):
+    """Pressing 'Start the meeting' again for the same week opened the minutes without a word."""
+    from accountability.services.meetings import meeting_end
+
+    last_week = current_week(agency) - dt.timedelta(days=7)
+    meeting_end(meeting=meeting_start(team=team, week_start=last_week, actor=leader),
+                actor=leader)
+    response = leader_client.post(reverse("accountability:meeting_start"),
+                                  {"team": team.pk, "week": last_week.isoformat()}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accountability:meeting",
+                                                     args=[team.meetings.get().pk])
+    assert "already held; here are its minutes." in page
