@@ -36,3 +36,12 @@ def test_a_path_of_this_site_is_followed(producer_client):
     response = producer_client.post(reverse("accountability:welcome"), {
         "why": "Paying off my parents' mortgage.", "next": "/plan/"})
     assert response["Location"] == "/plan/"
+
+
+@pytest.mark.parametrize("value", FOREIGN)
+def test_logging_in_never_leaves_the_site(client, producer, value):
+    response = client.post(f"{reverse('login')}?next={value}", {
+        "username": producer.user.username, "password": "test-pass-123", "next": value})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
