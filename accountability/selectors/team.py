@@ -18,7 +18,7 @@ from pipeline.models import Stage
 from pipeline.selectors import stages_for
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import selling_producers
-from salesculture.weeks import current_week, local_now
+from salesculture.weeks import current_week, local_now, week_bounds
 
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
 from ..services.scorecards import commitment_target, counts_toward_total
@@ -329,11 +329,12 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     _sort_rows(board)
     _totals(board)
     if week == board.this_week:
-        board.last_week = _last_week(weeks[-2], board.rows)
+        board.last_week = _last_week(weeks[-2], board.rows,
+                                     week_end=week_bounds(agency, weeks[-2])[1])
     return board
 
 
-def _last_week(week: dt.date, rows: list[Row]) -> LastWeek | None:
+def _last_week(week: dt.date, rows: list[Row], *, week_end: dt.datetime) -> LastWeek | None:
     cards = [r.prev_card for r in rows if r.prev_card]
     if not cards:
         return None
@@ -347,7 +348,9 @@ def _last_week(week: dt.date, rows: list[Row]) -> LastWeek | None:
                   if r.prev_card.commitments_kept == r.prev_card.commitments_total],
         missed=[r for r in judged
                 if r.prev_card.commitments_kept < r.prev_card.commitments_total],
-        no_commitments=[r for r in rows if not (r.prev_card and r.prev_card.commitments_total)],
+        # Someone who joined after that week ended is not called out for making none.
+        no_commitments=[r for r in rows if not (r.prev_card and r.prev_card.commitments_total)
+                        and (r.prev_card or r.producer.created_at < week_end)],
         most_wins=sorted((r for r in rows if r.prev_card and r.prev_card.wins),
                          key=lambda r: -r.prev_card.wins)[:3])
 

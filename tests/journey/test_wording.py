@@ -88,3 +88,25 @@ def test_starting_a_meeting_for_a_week_already_held_says_so(leader_client, agenc
     assert response.redirect_chain[-1][0] == reverse("accountability:meeting",
                                                      args=[team.meetings.get().pk])
     assert "already held; here are its minutes." in page
+
+
+def test_someone_who_joined_this_week_is_not_called_out_for_last_weeks_commitments(
+        leader_client, agency, team, producer, leader):
+    from django.utils import timezone
+
+    from accountability.models import WeeklyScorecard
+    from salesculture.models import Producer
+    from tests.factories import ProducerFactory
+
+    last_week = current_week(agency) - dt.timedelta(days=7)
+    WeeklyScorecard.objects.create(agency=agency, producer=leader, week_start=last_week,
+                                   commitments_total=2, commitments_kept=2,
+                                   computed_at=timezone.now())
+    Producer.objects.filter(pk=producer.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=60))  # here all along, committed nothing
+    newcomer = ProducerFactory(agency=agency, team=team, user__first_name="Nora",
+                               user__last_name="Newman")  # joined today
+    page = leader_client.get(reverse("accountability:team")).content.decode()
+    line = re.search(r'No commitments</span>(.*?)</p>', page, re.S).group(1)
+    assert producer.name in line
+    assert newcomer.name not in line
