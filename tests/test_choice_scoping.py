@@ -86,6 +86,9 @@ def test_the_meeting_accepts_only_its_teams_people_prospects_and_agencys_choices
         client, agency, team, leader, producer, others):
     meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
     turn = meeting.turns.get(producer=producer)
+    # Pat's turn is on the screen, where the commitment and late-turn forms show errors.
+    Meeting.objects.filter(pk=meeting.pk).update(section=Meeting.Section.TURNS,
+                                                 turn_index=turn.position)
     login(client, leader)
     before = MeetingTurn.objects.count()
 
@@ -102,6 +105,7 @@ def test_the_meeting_accepts_only_its_teams_people_prospects_and_agencys_choices
                          {"kind": "stage_wins", "target": 2, "stage": others["their_stage"].pk})
 
     assert added.status_code == 400
+    assert "Choose a producer of this team without a turn." in added.content.decode()
     assert followed.status_code == 404
     assert typed.status_code == 400 and "Choose one of the agency" in typed.content.decode()
     assert staged.status_code == 400 and "Choose one of the agency" in staged.content.decode()
