@@ -165,21 +165,21 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     phone.click(".commit-add")  # empty: the message shows under the field on the phone
     phone.wait_for_selector(".f-text .field-error")
     assert phone.locator("input[name=kind][value=specific]").is_checked()
-    phone.fill("#id_text", "Send the Moss Dental proposal by Thursday")
+    phone.fill("#id_text", "Send the Zephyr Bakery proposal by Thursday")
     phone.click(".commit-add")
-    phone.wait_for_selector("#my-next-week li:has-text('Moss Dental')")
+    phone.wait_for_selector("#my-next-week li:has-text('Zephyr Bakery')")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "meeting-my-turn-phone")
-    made = Commitment.objects.get(producer=paula, text__contains="Moss Dental")
+    made = Commitment.objects.get(producer=paula, text__contains="Zephyr Bakery")
     assert (made.made_by, made.week_start) == (paula, current_week(paula.agency))
     # the leader's screen follows without a reload
-    tv.wait_for_selector("#turn-commitments .is-new:has-text('Moss Dental')", timeout=FOLLOW_MS)
+    tv.wait_for_selector("#turn-commitments .is-new:has-text('Zephyr Bakery')", timeout=FOLLOW_MS)
 
     # the owner can co-drive from a phone: the same screen, stacked, no sideways scrolling
     owner_phone = new_page(PHONE)
     log_in(owner_phone, "owner")
     owner_phone.goto(f"/meeting/{Meeting.objects.get().pk}/")
-    owner_phone.wait_for_selector("#turn-commitments .is-new:has-text('Moss Dental')")
+    owner_phone.wait_for_selector("#turn-commitments .is-new:has-text('Zephyr Bakery')")
     assert owner_phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(owner_phone, "meeting-turn-phone")
     owner_phone.click("#move-next")
