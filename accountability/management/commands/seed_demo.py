@@ -100,6 +100,10 @@ class Command(BaseCommand):
 class DemoBuilder:
     def __init__(self, rng: random.Random, producer_count: int, weeks: int):
         self.rng = rng
+        # Commitments, check-ins and goals draw from their own stream: the ledger simulation
+        # stops at "now", so its draws depend on the hour the demo is loaded, and these
+        # should not.
+        self.promise_rng = random.Random(rng.random())
         self.producer_count = producer_count
         self.weeks = weeks
         self.now = timezone.now()
@@ -169,7 +173,8 @@ class DemoBuilder:
             this_year = sum((p.estimated_revenue for p in bound
                              if p.stage_entered_at >= year_start), Decimal(0))
             weekly = sum((p.estimated_revenue for p in bound), Decimal(0)) / self.weeks
-            ambition = GOAL_AMBITION.get(producer.user.username) or self.rng.uniform(0.8, 2.5)
+            ambition = (GOAL_AMBITION.get(producer.user.username)
+                        or self.promise_rng.uniform(0.8, 2.5))
             goal = this_year + weekly * weeks_left * Decimal(str(ambition))
             if not bound:  # no history to scale: a number picked the usual way, from the air
                 goal = Decimal(30_000) * Decimal(str(ambition))
@@ -272,7 +277,7 @@ class DemoBuilder:
             batch_size=500)
 
     def _commitments_and_check_in(self, producer, pace, skill, week, this_week):
-        rng = self.rng
+        rng = self.promise_rng
         made = dt.datetime.combine(week - dt.timedelta(days=rng.choice([1, 2, 3, -1])),
                                    dt.time(16, 30), tzinfo=self.tz)
         if made > self.now:
