@@ -254,8 +254,9 @@ def meeting_end(*, meeting: Meeting, actor: Producer) -> Meeting:
     return locked
 
 
-def _bump(meeting: Meeting) -> None:
-    Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+def _bump(meeting: Meeting, **fields) -> None:
+    """Write `fields` (if any) and bump the version in one UPDATE, so followers swap."""
+    Meeting.objects.filter(pk=meeting.pk).update(**fields, version=F("version") + 1)
 
 
 def _check_driver(meeting: Meeting, actor: Producer) -> None:
@@ -278,7 +279,7 @@ def meeting_rate(*, meeting: Meeting, actor: Producer, rating) -> Meeting:
         value = 0
     if not 1 <= value <= 10:
         raise ValidationError({"rating": "Rate the meeting from 1 to 10."})
-    Meeting.objects.filter(pk=meeting.pk).update(rating=value, version=F("version") + 1)
+    _bump(meeting, rating=value)
     meeting.refresh_from_db()
     return meeting
 
@@ -290,7 +291,7 @@ def meeting_notes_save(*, meeting: Meeting, actor: Producer, notes: str) -> Meet
     notes = notes.strip()
     if len(notes) > 4000:
         raise ValidationError({"notes": "Keep the meeting notes under 4,000 characters."})
-    Meeting.objects.filter(pk=meeting.pk).update(notes=notes, version=F("version") + 1)
+    _bump(meeting, notes=notes)
     meeting.refresh_from_db()
     return meeting
 
