@@ -7,10 +7,10 @@ from celery import shared_task
 from salesculture.models import Agency
 from salesculture.weeks import current_week
 
-from .services.digest import TRANSIENT_MAIL_ERRORS, digests_send
-from .services.plans import goal_plans_refresh_agency
-from .services.rollover import week_close, week_due_for_closing
-from .services.scorecards import scorecards_refresh
+from .planning.services import goal_plans_refresh_agency
+from .scorecards.digest import TRANSIENT_MAIL_ERRORS, digests_send
+from .scorecards.refresh import scorecards_refresh
+from .scorecards.rollover import week_close, week_due_for_closing
 
 
 def _agency(agency_id: int) -> Agency | None:

@@ -66,7 +66,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
-    from accountability.services.scorecards import scorecards_refresh
+    from accountability.scorecards.refresh import scorecards_refresh
     from salesculture.models import Agency
     from salesculture.weeks import current_week
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn
-from accountability.services.meetings import meeting_start
 from pipeline.models import Activity, Prospect, StageAdvance
 from salesculture.weeks import current_week
 from tests.conftest import login

@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, GoalPlan, KioskLink
-from accountability.services.meetings import meeting_start
 from salesculture.weeks import current_week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProspectFactory

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
-from accountability.services.meetings import meeting_start
 from salesculture.weeks import current_week
 from tests.conftest import login
 from tests.factories import (

@@ -9,10 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.meetings.services import meeting_start, turn_note_save
 from accountability.models import Commitment, KioskLink, WeekClosure
-from accountability.services.digest import digests_send
-from accountability.services.meetings import meeting_start, turn_note_save
-from accountability.services.scorecards import scorecards_refresh
+from accountability.scorecards.digest import digests_send
+from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import current_week
 from tests.conftest import login

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accountability.models import Commitment
-from accountability.services.scorecards import scorecards_refresh
+from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity
 from pipeline.services import prospect_create
 from salesculture.weeks import current_week

@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.models import ConfidenceCheckIn, GoalPlan, WeeklyScorecard
-from accountability.selectors.confidence import (
+from accountability.confidence.selectors import (
     check_in_for_week,
     confidence_panel,
     win_probabilities,
 )
-from accountability.selectors.plan import PlanLine, PlanResult
-from accountability.services.plans import goal_plan_store
+from accountability.models import ConfidenceCheckIn, GoalPlan, WeeklyScorecard
+from accountability.planning.selectors import PlanLine, PlanResult
+from accountability.planning.services import goal_plan_store
 from salesculture.weeks import current_week
 from tests.accountability.test_plan_ledger import PATH, journey
 from tests.conftest import login

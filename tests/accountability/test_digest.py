@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
-from accountability.services.digest import digest_message, digests_send, weekly_digests
+from accountability.scorecards.digest import digest_message, digests_send, weekly_digests
 from salesculture.weeks import current_week
 from tests.conftest import requires_postgres
 from tests.factories import AgencyFactory, ProducerFactory, TeamFactory

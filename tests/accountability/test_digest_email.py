@@ -11,7 +11,7 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
-from accountability.services.digest import MY_WINS_SHOWN, TEAM_WINS_SHOWN, digests_send
+from accountability.scorecards.digest import MY_WINS_SHOWN, TEAM_WINS_SHOWN, digests_send
 from accountability.tasks import send_weekly_digests
 from salesculture.weeks import current_week
 from tests.factories import ProducerFactory

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.selectors.funnel import funnel_compute, parse_weeks, period_bounds
+from accountability.planning.funnel import funnel_compute, parse_weeks, period_bounds
 from pipeline.services import prospect_advance
 from salesculture.models import Producer
 from tests.accountability.test_plan_ledger import calls, journey

@@ -4,15 +4,15 @@ import datetime as dt
 import secrets
 
 import pytest
+from accountability.meetings import kiosk as kiosk_service
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.meetings.kiosk import kiosk_link_create, kiosk_link_revoke
+from accountability.meetings.services import meeting_start
 from accountability.models import Celebration, KioskLink, Meeting
-from accountability.services import kiosk as kiosk_service
-from accountability.services.kiosk import kiosk_link_create, kiosk_link_revoke
-from accountability.services.meetings import meeting_start
 from salesculture.weeks import current_week
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory

@@ -5,9 +5,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from accountability.meetings.kiosk import kiosk_link_create
 from accountability.models import Celebration, KioskLink
-from accountability.services.kiosk import kiosk_link_create
-from accountability.services.scorecards import scorecards_refresh
+from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import current_week
 from tests.factories import ProducerFactory, TeamFactory, stage

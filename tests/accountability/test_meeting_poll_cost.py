@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
-from accountability.services.kiosk import kiosk_link_create
-from accountability.services.meetings import meeting_start
+from accountability.meetings.kiosk import kiosk_link_create
+from accountability.meetings.services import meeting_start
 from salesculture.weeks import current_week
 from tests.factories import ProducerFactory
 

@@ -7,15 +7,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from accountability.models import Commitment, Meeting, MeetingTurn
-from accountability.services.meetings import (
+from accountability.meetings.services import (
     REEL_SPOTLIGHT,
     meeting_end,
     meeting_move,
     meeting_start,
     position_key,
 )
-from accountability.services.scorecards import scorecards_refresh
+from accountability.models import Commitment, Meeting, MeetingTurn
+from accountability.scorecards.refresh import scorecards_refresh
 from salesculture.weeks import current_week, week_bounds
 from tests.accountability.test_meeting_views import count_queries
 from tests.conftest import login
@@ -293,7 +293,7 @@ def test_the_phone_says_how_many_turns_are_before_yours_and_when_yours_has_passe
 
 
 def test_a_brand_new_agency_runs_a_sensible_meeting_with_no_data(client, db):
-    from accountability.services.kiosk import kiosk_link_create
+    from accountability.meetings.kiosk import kiosk_link_create
     from pipeline.services import agency_create
 
     # given an agency created a minute ago: one owner in one team, nothing logged

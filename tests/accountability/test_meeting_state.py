@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from accountability.models import Celebration, Meeting, MeetingTurn
-from accountability.services.meetings import (
+from accountability.meetings.services import (
     MeetingMoved,
     commitment_week,
     meeting_end,
@@ -18,6 +17,7 @@ from accountability.services.meetings import (
     position_key,
     turn_target_seconds,
 )
+from accountability.models import Celebration, Meeting, MeetingTurn
 from salesculture.weeks import current_week
 from tests.conftest import requires_postgres
 from tests.factories import ProducerFactory

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.meetings.services import meeting_start, position_key
 from accountability.models import Commitment, Meeting, MeetingTurn
-from accountability.services.meetings import meeting_start, position_key
-from accountability.services.scorecards import scorecards_refresh
+from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Prospect
 from salesculture.weeks import current_week, week_bounds
 from tests.conftest import login
@@ -393,8 +393,8 @@ def test_screen_and_poll_cost_the_same_for_a_small_and_a_big_team(client, agency
 
 def test_home_minutes_and_my_turn_cost_the_same_for_little_and_much_history(
         client, agency, last_week):
-    from accountability.services.kiosk import kiosk_link_create
-    from accountability.services.meetings import meeting_end
+    from accountability.meetings.kiosk import kiosk_link_create
+    from accountability.meetings.services import meeting_end
     from tests.factories import TeamFactory
     costs = []
     for size, weeks in ((2, 1), (12, 6)):

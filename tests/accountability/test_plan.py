@@ -11,14 +11,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accountability.models import GoalPlan
-from accountability.selectors.plan import (
+from accountability.planning.selectors import (
     commitments_proposal,
     plan_compute,
     plan_result_from,
     working_weeks_left,
 )
-from accountability.services.plans import goal_plan_refresh
-from accountability.views.plan import commitments_url
+from accountability.planning.services import goal_plan_refresh
+from accountability.planning.views import commitments_url
 from pipeline.models import Stage
 from tests.accountability.test_plan_ledger import PATH, at, calls, journey
 from tests.conftest import login
@@ -328,9 +328,9 @@ def test_plan_label_partial_contract(recent, producer):
     from django.template.loader import render_to_string
 
     plan = goal_plan_refresh(producer=producer)
-    html = render_to_string("accountability/plan/_label.html", {"plan": plan})
+    html = render_to_string("accountability/planning/_plan_label.html", {"plan": plan})
     assert plan.get_label_display() in html and plan.label_reason[:20] in html
-    assert "No plan" in render_to_string("accountability/plan/_label.html", {"plan": None})
+    assert "No plan" in render_to_string("accountability/planning/_plan_label.html", {"plan": None})
 
 
 def test_stale_plan_is_recomputed_when_the_goal_changes(recent, producer_client, producer):

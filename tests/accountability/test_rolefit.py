@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import GoalPlan, WeeklyScorecard
-from accountability.selectors.plan import PlanResult
-from accountability.selectors.rolefit import role_fit_get, role_fit_weeks
-from accountability.services.plans import goal_plan_store
+from accountability.planning.rolefit import role_fit_get, role_fit_weeks
+from accountability.planning.selectors import PlanResult
+from accountability.planning.services import goal_plan_store
 from pipeline.models import StageAdvance
 from salesculture.models import Producer
 from salesculture.selectors import selling_producers

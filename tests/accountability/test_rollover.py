@@ -4,7 +4,7 @@ from unittest import mock
 import pytest
 
 from accountability.models import Commitment, WeekClosure, WeeklyScorecard
-from accountability.services.rollover import week_due_for_closing
+from accountability.scorecards.rollover import week_due_for_closing
 from accountability.tasks import close_finished_weeks
 from tests.factories import AgencyFactory, CommitmentFactory, ProducerFactory
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accountability.models import Celebration, Commitment, WeeklyScorecard
-from accountability.services.scorecards import scorecards_refresh
+from accountability.scorecards.refresh import scorecards_refresh
 from salesculture.models import Agency
 from tests.factories import (
     ActivityFactory,

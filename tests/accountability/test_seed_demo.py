@@ -60,7 +60,7 @@ def test_bigger_data_on_request():
 @pytest.mark.django_db
 def test_the_demo_shows_every_plan_label_and_one_role_fit_conversation():
     from accountability.models import GoalPlan
-    from accountability.selectors.rolefit import role_fit_rows
+    from accountability.planning.rolefit import role_fit_rows
 
     call_command("seed_demo", verbosity=0)
     labels = set(GoalPlan.objects.values_list("label", flat=True))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Celebration, Commitment, GoalPlan, WeeklyScorecard
-from accountability.selectors.team import MET, MISSED, NONE, team_scorecard
+from accountability.scorecards.selectors import MET, MISSED, NONE, team_scorecard
 from salesculture.weeks import current_week
 from tests.conftest import login
 from tests.factories import (

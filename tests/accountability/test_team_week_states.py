@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Celebration, WeeklyScorecard
-from accountability.selectors.team import MISSED, OPEN, team_scorecard
+from accountability.scorecards.selectors import MISSED, OPEN, team_scorecard
 from salesculture.weeks import current_week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProducerFactory, activity_type
@@ -180,7 +180,7 @@ def test_a_past_weeks_long_feed_folds_after_twelve(leader_client, agency, leader
 
 
 def test_a_week_with_more_wins_than_listed_says_so(leader_client, agency, leader):
-    from accountability.selectors.team import WEEK_FEED_LIMIT
+    from accountability.scorecards.selectors import WEEK_FEED_LIMIT
 
     week = current_week(agency) - dt.timedelta(weeks=2)
     for n in range(WEEK_FEED_LIMIT + 5):

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accountability.commitments.selectors import WeekLedger
 from accountability.models import WeeklyScorecard
-from accountability.selectors.week import WeekLedger, comparison
+from accountability.week.selectors import comparison
 from pipeline.models import Activity, Prospect
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import current_week

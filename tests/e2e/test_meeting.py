@@ -4,8 +4,8 @@ kiosk page (no login) follows."""
 import datetime as dt
 import re
 
+from accountability.meetings.kiosk import kiosk_link_create
 from accountability.models import Commitment, Meeting
-from accountability.services.kiosk import kiosk_link_create
 from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 from salesculture.services import producer_create
@@ -187,7 +187,7 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
 
 
 def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, new_page):
-    from accountability.services.scorecards import scorecards_refresh
+    from accountability.scorecards.refresh import scorecards_refresh
     from salesculture.weeks import week_bounds
     from tests.factories import ProspectFactory, StageAdvanceFactory, stage
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from accountability.models import ConfidenceCheckIn, GoalPlan
-from accountability.selectors.plan import plan_result_from
-from accountability.services.plans import goal_plans_refresh_agency
+from accountability.planning.selectors import plan_result_from
+from accountability.planning.services import goal_plans_refresh_agency
 from salesculture.models import Agency
 from tests.e2e.conftest import log_in, screenshot
 

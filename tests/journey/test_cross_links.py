@@ -40,7 +40,7 @@ def test_a_persons_plan_confidence_and_role_fit_lead_back_to_their_scorecard(
 
 def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
         producer_client, agency, team, leader):
-    from accountability.services.meetings import meeting_end, meeting_start
+    from accountability.meetings.services import meeting_end, meeting_start
     from salesculture.weeks import current_week
 
     my_turn = reverse("accountability:meeting_my_turn")
@@ -56,7 +56,7 @@ def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
 
 def test_a_leaders_week_leads_to_the_meeting_screen_they_drive(leader_client, agency, team,
                                                                 leader):
-    from accountability.services.meetings import meeting_start
+    from accountability.meetings.services import meeting_start
     from salesculture.weeks import current_week
 
     meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)

@@ -7,8 +7,8 @@ import re
 
 from django.urls import reverse
 
+from accountability.meetings.services import meeting_move, meeting_start, position_key
 from accountability.models import Celebration, Commitment, WeeklyScorecard
-from accountability.services.meetings import meeting_move, meeting_start, position_key
 from salesculture.weeks import current_week
 from tests.accountability.test_meeting_reel_and_late_turns import celebrate, wins
 from tests.factories import CommitmentFactory

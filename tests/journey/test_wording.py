@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from accountability.services.meetings import meeting_start
+from accountability.meetings.services import meeting_start
 from salesculture.weeks import current_week
 from tests.accountability.test_meeting_views import goto
 from tests.factories import CommitmentFactory
@@ -35,8 +35,8 @@ def test_the_plan_says_when_it_was_computed_in_the_same_clock_as_the_other_pages
 
 def test_the_tv_shows_no_commitments_as_a_dash_as_the_team_scorecard_does(
         client, agency, team, leader, producer):
-    from accountability.services.kiosk import kiosk_link_create
-    from accountability.services.scorecards import scorecards_refresh
+    from accountability.meetings.kiosk import kiosk_link_create
+    from accountability.scorecards.refresh import scorecards_refresh
 
     CommitmentFactory(producer=leader, week_start=current_week(agency), target=10)
     scorecards_refresh(agency=agency, week_start=current_week(agency))
@@ -77,7 +77,7 @@ def test_the_drilldowns_coverage_says_what_it_divides_by(leader_client, producer
 
 def test_starting_a_meeting_for_a_week_already_held_says_so(leader_client, agency, team, leader):
     """Pressing 'Start the meeting' again for the same week opened the minutes without a word."""
-    from accountability.services.meetings import meeting_end
+    from accountability.meetings.services import meeting_end
 
     last_week = current_week(agency) - dt.timedelta(days=7)
     meeting_end(meeting=meeting_start(team=team, week_start=last_week, actor=leader),

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
-from accountability.selectors.plan import working_weeks_left
-from accountability.services.plans import goal_plans_refresh_agency
-from accountability.services.scorecards import scorecards_refresh
+from accountability.planning.selectors import working_weeks_left
+from accountability.planning.services import goal_plans_refresh_agency
+from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create
 from salesculture.models import Agency

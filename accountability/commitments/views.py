@@ -1,0 +1,200 @@
+"""Commitments: set next week's (planned ahead) or this week's (late), see this week's progress
+and last week's judged kept/missed, tick specific promises, withdraw before the week starts."""
+
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pipeline.forms import add_service_errors
+from salesculture.access import producer_required
+from salesculture.weeks import current_week, local_now, week_bounds
+
+from ..models import Commitment
+from . import services as service
+from .forms import PromiseForm, TargetsForm, targets_by_field
+from .selectors import (
+    commitment_form_choices,
+    commitment_get_own,
+    commitment_progress,
+    commitments_of_week,
+    judged_commitments,
+    week_ledger,
+)
+
+TEMPLATE = "accountability/commitments/page.html"
+
+
+def _planning_week(producer, value: str | None) -> tuple[str, dt.date]:
+    """Which week the forms are for: next week (default, planned ahead) or this week (late)."""
+    this_week = current_week(producer.agency)
+    if value == "this":
+        return "this", this_week
+    return "next", this_week + dt.timedelta(weeks=1)
+
+
+def _context(request, *, which: str, targets_form=None, promise_form=None, prefill=None) -> dict:
+    producer = request.producer
+    this_week = current_week(producer.agency)
+    _, plan_week = _planning_week(producer, which)
+    week_begins, _ = week_bounds(producer.agency, plan_week)
+    started = timezone.now() >= week_begins
+    types, stages = commitment_form_choices(producer)
+    planned = commitments_of_week(producer, plan_week)
+    if targets_form is None:
+        targets_form = TargetsForm(initial={"week": which}, types=types, stages=stages,
+                                   existing=planned, started=started, prefill=prefill)
+    if promise_form is None:
+        promise_form = PromiseForm(initial={"week": which}, producer=producer,
+                                   week_start=plan_week, today=local_now(producer.agency).date())
+    this_rows = commitment_progress(commitments_of_week(producer, this_week),
+                                    week_ledger(producer, this_week))
+    return {
+        "copy_query": _copy_query(this_rows) if which == "next" and not any(
+            c.is_measurable for c in planned) and not targets_form.prefilled else "",
+        "which": which,
+        "plan_week": plan_week,
+        "plan_started": started,
+        "planned": planned,
+        "targets_form": targets_form,
+        "promise_form": promise_form,
+        "this_week": this_week,
+        "this_rows": this_rows,
+        "last_week": this_week - dt.timedelta(weeks=1),
+        "last_rows": judged_commitments(producer, this_week - dt.timedelta(weeks=1)),
+    }
+
+
+def _copy_query(rows) -> str:
+    """This week's measurable numbers as the form's prefill parameters, to start next week
+    from them (shown in the form, saved only when submitted)."""
+    return urlencode(targets_by_field(row.commitment for row in rows))
+
+
+def _respond(request, context: dict, *, toast: str = "", kind: str = "win") -> HttpResponse:
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#commitments_body", context)
+        if toast:
+            response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": kind}})
+        return response
+    return render(request, TEMPLATE, context)
+
+
+def _back(which: str):
+    url = reverse("accountability:commitments")
+    return redirect(url + ("?week=this" if which == "this" else ""))
+
+
+@producer_required
+def commitments_page(request):
+    which, _ = _planning_week(request.producer, request.GET.get("week"))
+    # Prefill from the plan page's link: shown in the form, saved only when submitted.
+    return _respond(request, _context(request, which=which, prefill=request.GET))
+
+
+@producer_required
+@require_POST
+def commitments_set(request):
+    producer = request.producer
+    which, week = _planning_week(producer, request.POST.get("week"))
+    week_begins, _ = week_bounds(producer.agency, week)
+    types, stages = commitment_form_choices(producer)
+    form = TargetsForm(request.POST, types=types, stages=stages,
+                       existing=commitments_of_week(producer, week),
+                       started=timezone.now() >= week_begins)
+    if form.is_valid():
+        try:
+            summary = service.commitments_set_targets(
+                producer=producer, week_start=week, actor=producer,
+                activity_targets=form.activity_targets(), stage_targets=form.stage_targets())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = _summary_text(summary, week, which)
+            if not request.htmx:
+                messages.success(request, text)
+                return _back(which)
+            return _respond(request, _context(request, which=which), toast=text)
+    return _respond(request, _context(request, which=which, targets_form=form))
+
+
+def _summary_text(summary: dict, week: dt.date, which: str) -> str:
+    if not any(summary.values()):
+        return "Nothing changed."
+    parts = [f"{n} {word}" for word, n in summary.items() if n]
+    label = "planned ahead" if which == "next" else "late, for this week"
+    return f"Commitments for the week of {week:%b} {week.day} saved ({', '.join(parts)}); {label}."
+
+
+@producer_required
+@require_POST
+def promise_add(request):
+    producer = request.producer
+    which, week = _planning_week(producer, request.POST.get("week"))
+    form = PromiseForm(request.POST, producer=producer, week_start=week,
+                       today=local_now(producer.agency).date())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment = service.commitment_create(
+                producer=producer, week_start=week, actor=producer,
+                kind=Commitment.Kind.SPECIFIC, text=data["text"], prospect=data["prospect"],
+                due_date=data["due_date"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = f"Promised: {commitment.text}."
+            if not request.htmx:
+                messages.success(request, text)
+                return _back(which)
+            return _respond(request, _context(request, which=which), toast=text)
+    return _respond(request, _context(request, which=which, promise_form=form))
+
+
+@producer_required
+@require_POST
+def commitment_done(request, pk):
+    """Tick (or untick) a specific promise; shown as self-reported."""
+    producer = request.producer
+    commitment = commitment_get_own(producer=producer, commitment_id=pk)
+    which = request.POST.get("week", "next")
+    done = request.POST.get("done") == "1"
+    error = ""
+    try:
+        service.commitment_mark_done(commitment=commitment, actor=producer, done=done)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    text = error or (f"Done: {commitment.text}." if done
+                     else f"Marked not done: {commitment.text}.")
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, text)
+        return _back(which)
+    return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
+                    toast=text, kind="win" if done and not error else "")
+
+
+@producer_required
+@require_POST
+def commitment_withdraw(request, pk):
+    producer = request.producer
+    commitment = commitment_get_own(producer=producer, commitment_id=pk)
+    which = request.POST.get("week", "next")
+    described = commitment.describe()
+    error = ""
+    try:
+        service.commitment_withdraw(commitment=commitment, actor=producer)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    text = error or f"Withdrawn: {described}."
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, text)
+        return _back(which)
+    return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
+                    toast=text, kind="")

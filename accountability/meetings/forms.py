@@ -1,0 +1,133 @@
+"""Forms of the meeting screen and kiosk links; choices are always scoped to one agency."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from pipeline.models import ActivityType, Stage
+from salesculture.models import Producer
+from salesculture.selectors import selling_producers
+
+from ..models import Commitment
+from .selectors import meeting_teams_for, review_week_choices
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = name if name in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class MeetingStartForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, empty_label=None,
+                                  error_messages={"invalid_choice": "Choose one of your teams."})
+    week = forms.ChoiceField(choices=(), label="Week to review",
+                             error_messages={"invalid_choice": "Choose last week or this week."})
+
+    def __init__(self, *args, actor: Producer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = meeting_teams_for(actor)
+        self.fields["week"].choices = review_week_choices(actor.agency)
+        if actor.team_id and not self.is_bound:
+            self.initial.setdefault("team", actor.team_id)
+
+    def clean_week(self) -> dt.date:
+        return dt.date.fromisoformat(self.cleaned_data["week"])
+
+
+class MeetingCommitmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=Commitment.Kind.choices, initial=Commitment.Kind.ACTIVITY,
+                             widget=forms.RadioSelect)
+    target = forms.IntegerField(required=False, min_value=1, max_value=500,
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                error_messages={"invalid": "Enter how many, between 1 and 500.",
+                                                "min_value": "Enter how many, between 1 and 500.",
+                                                "max_value": "Enter how many, between 1 and 500."})
+    activity_type = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Activity…",
+        error_messages={"invalid_choice": "Choose one of the agency's activities."})
+    stage = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any stage", label="Stage wins into",
+        error_messages={"invalid_choice": "Choose one of the agency's stages."})
+    text = forms.CharField(required=False, max_length=200, label="Specific promise",
+                           widget=forms.TextInput(attrs={
+                               "placeholder": "e.g. send the Acme proposal by Thursday"}))
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity_type"].queryset = ActivityType.objects.filter(
+            agency=agency, is_active=True).order_by("position", "name")
+        self.fields["stage"].queryset = Stage.objects.filter(agency=agency).exclude(
+            kind=Stage.Kind.LOST).order_by("position")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in (Commitment.Kind.ACTIVITY, Commitment.Kind.STAGE_WINS):
+            if data.get("target") is None and "target" not in self.errors:
+                self.add_error("target", "Enter how many, between 1 and 500.")
+            if kind == Commitment.Kind.ACTIVITY and not data.get("activity_type") \
+                    and "activity_type" not in self.errors:
+                self.add_error("activity_type", "Choose the activity.")
+        elif kind == Commitment.Kind.SPECIFIC and not (data.get("text") or "").strip():
+            self.add_error("text", "Say what you will do, e.g. “send the Acme proposal”.")
+        return data
+
+    def service_fields(self) -> dict:
+        d = self.cleaned_data
+        return {"kind": d["kind"], "target": d.get("target"),
+                "activity_type": d.get("activity_type"), "stage": d.get("stage"),
+                "text": d.get("text") or ""}
+
+
+class LateTurnForm(forms.Form):
+    """Give a turn to someone of the team who has none (joined after the meeting started)."""
+
+    producer = forms.ModelChoiceField(
+        queryset=None, empty_label="Who?", label="Add a late turn",
+        error_messages={"required": "Choose who gets the turn.",
+                        "invalid_choice": "Choose a producer of this team without a turn."})
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("auto_id", "id_late_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = (
+            selling_producers(meeting.agency, team=meeting.team)
+            .exclude(pk__in=meeting.turns.values("producer_id")))
+
+
+class TurnNoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2,
+                                                        "placeholder": "A short note"}))
+
+
+class MeetingRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(coerce=int, choices=[(i, str(i)) for i in range(1, 11)],
+                                    error_messages={"required": "Rate the meeting from 1 to 10.",
+                                                    "invalid_choice":
+                                                        "Rate the meeting from 1 to 10."})
+
+
+class MeetingNotesForm(forms.Form):
+    notes = forms.CharField(required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class KioskLinkForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, empty_label=None,
+                                  error_messages={"invalid_choice": "Choose one of your teams."})
+    label = forms.CharField(required=False, max_length=80,
+                            widget=forms.TextInput(attrs={"placeholder": "e.g. Break room TV"}))
+
+    def __init__(self, *args, actor: Producer, **kwargs):
+        kwargs.setdefault("auto_id", "id_kiosk_%s")  # shares the page with the start form
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = meeting_teams_for(actor)

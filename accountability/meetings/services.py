@@ -1,0 +1,373 @@
+"""The weekly accountability meeting: an agenda state machine that lives in the database.
+
+State is the `Meeting` row (section, turn_index, win_index, timers) plus one `MeetingTurn` per
+producer, so a reload, a second screen or a dropped connection resumes where it was.
+
+Concurrency: navigation (`meeting_move`) carries the position the driver saw
+(section:turn:win) and runs under a row lock; when the meeting has moved since, it raises
+`MeetingMoved` and changes nothing, so two leaders pressing "next" at once advance it once.
+Notes, rating and commitments are separate fields (last write wins per field) and never
+block navigation. Every change bumps `Meeting.version`, which followers poll.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from salesculture.models import Producer, Team
+from salesculture.selectors import selling_producers
+from salesculture.weeks import current_week
+
+from ..commitments.services import commitment_create
+from ..models import Celebration, Commitment, Meeting, MeetingTurn
+
+S = Meeting.Section
+AGENDA = [S.WINS, S.TURNS, S.PIPELINE, S.WRAP_UP]
+# Target seconds per section (EOS/4DX style: the whole meeting within 30 minutes).
+SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 5 * 60, S.WRAP_UP: 3 * 60}
+TURN_TARGET = 2 * 60
+MEETING_LIMIT = 30 * 60
+NOTE_MAX = 1000
+# The wins reel shows every win one by one only while that fits its five minutes; a bigger
+# week shows the REEL_SPOTLIGHT biggest (bound first) one by one, then one wall of them all.
+REEL_ALL_MAX = 12
+REEL_SPOTLIGHT = 10
+
+
+class MeetingMoved(Exception):
+    """The meeting is no longer where the driver saw it (someone else moved it)."""
+
+
+def turn_target_seconds(turn_count: int) -> int:
+    """Two minutes a turn, shortened when a big team would push the meeting over 30 minutes."""
+    if turn_count <= 0:
+        return TURN_TARGET
+    budget = MEETING_LIMIT - sum(SECTION_TARGETS.values())
+    return min(TURN_TARGET, budget // turn_count)
+
+
+def section_target_seconds(section: str, turn_count: int) -> int:
+    if section == S.TURNS:
+        return turn_target_seconds(turn_count) * max(turn_count, 1)
+    return SECTION_TARGETS.get(section, 0)
+
+
+def commitment_week(meeting: Meeting) -> dt.date:
+    """The week the commitments made in this meeting are for.
+
+    The meeting reviews `week_start` (normally last week, held on Monday of the week the
+    team is about to work), so "next week's commitments" are for the week after the reviewed
+    one — the current week when held on time. Commitments are never for a week that is
+    already over, so a meeting resumed late commits to the current week instead.
+    """
+    return max(meeting.week_start + dt.timedelta(days=7), current_week(meeting.agency))
+
+
+def reel_slides(wins: int) -> int:
+    """How many slides the wins reel has for that many wins (the wall counts as one)."""
+    return wins if wins <= REEL_ALL_MAX else REEL_SPOTLIGHT + 1
+
+
+def position_key(meeting: Meeting) -> str:
+    return f"{meeting.section}:{meeting.turn_index}:{meeting.win_index}"
+
+
+def _elapsed(since: dt.datetime | None, now: dt.datetime) -> int:
+    return max(0, int((now - since).total_seconds())) if since else 0
+
+
+@transaction.atomic
+def meeting_start(*, team: Team, week_start: dt.date, actor: Producer) -> Meeting:
+    """Start the team's meeting for the week, or return the one that already exists (resume).
+
+    Turns are fixed at the start: selling producers of the team, owners and leaders first.
+    """
+    if not actor.is_leader or team.agency_id != actor.agency_id:
+        raise ValidationError("Only leaders and owners of the agency run the meeting.")
+    if week_start.weekday() != 0:
+        raise ValidationError({"week": "A meeting reviews a whole week, named by its Monday."})
+    if week_start > current_week(actor.agency):
+        raise ValidationError({"week": "That week has not started yet; review last week."})
+    existing = Meeting.objects.filter(team=team, week_start=week_start).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                agency=team.agency, team=team, week_start=week_start, started_by=actor,
+                started_at=now, section=S.WINS, section_started_at=now)
+    except IntegrityError:
+        # Another leader started it a moment ago: join theirs.
+        return Meeting.objects.get(team=team, week_start=week_start)
+    MeetingTurn.objects.bulk_create(
+        MeetingTurn(meeting=meeting, producer=p, position=i)
+        for i, p in enumerate(selling_producers(team.agency, team=team)))
+    return meeting
+
+
+def _counts(meeting: Meeting) -> tuple[int, int]:
+    wins = Celebration.objects.filter(agency_id=meeting.agency_id, week_start=meeting.week_start,
+                                      producer__team_id=meeting.team_id).count()
+    turns = MeetingTurn.objects.filter(meeting=meeting).count()
+    return reel_slides(wins), turns
+
+
+def _step(section: str, turn: int, win: int, direction: str, wins: int,
+          turns: int) -> tuple[str, int, int]:
+    """The next/previous position on the agenda; sections with nothing in them are skipped.
+
+    `wins` is the number of reel slides, `turns` the number of turns."""
+    index = AGENDA.index(section)
+    # The reel or the turn list may have shrunk since (a win undone): step from a real slide.
+    win = min(win, max(wins - 1, 0))
+    turn = min(turn, max(turns - 1, 0))
+    if direction == "next":
+        if section == S.WINS and win + 1 < wins:
+            return section, turn, win + 1
+        if section == S.TURNS and turn + 1 < turns:
+            return section, turn + 1, win
+        return _enter(index + 1, +1, turn, win, wins, turns)
+    if direction == "next_section":
+        return _enter(index + 1, +1, turn, win, wins, turns)
+    if direction == "prev":
+        if section == S.WINS and win > 0:
+            return section, turn, win - 1
+        if section == S.TURNS and turn > 0:
+            return section, turn - 1, win
+        return _enter(index - 1, -1, turn, win, wins, turns)
+    raise ValidationError({"action": "Choose next or previous."})
+
+
+def _enter(index: int, step: int, turn: int, win: int, wins: int,
+           turns: int) -> tuple[str, int, int]:
+    while 0 <= index < len(AGENDA):
+        section = AGENDA[index]
+        if section == S.TURNS and turns == 0:
+            index += step
+            continue
+        if section == S.TURNS:
+            return section, (0 if step > 0 else turns - 1), win
+        if section == S.WINS:
+            return section, turn, (0 if step > 0 else max(wins - 1, 0))
+        return section, turn, win
+    # Off either end of the agenda: stay put (ending is an explicit action).
+    return AGENDA[0] if index < 0 else AGENDA[-1], turn, win
+
+
+@transaction.atomic
+def meeting_move(*, meeting: Meeting, actor: Producer, direction: str, seen: str) -> Meeting:
+    """Move the agenda one step (`next`, `prev`) or to the next section (`next_section`).
+
+    `seen` is the position the driver's screen showed; if the meeting has moved since,
+    `MeetingMoved` is raised and nothing changes.
+    """
+    _check_driver(meeting, actor)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.ended_at:
+        raise ValidationError("This meeting has ended; its minutes are kept as they are.")
+    if position_key(locked) != seen:
+        raise MeetingMoved()
+    wins, turns = _counts(locked)
+    section, turn, win = _step(locked.section, locked.turn_index, locked.win_index, direction,
+                               wins, turns)
+    if (section, turn, win) == (locked.section, locked.turn_index, locked.win_index):
+        return locked
+    now = timezone.now()
+    was_in_turn = locked.section == S.TURNS
+    now_in_turn = section == S.TURNS
+    if was_in_turn and (not now_in_turn or turn != locked.turn_index):
+        _stop_turn(locked, locked.turn_index, now)
+    if now_in_turn and (not was_in_turn or turn != locked.turn_index):
+        MeetingTurn.objects.filter(meeting=locked, position=turn).update(started_at=now)
+    if section != locked.section:
+        _close_section(locked, now)
+        locked.section = section
+        locked.section_started_at = now
+    locked.turn_index, locked.win_index = turn, win
+    locked.version += 1
+    locked.save(update_fields=["section", "section_started_at", "section_seconds",
+                               "turn_index", "win_index", "version"])
+    return locked
+
+
+@transaction.atomic
+def meeting_turn_add(*, meeting: Meeting, actor: Producer, producer: Producer) -> MeetingTurn:
+    """Give someone who joined late (or was left out) a turn, at the end of the turn list.
+
+    The list is fixed when the meeting starts so positions never shift under a running turn;
+    a late turn only ever goes last.
+    """
+    _check_driver(meeting, actor)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_running(locked)
+    if (producer.agency_id != locked.agency_id or producer.team_id != locked.team_id
+            or not producer.sells):
+        raise ValidationError({"producer": "Choose a producer of this team."})
+    if MeetingTurn.objects.filter(meeting=locked, producer=producer).exists():
+        raise ValidationError({"producer": f"{producer.name} already has a turn."})
+    last = (MeetingTurn.objects.filter(meeting=locked).order_by("-position")
+            .values_list("position", flat=True).first())
+    turn = MeetingTurn.objects.create(meeting=locked, producer=producer,
+                                      position=0 if last is None else last + 1)
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    meeting.version = locked.version
+    return turn
+
+
+def _stop_turn(meeting: Meeting, position: int, now: dt.datetime) -> None:
+    turn = MeetingTurn.objects.filter(meeting=meeting, position=position).first()
+    if turn and turn.started_at:
+        turn.seconds += _elapsed(turn.started_at, now)
+        turn.started_at = None
+        turn.save(update_fields=["seconds", "started_at"])
+
+
+def _close_section(meeting: Meeting, now: dt.datetime) -> None:
+    seconds = dict(meeting.section_seconds or {})
+    seconds[meeting.section] = seconds.get(meeting.section, 0) + _elapsed(
+        meeting.section_started_at, now)
+    meeting.section_seconds = seconds
+
+
+@transaction.atomic
+def meeting_end(*, meeting: Meeting, actor: Producer) -> Meeting:
+    """End the meeting: timers stop and it becomes read-only minutes."""
+    _check_driver(meeting, actor)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.ended_at:
+        return locked
+    now = timezone.now()
+    if locked.section == S.TURNS:
+        _stop_turn(locked, locked.turn_index, now)
+    _close_section(locked, now)
+    locked.section = S.ENDED
+    locked.section_started_at = now
+    locked.ended_at = now
+    locked.version += 1
+    locked.save(update_fields=["section", "section_started_at", "section_seconds",
+                               "ended_at", "version"])
+    return locked
+
+
+def _bump(meeting: Meeting, **fields) -> None:
+    """Write `fields` (if any) and bump the version in one UPDATE, so followers swap."""
+    Meeting.objects.filter(pk=meeting.pk).update(**fields, version=F("version") + 1)
+
+
+def _check_driver(meeting: Meeting, actor: Producer) -> None:
+    if not actor.is_leader or actor.agency_id != meeting.agency_id:
+        raise ValidationError("Only leaders and owners run the meeting.")
+
+
+def _check_running(meeting: Meeting) -> None:
+    if meeting.ended_at:
+        raise ValidationError("This meeting has ended; its minutes are kept as they are.")
+
+
+@transaction.atomic
+def meeting_rate(*, meeting: Meeting, actor: Producer, rating) -> Meeting:
+    _check_driver(meeting, actor)
+    _check_running(meeting)
+    try:
+        value = int(rating)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 10:
+        raise ValidationError({"rating": "Rate the meeting from 1 to 10."})
+    _bump(meeting, rating=value)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def meeting_notes_save(*, meeting: Meeting, actor: Producer, notes: str) -> Meeting:
+    _check_driver(meeting, actor)
+    _check_running(meeting)
+    notes = notes.strip()
+    if len(notes) > 4000:
+        raise ValidationError({"notes": "Keep the meeting notes under 4,000 characters."})
+    _bump(meeting, notes=notes)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def turn_note_save(*, turn: MeetingTurn, actor: Producer, note: str) -> MeetingTurn:
+    meeting = turn.meeting
+    _check_driver(meeting, actor)
+    _check_running(meeting)
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"Keep the note under {NOTE_MAX} characters."})
+    MeetingTurn.objects.filter(pk=turn.pk).update(note=note)
+    turn.note = note
+    _bump(meeting)
+    return turn
+
+
+def can_commit_for(*, meeting: Meeting, actor: Producer, producer: Producer) -> str | None:
+    """Why the actor may not add a commitment for that producer now, or None when allowed.
+
+    Leaders and owners may add for anyone in the meeting while it runs; a producer only for
+    themself, and only while it is their turn.
+    """
+    if meeting.ended_at:
+        return "This meeting has ended; add commitments on your commitments page."
+    if actor.agency_id != meeting.agency_id:
+        return "Not your meeting."
+    if actor.is_leader:
+        return None
+    if actor.pk != producer.pk:
+        return "You can add only your own commitments."
+    rows = dict(MeetingTurn.objects.filter(meeting=meeting)
+                .filter(Q(position=meeting.turn_index) | Q(producer=actor))
+                .values_list("position", "producer_id"))
+    mine = next((position for position, pid in rows.items() if pid == actor.pk), None)
+    if meeting.section == S.TURNS and rows.get(meeting.turn_index) == actor.pk:
+        return None
+    if mine is not None and (
+            AGENDA.index(meeting.section) > AGENDA.index(S.TURNS)
+            or (meeting.section == S.TURNS and mine < meeting.turn_index)):
+        return "Your turn has passed: add more on your commitments page."
+    return "Wait for your turn: you can add your commitments while it is on the screen."
+
+
+@transaction.atomic
+def meeting_commitment_add(*, meeting: Meeting, turn: MeetingTurn, actor: Producer,
+                           **fields) -> Commitment:
+    """A next-week commitment made in the meeting, for the producer whose turn it is."""
+    refusal = can_commit_for(meeting=meeting, actor=actor, producer=turn.producer)
+    if refusal:
+        raise ValidationError(refusal)
+    commitment = commitment_create(producer=turn.producer, week_start=commitment_week(meeting),
+                                   actor=actor, meeting=meeting, **fields)
+    _bump(meeting)
+    return commitment
+
+
+@transaction.atomic
+def meeting_follow_up(*, meeting: Meeting, actor: Producer, prospect) -> Commitment:
+    """Turn a stale prospect (or one with no next step) into a specific commitment for its
+    owner, for the meeting's commitment week."""
+    _check_driver(meeting, actor)
+    _check_running(meeting)
+    if prospect.agency_id != meeting.agency_id or prospect.owner.team_id != meeting.team_id:
+        raise ValidationError("That prospect is not in this team's pipeline.")
+    week = commitment_week(meeting)
+    already = Commitment.objects.filter(producer_id=prospect.owner_id, week_start=week,
+                                        prospect=prospect, kind=Commitment.Kind.SPECIFIC)
+    if already.exists():
+        raise ValidationError(f"{prospect.name} already has a follow-up commitment.")
+    step = prospect.next_step.strip()
+    text = (f"{prospect.name}: {step}" if step
+            else f"{prospect.name}: agree the next step and put it on the calendar")
+    commitment = commitment_create(
+        producer=prospect.owner, week_start=week, kind=Commitment.Kind.SPECIFIC, actor=actor,
+        text=text[:200], prospect=prospect, meeting=meeting)
+    _bump(meeting)
+    return commitment

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import kiosk_views as kiosk
+from . import views as meeting
+
+urlpatterns = [
+    path("meeting/", meeting.meetings, name="meetings"),
+    path("meeting/start/", meeting.meeting_start_view, name="meeting_start"),
+    path("meeting/turn/", meeting.my_turn, name="meeting_my_turn"),
+    path("meeting/tv-links/", meeting.kiosk_create_view, name="meeting_kiosk_create"),
+    path("meeting/tv-links/<int:link_id>/revoke/", meeting.kiosk_revoke_view,
+         name="meeting_kiosk_revoke"),
+    path("meeting/<int:meeting_id>/", meeting.meeting_detail, name="meeting"),
+    path("meeting/<int:meeting_id>/poll/", meeting.meeting_poll, name="meeting_poll"),
+    path("meeting/<int:meeting_id>/move/", meeting.meeting_move_view, name="meeting_move"),
+    path("meeting/<int:meeting_id>/end/", meeting.meeting_end_view, name="meeting_end"),
+    path("meeting/<int:meeting_id>/rating/", meeting.meeting_rate_view, name="meeting_rate"),
+    path("meeting/<int:meeting_id>/notes/", meeting.meeting_notes_view, name="meeting_notes"),
+    path("meeting/<int:meeting_id>/follow-up/", meeting.follow_up_view,
+         name="meeting_follow_up"),
+    path("meeting/<int:meeting_id>/turns/add/", meeting.turn_add_view,
+         name="meeting_turn_add"),
+    path("meeting/<int:meeting_id>/turns/<int:turn_id>/note/", meeting.turn_note_view,
+         name="meeting_turn_note"),
+    path("meeting/<int:meeting_id>/turns/<int:turn_id>/commitments/",
+         meeting.turn_commitment_view, name="meeting_turn_commitment"),
+    path("kiosk/<str:token>/", kiosk.kiosk, name="kiosk"),
+    path("kiosk/<str:token>/poll/", kiosk.kiosk_poll, name="kiosk_poll"),
+]

@@ -1,0 +1,118 @@
+"""Writes of goal-to-plan: store a producer's computed plan (one per producer-year, upserted)
+and set the annual goal the plan is made from."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from salesculture.models import Agency, Producer
+from salesculture.selectors import selling_producers
+from salesculture.services import producer_set_role
+
+from ..models import GoalPlan
+from .selectors import PlanResult, absurd_goal_limit, plan_compute
+
+GOAL_FIELD_LIMIT = Decimal("9999999999.99")
+
+
+def goal_plan_store(*, producer: Producer, result: PlanResult,
+                    now: dt.datetime | None = None) -> GoalPlan:
+    """Upsert the producer's plan for the result's year."""
+    plan, _ = GoalPlan.objects.update_or_create(
+        producer=producer, year=result.year,
+        defaults={
+            "agency": producer.agency, "annual_goal": result.annual_goal,
+            "working_weeks": result.working_weeks, "weeks_left": result.weeks_left,
+            "lines": [result.summary_json(), *(line.as_json() for line in result.lines)],
+            "label": result.label, "label_reason": result.label_reason[:240],
+            "computed_at": now or timezone.now(),
+        })
+    return plan
+
+
+@transaction.atomic
+def goal_plan_refresh(*, producer: Producer, now: dt.datetime | None = None) -> GoalPlan:
+    """Recompute the producer's plan from the ledgers and store it."""
+    now = now or timezone.now()
+    return goal_plan_store(producer=producer, result=plan_compute(producer=producer, now=now),
+                           now=now)
+
+
+def goal_plan_is_stale(plan: GoalPlan | None, producer: Producer, *,
+                       now: dt.datetime | None = None) -> bool:
+    """A stored plan is recomputed once a day, and whenever the goal or the year changed."""
+    if plan is None:
+        return True
+    now = now or timezone.now()
+    tz = producer.agency.tz
+    return (plan.annual_goal != producer.annual_goal
+            or plan.computed_at.astimezone(tz).date() != now.astimezone(tz).date())
+
+
+def goal_plans_refresh_agency(*, agency: Agency) -> int:
+    """Recompute every selling producer's plan (for the demo seed or a nightly job)."""
+    count = 0
+    for producer in selling_producers(agency):
+        goal_plan_refresh(producer=producer)
+        count += 1
+    return count
+
+
+def clean_goal(*, agency: Agency, value) -> Decimal:
+    """The goal as a Decimal, or ValidationError({"annual_goal": ...}) with the reason."""
+    try:
+        goal = Decimal(str(value).replace(",", "").replace("$", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars, "
+                                              "like 150000."}) from None
+    if not goal.is_finite():
+        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars."})
+    if goal <= 0:
+        raise ValidationError({"annual_goal": "A goal of $0 or less gives no plan; enter the "
+                                              "new revenue you want to bind this year."})
+    limit = absurd_goal_limit(agency)
+    if limit is not None and goal > limit:
+        amount = f"${goal:,.0f}" if goal <= GOAL_FIELD_LIMIT else "That goal"
+        raise ValidationError({"annual_goal": (
+            f"{amount} is more than 100× what the agency's best producer bound in the last "
+            f"year (${limit / 100:,.0f}). Enter a goal you can plan for.")})
+    if goal > GOAL_FIELD_LIMIT:
+        raise ValidationError({"annual_goal": "That goal is too large to store; enter one "
+                                              "under $10 billion."})
+    return goal.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def goal_set(*, producer: Producer, annual_goal) -> GoalPlan:
+    """Set the producer's annual goal and recompute their plan; nothing is saved when the goal
+    is rejected."""
+    goal = clean_goal(agency=producer.agency, value=annual_goal)
+    producer.annual_goal = goal
+    producer.full_clean(exclude=["user"])
+    producer.save(update_fields=["annual_goal"])
+    return goal_plan_refresh(producer=producer)
+
+
+# --- role fit: moving a person between the producer and non-producer roles ----------------------
+# Principle 3, the right person in the right role. Every row of their history stays;
+# `selling_producers` leaves non-producers off the production board and out of meeting turns.
+
+@transaction.atomic
+def role_fit_set_role(*, actor: Producer, producer: Producer, role: str) -> Producer:
+    if not actor.is_leader or producer.agency_id != actor.agency_id:
+        raise ValidationError("Only a leader or owner of the agency can change roles.")
+    if producer.pk == actor.pk:
+        raise ValidationError({"role": "You cannot change your own role here; ask an owner."})
+    allowed = {Producer.Role.PRODUCER, Producer.Role.NON_PRODUCER}
+    if actor.is_owner:
+        allowed.add(Producer.Role.LEADER)
+    if role not in allowed:
+        raise ValidationError({"role": "Choose one of the listed roles."})
+    if producer.role == Producer.Role.OWNER:
+        raise ValidationError({"role": "An owner's role is changed in the admin."})
+    if producer.role == Producer.Role.LEADER and not actor.is_owner:
+        raise ValidationError({"role": "Only an owner can change a leader's role."})
+    return producer_set_role(producer=producer, role=role)

@@ -1,1 +1,0 @@
-"""Reads of the accountability app, one module per feature."""

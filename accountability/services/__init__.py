@@ -1,1 +1,0 @@
-"""Writes of the accountability app, one module per feature (scorecards, commitments, …)."""

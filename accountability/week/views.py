@@ -1,0 +1,174 @@
+"""My week: a producer's home. Their why, this week's commitments, one-tap activity logging,
+wins, next steps due and a line comparing the week with their own last four."""
+
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pipeline.forms import ActivityForm, add_service_errors
+from pipeline.selectors import (
+    active_activity_types,
+    activity_get_own,
+    last_undoable_activity,
+    next_steps_due,
+    next_steps_summary,
+)
+from pipeline.services import activity_log, activity_undo
+from salesculture.access import producer_required
+from salesculture.weeks import current_week, local_now
+
+from ..commitments.selectors import commitment_progress, commitments_of_week, week_ledger
+from ..confidence.selectors import check_in_for_week
+from ..meetings.selectors import running_meeting_for_team
+from ..scorecards.selectors import wins_feed
+from .selectors import comparison, quick_log_buttons
+
+TEMPLATE = "accountability/week/page.html"
+# On a phone between appointments the most urgent few come first; the rest fold away.
+NEXT_STEPS_LISTED = 12
+NEXT_STEPS_FIRST = 5
+WINS_FIRST = 5
+
+
+def _undo_seconds() -> int:
+    return settings.SALESCULTURE["UNDO_SECONDS"]
+
+
+def _log_form(producer, types, data=None) -> ActivityForm:
+    return ActivityForm(data, producer=producer, active_types=types,
+                        initial={"client_token": uuid.uuid4().hex})
+
+
+def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
+    """What changes when an activity is logged or undone: counts, progress, the comparison."""
+    week = current_week(producer.agency)
+    ledger = week_ledger(producer, week)
+    types = list(active_activity_types(producer.agency))
+    undo = last_undoable_activity(producer, seconds=_undo_seconds())
+    return {
+        "producer": producer,
+        "week": week,
+        "quick": quick_log_buttons(types, ledger),
+        "quick_error": quick_error,
+        "logged": logged,
+        "undo": undo,
+        # The undo button hides itself when the window closes (the server refuses after it).
+        "undo_seconds_left": max(0, int(_undo_seconds() - (timezone.now()
+                                                            - undo.created_at).total_seconds()))
+        if undo else 0,
+        "progress": commitment_progress(commitments_of_week(producer, week), ledger),
+        "compare": comparison(producer, week, ledger),
+        "wins": ledger.wins,
+        "wins_top": ledger.wins[:WINS_FIRST],
+        "wins_more": ledger.wins[WINS_FIRST:],
+        # Not "form": the confidence prompt included on this page reads its own `form`.
+        "log_form": form if form is not None else _log_form(producer, types),
+    }
+
+
+def _page_context(producer, **kwargs) -> dict:
+    context = _live_context(producer, **kwargs)
+    week = context["week"]
+    today = local_now(producer.agency).date()
+    steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today)
+    context.update({
+        "today": today,
+        "next_steps": steps,
+        "next_steps_top": steps[:NEXT_STEPS_FIRST],
+        "next_steps_more": steps[NEXT_STEPS_FIRST:],
+        "due_summary": next_steps_summary(producer, today=today),
+        "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
+        "check_in": check_in_for_week(producer, week),
+        # While the team's weekly meeting runs, the week links to the producer's turn.
+        "running_meeting": running_meeting_for_team(producer.team_id),
+    })
+    return context
+
+
+@producer_required
+def my_week(request):
+    return render(request, TEMPLATE, _page_context(request.producer))
+
+
+def _live_response(request, context: dict, main: str, *, toast: str = "",
+                   kind: str = "") -> HttpResponse:
+    """The swapped partial plus the other live parts of the page, swapped out of band."""
+    parts = [render_to_string(f"{TEMPLATE}#{main}", context, request=request)]
+    oob = {**context, "oob": True}
+    for name in ("quick_log", "week_commitments", "week_compare", "week_wins"):
+        if name != main:
+            parts.append(render_to_string(f"{TEMPLATE}#{name}", oob, request=request))
+    response = HttpResponse("".join(parts))
+    if toast:
+        response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": kind}})
+    return response
+
+
+@producer_required
+@require_POST
+def week_log(request):
+    """Log an activity: a one-tap button (type and token) or the short form with details."""
+    producer = request.producer
+    detailed = "detail" in request.POST
+    types = list(active_activity_types(producer.agency))
+    form = _log_form(producer, types, request.POST)
+    logged = created = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            logged, created = activity_log(
+                producer=producer, activity_type=data["activity_type"],
+                quantity=data["quantity"], prospect=data.get("prospect"),
+                outcome=data["outcome"], note=data["note"],
+                client_token=data["client_token"] or None)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if logged is None:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        if not request.htmx:
+            context = _page_context(producer, form=form if detailed else None,
+                                    quick_error="" if detailed else error)
+            return render(request, TEMPLATE, context, status=400)
+        context = _live_context(producer, form=form if detailed else None,
+                                quick_error="" if detailed else error)
+        return _live_response(request, context, "log_form" if detailed else "quick_log")
+
+    if created:
+        text = f"Logged {logged.quantity} × {logged.activity_type.name}."
+    else:
+        text = f"Already counted: that {logged.activity_type.name} was logged once."
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("accountability:my_week")
+    context = _live_context(producer, logged=logged)
+    # Logging several with details in a row: the form stays open for the next one.
+    context["log_open"] = detailed
+    return _live_response(request, context, "log_form" if detailed else "quick_log",
+                          toast=text if detailed else "")
+
+
+@producer_required
+@require_POST
+def week_undo(request, activity_id):
+    """Take back the last tap within the undo window; another person's activity is a 404."""
+    producer = request.producer
+    activity = activity_get_own(producer=producer, activity_id=activity_id)
+    error = ""
+    try:
+        activity_undo(activity=activity, actor=producer)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    text = error or f"Undone: {activity.quantity} × {activity.activity_type.name} taken back."
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, text)
+        return redirect("accountability:my_week")
+    context = _live_context(producer, quick_error=error)
+    return _live_response(request, context, "quick_log", toast="" if error else text)
