@@ -3,9 +3,11 @@
 import datetime as dt
 
 from celery import shared_task
+from django.dispatch import receiver
 
+from salesculture.jobs import enqueue_on_commit, week_changed
 from salesculture.models import Agency
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 
 from .planning.services import goal_plans_refresh_agency
 from .scorecards.digest import TRANSIENT_MAIL_ERRORS, digests_send
@@ -24,12 +26,18 @@ def refresh_scorecards(agency_id: int, week_start: str) -> None:
         scorecards_refresh(agency=agency, week_start=dt.date.fromisoformat(week_start))
 
 
+@receiver(week_changed, dispatch_uid="accountability.refresh_scorecards")
+def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: dt.date,
+                                         **kwargs) -> None:
+    enqueue_on_commit(refresh_scorecards, agency_id, week_start.isoformat())
+
+
 @shared_task(name="accountability.refresh_current_weeks")
 def refresh_current_weeks() -> None:
     """Safety net: recompute every agency's current week, catching any refresh that was
     never enqueued (for example while the broker was down)."""
     for agency in Agency.objects.all():
-        refresh_scorecards.delay(agency.pk, current_week(agency).isoformat())
+        refresh_scorecards.delay(agency.pk, Week.current(agency).start.isoformat())
 
 
 @shared_task(name="accountability.close_finished_weeks")
@@ -41,16 +49,17 @@ def close_finished_weeks() -> None:
 @shared_task(name="accountability.close_week")
 def close_week(agency_id: int, week_start: str) -> None:
     agency = _agency(agency_id)
-    if agency is not None:
-        week_close(agency=agency, week_start=dt.date.fromisoformat(week_start))
+    if agency is not None and week_close(agency=agency,
+                                         week_start=dt.date.fromisoformat(week_start)):
+        enqueue_on_commit(send_weekly_digests, agency_id, week_start)
 
 
 @shared_task(name="accountability.send_weekly_digests", autoretry_for=TRANSIENT_MAIL_ERRORS,
              retry_backoff=60, retry_backoff_max=30 * 60, max_retries=6)
 def send_weekly_digests(agency_id: int, week_start: str) -> int:
-    """Enqueued by `week_close` on commit; sends each agency-week's digests once. When the
-    mail server cannot be reached nothing is marked sent and the task retries, up to six
-    times with jittered backoff (at most about an hour in all)."""
+    """Queued by `close_week` once the week is closed; sends each agency-week's digests once.
+    When the mail server cannot be reached nothing is marked sent and the task retries, up to
+    six times with jittered backoff (at most about an hour in all)."""
     agency = _agency(agency_id)
     if agency is None:
         return 0

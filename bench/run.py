@@ -68,7 +68,7 @@ def main() -> None:
 
     from accountability.scorecards.refresh import scorecards_refresh
     from salesculture.models import Agency
-    from salesculture.weeks import current_week
+    from salesculture.weeks import Week
 
     call_command("migrate", verbosity=0)
     if "BENCH_DATABASE_URL" in os.environ:
@@ -77,7 +77,7 @@ def main() -> None:
     call_command("seed_demo", producers=args.producers, weeks=args.weeks, verbosity=0)
     seeded = time.perf_counter() - started
     agency = Agency.objects.get(slug="summit")
-    week = current_week(agency)
+    week = Week.current(agency).start
 
     floor = median_seconds(lambda: Agency.objects.get(pk=agency.pk), args.repeat * 4)
     rows = [("floor: Agency by primary key", floor, 1)]

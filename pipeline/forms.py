@@ -153,13 +153,3 @@ class ActivityForm(forms.Form):
 
     def clean_quantity(self):
         return self.cleaned_data.get("quantity") or 1
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to its field when the form has
-    that field, otherwise at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

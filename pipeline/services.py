@@ -6,25 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from salesculture.jobs import enqueue_on_commit
+from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, Producer
-from salesculture.weeks import current_week, week_of
+from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_STAGES
 from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
-
-REFRESH_TASK = "accountability.refresh_scorecards"
-
-
-def scorecard_refresh_request(*, agency_id: int, moment: dt.datetime | dt.date,
-                              agency: Agency | None = None) -> None:
-    """Ask for the week containing `moment` to be recomputed once this transaction commits."""
-    if isinstance(moment, dt.datetime):
-        agency = agency or Agency.objects.get(pk=agency_id)
-        week = week_of(agency, moment)
-    else:
-        week = moment
-    enqueue_on_commit(REFRESH_TASK, agency_id, week.isoformat())
 
 
 # Lives here rather than in salesculture because a new agency needs its default stages and
@@ -107,7 +94,7 @@ def prospect_update(
     prospect.full_clean()
     prospect.save()
     # Open pipeline value is on the scorecard.
-    scorecard_refresh_request(agency_id=prospect.agency_id, moment=current_week(prospect.agency))
+    agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start)
     return prospect
 
 
@@ -164,7 +151,7 @@ def prospect_advance(
             from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at, is_win=is_win,
             note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
             definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason)
-        scorecard_refresh_request(agency_id=agency.pk, moment=occurred_at, agency=agency)
+        agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
     prospect.refresh_from_db()
     return advance
 
@@ -184,7 +171,7 @@ def _check_activity(*, producer: Producer, activity_type: ActivityType, quantity
     now = timezone.now()
     if occurred_at > now + dt.timedelta(minutes=5):
         errors["occurred_at"] = "An activity cannot be logged in the future."
-    elif week_of(agency, occurred_at) < current_week(agency) - dt.timedelta(days=7):
+    elif Week.of(agency, occurred_at).start < Week.current(agency).start - dt.timedelta(days=7):
         errors["occurred_at"] = "Only this week and last week can be logged."
     if errors:
         raise ValidationError(errors)
@@ -218,7 +205,7 @@ def activity_log(
     try:
         with transaction.atomic():
             activity.save()
-            scorecard_refresh_request(agency_id=producer.agency_id, moment=occurred_at,
+            agency_week_changed(agency_id=producer.agency_id, when=occurred_at,
                                       agency=producer.agency)
     except IntegrityError:
         if client_token:
@@ -238,5 +225,5 @@ def activity_undo(*, activity: Activity, actor: Producer) -> None:
         raise ValidationError("Too late to undo; activities can be undone within a minute.")
     with transaction.atomic():
         activity.delete()
-        scorecard_refresh_request(agency_id=actor.agency_id, moment=activity.occurred_at,
+        agency_week_changed(agency_id=actor.agency_id, when=activity.occurred_at,
                                   agency=actor.agency)

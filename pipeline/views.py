@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from salesculture.access import producer_required
+from salesculture.forms import add_service_errors
 from salesculture.selectors import producer_get_visible, producers_visible_to
 from salesculture.weeks import local_now
 
 from . import services
-from .forms import ActivityForm, AdvanceForm, ProspectForm, add_service_errors
+from .forms import ActivityForm, AdvanceForm, ProspectForm
 from .models import Prospect, Stage
 from .selectors import (
     active_activity_types,

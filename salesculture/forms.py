@@ -1,6 +1,18 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Producer
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field when the form has that
+    field, otherwise at the top of the form. Every view that calls a service uses this, so a
+    refused write always reads the same way."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
 
 
 class ProfileForm(forms.Form):

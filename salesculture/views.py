@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .access import producer_required
-from .forms import ProfileForm
+from .forms import ProfileForm, add_service_errors
 from .services import producer_update_profile
 
 
@@ -40,8 +40,7 @@ def profile(request):
                                     digest_enabled=data["digest_enabled"])
         except ValidationError as exc:
             producer.refresh_from_db()
-            for field, errors in exc.message_dict.items():
-                profile_form.add_error(field if field in profile_form.fields else None, errors)
+            add_service_errors(profile_form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")

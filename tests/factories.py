@@ -12,7 +12,7 @@ from accountability.models import Commitment, ConfidenceCheckIn
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create
 from salesculture.models import Agency, Producer, Team
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 
 PASSWORD = "test-pass-123"
 
@@ -122,7 +122,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     producer = factory.SubFactory(ProducerFactory)
     agency = factory.LazyAttribute(lambda c: c.producer.agency)
-    week_start = factory.LazyAttribute(lambda c: current_week(c.agency))
+    week_start = factory.LazyAttribute(lambda c: Week.current(c.agency).start)
     kind = Commitment.Kind.ACTIVITY
     activity_type = factory.LazyAttribute(
         lambda c: activity_type(c.agency) if c.kind == Commitment.Kind.ACTIVITY else None)
@@ -141,7 +141,7 @@ class ConfidenceCheckInFactory(factory.django.DjangoModelFactory):
 
     producer = factory.SubFactory(ProducerFactory)
     agency = factory.LazyAttribute(lambda c: c.producer.agency)
-    week_start = factory.LazyAttribute(lambda c: current_week(c.agency))
+    week_start = factory.LazyAttribute(lambda c: Week.current(c.agency).start)
     process = 4
     pipeline = 3
     team = 5

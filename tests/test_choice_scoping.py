@@ -11,7 +11,7 @@ from django.urls import reverse
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn
 from pipeline.models import Activity, Prospect, StageAdvance
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import ProducerFactory, ProspectFactory, TeamFactory, activity_type, stage
 
@@ -75,7 +75,7 @@ def test_a_leader_lists_and_runs_only_their_own_teams_meeting_and_tv_links(clien
 
     south = others["south"].pk
     assert client.post("/meeting/start/", {"team": south,
-                                           "week": current_week(leader.agency).isoformat()}
+                                           "week": Week.current(leader.agency).start.isoformat()}
                        ).status_code == 400
     assert client.post("/meeting/tv-links/", {"team": south}).status_code == 400
     assert not Meeting.objects.filter(team=others["south"]).exists()
@@ -84,7 +84,7 @@ def test_a_leader_lists_and_runs_only_their_own_teams_meeting_and_tv_links(clien
 
 def test_the_meeting_accepts_only_its_teams_people_prospects_and_agencys_choices(
         client, agency, team, leader, producer, others):
-    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
     turn = meeting.turns.get(producer=producer)
     # Pat's turn is on the screen, where the commitment and late-turn forms show errors.
     Meeting.objects.filter(pk=meeting.pk).update(section=Meeting.Section.TURNS,

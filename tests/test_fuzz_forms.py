@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, GoalPlan, KioskLink
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProspectFactory
 
@@ -85,7 +85,7 @@ def snapshot() -> dict:
 @pytest.fixture
 def world(agency, team, producer, leader):
     prospect = ProspectFactory(owner=producer)
-    week = current_week(agency)
+    week = Week.current(agency).start
     commitment = CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC,
                                    week_start=week + dt.timedelta(weeks=1))
     meeting = meeting_start(team=team, week_start=week, actor=leader)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
     ActivityFactory,
@@ -31,8 +31,8 @@ def north(agency, team, producer, leader):
     """Pat's rows on team North, and the people who may not see them."""
     prospect = ProspectFactory(owner=producer)
     commitment = CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC,
-                                   week_start=current_week(agency) + dt.timedelta(weeks=1))
-    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+                                   week_start=Week.current(agency).start + dt.timedelta(weeks=1))
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
     link = KioskLink.objects.create(agency=agency, team=team, token="k" * 43, created_by=leader)
     south = TeamFactory(agency=agency, name="South")
     return {

@@ -14,7 +14,7 @@ from accountability.models import Commitment, KioskLink, WeekClosure
 from accountability.scorecards.digest import digests_send
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, activity_type, stage
 
@@ -38,7 +38,7 @@ def test_user_text_is_escaped_on_every_page_email_and_toast(client, agency, team
     prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=producer,
                      note=EVIL, next_step=EVIL[:200],
                      next_step_due=timezone.localdate() + dt.timedelta(days=1))
-    week = current_week(agency)
+    week = Week.current(agency).start
     CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC, text=EVIL[:200],
                       week_start=week)
     scorecards_refresh(agency=agency, week_start=week)

@@ -20,7 +20,7 @@ from pipeline.selectors import (
     wins_between,
 )
 from salesculture.models import Producer
-from salesculture.weeks import week_bounds
+from salesculture.weeks import Week
 
 from ..models import Commitment, WeeklyScorecard
 from .rules import commitment_actual, commitment_target, counts_toward_total
@@ -58,7 +58,7 @@ class Progress:
 
 
 def week_ledger(producer: Producer, week: dt.date) -> WeekLedger:
-    start, end = week_bounds(producer.agency, week)
+    start, end = Week(week, producer.agency.tz).bounds
     return WeekLedger(counts=activity_counts_between(producer, start, end),
                       wins=wins_between(producer, start, end))
 

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pipeline.models import ActivityType, Prospect, Stage
-from pipeline.services import scorecard_refresh_request
+from salesculture.jobs import agency_week_changed
 from salesculture.models import Producer
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import Week
 
 from ..models import Commitment, Meeting
 
@@ -33,7 +33,7 @@ def commitment_create(
     errors: dict[str, str] = {}
     if week_start.weekday() != 0:
         errors["week_start"] = "A commitment is for a whole week, named by its Monday."
-    elif week_start < current_week(agency):
+    elif week_start < Week.current(agency).start:
         errors["week_start"] = "That week is over; commit to this week or next."
     if kind == Commitment.Kind.ACTIVITY:
         if activity_type is None or activity_type.agency_id != agency.pk:
@@ -63,14 +63,14 @@ def commitment_create(
         raise ValidationError(errors)
 
     now = timezone.now()
-    week_begins, _ = week_bounds(agency, week_start)
+    week_begins, _ = Week(week_start, agency.tz).bounds
     with transaction.atomic():
         commitment = Commitment.objects.create(
             agency=agency, producer=producer, week_start=week_start, kind=kind, target=target,
             activity_type=activity_type, stage=stage, text=text, prospect=prospect,
             due_date=due_date, made_at=now, made_by=actor, planned_ahead=now < week_begins,
             meeting=meeting)
-        scorecard_refresh_request(agency_id=agency.pk, moment=week_start)
+        agency_week_changed(agency_id=agency.pk, when=week_start)
     return commitment
 
 
@@ -83,20 +83,20 @@ def commitment_mark_done(*, commitment: Commitment, actor: Producer, done: bool)
     with transaction.atomic():
         commitment.self_reported_done = done
         commitment.save(update_fields=["self_reported_done"])
-        scorecard_refresh_request(agency_id=commitment.agency_id, moment=commitment.week_start)
+        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
     return commitment
 
 
 def commitment_withdraw(*, commitment: Commitment, actor: Producer) -> None:
     """A commitment can be taken back until its week starts; after that it stands."""
-    week_begins, _ = week_bounds(commitment.agency, commitment.week_start)
+    week_begins, _ = Week(commitment.week_start, commitment.agency.tz).bounds
     if timezone.now() >= week_begins:
         raise ValidationError("The week has started; this commitment stands.")
     if actor.pk != commitment.producer_id and not actor.is_leader:
         raise ValidationError("Only the producer or their leader can withdraw it.")
     with transaction.atomic():
         commitment.delete()
-        scorecard_refresh_request(agency_id=commitment.agency_id, moment=commitment.week_start)
+        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
 
 
 def commitments_set_targets(
@@ -117,7 +117,7 @@ def commitments_set_targets(
     `wins_any`. Returns counts of what was added, changed and removed.
     """
     agency = producer.agency
-    week_begins, _ = week_bounds(agency, week_start)
+    week_begins, _ = Week(week_start, agency.tz).bounds
     started = timezone.now() >= week_begins
     existing: dict[tuple[str, int | None], list[Commitment]] = {}
     for c in Commitment.objects.filter(producer=producer, week_start=week_start,
@@ -178,5 +178,5 @@ def commitments_set_targets(
             # Leaving the atomic block with an exception rolls back every change above.
             raise ValidationError(errors)
         if summary["removed"]:
-            scorecard_refresh_request(agency_id=agency.pk, moment=week_start)
+            agency_week_changed(agency_id=agency.pk, when=week_start)
     return summary

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pipeline.forms import add_service_errors
 from salesculture.access import producer_required
-from salesculture.weeks import current_week, local_now, week_bounds
+from salesculture.forms import add_service_errors
+from salesculture.weeks import Week, local_now
 
 from ..models import Commitment
 from . import services as service
@@ -34,7 +34,7 @@ TEMPLATE = "accountability/commitments/page.html"
 
 def _planning_week(producer, value: str | None) -> tuple[str, dt.date]:
     """Which week the forms are for: next week (default, planned ahead) or this week (late)."""
-    this_week = current_week(producer.agency)
+    this_week = Week.current(producer.agency).start
     if value == "this":
         return "this", this_week
     return "next", this_week + dt.timedelta(weeks=1)
@@ -42,9 +42,9 @@ def _planning_week(producer, value: str | None) -> tuple[str, dt.date]:
 
 def _context(request, *, which: str, targets_form=None, promise_form=None, prefill=None) -> dict:
     producer = request.producer
-    this_week = current_week(producer.agency)
+    this_week = Week.current(producer.agency).start
     _, plan_week = _planning_week(producer, which)
-    week_begins, _ = week_bounds(producer.agency, plan_week)
+    week_begins, _ = Week(plan_week, producer.agency.tz).bounds
     started = timezone.now() >= week_begins
     types, stages = commitment_form_choices(producer)
     planned = commitments_of_week(producer, plan_week)
@@ -104,7 +104,7 @@ def commitments_page(request):
 def commitments_set(request):
     producer = request.producer
     which, week = _planning_week(producer, request.POST.get("week"))
-    week_begins, _ = week_bounds(producer.agency, week)
+    week_begins, _ = Week(week, producer.agency.tz).bounds
     types, stages = commitment_form_choices(producer)
     form = TargetsForm(request.POST, types=types, stages=stages,
                        existing=commitments_of_week(producer, week),

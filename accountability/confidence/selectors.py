@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from pipeline.models import Stage, StageAdvance
 from salesculture.models import Producer
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import Week
 
 from ..models import ConfidenceCheckIn, WeeklyScorecard
 from ..planning.selectors import goal_plan_for, plan_compute, plan_result_from
@@ -68,7 +68,7 @@ def confidence_panel(producer: Producer, *, weeks: int = PANEL_WEEKS,
     A fixed number of queries: check-ins, scorecards, the plan, stages and one ledger read."""
     agency = producer.agency
     now = now or timezone.now()
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     week_list = [this_week - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
     rows = {w: ConfidenceWeek(week=w) for w in week_list}
     for check_in in ConfidenceCheckIn.objects.filter(producer=producer,
@@ -90,7 +90,7 @@ def confidence_panel(producer: Producer, *, weeks: int = PANEL_WEEKS,
               .order_by("occurred_at", "id")
               .values_list("prospect_id", "to_stage_id", "occurred_at",
                            "prospect__estimated_revenue"))
-    ends = [(w, week_bounds(agency, w)[1]) for w in week_list]
+    ends = [(w, Week(w, agency.tz).ends) for w in week_list]
     position = 0
     entries = list(ledger)
     for week, end in ends:

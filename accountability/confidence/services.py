@@ -5,12 +5,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from salesculture.jobs import enqueue_on_commit
+from salesculture.jobs import agency_week_changed
 from salesculture.models import Producer
 
 from ..models import ConfidenceCheckIn
-
-REFRESH_TASK = "accountability.refresh_scorecards"
 
 
 @transaction.atomic
@@ -31,5 +29,5 @@ def check_in_record(*, producer: Producer, week_start: dt.date, process: int, pi
         producer=producer, week_start=week_start,
         defaults={"agency": producer.agency, "process": process, "pipeline": pipeline,
                   "team": team, "note": note})
-    enqueue_on_commit(REFRESH_TASK, producer.agency_id, week_start.isoformat())
+    agency_week_changed(agency_id=producer.agency_id, when=week_start)
     return check_in, created

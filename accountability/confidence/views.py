@@ -7,8 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from salesculture.access import producer_required
+from salesculture.forms import add_service_errors
 from salesculture.selectors import producer_get_visible
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 
 from .forms import PILLARS, CheckInForm
 from .selectors import check_in_for_week, confidence_panel
@@ -22,7 +23,7 @@ def confidence_page(request, producer_id=None):
     actor = request.producer
     producer = actor if producer_id is None else producer_get_visible(actor=actor,
                                                                         producer_id=producer_id)
-    week = current_week(actor.agency)
+    week = Week.current(actor.agency).start
     return render(request, "accountability/confidence/page.html", {
         "producer": producer,
         "is_own": producer.pk == actor.pk,
@@ -39,7 +40,7 @@ def check_in(request):
     """The weekly check-in: an HTMX post swaps the prompt; without JavaScript the form posts
     here and is sent back where it came from."""
     producer = request.producer
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     form = CheckInForm(request.POST)
     saved = None
     if form.is_valid():
@@ -49,8 +50,7 @@ def check_in(request):
                                        process=data["process"], pipeline=data["pipeline"],
                                        team=data["team"], note=data["note"])
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
     context = {"check_in": saved, "week": week, "producer": producer, "form": form,
                "pillars": PILLARS}
     if request.htmx:

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from pipeline.models import ActivityType, Stage
 from salesculture.models import Producer
@@ -11,18 +10,6 @@ from salesculture.selectors import selling_producers
 
 from ..models import Commitment
 from .selectors import meeting_teams_for, review_week_choices
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class MeetingStartForm(forms.Form):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from pipeline.models import Prospect, Stage
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import selling_producers, teams_for
-from salesculture.weeks import current_week, local_now
+from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
 from ..scorecards.selectors import team_rows
@@ -102,11 +102,11 @@ def running_meeting_for_team(team_id: int | None) -> Meeting | None:
 
 def default_review_week(agency: Agency) -> dt.date:
     """The meeting normally reviews the week that just finished."""
-    return current_week(agency) - dt.timedelta(days=7)
+    return Week.current(agency).start - dt.timedelta(days=7)
 
 
 def review_week_choices(agency: Agency) -> list[tuple[str, str]]:
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     last_week = this_week - dt.timedelta(days=7)
     return [
         (last_week.isoformat(), f"Last week (from {last_week:%b} {last_week.day})"),
@@ -534,7 +534,7 @@ class KioskBoard:
 def kiosk_board(link: KioskLink, *, limit: int = 8) -> KioskBoard:
     """Between meetings: the team's live scorecard and wins, this week."""
     agency = link.agency
-    week = current_week(agency)
+    week = Week.current(agency).start
     return KioskBoard(
         team=link.team, week=week,
         rows=team_rows(agency, week, team=link.team),

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from salesculture.models import Producer, Team
 from salesculture.selectors import selling_producers
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 
 from ..commitments.services import commitment_create
 from ..models import Celebration, Commitment, Meeting, MeetingTurn
@@ -63,7 +63,7 @@ def commitment_week(meeting: Meeting) -> dt.date:
     one — the current week when held on time. Commitments are never for a week that is
     already over, so a meeting resumed late commits to the current week instead.
     """
-    return max(meeting.week_start + dt.timedelta(days=7), current_week(meeting.agency))
+    return max(meeting.week_start + dt.timedelta(days=7), Week.current(meeting.agency).start)
 
 
 def reel_slides(wins: int) -> int:
@@ -89,7 +89,7 @@ def meeting_start(*, team: Team, week_start: dt.date, actor: Producer) -> Meetin
         raise ValidationError("Only leaders and owners of the agency run the meeting.")
     if week_start.weekday() != 0:
         raise ValidationError({"week": "A meeting reviews a whole week, named by its Monday."})
-    if week_start > current_week(actor.agency):
+    if week_start > Week.current(actor.agency).start:
         raise ValidationError({"week": "That week has not started yet; review last week."})
     existing = Meeting.objects.filter(team=team, week_start=week_start).first()
     if existing:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from salesculture.access import leader_required, producer_required
+from salesculture.forms import add_service_errors
 
 from ..models import KioskLink, MeetingTurn
 from .forms import (
@@ -21,7 +22,6 @@ from .forms import (
     MeetingRatingForm,
     MeetingStartForm,
     TurnNoteForm,
-    apply_service_errors,
 )
 from .kiosk import kiosk_link_create, kiosk_link_revoke
 from .selectors import (
@@ -98,7 +98,7 @@ def meeting_start_view(request):
             meeting = meeting_start(team=form.cleaned_data["team"],
                                     week_start=form.cleaned_data["week"], actor=actor)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if meeting.ended_at:
                 # One meeting per team and week: say so rather than open the minutes silently.
@@ -302,7 +302,7 @@ def turn_add_view(request, meeting_id: int):
             meeting.refresh_from_db()
             if meeting.ended_at:
                 return _ended(request, meeting)
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             meeting.refresh_from_db()
             return _after_write(request, meeting,
@@ -325,7 +325,7 @@ def turn_commitment_view(request, meeting_id: int, turn_id: int):
                                                 actor=request.producer,
                                                 **form.service_fields())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             meeting.refresh_from_db()
             return _after_write(request, meeting,
@@ -381,7 +381,7 @@ def my_turn(request):
                 commitment = meeting_commitment_add(meeting=meeting, turn=turn, actor=actor,
                                                     **form.service_fields())
             except ValidationError as error:
-                apply_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 meeting.refresh_from_db()
                 text = f"Committed: {commitment.describe()}"
@@ -423,7 +423,7 @@ def kiosk_create_view(request):
             link = kiosk_link_create(team=form.cleaned_data["team"], actor=actor,
                                      label=form.cleaned_data["label"])
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             request.session["new_kiosk_id"] = link.pk
             messages.success(request, f"TV link “{link.label}” created. Open it on the TV.")

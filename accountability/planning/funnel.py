@@ -34,7 +34,7 @@ from django.utils import timezone
 from pipeline.models import Activity, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import producer_get_visible, producers_visible_to, team_get
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import Week
 
 DEFAULT_WEEKS = 26
 MAX_WEEKS = 104
@@ -121,8 +121,8 @@ def path_stages(stages: list[Stage]) -> list[Stage]:
 def period_bounds(agency: Agency, weeks: int, *, now: dt.datetime | None = None):
     """[start, end) of the last `weeks` weeks, the current one included, ending now."""
     now = now or timezone.now()
-    first = current_week(agency) - dt.timedelta(weeks=weeks - 1)
-    return week_bounds(agency, first)[0], now
+    first = Week.current(agency).start - dt.timedelta(weeks=weeks - 1)
+    return Week(first, agency.tz).begins, now
 
 
 def parse_weeks(value: str | None) -> int:

@@ -23,7 +23,7 @@ from django.http import Http404
 
 from salesculture.models import Producer
 from salesculture.selectors import leaders_first, producers_visible_to
-from salesculture.weeks import current_week, local_now
+from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan, WeeklyScorecard
 from .selectors import plan_result_from
@@ -94,7 +94,7 @@ class RoleFit:
 
 def role_fit_weeks(agency, *, span: int = ROLE_FIT_SPAN) -> list[dt.date]:
     """The last `span` finished weeks, oldest first."""
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     return [this_week - dt.timedelta(weeks=i) for i in range(span, 0, -1)]
 
 

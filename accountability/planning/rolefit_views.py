@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from salesculture.access import leader_required
+from salesculture.forms import add_service_errors
 
 from .forms import RoleForm
 from .rolefit import role_fit_get, role_fit_rows, role_fit_rules
@@ -43,8 +44,7 @@ def role_change(request, producer_id):
             role_fit_set_role(actor=request.producer, producer=fit.producer,
                               role=form.cleaned_data["role"])
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             person = fit.producer
             if person.sells:

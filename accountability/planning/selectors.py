@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer
-from salesculture.weeks import local_now, week_bounds, week_start_of
+from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan
 from .funnel import funnel_compute, path_stages
@@ -203,9 +203,9 @@ class PlanResult:
 
 def working_weeks_left(agency: Agency, *, working_weeks: int, today: dt.date | None = None) -> int:
     today = today or local_now(agency).date()
-    this_monday = week_start_of(today)
-    last_monday = week_start_of(dt.date(today.year, 12, 31))
-    calendar_weeks = (last_monday - this_monday).days // 7 + 1
+    this_week = Week.of(agency, today)
+    last_week_of_year = Week.of(agency, dt.date(today.year, 12, 31))
+    calendar_weeks = (last_week_of_year.start - this_week.start).days // 7 + 1
     return max(1, round(calendar_weeks * working_weeks / 52))
 
 
@@ -300,9 +300,9 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
         result.label_reason = result.problems[0]
         return result
 
-    this_week = week_start_of(today)
+    this_week = Week.of(agency, today).start
     history_first = this_week - dt.timedelta(weeks=HISTORY_WEEKS - 1)
-    start = week_bounds(agency, history_first)[0]
+    start = Week(history_first, agency.tz).begins
     mine = Producer.objects.filter(pk=producer.pk)
     own = funnel_compute(agency=agency, start=start, end=now, producers=mine, stages=stages,
                          with_medians=False)

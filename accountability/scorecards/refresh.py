@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer
-from salesculture.weeks import week_bounds
+from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
 from ..models import Celebration, Commitment, ConfidenceCheckIn, WeekClosure, WeeklyScorecard
@@ -40,7 +40,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
     `final` judges the week's commitments and celebrates kept weeks and streaks; by default
     it is true when the week has been closed, so a late activity re-judges a closed week.
     """
-    start, end = week_bounds(agency, week_start)
+    start, end = Week(week_start, agency.tz).bounds
     now = timezone.now()
     if final is None:
         final = WeekClosure.objects.filter(agency=agency, week_start=week_start).exists()

@@ -3,9 +3,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from salesculture.jobs import enqueue_on_commit
 from salesculture.models import Agency
-from salesculture.weeks import current_week, local_now
+from salesculture.weeks import Week, local_now
 
 from ..models import WeekClosure
 from .refresh import scorecards_refresh
@@ -16,7 +15,7 @@ CLOSE_AFTER = dt.timedelta(minutes=5)
 
 def week_due_for_closing(agency: Agency) -> dt.date | None:
     """Last week's Monday, once the agency's local clock has passed Monday 00:05."""
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     now = local_now(agency)
     opens = dt.datetime.combine(this_week, dt.time.min, tzinfo=agency.tz) + CLOSE_AFTER
     if now < opens:
@@ -25,13 +24,13 @@ def week_due_for_closing(agency: Agency) -> dt.date | None:
 
 
 def week_close(*, agency: Agency, week_start: dt.date) -> bool:
-    """Finalise a finished week exactly once: final scorecards, commitments judged,
-    kept-week celebrations, then the weekly digests. Returns False if it was already closed."""
+    """Finalise a finished week exactly once: final scorecards, commitments judged and
+    kept-week celebrations. Returns False if it was already closed (the `close_week` task then
+    sends no second round of digests)."""
     with transaction.atomic():
         _, created = WeekClosure.objects.get_or_create(
             agency=agency, week_start=week_start, defaults={"closed_at": timezone.now()})
         if not created:
             return False
         scorecards_refresh(agency=agency, week_start=week_start, final=True)
-        enqueue_on_commit("accountability.send_weekly_digests", agency.pk, week_start.isoformat())
     return True

@@ -18,7 +18,7 @@ from pipeline.models import Stage
 from pipeline.selectors import stages_for
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import selling_producers
-from salesculture.weeks import current_week, local_now, week_bounds
+from salesculture.weeks import Week, local_now
 
 from ..commitments.rules import commitment_target, counts_toward_total
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
@@ -68,7 +68,7 @@ def can_see_detail(actor: Producer, producer: Producer) -> bool:
 # --- weeks ------------------------------------------------------------------------------------
 
 def is_far_week(agency: Agency, week: dt.date) -> bool:
-    return abs((week - current_week(agency)).days) > FAR_WEEKS * 7
+    return abs((week - Week.current(agency).start).days) > FAR_WEEKS * 7
 
 
 def shift_week(week: dt.date, weeks: int) -> dt.date | None:
@@ -276,7 +276,7 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     """
     agency = actor.agency
     board = TeamScorecard(
-        week=week, this_week=current_week(agency), prev_week=shift_week(week, -1),
+        week=week, this_week=Week.current(agency).start, prev_week=shift_week(week, -1),
         next_week=shift_week(week, 1), team=team, teams=list(Team.objects.filter(agency=agency)
                                                              .order_by("name")),
         sort=sort if sort in SORT_KEYS or sort.startswith("m:") else "", desc=desc)
@@ -342,7 +342,7 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     _totals(board)
     if week == board.this_week:
         board.last_week = _last_week(weeks[-2], board.rows,
-                                     week_end=week_bounds(agency, weeks[-2])[1])
+                                     week_end=Week(weeks[-2], agency.tz).ends)
     return board
 
 
@@ -510,7 +510,7 @@ def producer_drilldown(*, producer: Producer, week: dt.date) -> Drilldown:
     """13 weeks ending at `week`, newest last. Five queries however long the history."""
     agency = producer.agency
     weeks = trend_weeks(week)
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     cards = {c.week_start: c for c in WeeklyScorecard.objects.filter(
         producer=producer, week_start__gte=weeks[0], week_start__lte=week)}
     commitments: dict[dt.date, list[Commitment]] = {}

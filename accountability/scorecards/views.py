@@ -27,7 +27,7 @@ from django.utils.http import urlencode
 from salesculture.access import producer_required
 from salesculture.models import Producer
 from salesculture.selectors import producer_get_visible, team_get
-from salesculture.weeks import current_week, parse_week
+from salesculture.weeks import Week
 
 from ..planning.rolefit import role_fit_get
 from .selectors import (
@@ -52,10 +52,10 @@ class BadWeek(Exception):
 
 def week_from(request) -> dt.date:
     try:
-        week = parse_week(request.GET.get("week"))
+        week = Week.parse(request.agency, request.GET.get("week"))
     except ValueError as error:
         raise BadWeek(str(error)) from None
-    return week or current_week(request.agency)
+    return (week or Week.current(request.agency)).start
 
 
 def bad_week(request, message: str, back: str = "") -> HttpResponseBadRequest:
@@ -84,7 +84,7 @@ def team_wins(request, week: dt.date, team) -> tuple[list, dt.date | None]:
     """This week: the newest wins (live). Another week: that week's wins, so what the feed
     shows always belongs to the board beside it. Returns (celebrations, the feed's week or
     None for "newest")."""
-    if week == current_week(request.agency):
+    if week == Week.current(request.agency).start:
         return wins_feed(request.agency, team=team), None
     if is_far_week(request.agency, week):
         return [], week
@@ -182,7 +182,7 @@ def producer_drilldown_view(request, producer_id: int):
     return render(request, "accountability/scorecards/drilldown.html", {
         "producer": producer,
         "week": week,
-        "this_week": current_week(request.agency),
+        "this_week": Week.current(request.agency).start,
         "prev_week": shift_week(week, -1),
         "next_week": shift_week(week, 1),
         "data": data,

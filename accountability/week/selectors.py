@@ -9,7 +9,7 @@ from django.utils import timezone
 from pipeline.models import ActivityType
 from pipeline.selectors import totals_in_ranges
 from salesculture.models import Producer
-from salesculture.weeks import week_bounds
+from salesculture.weeks import Week
 
 from ..commitments.selectors import WeekLedger
 from ..models import WeeklyScorecard
@@ -38,13 +38,13 @@ def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
     if not cards:
         return result
     agency = producer.agency
-    start, end = week_bounds(agency, week)
+    start, end = Week(week, agency.tz).bounds
     now_local = (now or timezone.now()).astimezone(agency.tz)
     # Wall-clock time into the week ("Thursday 2 pm"), the same in every week across DST.
     elapsed = min(max(now_local, start), end) - start
     ranges = []
     for week_start, _, _ in cards:
-        earlier, _ = week_bounds(agency, week_start)
+        earlier, _ = Week(week_start, agency.tz).bounds
         ranges.append((earlier, earlier + elapsed))
     so_far = totals_in_ranges(producer, ranges)
     n = len(cards)

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pipeline.forms import ActivityForm, add_service_errors
+from pipeline.forms import ActivityForm
 from pipeline.selectors import (
     active_activity_types,
     activity_get_own,
@@ -23,7 +23,8 @@ from pipeline.selectors import (
 )
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
-from salesculture.weeks import current_week, local_now
+from salesculture.forms import add_service_errors
+from salesculture.weeks import Week, local_now
 
 from ..commitments.selectors import commitment_progress, commitments_of_week, week_ledger
 from ..confidence.selectors import check_in_for_week
@@ -49,7 +50,7 @@ def _log_form(producer, types, data=None) -> ActivityForm:
 
 def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
     """What changes when an activity is logged or undone: counts, progress, the comparison."""
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     ledger = week_ledger(producer, week)
     types = list(active_activity_types(producer.agency))
     undo = last_undoable_activity(producer, seconds=_undo_seconds())

@@ -2,24 +2,6 @@
 (function () {
   "use strict";
 
-  // A form with bad input answers 400 with the form and its messages, a stale navigation 409
-  // with the fresh stage: swap both in (htmx skips 4xx by default). This script is loaded in
-  // the page head before htmx itself, so the setting is applied once every deferred script
-  // has run.
-  function configureHtmx() {
-    if (!window.htmx) return;
-    htmx.config.responseHandling = [
-      { code: "204", swap: false },
-      { code: "409", swap: true },
-      { code: "[23]..", swap: true },
-      { code: "400", swap: true },
-      { code: "[45]..", swap: false, error: true },
-      { code: "...", swap: false }
-    ];
-  }
-  if (window.htmx) configureHtmx();
-  else document.addEventListener("DOMContentLoaded", configureHtmx);
-
   function typing() {
     var el = document.activeElement;
     return !!el && (el.matches("input, textarea, select") || el.isContentEditable);

@@ -15,7 +15,7 @@ from django.db import connection
 from accountability.models import WeeklyScorecard
 from pipeline.services import activity_log
 from salesculture.celery import app
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import ProducerFactory, activity_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def worker(transactional_db):
 @pytest.mark.celery_worker
 def test_an_activity_logged_through_the_service_reaches_the_scorecard_via_the_worker(worker):
     producer = ProducerFactory()
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
 
     activity_log(producer=producer, activity_type=activity_type(producer.agency), quantity=4)
 

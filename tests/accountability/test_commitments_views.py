@@ -13,7 +13,7 @@ from accountability.models import Commitment
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity
 from pipeline.services import prospect_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -37,7 +37,7 @@ def plain(response) -> str:
 
 
 def next_week(agency):
-    return current_week(agency) + dt.timedelta(weeks=1)
+    return Week.current(agency).start + dt.timedelta(weeks=1)
 
 
 def test_the_form_has_one_number_per_active_type_and_non_lost_stage_plus_any(producer_client,
@@ -176,7 +176,7 @@ def test_a_due_day_outside_the_week_is_refused(producer_client):
 def test_a_promise_made_during_the_week_cannot_be_due_on_a_day_gone(producer_client, producer):
     agency = producer.agency
     today = timezone.now().astimezone(agency.tz).date()
-    monday = current_week(agency)
+    monday = Week.current(agency).start
     html = text(producer_client.get(PAGE, {"week": "this"}))
     assert f'<option value="{today.isoformat()}">' in html
     if today == monday:
@@ -256,7 +256,7 @@ def test_a_measurable_commitment_cannot_be_ticked_by_hand(producer_client, produ
 
 def test_last_week_is_judged_from_the_ledger_not_self_reported(producer_client, producer):
     agency = producer.agency
-    last = current_week(agency) - dt.timedelta(weeks=1)
+    last = Week.current(agency).start - dt.timedelta(weeks=1)
     call = activity_type(agency, "Call")
     email = activity_type(agency, "Email")
     CommitmentFactory(producer=producer, week_start=last, activity_type=call, target=3)
@@ -276,7 +276,7 @@ def test_last_week_is_judged_from_the_ledger_not_self_reported(producer_client, 
 
 def test_last_week_before_the_rollover_reads_the_ledger(producer_client, producer):
     agency = producer.agency
-    last = current_week(agency) - dt.timedelta(weeks=1)
+    last = Week.current(agency).start - dt.timedelta(weeks=1)
     call = activity_type(agency, "Call")
     CommitmentFactory(producer=producer, week_start=last, activity_type=call, target=2)
     ActivityFactory(producer=producer, activity_type=call, quantity=2,
@@ -298,14 +298,14 @@ def _fill(producer, n):
 @pytest.mark.parametrize("params, extra", [
     ({}, {}), ({"week": "this"}, {}), ({}, {"HTTP_HX_REQUEST": "true"})])
 def test_commitments_page_query_count_does_not_grow(producer_client, producer, params, extra):
-    last = current_week(producer.agency) - dt.timedelta(weeks=1)
+    last = Week.current(producer.agency).start - dt.timedelta(weeks=1)
     CommitmentFactory(producer=producer, week_start=last)
     CommitmentFactory(producer=producer)
     _fill(producer, 5)
     with CaptureQueriesContext(connection) as small:
         producer_client.get(PAGE, params, **extra)
     _fill(producer, 195)
-    for week in (last, current_week(producer.agency), next_week(producer.agency)):
+    for week in (last, Week.current(producer.agency).start, next_week(producer.agency)):
         CommitmentFactory.create_batch(3, producer=producer, week_start=week, kind="specific")
     with CaptureQueriesContext(connection) as large:
         producer_client.get(PAGE, params, **extra)
@@ -351,7 +351,7 @@ def test_promise_tick_and_withdraw_query_counts_do_not_grow(producer_client, pro
     _fill(producer, 5)
     small = three()
     _fill(producer, 195)
-    for week in (current_week(producer.agency), next_week(producer.agency)):
+    for week in (Week.current(producer.agency).start, next_week(producer.agency)):
         CommitmentFactory.create_batch(3, producer=producer, week_start=week, kind="specific")
     large = three()
     assert small == large

@@ -19,7 +19,7 @@ from accountability.confidence.selectors import (
 from accountability.models import ConfidenceCheckIn, GoalPlan, WeeklyScorecard
 from accountability.planning.selectors import PlanLine, PlanResult
 from accountability.planning.services import goal_plan_store
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.accountability.test_plan_ledger import PATH, journey
 from tests.conftest import login
 from tests.factories import ConfidenceCheckInFactory, ProducerFactory, stage
@@ -39,7 +39,7 @@ def test_htmx_check_in_saves_and_swaps_the_prompt_for_a_summary(producer_client,
     assert "Check-in saved" in response["HX-Trigger"]
     row = ConfidenceCheckIn.objects.get(producer=producer)
     assert (row.week_start, row.process, row.pipeline, row.team, row.note) == (
-        current_week(producer.agency), 4, 2, 5, "Big week ahead")
+        Week.current(producer.agency).start, 4, 2, 5, "Big week ahead")
 
 
 def test_check_in_without_javascript_redirects_back(producer_client, producer):
@@ -76,7 +76,7 @@ def test_check_in_needs_post_and_login(client):
 
 def test_week_prompt_partial_contract(producer):
     request = RequestFactory().get("/week/")
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     empty = render_to_string("accountability/confidence/_week_prompt.html",
                              {"check_in": None, "week": week, "producer": producer},
                              request=request)
@@ -117,7 +117,7 @@ def test_panel_by_hand(producer):
     producer.annual_goal = Decimal("100000")
     producer.save()
     _store_plan(producer, {"Proposal presented": 0.5, "Submitted to markets": 0.4})
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     start = timezone.now() - dt.timedelta(minutes=10)
     second = dt.timedelta(seconds=1)
     journey(producer, PATH, start, revenue=20000, step=second, name="Won")
@@ -142,7 +142,7 @@ def test_panel_by_hand(producer):
 
 
 def test_panel_page_shows_self_ratings_next_to_measures(producer_client, producer):
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     ConfidenceCheckInFactory(producer=producer, week_start=week, process=4, pipeline=2, team=5)
     WeeklyScorecard.objects.create(agency=producer.agency, producer=producer, week_start=week,
                                    commitments_kept=1, commitments_total=4,
@@ -190,11 +190,11 @@ def test_check_in_partial_query_count_does_not_grow(producer_client, producer):
                                  {"process": "3", "pipeline": "3", "team": "3"},
                                  HTTP_HX_REQUEST="true")
         ConfidenceCheckIn.objects.filter(producer=producer,
-                                         week_start=current_week(producer.agency)).delete()
+                                         week_start=Week.current(producer.agency).start).delete()
         return len(ctx.captured_queries)
 
     small = post()
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     for i in range(1, 30):
         ConfidenceCheckInFactory(producer=producer, week_start=week - dt.timedelta(weeks=i))
     assert post() == small

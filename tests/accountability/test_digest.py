@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.scorecards.digest import digest_message, digests_send, weekly_digests
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import requires_postgres
 from tests.factories import AgencyFactory, ProducerFactory, TeamFactory
 
 
 @pytest.fixture
 def week(agency):
-    return current_week(agency) - dt.timedelta(weeks=1)
+    return Week.current(agency).start - dt.timedelta(weeks=1)
 
 
 def close(agency, week):
@@ -81,7 +81,7 @@ def test_another_agencys_people_never_appear(agency, leader, other_producer, wee
 
 @pytest.mark.django_db
 def test_queries_do_not_grow_with_producers(agency, team, leader):
-    week = current_week(agency) - dt.timedelta(weeks=1)
+    week = Week.current(agency).start - dt.timedelta(weeks=1)
     counts, people = [], 1  # the leader
     for n in (3, 30):
         ProducerFactory.create_batch(n, agency=agency, team=team)
@@ -102,7 +102,7 @@ def test_two_workers_sending_at_once_send_each_digest_once():
     # given: a closed week and three producers who want the digest
     agency = AgencyFactory()
     ProducerFactory.create_batch(3, agency=agency)
-    week = current_week(agency) - dt.timedelta(weeks=1)
+    week = Week.current(agency).start - dt.timedelta(weeks=1)
     close(agency, week)
     results, errors = [], []
 

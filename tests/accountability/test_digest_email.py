@@ -13,13 +13,13 @@ from django.utils import timezone
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.scorecards.digest import MY_WINS_SHOWN, TEAM_WINS_SHOWN, digests_send
 from accountability.tasks import send_weekly_digests
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import ProducerFactory
 
 
 @pytest.fixture
 def week(agency):
-    return current_week(agency) - dt.timedelta(weeks=1)
+    return Week.current(agency).start - dt.timedelta(weeks=1)
 
 
 def card(producer, week, **fields):

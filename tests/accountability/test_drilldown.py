@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Celebration, Commitment, WeeklyScorecard
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProducerFactory, TeamFactory, stage
 
@@ -62,7 +62,7 @@ def test_far_week_is_an_empty_state(leader_client, producer):
 
 def test_it_shows_why_weeks_commitments_wins_and_funnel(leader_client, agency, producer):
     # given: two weeks of history, one kept and one missed commitment, wins into two stages
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     last_week = this_week - dt.timedelta(weeks=1)
     contacted, proposal = stage(agency, "Contacted"), stage(agency, "Proposal presented")
     kept = CommitmentFactory(producer=producer, week_start=last_week, target=5)
@@ -99,7 +99,7 @@ def test_it_shows_why_weeks_commitments_wins_and_funnel(leader_client, agency, p
 
 def _drill_queries(client, producer, weeks: int) -> int:
     agency = producer.agency
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     cards, commitments = [], []
     for back in range(weeks):
         week = this_week - dt.timedelta(weeks=back)

@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import WeeklyScorecard
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import CommitmentFactory
 
 
 def test_an_ended_week_not_yet_judged_shows_kept_or_missed_not_open(leader_client, agency,
                                                                    producer):
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     last_week = this_week - dt.timedelta(weeks=1)
     # given: last week's commitments still OPEN (the rollover has not run), this week's too
     short = CommitmentFactory(producer=producer, week_start=last_week, target=10)

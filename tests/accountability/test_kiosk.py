@@ -4,16 +4,16 @@ import datetime as dt
 import secrets
 
 import pytest
-from accountability.meetings import kiosk as kiosk_service
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.meetings import kiosk as kiosk_service
 from accountability.meetings.kiosk import kiosk_link_create, kiosk_link_revoke
 from accountability.meetings.services import meeting_start
 from accountability.models import Celebration, KioskLink, Meeting
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory
 
@@ -30,7 +30,7 @@ def kiosk_url(link, name="kiosk"):
 def celebrate(producer, title):
     return Celebration.objects.create(
         agency=producer.agency, producer=producer, kind=Celebration.Kind.PERSONAL_BEST,
-        source_key=f"test:{title}", week_start=current_week(producer.agency), title=title,
+        source_key=f"test:{title}", week_start=Week.current(producer.agency).start, title=title,
         occurred_at=timezone.now())
 
 
@@ -70,7 +70,7 @@ def test_the_link_never_shows_another_team(client, agency, link, producer):
     south = TeamFactory(agency=agency, name="South")
     southerner = ProducerFactory(agency=agency, team=south, user__first_name="Southy")
     celebrate(southerner, "Southy moved Hidden Co to Bound")
-    meeting_start(team=south, week_start=current_week(agency) - dt.timedelta(days=7),
+    meeting_start(team=south, week_start=Week.current(agency).start - dt.timedelta(days=7),
                   actor=ProducerFactory(agency=agency, team=south, role="leader"))
     page = client.get(kiosk_url(link)).content.decode()
     assert "Hidden Co" not in page and "Southy" not in page
@@ -78,7 +78,7 @@ def test_the_link_never_shows_another_team(client, agency, link, producer):
 
 
 def test_it_shows_the_running_meeting_and_follows_it(client, link, team, leader, producer):
-    meeting = meeting_start(team=team, week_start=current_week(team.agency)
+    meeting = meeting_start(team=team, week_start=Week.current(team.agency).start
                             - dt.timedelta(days=7), actor=leader)
     page = client.get(kiosk_url(link)).content.decode()
     assert 'id="meeting-stage"' in page and 'data-at="wins:0:0"' in page
@@ -94,7 +94,7 @@ def test_it_shows_the_running_meeting_and_follows_it(client, link, team, leader,
 
 
 def test_every_write_is_refused_with_405(client, link, team, leader):
-    meeting = meeting_start(team=team, week_start=current_week(team.agency)
+    meeting = meeting_start(team=team, week_start=Week.current(team.agency).start
                             - dt.timedelta(days=7), actor=leader)
     for path in (kiosk_url(link), kiosk_url(link, "kiosk_poll")):
         for method in ("post", "put", "patch", "delete", "options"):
@@ -159,7 +159,7 @@ def kiosk_costs(client, link, team, leader) -> dict:
     poll = kiosk_url(link, "kiosk_poll")
     for label in ("board", "meeting"):
         if label == "meeting":
-            meeting_start(team=team, week_start=current_week(team.agency)
+            meeting_start(team=team, week_start=Week.current(team.agency).start
                           - dt.timedelta(days=7), actor=leader)
         with CaptureQueriesContext(connection) as ctx:
             client.get(kiosk_url(link))
@@ -190,7 +190,7 @@ def test_kiosk_queries_do_not_grow_with_the_team(client, agency):
 
 
 def test_between_meetings_the_latest_wins_say_when_they_happened(client, link, producer):
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     Celebration.objects.create(
         agency=producer.agency, producer=producer, kind=Celebration.Kind.PERSONAL_BEST,
         source_key="t:old", week_start=week - dt.timedelta(days=7), title="Last week's best",

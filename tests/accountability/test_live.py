@@ -12,7 +12,7 @@ from django.urls import reverse
 from accountability.models import Celebration
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.models import Agency
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory, stage
 
@@ -81,7 +81,7 @@ def test_a_new_win_reaches_the_open_page_on_the_next_poll(
 
 
 def test_the_poll_keeps_the_pages_week_team_and_sort(leader_client, agency, leader):
-    week = current_week(agency) - dt.timedelta(weeks=2)
+    week = Week.current(agency).start - dt.timedelta(weeks=2)
     html = poll(leader_client, v=version_of(agency) + 1, week=week.isoformat(), sort="wins",
                 dir="desc", team=leader.team_id).content.decode()
     assert f"week={week.isoformat()}" in html and "sort=wins" in html and "dir=desc" in html
@@ -101,7 +101,7 @@ def test_poll_requires_login(client):
 
 def test_wins_feed_poll_unchanged_and_changed(producer_client, agency, producer):
     Celebration.objects.create(agency=agency, producer=producer, kind="advance",
-                               source_key="t:1", week_start=current_week(agency),
+                               source_key="t:1", week_start=Week.current(agency).start,
                                occurred_at=dt.datetime.now(dt.UTC), title="Pat did it")
     assert poll(producer_client, "accountability:live_wins",
                 v=version_of(agency)).status_code == 204

@@ -9,7 +9,7 @@ from accountability.meetings.kiosk import kiosk_link_create
 from accountability.models import Celebration, KioskLink
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import ProducerFactory, TeamFactory, stage
 
 
@@ -21,7 +21,7 @@ def test_a_win_by_a_long_name_on_a_long_prospect_is_celebrated_within_the_title_
     prospect_advance(prospect=prospect, to_stage=stage(agency, "Appointment set"),
                      actor=producer, next_step="Meet",
                      next_step_due=timezone.localdate() + dt.timedelta(days=2))
-    scorecards_refresh(agency=agency, week_start=current_week(agency))
+    scorecards_refresh(agency=agency, week_start=Week.current(agency).start)
 
     title = Celebration.objects.get(producer=producer).title
     limit = Celebration._meta.get_field("title").max_length

@@ -16,7 +16,7 @@ from django.urls import include, path, reverse
 
 from accountability.meetings.kiosk import kiosk_link_create
 from accountability.meetings.services import meeting_start
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import ProducerFactory
 
 
@@ -49,7 +49,7 @@ def test_an_unchanged_poll_costs_a_few_queries_and_little_more_than_a_floor_requ
         client, leader_client, agency, team, leader, producer):
     for _ in range(10):
         ProducerFactory(agency=agency, team=team)
-    meeting = meeting_start(team=team, week_start=current_week(agency) - dt.timedelta(days=7),
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start - dt.timedelta(days=7),
                             actor=leader)
     link = kiosk_link_create(team=team, actor=leader)
     floor_time, floor_queries = median_cost(leader_client, "/floor/")

@@ -16,7 +16,7 @@ from accountability.meetings.services import (
 )
 from accountability.models import Commitment, Meeting, MeetingTurn
 from accountability.scorecards.refresh import scorecards_refresh
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import Week
 from tests.accountability.test_meeting_views import count_queries
 from tests.conftest import login
 from tests.factories import (
@@ -33,7 +33,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def last_week(agency):
-    return current_week(agency) - dt.timedelta(days=7)
+    return Week.current(agency).start - dt.timedelta(days=7)
 
 
 def url(name, *args):
@@ -42,7 +42,7 @@ def url(name, *args):
 
 def wins(person, week, n, *, to="Contacted", start_hour=0):
     """`n` stage wins by `person` in `week`, celebrated by the scorecard job."""
-    start, _ = week_bounds(person.agency, week)
+    start, _ = Week(week, person.agency.tz).bounds
     for i in range(n):
         prospect = ProspectFactory(owner=person, name=f"{to} {person.pk}-{start_hour + i}")
         StageAdvanceFactory(prospect=prospect, to_stage=stage(person.agency, to),
@@ -228,7 +228,7 @@ def test_a_late_turn_after_the_end_goes_to_the_minutes(leader_client, meeting, l
 
 def test_minutes_list_each_turns_commitments_and_mark_the_ones_made_in_the_meeting(
         leader_client, meeting, leader, producer, agency):
-    week = current_week(agency)
+    week = Week.current(agency).start
     CommitmentFactory(producer=producer, week_start=week, target=25)
     Meeting.objects.filter(pk=meeting.pk).update(section="turns", turn_index=1)
     turn = MeetingTurn.objects.get(meeting=meeting, producer=producer)
@@ -272,7 +272,7 @@ def test_the_phone_says_how_many_turns_are_before_yours_and_when_yours_has_passe
     ProducerFactory(agency=agency, team=team, user__first_name="Quinn")
     rita = ProducerFactory(agency=agency, team=team, user__first_name="Rita",
                            user__last_name="Last")
-    meeting = meeting_start(team=team, week_start=current_week(agency) - dt.timedelta(days=7),
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start - dt.timedelta(days=7),
                             actor=leader)
     assert MeetingTurn.objects.get(meeting=meeting, producer=rita).position == 3
     login(client, rita)
@@ -302,7 +302,7 @@ def test_a_brand_new_agency_runs_a_sensible_meeting_with_no_data(client, db):
     owner = ProducerFactory(agency=agency, team=team, role="owner", annual_goal=0)
     login(client, owner)
     response = client.post(url("meeting_start"), {
-        "team": team.pk, "week": (current_week(agency) - dt.timedelta(days=7)).isoformat()})
+        "team": team.pk, "week": (Week.current(agency).start - dt.timedelta(days=7)).isoformat()})
     meeting = Meeting.objects.get(team=team)
     assert response.status_code == 302
     expected = {

@@ -18,14 +18,14 @@ from accountability.meetings.services import (
     turn_target_seconds,
 )
 from accountability.models import Celebration, Meeting, MeetingTurn
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import requires_postgres
 from tests.factories import ProducerFactory
 
 
 @pytest.fixture
 def last_week(agency):
-    return current_week(agency) - dt.timedelta(days=7)
+    return Week.current(agency).start - dt.timedelta(days=7)
 
 
 def celebrate(producer, week, n):
@@ -78,7 +78,7 @@ def test_only_leaders_and_owners_start(team, producer, last_week):
 
 def test_a_future_week_cannot_be_reviewed(team, leader, agency):
     with pytest.raises(ValidationError) as excinfo:
-        meeting_start(team=team, week_start=current_week(agency) + dt.timedelta(days=7),
+        meeting_start(team=team, week_start=Week.current(agency).start + dt.timedelta(days=7),
                       actor=leader)
     assert "week" in excinfo.value.message_dict
 
@@ -198,13 +198,13 @@ def test_turn_time_keeps_the_whole_meeting_within_thirty_minutes():
 
 def test_commitments_are_for_the_week_after_the_reviewed_one(team, leader, agency, last_week):
     reviewed_last_week = meeting_start(team=team, week_start=last_week, actor=leader)
-    assert commitment_week(reviewed_last_week) == current_week(agency)
-    this_week = meeting_start(team=team, week_start=current_week(agency), actor=leader)
-    assert commitment_week(this_week) == current_week(agency) + dt.timedelta(days=7)
+    assert commitment_week(reviewed_last_week) == Week.current(agency).start
+    this_week = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
+    assert commitment_week(this_week) == Week.current(agency).start + dt.timedelta(days=7)
     # a meeting resumed weeks later never commits to a week that is over
     old = Meeting.objects.create(agency=agency, team=team, week_start=last_week - dt.timedelta(
         days=14), started_at=timezone.now(), section_started_at=timezone.now())
-    assert commitment_week(old) == current_week(agency)
+    assert commitment_week(old) == Week.current(agency).start
 
 
 @requires_postgres

@@ -14,7 +14,7 @@ from accountability.meetings.services import meeting_start, position_key
 from accountability.models import Commitment, Meeting, MeetingTurn
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Prospect
-from salesculture.weeks import current_week, week_bounds
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
     CommitmentFactory,
@@ -28,7 +28,7 @@ from tests.factories import (
 
 @pytest.fixture
 def last_week(agency):
-    return current_week(agency) - dt.timedelta(days=7)
+    return Week.current(agency).start - dt.timedelta(days=7)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def post_move(client, meeting, direction="next", seen=None, htmx=True):
 
 
 def win_last_week(owner, last_week, *, to="Contacted", hour=10, prospect=None):
-    start, _ = week_bounds(owner.agency, last_week)
+    start, _ = Week(last_week, owner.agency.tz).bounds
     prospect = prospect or ProspectFactory(owner=owner, name=f"Prospect of {owner.name}")
     return StageAdvanceFactory(prospect=prospect, to_stage=stage(owner.agency, to),
                                occurred_at=start + dt.timedelta(days=1, hours=hour))
@@ -165,7 +165,7 @@ def test_the_turn_shows_why_last_week_kept_and_missed_and_wins(
                              activity_type=call)
     missed = CommitmentFactory(producer=producer, week_start=last_week, target=40,
                                activity_type=call)
-    start, _ = week_bounds(agency, last_week)
+    start, _ = Week(last_week, agency.tz).bounds
     from tests.factories import ActivityFactory
     ActivityFactory(producer=producer, occurred_at=start + dt.timedelta(days=1), quantity=3)
     win_last_week(producer, last_week, to="Appointment set")
@@ -194,9 +194,9 @@ def test_commitments_made_in_a_turn_are_that_producers_next_week_commitments(
     # then: it is the producer's commitment for the week they are about to work
     commitment = Commitment.objects.get()
     assert (commitment.producer, commitment.week_start, commitment.meeting) == (
-        producer, current_week(agency), meeting)
+        producer, Week.current(agency).start, meeting)
     assert commitment.made_by.role == "leader"
-    assert list(Commitment.objects.filter(producer=producer, week_start=current_week(agency))
+    assert list(Commitment.objects.filter(producer=producer, week_start=Week.current(agency).start)
                 ) == [commitment]
     assert "30 × Call" in response.content.decode()
     # and the producer sees it on their phone page
@@ -238,7 +238,7 @@ def test_a_producer_adds_their_own_commitment_only_during_their_turn(
     assert response.status_code == 302
     commitment = Commitment.objects.get()
     assert (commitment.producer, commitment.made_by, commitment.week_start,
-            commitment.meeting) == (producer, producer, current_week(agency), meeting)
+            commitment.meeting) == (producer, producer, Week.current(agency).start, meeting)
     # and the leader-only endpoint stays closed to them
     turn = MeetingTurn.objects.get(meeting=meeting, producer=producer)
     assert client.post(url("meeting_turn_commitment", meeting.pk, turn.pk),
@@ -290,7 +290,7 @@ def test_follow_up_for_another_agencys_prospect_is_404(leader_client, meeting, o
 
 def test_wrap_up_lists_commitments_who_has_none_and_takes_a_rating(
         leader_client, agency, meeting, producer, leader):
-    CommitmentFactory(producer=producer, week_start=current_week(agency), meeting=meeting,
+    CommitmentFactory(producer=producer, week_start=Week.current(agency).start, meeting=meeting,
                       kind="specific", target=None, activity_type=None, text="Call Acme")
     goto(meeting, "wrap_up")
     page = leader_client.get(url("meeting", meeting.pk)).content.decode()
@@ -346,7 +346,7 @@ def populate(agency, team, last_week, *, producers: int, wins: int):
         CommitmentFactory(producer=person, week_start=last_week)
         CommitmentFactory(producer=person, week_start=last_week, kind="specific", target=None,
                           activity_type=None)
-        CommitmentFactory(producer=person, week_start=current_week(agency))
+        CommitmentFactory(producer=person, week_start=Week.current(agency).start)
     scorecards_refresh(agency=agency, week_start=last_week, final=True)
 
 
@@ -404,7 +404,7 @@ def test_home_minutes_and_my_turn_cost_the_same_for_little_and_much_history(
         for w in range(weeks):
             old = meeting_start(team=team, week_start=last_week - dt.timedelta(weeks=w + 1),
                                 actor=boss)
-            CommitmentFactory(producer=boss, week_start=current_week(agency), meeting=old)
+            CommitmentFactory(producer=boss, week_start=Week.current(agency).start, meeting=old)
             meeting_end(meeting=old, actor=boss)
             kiosk_link_create(team=team, actor=boss)
         meeting = meeting_start(team=team, week_start=last_week, actor=boss)

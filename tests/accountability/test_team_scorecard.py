@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accountability.models import Celebration, Commitment, GoalPlan, WeeklyScorecard
 from accountability.scorecards.selectors import MET, MISSED, NONE, team_scorecard
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
     CommitmentFactory,
@@ -78,7 +78,7 @@ def count_queries(client, url, **extra) -> int:
 
 @pytest.fixture
 def week(agency):
-    return current_week(agency) - dt.timedelta(weeks=1)
+    return Week.current(agency).start - dt.timedelta(weeks=1)
 
 
 def test_cells_are_green_when_met_red_when_missed_grey_without_or_with_zero_commitment(
@@ -209,7 +209,7 @@ def test_far_weeks_show_an_empty_state(leader_client, value):
 
 
 def test_default_is_this_week_with_arrows(leader_client, agency, leader):
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     card(leader, this_week, wins=2)
     html = leader_client.get(reverse("accountability:team")).content.decode()
     assert f"week={this_week - dt.timedelta(weeks=1)}" in html
@@ -292,7 +292,7 @@ def test_anonymous_is_sent_to_log_in(client):
 # --- query counts -----------------------------------------------------------------------------
 
 def _page_counts(client, agency, team, leader, n):
-    week = current_week(agency)
+    week = Week.current(agency).start
     populate(agency, team, n, week)
     url = reverse("accountability:team")
     q = {"week": week.isoformat()}
@@ -336,7 +336,7 @@ def test_query_counts_do_not_grow_with_producers(client):
 
 def test_partials_render_only_their_fragment(leader_client, agency, leader):
     Celebration.objects.create(agency=agency, producer=leader, kind="personal_best",
-                               source_key="t:p", week_start=current_week(agency),
+                               source_key="t:p", week_start=Week.current(agency).start,
                                occurred_at=timezone.now(), title="Lee had a great week")
     url = reverse("accountability:team")
     scorecard = leader_client.get(url, HTTP_HX_TARGET="team-scorecard", **HTMX)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accountability.models import Celebration, WeeklyScorecard
 from accountability.scorecards.selectors import MISSED, OPEN, team_scorecard
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProducerFactory, activity_type
 
@@ -32,11 +32,12 @@ def _unmet_calls(producer, week):
     call = activity_type(producer.agency, "Call")
     c = CommitmentFactory(producer=producer, week_start=week, target=10)
     card(producer, week, activity_counts={str(call.pk): 4}, commitment_actuals={str(c.pk): 4},
-         commitments_total=1, commitments_kept=0, is_final=week < current_week(producer.agency))
+         commitments_total=1, commitments_kept=0,
+         is_final=week < Week.current(producer.agency).start)
 
 
 def test_an_unmet_commitment_is_not_red_while_the_week_runs(leader_client, agency, leader):
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     _unmet_calls(leader, this_week)
 
     html = leader_client.get(reverse("accountability:team")).content.decode()
@@ -50,7 +51,7 @@ def test_an_unmet_commitment_is_not_red_while_the_week_runs(leader_client, agenc
 
 
 def test_the_same_shortfall_is_red_once_the_week_is_over(leader_client, agency, leader):
-    last_week = current_week(agency) - dt.timedelta(weeks=1)
+    last_week = Week.current(agency).start - dt.timedelta(weeks=1)
     _unmet_calls(leader, last_week)
 
     html = leader_client.get(reverse("accountability:team"),
@@ -64,7 +65,7 @@ def test_the_same_shortfall_is_red_once_the_week_is_over(leader_client, agency, 
 
 def test_this_week_sums_up_last_week_for_a_monday_glance(leader_client, agency, team, leader,
                                                         producer):
-    last_week = current_week(agency) - dt.timedelta(weeks=1)
+    last_week = Week.current(agency).start - dt.timedelta(weeks=1)
     quiet = ProducerFactory(agency=agency, team=team, user__first_name="Quinn",
                             user__last_name="Quiet")
     card(leader, last_week, wins=3, commitments_total=2, commitments_kept=2, is_final=True)
@@ -94,7 +95,7 @@ def test_this_week_sums_up_last_week_for_a_monday_glance(leader_client, agency, 
 
 
 def test_the_wins_feed_follows_the_chosen_week(leader_client, agency, leader):
-    this_week = current_week(agency)
+    this_week = Week.current(agency).start
     old_week = this_week - dt.timedelta(weeks=3)
     for week, title in ((this_week, "Fresh win this week"), (old_week, "Old win three weeks ago")):
         Celebration.objects.create(
@@ -145,7 +146,7 @@ def test_a_brand_new_agency_gets_a_calm_board(client, agency, owner):
 
 
 def test_win_icons_are_labelled_svg_not_emoji(leader_client, agency, leader):
-    week = current_week(agency)
+    week = Week.current(agency).start
     kinds = (("personal_best", ""), ("streak", ""), ("advance", "Bound! A new client."))
     for kind, detail in kinds:
         Celebration.objects.create(agency=agency, producer=leader, kind=kind, detail=detail,
@@ -160,7 +161,7 @@ def test_win_icons_are_labelled_svg_not_emoji(leader_client, agency, leader):
 
 
 def test_a_past_weeks_long_feed_folds_after_twelve(leader_client, agency, leader):
-    week = current_week(agency) - dt.timedelta(weeks=2)
+    week = Week.current(agency).start - dt.timedelta(weeks=2)
     for n in range(15):
         Celebration.objects.create(
             agency=agency, producer=leader, kind="advance", source_key=f"fold:{n}",
@@ -182,7 +183,7 @@ def test_a_past_weeks_long_feed_folds_after_twelve(leader_client, agency, leader
 def test_a_week_with_more_wins_than_listed_says_so(leader_client, agency, leader):
     from accountability.scorecards.selectors import WEEK_FEED_LIMIT
 
-    week = current_week(agency) - dt.timedelta(weeks=2)
+    week = Week.current(agency).start - dt.timedelta(weeks=2)
     for n in range(WEEK_FEED_LIMIT + 5):
         Celebration.objects.create(
             agency=agency, producer=leader, kind="advance", source_key=f"many:{n}",

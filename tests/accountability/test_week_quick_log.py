@@ -15,7 +15,7 @@ from django.utils import timezone
 from accountability.models import WeeklyScorecard
 from pipeline.models import Activity
 from pipeline.services import prospect_advance, prospect_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -211,7 +211,7 @@ def test_the_scorecard_job_runs_when_the_tap_commits(producer_client, producer, 
     with django_capture_on_commit_callbacks(execute=True):
         tap(producer_client, call.pk, **HTMX)
     card = WeeklyScorecard.objects.get(producer=producer,
-                                       week_start=current_week(producer.agency))
+                                       week_start=Week.current(producer.agency).start)
     assert card.activity_counts == {str(call.pk): 1}
 
 
@@ -227,7 +227,7 @@ def _fill(producer, n):
         Activity(agency=producer.agency, producer=producer, activity_type=types[0],
                  occurred_at=timezone.now() - dt.timedelta(days=7, hours=i % 500))
         for i in range(n))
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     for weeks_back in range(1, 5):
         WeeklyScorecard.objects.get_or_create(
             agency=producer.agency, producer=producer,

@@ -13,7 +13,7 @@ from accountability.models import WeeklyScorecard
 from accountability.week.selectors import comparison
 from pipeline.models import Activity, Prospect
 from pipeline.services import prospect_advance, prospect_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -49,7 +49,7 @@ def test_my_week_includes_the_confidence_prompt_with_its_context(producer_client
     check_in = ConfidenceCheckInFactory(producer=producer)
     response = producer_client.get(WEEK)
     assert response.context["check_in"] == check_in
-    assert response.context["week"] == current_week(producer.agency)
+    assert response.context["week"] == Week.current(producer.agency).start
     assert "accountability/confidence/_week_prompt.html" in [t.name for t in response.templates]
     assert "components/wins_feed.html" in [t.name for t in response.templates]
 
@@ -141,7 +141,7 @@ def test_a_win_is_labelled_with_its_local_day(producer_client, producer):
     now = timezone.now().astimezone(tz)
     evening = now.replace(hour=18, minute=30) if now.hour >= 19 else (
         now - dt.timedelta(days=1)).replace(hour=20, minute=0)
-    if evening.date() < current_week(producer.agency):
+    if evening.date() < Week.current(producer.agency).start:
         pytest.skip("Monday before 7 pm: no evening of this week has passed yet")
     acme = prospect_create(owner=producer, name="Acme Roofing", occurred_at=evening)
     prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
@@ -162,7 +162,7 @@ def test_many_wins_show_the_latest_five_and_fold_the_rest(producer_client, produ
 
 
 def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, producer):
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     for weeks_back, (activities, wins) in enumerate([(20, 1), (30, 2), (40, 3), (50, 2)], 1):
         WeeklyScorecard.objects.create(
             agency=producer.agency, producer=producer,
@@ -241,7 +241,7 @@ def _queries(client, url, **extra):
 
 def _history(producer, activities):
     """Four earlier weeks on the board, with activities spread over them."""
-    week = current_week(producer.agency)
+    week = Week.current(producer.agency).start
     for weeks_back in range(1, 5):
         WeeklyScorecard.objects.get_or_create(
             agency=producer.agency, producer=producer,

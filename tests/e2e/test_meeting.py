@@ -9,7 +9,7 @@ from accountability.models import Commitment, Meeting
 from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 from salesculture.services import producer_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.e2e.conftest import PHONE, TV, log_in, screenshot
 
 FOLLOW_MS = 8_000  # the kiosk polls every 2 s; allow a slow CI machine
@@ -52,7 +52,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     page.click("#meeting-start")
     section(page, "wins")
     meeting = Meeting.objects.get()
-    assert meeting.week_start < current_week(meeting.agency)  # last week, closed by the seed
+    assert meeting.week_start < Week.current(meeting.agency).start  # last week, closed by the seed
     assert page.locator(".reel-who").inner_text()  # a win, large
     screenshot(page, "meeting-wins")
     press(page, "p")  # the reel can play itself; P again pauses it
@@ -102,7 +102,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     paula = Producer.objects.get(user__username="producer")
     made = Commitment.objects.get(meeting=meeting)
     assert (made.producer, made.week_start, made.describe()) == (
-        paula, current_week(meeting.agency), "30 × Call")
+        paula, Week.current(meeting.agency).start, "30 × Call")
     tv.wait_for_selector("#turn-commitments .line-next.is-new", timeout=FOLLOW_MS)
     screenshot(page, "meeting-turn")
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
@@ -171,7 +171,7 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "meeting-my-turn-phone")
     made = Commitment.objects.get(producer=paula, text__contains="Zephyr Bakery")
-    assert (made.made_by, made.week_start) == (paula, current_week(paula.agency))
+    assert (made.made_by, made.week_start) == (paula, Week.current(paula.agency).start)
     # the leader's screen follows without a reload
     tv.wait_for_selector("#turn-commitments .is-new:has-text('Zephyr Bakery')", timeout=FOLLOW_MS)
 
@@ -188,13 +188,13 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
 
 def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, new_page):
     from accountability.scorecards.refresh import scorecards_refresh
-    from salesculture.weeks import week_bounds
+    from salesculture.weeks import Week
     from tests.factories import ProspectFactory, StageAdvanceFactory, stage
 
     leader = Producer.objects.select_related("team", "agency").get(user__username="leader")
     agency = leader.agency
-    last_week = current_week(agency) - dt.timedelta(days=7)
-    start, _ = week_bounds(agency, last_week)
+    last_week = Week.current(agency).start - dt.timedelta(days=7)
+    start, _ = Week(last_week, agency.tz).bounds
     # a big week: 30 more first contacts on top of what the demo had
     for i in range(30):
         prospect = ProspectFactory(owner=leader, name=f"Big week {i}")

@@ -41,12 +41,12 @@ def test_a_persons_plan_confidence_and_role_fit_lead_back_to_their_scorecard(
 def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
         producer_client, agency, team, leader):
     from accountability.meetings.services import meeting_end, meeting_start
-    from salesculture.weeks import current_week
+    from salesculture.weeks import Week
 
     my_turn = reverse("accountability:meeting_my_turn")
     week = reverse("accountability:my_week")
     assert my_turn not in hrefs(producer_client.get(week))
-    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
     response = producer_client.get(week)
     assert my_turn in hrefs(response)
     assert "North’s weekly meeting is running" in response.content.decode()
@@ -57,9 +57,9 @@ def test_my_week_leads_to_my_turn_while_my_teams_meeting_runs(
 def test_a_leaders_week_leads_to_the_meeting_screen_they_drive(leader_client, agency, team,
                                                                 leader):
     from accountability.meetings.services import meeting_start
-    from salesculture.weeks import current_week
+    from salesculture.weeks import Week
 
-    meeting = meeting_start(team=team, week_start=current_week(agency), actor=leader)
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
     links = hrefs(leader_client.get(reverse("accountability:my_week")))
     assert reverse("accountability:meeting", args=[meeting.pk]) in links
 

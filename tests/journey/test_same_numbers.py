@@ -9,14 +9,14 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_move, meeting_start, position_key
 from accountability.models import Celebration, Commitment, WeeklyScorecard
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.accountability.test_meeting_reel_and_late_turns import celebrate, wins
 from tests.factories import CommitmentFactory
 
 
 def test_the_meeting_reel_counts_stage_wins_as_the_team_scorecard_does(
         leader_client, agency, team, leader, producer):
-    last_week = current_week(agency) - dt.timedelta(days=7)
+    last_week = Week.current(agency).start - dt.timedelta(days=7)
     # given 14 stage wins and a week where every commitment was kept (one more celebration)
     wins(producer, last_week, 14, to="Contacted")
     CommitmentFactory(producer=producer, week_start=last_week, kind=Commitment.Kind.STAGE_WINS,

@@ -6,17 +6,17 @@ import re
 from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.accountability.test_meeting_views import goto
 from tests.factories import CommitmentFactory
 
 
 def test_wrap_up_when_everyone_has_committed_does_not_say_no_commitments_yet(
         leader_client, agency, team, producer, leader):
-    last_week = current_week(agency) - dt.timedelta(days=7)
+    last_week = Week.current(agency).start - dt.timedelta(days=7)
     meeting = meeting_start(team=team, week_start=last_week, actor=leader)
     for person in (producer, leader):
-        CommitmentFactory(producer=person, week_start=current_week(agency))
+        CommitmentFactory(producer=person, week_start=Week.current(agency).start)
     goto(meeting, "wrap_up")
     page = leader_client.get(reverse("accountability:meeting", args=[meeting.pk])).content.decode()
     assert "Everyone has committed" in page
@@ -38,8 +38,8 @@ def test_the_tv_shows_no_commitments_as_a_dash_as_the_team_scorecard_does(
     from accountability.meetings.kiosk import kiosk_link_create
     from accountability.scorecards.refresh import scorecards_refresh
 
-    CommitmentFactory(producer=leader, week_start=current_week(agency), target=10)
-    scorecards_refresh(agency=agency, week_start=current_week(agency))
+    CommitmentFactory(producer=leader, week_start=Week.current(agency).start, target=10)
+    scorecards_refresh(agency=agency, week_start=Week.current(agency).start)
     link = kiosk_link_create(team=team, actor=leader, label="Break room TV")
     page = client.get(reverse("accountability:kiosk", args=[link.token])).content.decode()
     row = r"<td>([^<]+)</td>(?:<td[^>]*>[^<]*</td>){2}<td class=\"num\">([^<]*)</td>"
@@ -79,7 +79,7 @@ def test_starting_a_meeting_for_a_week_already_held_says_so(leader_client, agenc
     """Pressing 'Start the meeting' again for the same week opened the minutes without a word."""
     from accountability.meetings.services import meeting_end
 
-    last_week = current_week(agency) - dt.timedelta(days=7)
+    last_week = Week.current(agency).start - dt.timedelta(days=7)
     meeting_end(meeting=meeting_start(team=team, week_start=last_week, actor=leader),
                 actor=leader)
     response = leader_client.post(reverse("accountability:meeting_start"),
@@ -98,7 +98,7 @@ def test_someone_who_joined_this_week_is_not_called_out_for_last_weeks_commitmen
     from salesculture.models import Producer
     from tests.factories import ProducerFactory
 
-    last_week = current_week(agency) - dt.timedelta(days=7)
+    last_week = Week.current(agency).start - dt.timedelta(days=7)
     WeeklyScorecard.objects.create(agency=agency, producer=leader, week_start=last_week,
                                    commitments_total=2, commitments_kept=2,
                                    computed_at=timezone.now())

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accountability.models import WeeklyScorecard
 from pipeline.models import Activity
 from pipeline.services import activity_log, activity_undo
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 from tests.factories import ProspectFactory, activity_type
 
 
@@ -16,7 +16,7 @@ def test_a_logged_activity_reaches_the_scorecard_on_commit(producer,
     with django_capture_on_commit_callbacks(execute=True):
         activity_log(producer=producer, activity_type=activity_type(producer.agency), quantity=3)
     card = WeeklyScorecard.objects.get(producer=producer,
-                                       week_start=current_week(producer.agency))
+                                       week_start=Week.current(producer.agency).start)
     assert card.activities_total == 3
 
 

@@ -17,7 +17,7 @@ from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvanc
 from pipeline.services import agency_create
 from salesculture.models import Agency
 from salesculture.services import producer_create, team_create
-from salesculture.weeks import current_week
+from salesculture.weeks import Week
 
 DEMO_SLUG = "summit"
 DEMO_PASSWORD = "salesculture"
@@ -135,7 +135,7 @@ class DemoBuilder:
                 why=why, annual_goal=Decimal(self.rng.choice([90, 120, 150, 180, 220]) * 1000))
             self.people.append((producer, pace, skill))
 
-        this_week = current_week(agency)
+        this_week = Week.current(agency).start
         first_week = this_week - dt.timedelta(weeks=self.weeks - 1)
         prospects: dict[int, list[Prospect]] = {p.pk: [] for p, _, _ in self.people}
         for w in range(self.weeks):
