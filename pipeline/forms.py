@@ -9,12 +9,17 @@ from django.db.models import Case, When
 
 from salesculture.models import Producer
 
-from .models import Activity, Prospect, Stage
+from .models import Activity, Prospect, Stage, StageAdvance
 from .selectors import activity_types_of, prospects_owned_by, stages_for
 
 QUANTITY_MESSAGE = f"Enter a quantity between 1 and {Activity.MAX_QUANTITY}."
 PAST_DUE_MESSAGE = "The next step cannot be due in the past."
 STAGE_MESSAGE = "Choose a stage of your agency's pipeline."
+
+
+def max_length(model, field: str) -> int:
+    """A text limit as the model defines it, so a form never drifts from its column."""
+    return model._meta.get_field(field).max_length
 
 
 class DateInput(forms.DateInput):
@@ -25,17 +30,17 @@ class DateInput(forms.DateInput):
 
 
 class ProspectForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=max_length(Prospect, "name"))
     line_of_business = forms.ChoiceField(choices=Prospect.LineOfBusiness.choices)
     estimated_revenue = forms.DecimalField(
         label="Estimated annual revenue ($)", min_value=0, max_digits=12, decimal_places=2,
         initial=0, error_messages={"min_value": "Revenue cannot be negative."})
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None,
                                    error_messages={"invalid_choice": STAGE_MESSAGE})
-    next_step = forms.CharField(max_length=200, required=False,
+    next_step = forms.CharField(max_length=max_length(Prospect, "next_step"), required=False,
                                 help_text="What happens next, e.g. “Call to set the appointment”.")
     next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
-    source = forms.CharField(max_length=80, required=False,
+    source = forms.CharField(max_length=max_length(Prospect, "source"), required=False,
                              help_text="Where the prospect came from (referral, event, …).")
 
     def __init__(self, *args, agency, today: dt.date, editing: Prospect | None = None, **kwargs):
@@ -72,11 +77,12 @@ class AdvanceForm(forms.Form):
     expected_stage = forms.IntegerField(widget=forms.HiddenInput, required=False)
     definition_confirmed = forms.BooleanField(
         required=False, label="The definition of done is met")
-    next_step = forms.CharField(max_length=200, required=False,
+    next_step = forms.CharField(max_length=max_length(StageAdvance, "next_step"), required=False,
                                 help_text="Every advance leaves a scheduled next step.")
     next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
-    lost_reason = forms.CharField(max_length=200, required=False, label="Why was it lost?")
-    note = forms.CharField(required=False, max_length=500,
+    lost_reason = forms.CharField(max_length=max_length(StageAdvance, "lost_reason"),
+                                  required=False, label="Why was it lost?")
+    note = forms.CharField(required=False, max_length=StageAdvance.NOTE_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, prospect: Prospect, today: dt.date, **kwargs):
@@ -119,8 +125,9 @@ class ActivityForm(forms.Form):
         queryset=None, required=False, empty_label="— no prospect —",
         error_messages={"invalid_choice": "Choose one of your own prospects."})
     outcome = forms.ChoiceField(choices=Activity.Outcome.choices, required=False)
-    note = forms.CharField(max_length=300, required=False)
-    client_token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    note = forms.CharField(max_length=max_length(Activity, "note"), required=False)
+    client_token = forms.CharField(max_length=max_length(Activity, "client_token"), required=False,
+                                   widget=forms.HiddenInput)
 
     def __init__(self, *args, producer: Producer, prospect: Prospect | None = None,
                  active_types: list | None = None, **kwargs):

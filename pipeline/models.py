@@ -86,6 +86,9 @@ class StageAdvance(models.Model):
     records that the prospect reached its first stage, which the funnel counts.
     """
 
+    # The note is free text; forms keep it to this many characters.
+    NOTE_MAX_LENGTH = 500
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="stage_advances")
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="advances")
     # Credited producer: the prospect's owner at the time of the move.

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import producers_visible_to
+from salesculture.weeks import local_now
 
 from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
 
@@ -15,11 +16,6 @@ def stages_for(agency: Agency) -> QuerySet[Stage]:
     return Stage.objects.filter(agency=agency).order_by("position")
 
 
-def stage_get(*, agency: Agency, stage_id) -> Stage:
-    try:
-        return Stage.objects.get(agency=agency, pk=int(stage_id))
-    except (Stage.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such stage.") from None
 
 
 def active_activity_types(agency: Agency) -> QuerySet[ActivityType]:
@@ -41,9 +37,6 @@ def prospect_get_visible(*, actor: Producer, prospect_id) -> Prospect:
         raise Http404("No such prospect.") from None
 
 
-def activities_of(producer: Producer) -> QuerySet[Activity]:
-    return (Activity.objects.filter(producer=producer)
-            .select_related("activity_type", "prospect"))
 
 
 # --- The producer's board, prospect pages and week (issue 3) ---------------------------------
@@ -59,8 +52,6 @@ def agency_stage_get(*, agency: Agency, stage_id) -> Stage | None:
         return None
 
 
-def open_stages(agency: Agency) -> list[Stage]:
-    return list(Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN).order_by("position"))
 
 
 def board_columns(*, owner: Producer, line_of_business: str = "",
@@ -96,6 +87,12 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
             "total": sum((p.estimated_revenue for p in cards), Decimal(0)),
         })
     return columns
+
+
+def boards_switchable(actor: Producer) -> list[Producer]:
+    """Whose board a leader can switch to: the active sellers they can see, by first name."""
+    return list(producers_visible_to(actor).filter(is_active=True)
+                .exclude(role="non_producer").order_by("user__first_name"))
 
 
 def decorate_prospect(prospect: Prospect, *, now: dt.datetime, today: dt.date) -> Prospect:
@@ -188,7 +185,7 @@ def next_steps_due(producer: Producer, *, limit: int = 20,
                    today: dt.date | None = None) -> list[Prospect]:
     """Open prospects needing attention, most urgent first: overdue, due today, no next step
     scheduled, then later ones. One query, capped at `limit`."""
-    today = today or timezone.now().astimezone(producer.agency.tz).date()
+    today = today or local_now(producer.agency).date()
     urgency = Case(
         When(next_step_due__lt=today, then=Value(0)),
         When(next_step_due=today, then=Value(1)),
@@ -209,7 +206,7 @@ def next_steps_due(producer: Producer, *, limit: int = 20,
 def next_steps_summary(producer: Producer, *, today: dt.date | None = None) -> dict[str, int]:
     """How many open prospects are overdue, due today and without a next step, over all of
     them (the list above is capped); one aggregate query."""
-    today = today or timezone.now().astimezone(producer.agency.tz).date()
+    today = today or local_now(producer.agency).date()
     return (Prospect.objects.filter(agency=producer.agency, owner=producer,
                                     stage__kind=Stage.Kind.OPEN)
             .aggregate(overdue=Count("pk", filter=Q(next_step_due__lt=today)),

@@ -5,8 +5,8 @@ agency's or colleague's id answers 404), a service writes. HTMX requests get the
 of the same template; without JavaScript the same urls work as plain pages.
 """
 
-import json
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,16 +18,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
-from salesculture.selectors import producer_get_visible, producers_visible_to
+from salesculture.htmx import client_redirect, reswap, retarget, toast
+from salesculture.selectors import producer_get_visible
 from salesculture.weeks import local_now
 
 from . import services
 from .forms import ActivityForm, AdvanceForm, ProspectForm
-from .models import Prospect, Stage
+from .models import Prospect, Stage, StageAdvance
 from .selectors import (
     active_activity_types,
     agency_stage_get,
     board_columns,
+    boards_switchable,
     decorate_prospect,
     next_stage_of,
     prospect_activities,
@@ -44,11 +46,6 @@ def _today(agency):
     return local_now(agency).date()
 
 
-def _toast(response: HttpResponse, text: str, kind: str = "") -> HttpResponse:
-    response["HX-Trigger"] = json.dumps({"toast": {"text": text, "kind": kind}})
-    return response
-
-
 def _line_filter(value: str | None) -> str:
     return value if value in LINES.values else ""
 
@@ -59,12 +56,11 @@ def _board_context(request, owner, line: str, **extra) -> dict:
     return {
         "owner": owner,
         "line": line,
+        "line_label": LINES(line).label if line else "",
         "lines": LINES.choices,
         "columns": columns,
         "open_count": sum(col["count"] for col in columns),
-        "switchable": (list(producers_visible_to(actor).filter(is_active=True)
-                            .exclude(role="non_producer").order_by("user__first_name"))
-                       if actor.is_leader else []),
+        "switchable": boards_switchable(actor) if actor.is_leader else [],
         **extra,
     }
 
@@ -111,7 +107,8 @@ def prospect_new(request):
         else:
             messages.success(request, f"{prospect.name} is on your board.")
             return redirect("pipeline:prospect", pk=prospect.pk)
-    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": None})
+    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": None},
+                  status=400 if form.is_bound else 200)
 
 
 @producer_required
@@ -136,7 +133,8 @@ def prospect_edit(request, pk):
         else:
             messages.success(request, f"Saved {prospect.name}.")
             return redirect("pipeline:prospect", pk=prospect.pk)
-    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": prospect})
+    return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": prospect},
+                  status=400 if form.is_bound else 200)
 
 
 def _detail_context(request, prospect, form=None) -> dict:
@@ -195,10 +193,10 @@ def prospect_log(request, pk):
             messages.success(request, text)
             return redirect("pipeline:prospect", pk=prospect.pk)
         context = _detail_context(request, prospect)
-        return _toast(render(request, "pipeline/prospect.html#activities", context), text)
+        return toast(render(request, "pipeline/prospect.html#activities", context), text)
     context = _detail_context(request, prospect, form=form)
     template = "pipeline/prospect.html#activities" if request.htmx else "pipeline/prospect.html"
-    return render(request, template, context, status=200 if request.htmx else 400)
+    return render(request, template, context, status=400)
 
 
 def _win_text(prospect: Prospect, to_stage: Stage, is_win: bool) -> tuple[str, str]:
@@ -211,82 +209,114 @@ def _win_text(prospect: Prospect, to_stage: Stage, is_win: bool) -> tuple[str, s
     return f"🎉 Win! {prospect.name} moved to {to_stage.name}. Success is the next step.", "win"
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where a move was started: on the board (and its line-of-business filter) or on the
+    prospect's page; the answer goes back there."""
+
+    in_board: bool
+    line: str
+
+
 @producer_required
 @require_http_methods(["GET", "POST"])
 def prospect_advance(request, pk):
     """Move a prospect to the next (or any) stage: a forward move asks for the next step and
     shows the destination's definition of done; Lost asks for the reason."""
-    actor = request.producer
-    prospect = prospect_get_visible(actor=actor, prospect_id=pk)
-    today = _today(prospect.agency)
-    in_board = (request.POST or request.GET).get("from") == "board"
-    line = _line_filter((request.POST or request.GET).get("lob"))
+    prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
+    params = request.POST or request.GET
+    origin = _Origin(in_board=params.get("from") == "board",
+                     line=_line_filter(params.get("lob")))
     if request.method == "POST":
-        form = AdvanceForm(request.POST, prospect=prospect, today=today)
-    else:
-        # `to` from a card's button; `to_stage` when the stage select changes (keeping what
-        # was typed so far); neither: propose the next stage.
-        chosen = request.GET.get("to_stage", request.GET.get("to"))
-        to = agency_stage_get(agency=prospect.agency, stage_id=chosen) if chosen else None
-        if to is None and chosen is None:
-            to = next_stage_of(prospect)
-        initial = {"to_stage": to.pk if to else None, "expected_stage": prospect.stage_id}
-        for name in ("next_step", "next_step_due", "lost_reason", "note", "definition_confirmed"):
-            if request.GET.get(name):
-                initial[name] = request.GET[name]
-        if request.GET.get("expected_stage"):
-            initial["expected_stage"] = request.GET["expected_stage"]
-        form = AdvanceForm(initial=initial, prospect=prospect, today=today)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        expected = None
-        if data.get("expected_stage"):
-            expected = agency_stage_get(agency=prospect.agency, stage_id=data["expected_stage"])
-        try:
-            advance = services.prospect_advance(
-                prospect=prospect, to_stage=data["to_stage"], actor=actor, note=data["note"],
-                next_step=data["next_step"], next_step_due=data["next_step_due"],
-                lost_reason=data["lost_reason"],
-                definition_confirmed=data["definition_confirmed"], expected_stage=expected)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            # Show where the prospect is now; a retry is then a deliberate move from there.
-            prospect.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["expected_stage"] = prospect.stage_id
-        else:
-            text, kind = _win_text(prospect, advance.to_stage, advance.is_win)
-            # A win is celebrated where the producer lands, also after a plain page load.
-            celebrate = "win" if kind == "win" else ""
-            if not request.htmx:
-                messages.success(request, text, extra_tags=celebrate)
-                if in_board:
-                    url = reverse("pipeline:board")
-                    params = [f"producer={prospect.owner_id}"] if prospect.owner_id != actor.pk \
-                        else []
-                    if line:
-                        params.append(f"lob={line}")
-                    return redirect(url + ("?" + "&".join(params) if params else ""))
-                return redirect("pipeline:prospect", pk=prospect.pk)
-            if in_board:
-                owner = prospect.owner
-                context = _board_context(request, owner, line, just_moved=prospect.pk,
-                                         just_won=advance.is_win)
-                response = render(request, "pipeline/board.html#board", context)
-                response["HX-Retarget"] = "#board"
-                response["HX-Reswap"] = "outerHTML"
-                return _toast(response, text, kind)
-            response = HttpResponse(status=204)
-            messages.success(request, text, extra_tags=celebrate)
-            response["HX-Redirect"] = reverse("pipeline:prospect", args=[prospect.pk])
-            return response
-    to_stage = _chosen_stage(form, prospect)
-    context = {"prospect": prospect, "form": form, "to_stage": to_stage, "in_board": in_board,
-               "line": line, "stages": stages_for(prospect.agency)}
+        return _advance_post(request, prospect, origin)
+    return _advance_get(request, prospect, origin)
+
+
+def _advance_get(request, prospect: Prospect, origin: _Origin) -> HttpResponse:
+    form = AdvanceForm(initial=_advance_initial(request.GET, prospect), prospect=prospect,
+                       today=_today(prospect.agency))
+    return _advance_form(request, prospect, form, origin)
+
+
+def _advance_initial(query, prospect: Prospect) -> dict:
+    # `to` from a card's button; `to_stage` when the stage select changes (keeping what
+    # was typed so far); neither: propose the next stage.
+    chosen = query.get("to_stage", query.get("to"))
+    to = agency_stage_get(agency=prospect.agency, stage_id=chosen) if chosen else None
+    if to is None and chosen is None:
+        to = next_stage_of(prospect)
+    initial = {"to_stage": to.pk if to else None, "expected_stage": prospect.stage_id}
+    for name in ("next_step", "next_step_due", "lost_reason", "note", "definition_confirmed",
+                 "expected_stage"):
+        if query.get(name):
+            initial[name] = query[name]
+    return initial
+
+
+def _advance_post(request, prospect: Prospect, origin: _Origin) -> HttpResponse:
+    form = AdvanceForm(request.POST, prospect=prospect, today=_today(prospect.agency))
+    if form.is_valid():
+        advance = _advance_apply(request.producer, prospect, form)
+        if advance is not None:
+            return _advanced(request, prospect, advance, origin)
+    return _advance_form(request, prospect, form, origin, status=400)
+
+
+def _advance_apply(actor, prospect: Prospect, form: AdvanceForm) -> StageAdvance | None:
+    """The move, or None with the service's refusal on the form."""
+    data = form.cleaned_data
+    expected = None
+    if data.get("expected_stage"):
+        expected = agency_stage_get(agency=prospect.agency, stage_id=data["expected_stage"])
+    try:
+        return services.prospect_advance(
+            prospect=prospect, to_stage=data["to_stage"], actor=actor, note=data["note"],
+            next_step=data["next_step"], next_step_due=data["next_step_due"],
+            lost_reason=data["lost_reason"],
+            definition_confirmed=data["definition_confirmed"], expected_stage=expected)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        # Show where the prospect is now; a retry is then a deliberate move from there.
+        prospect.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["expected_stage"] = prospect.stage_id
+        return None
+
+
+def _advanced(request, prospect: Prospect, advance: StageAdvance,
+              origin: _Origin) -> HttpResponse:
+    """After a move: the board with the moved card celebrated in place (htmx on the board),
+    otherwise back to where the move started with the message."""
+    text, kind = _win_text(prospect, advance.to_stage, advance.is_win)
+    if request.htmx and origin.in_board:
+        context = _board_context(request, prospect.owner, origin.line, just_moved=prospect.pk,
+                                 just_won=advance.is_win)
+        response = render(request, "pipeline/board.html#board", context)
+        return toast(reswap(retarget(response, "#board"), "outerHTML"), text, kind)
+    # A win is celebrated where the producer lands, also after a plain page load.
+    messages.success(request, text, extra_tags="win" if kind == "win" else "")
     if request.htmx:
-        return render(request, "pipeline/advance.html#advance_form", context)
-    return render(request, "pipeline/advance.html", context,
-                  status=400 if request.method == "POST" else 200)
+        return client_redirect(reverse("pipeline:prospect", args=[prospect.pk]))
+    if origin.in_board:
+        return redirect(_board_url(prospect, request.producer, origin.line))
+    return redirect("pipeline:prospect", pk=prospect.pk)
+
+
+def _board_url(prospect: Prospect, actor, line: str) -> str:
+    """The board the move was made on: the owner's (when not the actor's own), same filter."""
+    params = [f"producer={prospect.owner_id}"] if prospect.owner_id != actor.pk else []
+    if line:
+        params.append(f"lob={line}")
+    return reverse("pipeline:board") + ("?" + "&".join(params) if params else "")
+
+
+def _advance_form(request, prospect: Prospect, form: AdvanceForm, origin: _Origin,
+                  status: int = 200) -> HttpResponse:
+    context = {"prospect": prospect, "form": form, "to_stage": _chosen_stage(form, prospect),
+               "in_board": origin.in_board, "line": origin.line,
+               "stages": stages_for(prospect.agency)}
+    template = "pipeline/advance.html#advance_form" if request.htmx else "pipeline/advance.html"
+    return render(request, template, context, status=status)
 
 
 def _chosen_stage(form: AdvanceForm, prospect: Prospect) -> Stage | None:

@@ -3,6 +3,7 @@ from django.db import connection
 
 from salesculture.celery import app as celery_app
 from tests.factories import PASSWORD, AgencyFactory, ProducerFactory, TeamFactory
+from tests.queries import Queries
 
 # Work enqueued on commit runs inline in tests, unless a test starts a real worker.
 celery_app.conf.task_always_eager = True
@@ -72,3 +73,15 @@ def leader_client(client, leader):
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/salesculture")
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+def pytest_assertrepr_compare(op, left, right):
+    """A failed comparison of two query counts shows both runs' SQL."""
+    if isinstance(left, Queries) and isinstance(right, Queries):
+        lines = [f"{left!r} {op} {right!r}", "", "first run:"]
+        lines += [f"  {n}. {q}" for n, q in enumerate(left.sql, 1)]
+        lines += ["second run:"] + [f"  {n}. {q}" for n, q in enumerate(right.sql, 1)]
+        return lines
+    return None

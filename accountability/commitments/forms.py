@@ -12,9 +12,10 @@ from pipeline.selectors import prospects_owned_by
 from salesculture.models import Producer
 
 from ..models import Commitment
-from .services import MAX_TARGET
+from .services import MAX_TARGET, target_name
 
 TARGET_MESSAGE = f"Enter a number between 0 and {MAX_TARGET}."
+PROMISE_TEXT_MAX_LENGTH = Commitment._meta.get_field("text").max_length
 
 
 def targets_by_field(commitments) -> dict[str, int]:
@@ -22,13 +23,9 @@ def targets_by_field(commitments) -> dict[str, int]:
     above); specific promises have no field and are left out."""
     targets: dict[str, int] = {}
     for c in commitments:
-        if c.kind == Commitment.Kind.ACTIVITY:
-            name = f"activity_{c.activity_type_id}"
-        elif c.kind == Commitment.Kind.STAGE_WINS:
-            name = f"wins_{c.stage_id}" if c.stage_id else "wins_any"
-        else:
-            continue
-        targets[name] = targets.get(name, 0) + (c.target or 0)
+        name = target_name(c)
+        if name is not None:
+            targets[name] = targets.get(name, 0) + (c.target or 0)
     return targets
 
 
@@ -101,7 +98,7 @@ class PromiseForm(forms.Form):
     producer's own prospects, due on a day of the committed week."""
 
     week = forms.CharField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(label="I will…", max_length=200, error_messages={
+    text = forms.CharField(label="I will…", max_length=PROMISE_TEXT_MAX_LENGTH, error_messages={
         "required": "Say what you will do, e.g. “send the Acme proposal by Thursday”."})
     prospect = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="— no prospect —",

@@ -4,6 +4,8 @@ The scorecard job, my week, the commitments page, the team board and the digest 
 commitment through these functions, so the same week reads the same everywhere.
 """
 
+import datetime as dt
+
 from ..models import Commitment
 
 
@@ -27,3 +29,9 @@ def commitment_target(commitment: dict) -> int:
 def counts_toward_total(commitment: dict) -> bool:
     # A measurable commitment of zero promises nothing: it is shown grey, not green.
     return commitment_target(commitment) > 0
+
+
+def week_has_started(week_begins: dt.datetime, now: dt.datetime) -> bool:
+    """Once its week has started a commitment stands: it can no longer be changed or
+    withdrawn, and one made from then on is late rather than planned ahead."""
+    return now >= week_begins

@@ -2,13 +2,14 @@
 their progress.
 
 Progress against this week's commitments is computed from the live ledgers with the same rule
-the scorecard job uses (`commitments.rules`), so the number a producer just created by a tap
-shows at once instead of after the job has run; judged weeks read the judged status.
+the scorecard job uses (`commitments.rules`, shaped by `presenters.commitment_progress`), so
+the number a producer just created by a tap shows at once instead of after the job has run;
+judged weeks read the judged status.
 Each function is a fixed number of queries however many prospects or activities there are.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.http import Http404
 
@@ -23,7 +24,8 @@ from salesculture.models import Producer
 from salesculture.weeks import Week
 
 from ..models import Commitment, WeeklyScorecard
-from .rules import commitment_actual, commitment_target, counts_toward_total
+from .presenters import Progress, commitment_progress, commitment_values
+from .rules import commitment_target
 
 
 @dataclass
@@ -46,17 +48,6 @@ class WeekLedger:
         return result
 
 
-@dataclass
-class Progress:
-    commitment: Commitment
-    actual: int
-    target: int
-    percent: int = 0
-    kept: bool = False
-    counts: bool = True
-    extra: dict = field(default_factory=dict)
-
-
 def week_ledger(producer: Producer, week: dt.date) -> WeekLedger:
     start, end = Week(week, producer.agency.tz).bounds
     return WeekLedger(counts=activity_counts_between(producer, start, end),
@@ -69,23 +60,6 @@ def commitments_of_week(producer: Producer, week: dt.date) -> list[Commitment]:
                 .order_by("kind", "activity_type__position", "stage__position", "due_date", "id"))
 
 
-def commitment_progress(commitments: list[Commitment], ledger: WeekLedger) -> list[Progress]:
-    counts = {str(k): v for k, v in ledger.counts.items()}
-    by_stage = ledger.wins_by_stage
-    wins = len(ledger.wins)
-    rows = []
-    for c in commitments:
-        values = {"kind": c.kind, "activity_type_id": c.activity_type_id, "stage_id": c.stage_id,
-                  "target": c.target, "self_reported_done": c.self_reported_done}
-        actual = commitment_actual(values, counts, by_stage, wins)
-        target = commitment_target(values)
-        rows.append(Progress(
-            commitment=c, actual=actual, target=target,
-            percent=min(100, round(100 * actual / target)) if target else 0,
-            kept=bool(target) and actual >= target, counts=counts_toward_total(values)))
-    return rows
-
-
 def judged_commitments(producer: Producer, week: dt.date) -> list[Progress]:
     """A finished week's commitments, kept or missed. Measurable ones come from the ledgers
     (the judged actual, or the materialised scorecard before the rollover has run, or the
@@ -96,8 +70,7 @@ def judged_commitments(producer: Producer, week: dt.date) -> list[Progress]:
     ledger = None
     rows = []
     for c in commitments:
-        values = {"kind": c.kind, "target": c.target}
-        target = commitment_target(values)
+        target = commitment_target(commitment_values(c))
         if c.status != Commitment.Status.OPEN and c.actual is not None:
             actual = c.actual
         elif card is not None and str(c.pk) in card.commitment_actuals:
@@ -107,9 +80,7 @@ def judged_commitments(producer: Producer, week: dt.date) -> list[Progress]:
             actual = commitment_progress([c], ledger)[0].actual
         kept = (c.status == Commitment.Status.KEPT if c.status != Commitment.Status.OPEN
                 else actual >= target)
-        rows.append(Progress(commitment=c, actual=actual, target=target,
-                             percent=min(100, round(100 * actual / target)) if target else 0,
-                             kept=kept))
+        rows.append(Progress(commitment=c, actual=actual, target=target, kept=kept))
     return rows
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,10 +7,11 @@ from django.utils import timezone
 
 from pipeline.models import ActivityType, Prospect, Stage
 from salesculture.jobs import agency_week_changed
-from salesculture.models import Producer
+from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from ..models import Commitment, Meeting
+from .rules import week_has_started
 
 MAX_TARGET = 500
 
@@ -30,11 +32,45 @@ def commitment_create(
 ) -> Commitment:
     """A promise for `week_start`'s week; "planned ahead" when made before the week began."""
     agency = producer.agency
-    errors: dict[str, str] = {}
+    errors = _week_errors(week_start, agency)
+    if kind in (Commitment.Kind.ACTIVITY, Commitment.Kind.STAGE_WINS):
+        errors.update(_measurable_errors(kind, agency=agency, target=target,
+                                         activity_type=activity_type, stage=stage))
+        text, prospect, due_date = "", None, None
+    elif kind == Commitment.Kind.SPECIFIC:
+        text = text.strip()
+        errors.update(_promise_errors(producer=producer, week_start=week_start, text=text,
+                                      prospect=prospect, due_date=due_date))
+        target, activity_type, stage = None, None, None
+    else:
+        errors["kind"] = "Choose activities, stage wins or a specific promise."
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    planned_ahead = not week_has_started(Week(week_start, agency.tz).begins, now)
+    with transaction.atomic():
+        commitment = Commitment.objects.create(
+            agency=agency, producer=producer, week_start=week_start, kind=kind, target=target,
+            activity_type=activity_type, stage=stage, text=text, prospect=prospect,
+            due_date=due_date, made_at=now, made_by=actor, planned_ahead=planned_ahead,
+            meeting=meeting)
+        agency_week_changed(agency_id=agency.pk, when=week_start)
+    return commitment
+
+
+def _week_errors(week_start: dt.date, agency: Agency) -> dict[str, str]:
     if week_start.weekday() != 0:
-        errors["week_start"] = "A commitment is for a whole week, named by its Monday."
-    elif week_start < Week.current(agency).start:
-        errors["week_start"] = "That week is over; commit to this week or next."
+        return {"week_start": "A commitment is for a whole week, named by its Monday."}
+    if week_start < Week.current(agency).start:
+        return {"week_start": "That week is over; commit to this week or next."}
+    return {}
+
+
+def _measurable_errors(kind: str, *, agency: Agency, target: int | None,
+                       activity_type: ActivityType | None,
+                       stage: Stage | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if kind == Commitment.Kind.ACTIVITY:
         if activity_type is None or activity_type.agency_id != agency.pk:
             errors["activity_type"] = "Choose one of your agency's activity types."
@@ -43,35 +79,22 @@ def commitment_create(
     if kind == Commitment.Kind.STAGE_WINS and stage is not None and (
             stage.agency_id != agency.pk or stage.is_lost):
         errors["stage"] = "Choose one of your agency's stages (not Lost)."
-    if kind in (Commitment.Kind.ACTIVITY, Commitment.Kind.STAGE_WINS):
-        if target is None or not 1 <= target <= MAX_TARGET:
-            errors["target"] = f"Enter a number between 1 and {MAX_TARGET}."
-        text, prospect, due_date = "", None, None
-    elif kind == Commitment.Kind.SPECIFIC:
-        text = text.strip()
-        if not text:
-            errors["text"] = "Say what you will do, e.g. “send the Acme proposal by Thursday”."
-        if prospect is not None and (prospect.agency_id != agency.pk
-                                     or prospect.owner_id != producer.pk):
-            errors["prospect"] = "Choose one of your own prospects."
-        if due_date is not None and not week_start <= due_date < week_start + dt.timedelta(7):
-            errors["due_date"] = "The due day must fall inside the committed week."
-        target, activity_type, stage = None, None, None
-    else:
-        errors["kind"] = "Choose activities, stage wins or a specific promise."
-    if errors:
-        raise ValidationError(errors)
+    if target is None or not 1 <= target <= MAX_TARGET:
+        errors["target"] = f"Enter a number between 1 and {MAX_TARGET}."
+    return errors
 
-    now = timezone.now()
-    week_begins, _ = Week(week_start, agency.tz).bounds
-    with transaction.atomic():
-        commitment = Commitment.objects.create(
-            agency=agency, producer=producer, week_start=week_start, kind=kind, target=target,
-            activity_type=activity_type, stage=stage, text=text, prospect=prospect,
-            due_date=due_date, made_at=now, made_by=actor, planned_ahead=now < week_begins,
-            meeting=meeting)
-        agency_week_changed(agency_id=agency.pk, when=week_start)
-    return commitment
+
+def _promise_errors(*, producer: Producer, week_start: dt.date, text: str,
+                    prospect: Prospect | None, due_date: dt.date | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "Say what you will do, e.g. “send the Acme proposal by Thursday”."
+    if prospect is not None and (prospect.agency_id != producer.agency_id
+                                 or prospect.owner_id != producer.pk):
+        errors["prospect"] = "Choose one of your own prospects."
+    if due_date is not None and not week_start <= due_date < week_start + dt.timedelta(7):
+        errors["due_date"] = "The due day must fall inside the committed week."
+    return errors
 
 
 def commitment_mark_done(*, commitment: Commitment, actor: Producer, done: bool) -> Commitment:
@@ -89,14 +112,34 @@ def commitment_mark_done(*, commitment: Commitment, actor: Producer, done: bool)
 
 def commitment_withdraw(*, commitment: Commitment, actor: Producer) -> None:
     """A commitment can be taken back until its week starts; after that it stands."""
-    week_begins, _ = Week(commitment.week_start, commitment.agency.tz).bounds
-    if timezone.now() >= week_begins:
+    if week_has_started(Week(commitment.week_start, commitment.agency.tz).begins, timezone.now()):
         raise ValidationError("The week has started; this commitment stands.")
     if actor.pk != commitment.producer_id and not actor.is_leader:
         raise ValidationError("Only the producer or their leader can withdraw it.")
     with transaction.atomic():
         commitment.delete()
         agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
+
+
+def target_name(commitment: Commitment) -> str | None:
+    """The commitments form's field a measurable commitment belongs to (`activity_<type id>`,
+    `wins_<stage id>` or `wins_any`); None for a specific promise, which has no number."""
+    if commitment.kind == Commitment.Kind.ACTIVITY:
+        return f"activity_{commitment.activity_type_id}"
+    if commitment.kind == Commitment.Kind.STAGE_WINS:
+        return f"wins_{commitment.stage_id}" if commitment.stage_id else "wins_any"
+    return None
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One number the producer wants for the week, under its form field's name."""
+
+    name: str
+    kind: str
+    value: int
+    activity_type: ActivityType | None = None
+    stage: Stage | None = None
 
 
 def commitments_set_targets(
@@ -117,66 +160,84 @@ def commitments_set_targets(
     `wins_any`. Returns counts of what was added, changed and removed.
     """
     agency = producer.agency
-    week_begins, _ = Week(week_start, agency.tz).bounds
-    started = timezone.now() >= week_begins
-    existing: dict[tuple[str, int | None], list[Commitment]] = {}
-    for c in Commitment.objects.filter(producer=producer, week_start=week_start,
-                                       kind__in=[Commitment.Kind.ACTIVITY,
-                                                 Commitment.Kind.STAGE_WINS]):
-        key = ("activity", c.activity_type_id) if c.kind == Commitment.Kind.ACTIVITY \
-            else ("wins", c.stage_id)
-        existing.setdefault(key, []).append(c)
-    types = {t.pk: t for t in ActivityType.objects.filter(agency=agency,
-                                                          pk__in=list(activity_targets))}
-    stages = {s.pk: s for s in Stage.objects.filter(
-        agency=agency, pk__in=[k for k in stage_targets if k is not None])}
-
-    wanted: list[tuple[str, tuple[str, int | None], int]] = []
-    errors: dict[str, str] = {}
-    for type_id, value in activity_targets.items():
-        name = f"activity_{type_id}"
-        if type_id not in types:
-            errors[name] = "Choose one of your agency's activity types."
-        else:
-            wanted.append((name, ("activity", type_id), value or 0))
-    for stage_id, value in stage_targets.items():
-        name = "wins_any" if stage_id is None else f"wins_{stage_id}"
-        if stage_id is not None and stage_id not in stages:
-            errors[name] = "Choose one of your agency's stages (not Lost)."
-        else:
-            wanted.append((name, ("wins", stage_id), value or 0))
+    started = week_has_started(Week(week_start, agency.tz).begins, timezone.now())
+    existing = _measurable_by_name(producer, week_start)
+    wanted, errors = _wanted_targets(agency, activity_targets, stage_targets)
 
     summary = {"added": 0, "changed": 0, "removed": 0}
     with transaction.atomic():
-        for name, key, value in wanted:
-            if name in errors:
+        for target in wanted:
+            try:
+                change = _target_apply(target, existing.get(target.name, []), started=started,
+                                       producer=producer, week_start=week_start, actor=actor)
+            except ValidationError as exc:
+                errors[target.name] = " ".join(exc.messages)
                 continue
-            current = existing.get(key, [])
-            current_target = sum(c.target or 0 for c in current)
-            if value == current_target:
-                continue
-            if current and started:
-                errors[name] = (f"The week has started; your commitment of {current_target} "
-                                "stands.")
-                continue
-            for c in current:
-                c.delete()
-            if value:
-                kind, ref = key
-                try:
-                    commitment_create(
-                        producer=producer, week_start=week_start, actor=actor, target=value,
-                        kind=(Commitment.Kind.ACTIVITY if kind == "activity"
-                              else Commitment.Kind.STAGE_WINS),
-                        activity_type=types.get(ref) if kind == "activity" else None,
-                        stage=stages.get(ref) if kind == "wins" else None)
-                except ValidationError as exc:
-                    errors[name] = " ".join(exc.messages)
-                    continue
-            summary["changed" if current and value else "added" if value else "removed"] += 1
+            if change:
+                summary[change] += 1
         if errors:
             # Leaving the atomic block with an exception rolls back every change above.
             raise ValidationError(errors)
         if summary["removed"]:
             agency_week_changed(agency_id=agency.pk, when=week_start)
     return summary
+
+
+def _measurable_by_name(producer: Producer, week_start: dt.date) -> dict[str, list[Commitment]]:
+    """The week's measurable commitments under their form field's name (one query)."""
+    existing: dict[str, list[Commitment]] = {}
+    for c in Commitment.objects.filter(producer=producer, week_start=week_start,
+                                       kind__in=[Commitment.Kind.ACTIVITY,
+                                                 Commitment.Kind.STAGE_WINS]):
+        existing.setdefault(target_name(c), []).append(c)
+    return existing
+
+
+def _wanted_targets(
+    agency: Agency,
+    activity_targets: dict[int, int | None],
+    stage_targets: dict[int | None, int | None],
+) -> tuple[list[_Target], dict[str, str]]:
+    """The wanted numbers whose activity type or stage is the agency's, and an error for each
+    one that is not (two queries)."""
+    types = {t.pk: t for t in ActivityType.objects.filter(agency=agency,
+                                                          pk__in=list(activity_targets))}
+    stages = {s.pk: s for s in Stage.objects.filter(
+        agency=agency, pk__in=[k for k in stage_targets if k is not None])}
+    wanted: list[_Target] = []
+    errors: dict[str, str] = {}
+    for type_id, value in activity_targets.items():
+        name = f"activity_{type_id}"
+        if type_id not in types:
+            errors[name] = "Choose one of your agency's activity types."
+        else:
+            wanted.append(_Target(name, Commitment.Kind.ACTIVITY, value or 0,
+                                  activity_type=types[type_id]))
+    for stage_id, value in stage_targets.items():
+        name = "wins_any" if stage_id is None else f"wins_{stage_id}"
+        if stage_id is not None and stage_id not in stages:
+            errors[name] = "Choose one of your agency's stages (not Lost)."
+        else:
+            wanted.append(_Target(name, Commitment.Kind.STAGE_WINS, value or 0,
+                                  stage=stages.get(stage_id)))
+    return wanted, errors
+
+
+def _target_apply(target: _Target, current: list[Commitment], *, started: bool,
+                  producer: Producer, week_start: dt.date, actor: Producer) -> str | None:
+    """Bring one number to what is wanted: "added", "changed", "removed", or None when it
+    already is. Raises ValidationError when it cannot; the caller's transaction then rolls
+    back every change."""
+    current_target = sum(c.target or 0 for c in current)
+    if target.value == current_target:
+        return None
+    if current and started:
+        raise ValidationError(f"The week has started; your commitment of {current_target} "
+                              "stands.")
+    for c in current:
+        c.delete()
+    if target.value:
+        commitment_create(producer=producer, week_start=week_start, actor=actor,
+                          kind=target.kind, target=target.value,
+                          activity_type=target.activity_type, stage=target.stage)
+    return "changed" if current and target.value else "added" if target.value else "removed"

@@ -1,8 +1,6 @@
 """Commitments: set next week's (planned ahead) or this week's (late), see this week's progress
 and last week's judged kept/missed, tick specific promises, withdraw before the week starts."""
 
-import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,15 +13,17 @@ from django.views.decorators.http import require_POST
 
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
+from salesculture.htmx import toast
 from salesculture.weeks import Week, local_now
 
 from ..models import Commitment
 from . import services as service
 from .forms import PromiseForm, TargetsForm, targets_by_field
+from .presenters import commitment_progress
+from .rules import week_has_started
 from .selectors import (
     commitment_form_choices,
     commitment_get_own,
-    commitment_progress,
     commitments_of_week,
     judged_commitments,
     week_ledger,
@@ -32,44 +32,53 @@ from .selectors import (
 TEMPLATE = "accountability/commitments/page.html"
 
 
-def _planning_week(producer, value: str | None) -> tuple[str, dt.date]:
+def _planning_week(producer, value: str | None) -> tuple[str, Week]:
     """Which week the forms are for: next week (default, planned ahead) or this week (late)."""
-    this_week = Week.current(producer.agency).start
+    this_week = Week.current(producer.agency)
     if value == "this":
         return "this", this_week
-    return "next", this_week + dt.timedelta(weeks=1)
+    return "next", this_week.next
+
+
+def _has_started(week: Week) -> bool:
+    return week_has_started(week.begins, timezone.now())
 
 
 def _context(request, *, which: str, targets_form=None, promise_form=None, prefill=None) -> dict:
     producer = request.producer
-    this_week = Week.current(producer.agency).start
+    this_week = Week.current(producer.agency)
     _, plan_week = _planning_week(producer, which)
-    week_begins, _ = Week(plan_week, producer.agency.tz).bounds
-    started = timezone.now() >= week_begins
+    started = _has_started(plan_week)
     types, stages = commitment_form_choices(producer)
-    planned = commitments_of_week(producer, plan_week)
+    planned = commitments_of_week(producer, plan_week.start)
     if targets_form is None:
         targets_form = TargetsForm(initial={"week": which}, types=types, stages=stages,
                                    existing=planned, started=started, prefill=prefill)
     if promise_form is None:
-        promise_form = PromiseForm(initial={"week": which}, producer=producer,
-                                   week_start=plan_week, today=local_now(producer.agency).date())
-    this_rows = commitment_progress(commitments_of_week(producer, this_week),
-                                    week_ledger(producer, this_week))
+        promise_form = _promise_form(producer, which, plan_week)
+    this_rows = commitment_progress(commitments_of_week(producer, this_week.start),
+                                    week_ledger(producer, this_week.start))
+    offer_copy = which == "next" and not targets_form.prefilled and not any(
+        c.is_measurable for c in planned)
     return {
-        "copy_query": _copy_query(this_rows) if which == "next" and not any(
-            c.is_measurable for c in planned) and not targets_form.prefilled else "",
+        "copy_query": _copy_query(this_rows) if offer_copy else "",
         "which": which,
-        "plan_week": plan_week,
+        "plan_week": plan_week.start,
         "plan_started": started,
         "planned": planned,
         "targets_form": targets_form,
         "promise_form": promise_form,
-        "this_week": this_week,
+        "this_week": this_week.start,
         "this_rows": this_rows,
-        "last_week": this_week - dt.timedelta(weeks=1),
-        "last_rows": judged_commitments(producer, this_week - dt.timedelta(weeks=1)),
+        "last_week": this_week.previous.start,
+        "last_rows": judged_commitments(producer, this_week.previous.start),
     }
+
+
+def _promise_form(producer, which: str, week: Week, data=None) -> PromiseForm:
+    initial = None if data is not None else {"week": which}
+    return PromiseForm(data, initial=initial, producer=producer, week_start=week.start,
+                       today=local_now(producer.agency).date())
 
 
 def _copy_query(rows) -> str:
@@ -78,13 +87,20 @@ def _copy_query(rows) -> str:
     return urlencode(targets_by_field(row.commitment for row in rows))
 
 
-def _respond(request, context: dict, *, toast: str = "", kind: str = "win") -> HttpResponse:
+def _respond(request, context: dict, *, text: str = "", kind: str = "win",
+             status: int = 200) -> HttpResponse:
     if request.htmx:
-        response = render(request, f"{TEMPLATE}#commitments_body", context)
-        if toast:
-            response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": kind}})
-        return response
-    return render(request, TEMPLATE, context)
+        response = render(request, f"{TEMPLATE}#commitments_body", context, status=status)
+        return toast(response, text, kind) if text else response
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _saved(request, which: str, text: str) -> HttpResponse:
+    """A write went through: back to the page (without JavaScript) or the fresh body."""
+    if not request.htmx:
+        messages.success(request, text)
+        return _back(which)
+    return _respond(request, _context(request, which=which), text=text)
 
 
 def _back(which: str):
@@ -104,33 +120,28 @@ def commitments_page(request):
 def commitments_set(request):
     producer = request.producer
     which, week = _planning_week(producer, request.POST.get("week"))
-    week_begins, _ = Week(week, producer.agency.tz).bounds
     types, stages = commitment_form_choices(producer)
     form = TargetsForm(request.POST, types=types, stages=stages,
-                       existing=commitments_of_week(producer, week),
-                       started=timezone.now() >= week_begins)
+                       existing=commitments_of_week(producer, week.start),
+                       started=_has_started(week))
     if form.is_valid():
         try:
             summary = service.commitments_set_targets(
-                producer=producer, week_start=week, actor=producer,
+                producer=producer, week_start=week.start, actor=producer,
                 activity_targets=form.activity_targets(), stage_targets=form.stage_targets())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            text = _summary_text(summary, week, which)
-            if not request.htmx:
-                messages.success(request, text)
-                return _back(which)
-            return _respond(request, _context(request, which=which), toast=text)
-    return _respond(request, _context(request, which=which, targets_form=form))
+            return _saved(request, which, _summary_text(summary, week, which))
+    return _respond(request, _context(request, which=which, targets_form=form), status=400)
 
 
-def _summary_text(summary: dict, week: dt.date, which: str) -> str:
+def _summary_text(summary: dict, week: Week, which: str) -> str:
     if not any(summary.values()):
         return "Nothing changed."
     parts = [f"{n} {word}" for word, n in summary.items() if n]
     label = "planned ahead" if which == "next" else "late, for this week"
-    return f"Commitments for the week of {week:%b} {week.day} saved ({', '.join(parts)}); {label}."
+    return f"Commitments for the week of {week.label} saved ({', '.join(parts)}); {label}."
 
 
 @producer_required
@@ -138,24 +149,30 @@ def _summary_text(summary: dict, week: dt.date, which: str) -> str:
 def promise_add(request):
     producer = request.producer
     which, week = _planning_week(producer, request.POST.get("week"))
-    form = PromiseForm(request.POST, producer=producer, week_start=week,
-                       today=local_now(producer.agency).date())
+    form = _promise_form(producer, which, week, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             commitment = service.commitment_create(
-                producer=producer, week_start=week, actor=producer,
+                producer=producer, week_start=week.start, actor=producer,
                 kind=Commitment.Kind.SPECIFIC, text=data["text"], prospect=data["prospect"],
                 due_date=data["due_date"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            text = f"Promised: {commitment.text}."
-            if not request.htmx:
-                messages.success(request, text)
-                return _back(which)
-            return _respond(request, _context(request, which=which), toast=text)
-    return _respond(request, _context(request, which=which, promise_form=form))
+            return _saved(request, which, f"Promised: {commitment.text}.")
+    return _respond(request, _context(request, which=which, promise_form=form), status=400)
+
+
+def _answered(request, which: str, *, error: str, text: str, kind: str) -> HttpResponse:
+    """A tick or a withdrawal: its message, or why it was refused, where the producer is."""
+    text = error or text
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, text)
+        return _back(which)
+    which, _ = _planning_week(request.producer, which)
+    return _respond(request, _context(request, which=which), text=text,
+                    kind="" if error else kind)
 
 
 @producer_required
@@ -164,20 +181,15 @@ def commitment_done(request, pk):
     """Tick (or untick) a specific promise; shown as self-reported."""
     producer = request.producer
     commitment = commitment_get_own(producer=producer, commitment_id=pk)
-    which = request.POST.get("week", "next")
     done = request.POST.get("done") == "1"
     error = ""
     try:
         service.commitment_mark_done(commitment=commitment, actor=producer, done=done)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    text = error or (f"Done: {commitment.text}." if done
-                     else f"Marked not done: {commitment.text}.")
-    if not request.htmx:
-        (messages.error if error else messages.success)(request, text)
-        return _back(which)
-    return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
-                    toast=text, kind="win" if done and not error else "")
+    text = (f"Done: {commitment.text}." if done else f"Marked not done: {commitment.text}.")
+    return _answered(request, request.POST.get("week", "next"), error=error, text=text,
+                     kind="win" if done else "")
 
 
 @producer_required
@@ -185,16 +197,11 @@ def commitment_done(request, pk):
 def commitment_withdraw(request, pk):
     producer = request.producer
     commitment = commitment_get_own(producer=producer, commitment_id=pk)
-    which = request.POST.get("week", "next")
     described = commitment.describe()
     error = ""
     try:
         service.commitment_withdraw(commitment=commitment, actor=producer)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    text = error or f"Withdrawn: {described}."
-    if not request.htmx:
-        (messages.error if error else messages.success)(request, text)
-        return _back(which)
-    return _respond(request, _context(request, which=_planning_week(producer, which)[0]),
-                    toast=text, kind="")
+    return _answered(request, request.POST.get("week", "next"), error=error,
+                     text=f"Withdrawn: {described}.", kind="")

@@ -41,6 +41,11 @@ class ConfidenceWeek:
     def coverage_pct(self) -> float | None:
         return None if self.coverage is None else 100 * self.coverage
 
+    @property
+    def coverage_meter(self) -> float | None:
+        """How full the coverage meter is: coverage beyond 100% fills it."""
+        return None if self.coverage is None else min(100, self.coverage_pct)
+
 
 def win_probabilities(producer: Producer, *, now: dt.datetime | None = None) -> dict[int, float]:
     """{open stage id: chance a prospect there is bound}, the product of the plan's stage
@@ -66,10 +71,8 @@ def confidence_panel(producer: Producer, *, weeks: int = PANEL_WEEKS,
     """The last `weeks` weeks (this one last): check-ins, process adherence and kept
     commitments from the scorecards, and pipeline coverage replayed from the stage ledger.
     A fixed number of queries: check-ins, scorecards, the plan, stages and one ledger read."""
-    agency = producer.agency
     now = now or timezone.now()
-    this_week = Week.current(agency).start
-    week_list = [this_week - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    week_list = [week.start for week in Week.current(producer.agency).trailing(weeks)]
     rows = {w: ConfidenceWeek(week=w) for w in week_list}
     for check_in in ConfidenceCheckIn.objects.filter(producer=producer,
                                                      week_start__in=week_list):
@@ -80,37 +83,57 @@ def confidence_panel(producer: Producer, *, weeks: int = PANEL_WEEKS,
         row = rows[card.week_start]
         row.process_adherence = card.process_adherence
         row.kept, row.total = card.commitments_kept, card.commitments_total
+    _add_coverage(rows, producer, now=now)
+    return [rows[w] for w in week_list]
 
+
+def _add_coverage(rows: dict[dt.date, ConfidenceWeek], producer: Producer, *,
+                  now: dt.datetime) -> None:
+    """Each week's weighted pipeline at its end (or now), and its coverage of the revenue the
+    year still needs; `rows` are in week order, oldest first."""
+    agency = producer.agency
     chance = win_probabilities(producer, now=now)
-    kinds = dict(Stage.objects.filter(agency=agency).values_list("pk", "kind"))
+    replay = _PipelineReplay(producer, kinds=dict(Stage.objects.filter(agency=agency)
+                                                  .values_list("pk", "kind")))
     goal = float(producer.annual_goal)
-    stage_of: dict[int, tuple[int, float]] = {}
-    bound_in_year: dict[int, float] = {}  # {year: revenue bound}
-    ledger = (StageAdvance.objects.filter(prospect__owner=producer)
-              .order_by("occurred_at", "id")
-              .values_list("prospect_id", "to_stage_id", "occurred_at",
-                           "prospect__estimated_revenue"))
-    ends = [(w, Week(w, agency.tz).ends) for w in week_list]
-    position = 0
-    entries = list(ledger)
-    for week, end in ends:
-        end = min(end, now)
-        while position < len(entries) and entries[position][2] < end:
-            prospect_id, to_stage_id, occurred_at, revenue = entries[position]
-            stage_of[prospect_id] = (to_stage_id, float(revenue or 0))
-            if kinds.get(to_stage_id) == Stage.Kind.WON:
-                year = occurred_at.astimezone(agency.tz).year
-                bound_in_year[year] = bound_in_year.get(year, 0.0) + float(revenue or 0)
-            position += 1
-        row = rows[week]
-        row.weighted_pipeline = sum(
-            value * chance.get(stage_id, 0.0) for stage_id, value in stage_of.values()
-            if kinds.get(stage_id) == Stage.Kind.OPEN)
+    for week, row in rows.items():
+        end = min(Week(week, agency.tz).ends, now)
+        replay.advance_to(end)
+        row.weighted_pipeline = replay.weighted_pipeline(chance)
         if goal > 0:
-            needed = goal - bound_in_year.get((end - dt.timedelta(seconds=1))
-                                              .astimezone(agency.tz).year, 0.0)
+            year = (end - dt.timedelta(seconds=1)).astimezone(agency.tz).year
+            needed = goal - replay.bound_in_year.get(year, 0.0)
             row.revenue_needed = max(needed, 0.0)
             row.goal_met = needed <= 0
             # Without conversion rates (no plan could be made) coverage is unknown, not 0.
             row.coverage = row.weighted_pipeline / needed if needed > 0 and chance else None
-    return [rows[w] for w in week_list]
+
+
+class _PipelineReplay:
+    """The producer's stage ledger walked forward in time (one read): where each prospect
+    stood, and the revenue bound in each year so far."""
+
+    def __init__(self, producer: Producer, *, kinds: dict[int, str]):
+        self.tz = producer.agency.tz
+        self.kinds = kinds
+        self.entries = list(StageAdvance.objects.filter(prospect__owner=producer)
+                            .order_by("occurred_at", "id")
+                            .values_list("prospect_id", "to_stage_id", "occurred_at",
+                                         "prospect__estimated_revenue"))
+        self.position = 0
+        self.stage_of: dict[int, tuple[int, float]] = {}
+        self.bound_in_year: dict[int, float] = {}  # {year: revenue bound}
+
+    def advance_to(self, end: dt.datetime) -> None:
+        """Apply every move before `end`."""
+        while self.position < len(self.entries) and self.entries[self.position][2] < end:
+            prospect_id, to_stage_id, occurred_at, revenue = self.entries[self.position]
+            self.stage_of[prospect_id] = (to_stage_id, float(revenue or 0))
+            if self.kinds.get(to_stage_id) == Stage.Kind.WON:
+                year = occurred_at.astimezone(self.tz).year
+                self.bound_in_year[year] = self.bound_in_year.get(year, 0.0) + float(revenue or 0)
+            self.position += 1
+
+    def weighted_pipeline(self, chance: dict[int, float]) -> float:
+        return sum(value * chance.get(stage_id, 0.0) for stage_id, value in self.stage_of.values()
+                   if self.kinds.get(stage_id) == Stage.Kind.OPEN)

@@ -21,8 +21,9 @@ def check_in_record(*, producer: Producer, week_start: dt.date, process: int, pi
         if not isinstance(value, int) or not 1 <= value <= 5:
             errors[name] = "Rate this from 1 to 5."
     note = (note or "").strip()
-    if len(note) > 300:
-        errors["note"] = "Keep the note under 300 characters."
+    limit = ConfidenceCheckIn._meta.get_field("note").max_length
+    if len(note) > limit:
+        errors["note"] = f"Keep the note under {limit} characters."
     if errors:
         raise ValidationError(errors)
     check_in, created = ConfidenceCheckIn.objects.update_or_create(

@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,14 +6,16 @@ from django.views.decorators.http import require_POST
 
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
+from salesculture.htmx import toast
 from salesculture.selectors import producer_get_visible
 from salesculture.weeks import Week
 
-from .forms import PILLARS, CheckInForm
+from .forms import NOTE_MAX_LENGTH, PILLARS, CheckInForm
 from .selectors import check_in_for_week, confidence_panel
 from .services import check_in_record
 
 PROMPT = "accountability/confidence/_week_prompt.html"
+SAVED = "Check-in saved. Thank you."
 
 
 @producer_required
@@ -31,6 +31,7 @@ def confidence_page(request, producer_id=None):
         "week": week,
         "check_in": check_in_for_week(producer, week) if producer.pk == actor.pk else None,
         "pillars": PILLARS,
+        "note_max_length": NOTE_MAX_LENGTH,
     })
 
 
@@ -52,16 +53,17 @@ def check_in(request):
         except ValidationError as error:
             add_service_errors(form, error)
     context = {"check_in": saved, "week": week, "producer": producer, "form": form,
-               "pillars": PILLARS}
-    if request.htmx:
-        response = render(request, PROMPT, context)
-        if saved is not None:
-            response["HX-Trigger"] = json.dumps(
-                {"toast": {"text": "Check-in saved. Thank you.", "kind": "win"}})
-        return response
+               "pillars": PILLARS, "note_max_length": NOTE_MAX_LENGTH}
     if saved is None:
-        return render(request, "accountability/confidence/check_in.html", context)
-    messages.success(request, "Check-in saved. Thank you.")
+        template = PROMPT if request.htmx else "accountability/confidence/check_in.html"
+        return render(request, template, context, status=400)
+    if request.htmx:
+        return toast(render(request, PROMPT, context), SAVED, "win")
+    messages.success(request, SAVED)
+    return _back(request)
+
+
+def _back(request):
     next_url = request.POST.get("next", "")
     # Only a path of this site: `redirect()` would take a bare word for a url name (a 500).
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(

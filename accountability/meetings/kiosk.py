@@ -1,20 +1,33 @@
-"""Kiosk links: a read-only, unguessable, revocable address for one team's meeting screen."""
+"""Kiosk links: a read-only, unguessable, revocable address for one team's meeting screen.
 
+The links' writes (create, revoke) and the kiosk's reads (the link for a token, what it shows
+and the key that changes when that changes). The kiosk's views are in kiosk_views.py.
+"""
+
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from salesculture.models import Producer, Team
+from salesculture.weeks import Week
 
-from ..models import KioskLink
+from ..models import Celebration, KioskLink, Meeting
+from ..scorecards.selectors import team_rows
+from .presenters import KioskBoard, latest_wins
+from .selectors import meeting_teams_for
 
 # 32 random bytes from the operating system's CSPRNG: 43 URL-safe characters, 256 bits.
 TOKEN_BYTES = 32
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 LABEL_MAX = 80
 
+
+# --- writes ---------------------------------------------------------------------------------
 
 def _may_manage(actor: Producer, team: Team) -> bool:
     if not actor.is_leader or actor.agency_id != team.agency_id:
@@ -44,3 +57,57 @@ def kiosk_link_revoke(*, link: KioskLink, actor: Producer) -> KioskLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+def kiosk_links_for(actor: Producer):
+    """The links the actor manages (revoked ones included, so revoking twice is no 404)."""
+    return (KioskLink.objects.filter(agency=actor.agency, team__in=meeting_teams_for(actor))
+            .select_related("team"))
+
+
+def kiosk_link_get(*, actor: Producer, link_id) -> KioskLink | None:
+    """One of the links the actor manages, or None."""
+    try:
+        return kiosk_links_for(actor).get(pk=int(link_id))
+    except (KioskLink.DoesNotExist, ValueError):
+        return None
+
+
+def kiosk_get(token: str) -> KioskLink:
+    """The live link with that token, or 404 (unknown, revoked, or malformed)."""
+    # Tokens are `secrets.token_urlsafe` text: anything else (a NUL byte, which PostgreSQL
+    # refuses with an error) is not looked up at all.
+    if not token or len(token) > 64 or not TOKEN_CHARACTERS.fullmatch(token):
+        raise Http404("No such screen.")
+    link = (KioskLink.objects.select_related("team", "agency")
+            .filter(token=token, revoked_at__isnull=True).first())
+    if link is None or link.team.agency_id != link.agency_id:
+        raise Http404("No such screen.")
+    return link
+
+
+def kiosk_key(link: KioskLink) -> tuple[str, Meeting | None]:
+    """What the kiosk shows and a key that changes whenever that changes (one query)."""
+    meeting = (Meeting.objects.filter(team_id=link.team_id, ended_at__isnull=True)
+               .order_by("-started_at").first())
+    if meeting is not None:
+        meeting.team = link.team
+        meeting.agency = link.agency
+        return f"m{meeting.pk}.{meeting.version}", meeting
+    return f"l{link.agency.live_version}", None
+
+
+def kiosk_board(link: KioskLink, *, limit: int = 8) -> KioskBoard:
+    """Between meetings: the team's live scorecard and wins, this week."""
+    agency = link.agency
+    week = Week.current(agency).start
+    return KioskBoard(
+        team=link.team, week=week,
+        rows=team_rows(agency, week, team=link.team),
+        celebrations=latest_wins(
+            list(Celebration.objects.filter(agency=agency, producer__team=link.team)
+                 .select_related("producer__user").order_by("-occurred_at", "-id")[:limit]),
+            week),
+    )

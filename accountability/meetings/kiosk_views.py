@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .selectors import kiosk_board, kiosk_get, kiosk_key, meeting_screen
+from salesculture.htmx import not_modified
+
+from .kiosk import kiosk_board, kiosk_get, kiosk_key
+from .selectors import meeting_screen
 from .views import POLL_SECONDS
 
 TEMPLATE = "accountability/meetings/kiosk.html"
@@ -53,5 +56,5 @@ def kiosk_poll(request, token: str):
     link = kiosk_get(token)
     key, meeting = kiosk_key(link)
     if request.GET.get("k") == key:
-        return _private(HttpResponse(status=204))
+        return _private(not_modified())
     return _private(render(request, f"{TEMPLATE}#screen", _context(link, key, meeting)))

@@ -1,14 +1,12 @@
-"""Reads for the meeting screen, its minutes and the kiosk.
+"""Reads for the meeting screen, its minutes and a producer's own-turn page.
 
 Every function here runs a fixed number of queries however many producers, celebrations,
-prospects or commitments there are (pinned by tests): the screen is polled by TVs.
+prospects or commitments there are (pinned by tests): the screen is polled by TVs. What the
+pages make of the rows is in presenters.py; the kiosk's reads are in kiosk.py.
 """
 
 import datetime as dt
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -16,25 +14,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage
-from salesculture.models import Agency, Producer, Team
+from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
-from ..scorecards.selectors import team_rows
-from .services import (
-    AGENDA,
-    REEL_ALL_MAX,
-    REEL_SPOTLIGHT,
-    commitment_week,
-    position_key,
-    reel_slides,
-    section_target_seconds,
-    turn_target_seconds,
-)
+from . import agenda, presenters
+from .agenda import S
+from .presenters import MeetingsHome, Screen
 
-S = Meeting.Section
-TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 STALE_SHOWN = 8
 TURN_WINS_SHOWN = 4
 
@@ -100,25 +88,28 @@ def running_meeting_for_team(team_id: int | None) -> Meeting | None:
             .filter(team_id=team_id, ended_at__isnull=True).order_by("-started_at").first())
 
 
-def default_review_week(agency: Agency) -> dt.date:
-    """The meeting normally reviews the week that just finished."""
-    return Week.current(agency).start - dt.timedelta(days=7)
+def my_turn_get(*, meeting: Meeting | None, producer: Producer) -> MeetingTurn | None:
+    """The producer's turn in the running meeting, if they have one."""
+    if meeting is None:
+        return None
+    return (MeetingTurn.objects.select_related("producer__user", "producer__agency")
+            .filter(meeting=meeting, producer=producer).first())
 
 
 def review_week_choices(agency: Agency) -> list[tuple[str, str]]:
-    this_week = Week.current(agency).start
-    last_week = this_week - dt.timedelta(days=7)
+    """The meeting normally reviews the week that just finished; a leader may also review
+    this week so far."""
+    this_week = Week.current(agency)
+    last_week = this_week.previous
     return [
-        (last_week.isoformat(), f"Last week (from {last_week:%b} {last_week.day})"),
-        (this_week.isoformat(), f"This week so far (from {this_week:%b} {this_week.day})"),
+        (last_week.isoformat(), f"Last week (from {last_week.label})"),
+        (this_week.isoformat(), f"This week so far (from {this_week.label})"),
     ]
 
 
-@dataclass
-class MeetingsHome:
-    running: list
-    minutes: list
-    kiosks: list
+def commitment_week(meeting: Meeting) -> dt.date:
+    """The week the commitments made in this meeting are for (see agenda.py)."""
+    return agenda.commitment_week_start(meeting.week_start, Week.current(meeting.agency).start)
 
 
 def meetings_home(actor: Producer, *, minutes_limit: int = 26) -> MeetingsHome:
@@ -136,130 +127,6 @@ def meetings_home(actor: Producer, *, minutes_limit: int = 26) -> MeetingsHome:
 
 # --- the screen ---------------------------------------------------------------------------
 
-def clock(seconds: int) -> str:
-    """Seconds as m:ss for the timers."""
-    minutes, rest = divmod(max(0, int(seconds)), 60)
-    return f"{minutes}:{rest:02d}"
-
-
-@dataclass
-class AgendaItem:
-    section: str
-    label: str
-    target: int
-    elapsed: int
-    running: bool
-    done: bool
-
-    @property
-    def state(self) -> str:
-        return timer_state(self.elapsed, self.target)
-
-    @property
-    def elapsed_clock(self) -> str:
-        return clock(self.elapsed)
-
-    @property
-    def target_clock(self) -> str:
-        return clock(self.target)
-
-
-def timer_state(elapsed: int, target: int) -> str:
-    """ok, then amber in the last fifth of the target, red once over it."""
-    if target and elapsed > target:
-        return "over"
-    if target and elapsed >= target * 0.8:
-        return "near"
-    return "ok"
-
-
-@dataclass
-class CommitmentLine:
-    commitment: Commitment
-    target: int
-    actual: int | None
-    state: str  # kept, missed, on_track, behind
-    label: str
-
-
-@dataclass
-class Screen:
-    meeting: Meeting
-    position: str
-    turns: list
-    agenda: list
-    commit_week: dt.date
-    wins_count: int  # celebrations in the reel: stage wins plus personal bests, kept weeks...
-    total_elapsed: int
-    total_target: int
-    turn_target: int
-    committed: dict = field(default_factory=dict)
-    # Section-specific parts; only the current section's are filled.
-    win: Celebration | None = None
-    wall: dict | None = None  # the reel's last slide when there are too many wins to show
-    late_candidates: list = field(default_factory=list)  # team producers without a turn
-    turn: MeetingTurn | None = None
-    turn_elapsed: int = 0
-    last_week: list = field(default_factory=list)
-    card: WeeklyScorecard | None = None
-    turn_wins: list = field(default_factory=list)
-    next_week: list = field(default_factory=list)
-    funnel: list = field(default_factory=list)
-    coverage: dict = field(default_factory=dict)
-    stale: list = field(default_factory=list)
-    stale_total: int = 0
-    made: list = field(default_factory=list)
-    none_yet: list = field(default_factory=list)
-    # Stage wins alone, the number the scorecard, the turn and the digest call "wins".
-    stage_wins: int = 0
-
-    @property
-    def other_celebrations(self) -> int:
-        return self.wins_count - self.stage_wins
-
-    @property
-    def section(self) -> str:
-        return self.meeting.section
-
-    @property
-    def reel_slides(self) -> int:
-        return reel_slides(self.wins_count)
-
-    @property
-    def reel_is_spotlight(self) -> bool:
-        """True when the reel shows only the biggest wins one by one, then the wall."""
-        return self.wins_count > REEL_ALL_MAX
-
-    @property
-    def reel_index(self) -> int:
-        return min(self.meeting.win_index, max(self.reel_slides - 1, 0))
-
-    @property
-    def reel_last(self) -> bool:
-        return self.reel_index + 1 >= self.reel_slides
-
-    @property
-    def turn_state(self) -> str:
-        return timer_state(self.turn_elapsed, self.turn_target)
-
-    @property
-    def total_state(self) -> str:
-        return timer_state(self.total_elapsed, self.total_target)
-
-    @property
-    def clocks(self) -> dict:
-        return {"total": clock(self.total_elapsed), "total_target": clock(self.total_target),
-                "turn": clock(self.turn_elapsed), "turn_target": clock(self.turn_target)}
-
-    @property
-    def current(self) -> AgendaItem | None:
-        return next((item for item in self.agenda if item.running), None)
-
-
-def _seconds_since(moment: dt.datetime | None, now: dt.datetime) -> int:
-    return max(0, int((now - moment).total_seconds())) if moment else 0
-
-
 def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Screen:
     """Everything the meeting screen shows for the meeting's current position."""
     now = now or timezone.now()
@@ -271,41 +138,12 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
                                   week_start=week)
         .values("producer_id").annotate(n=Count("id")).values_list("producer_id", "n")
         .order_by())
-    for turn in turns:
-        turn.committed = committed.get(turn.producer_id, 0)
-        turn.clock = clock(turn.seconds)
-        turn.is_current = (meeting.section == S.TURNS and turn.position == meeting.turn_index)
     counts = _team_celebrations(meeting).aggregate(
         all=Count("id"), stage_wins=Count("id", filter=Q(stage_advance__isnull=False)))
-    wins_count = counts["all"]
-
-    seconds = meeting.section_seconds or {}
-    running = meeting.section if not meeting.ended_at else None
-    agenda = []
-    for section in AGENDA:
-        elapsed = seconds.get(section, 0)
-        if section == running:
-            elapsed += _seconds_since(meeting.section_started_at, now)
-        agenda.append(AgendaItem(
-            section=section, label=S(section).label,
-            target=section_target_seconds(section, len(turns)), elapsed=elapsed,
-            running=section == running,
-            done=section in seconds and section != running))
-    screen = Screen(
-        meeting=meeting, position=position_key(meeting), turns=turns, agenda=agenda,
-        commit_week=week, wins_count=wins_count, stage_wins=counts["stage_wins"],
-        total_elapsed=sum(item.elapsed for item in agenda),
-        total_target=sum(item.target for item in agenda),
-        turn_target=turn_target_seconds(len(turns)), committed=committed)
-
+    screen = presenters.screen(meeting, turns=turns, committed=committed, commit_week=week,
+                               wins=counts["all"], stage_wins=counts["stage_wins"], now=now)
     if meeting.section == S.WINS:
-        index = screen.reel_index
-        if screen.reel_is_spotlight and index >= REEL_SPOTLIGHT:
-            screen.wall = _reel_wall(meeting, wins_count)
-        else:
-            screen.win = (_reel_order(_team_celebrations(meeting))
-                          .select_related("producer__user", "stage_advance__prospect",
-                                          "stage_advance__to_stage")[index:index + 1].first())
+        _fill_wins(screen)
     elif meeting.section == S.TURNS and turns:
         _fill_turn(screen, turns[min(meeting.turn_index, len(turns) - 1)], now)
     elif meeting.section == S.PIPELINE:
@@ -332,59 +170,23 @@ def _reel_order(celebrations):
     ).order_by("reel_rank", "-reel_stage", "occurred_at", "id")
 
 
-def _reel_wall(meeting: Meeting, total: int) -> dict:
-    """Every win of the week on one slide: a producer × stage grid of counts (two queries)."""
-    stages = [s for s in Stage.objects.filter(agency_id=meeting.agency_id).order_by("position")
-              if s.kind != Stage.Kind.LOST]
-    rows: dict[int, dict] = {}
-    for r in (_team_celebrations(meeting)
-              .values("producer_id", "producer__user__first_name", "producer__user__last_name",
-                      "producer__user__username", "stage_advance__to_stage_id")
-              .annotate(n=Count("id")).order_by()):
-        name = (f"{r['producer__user__first_name']} {r['producer__user__last_name']}".strip()
-                or r["producer__user__username"])
-        row = rows.setdefault(r["producer_id"], {"name": name, "by_stage": defaultdict(int),
-                                                 "other": 0, "total": 0})
-        if r["stage_advance__to_stage_id"] is None:
-            row["other"] += r["n"]
-        else:
-            row["by_stage"][r["stage_advance__to_stage_id"]] += r["n"]
-            row["total"] += r["n"]  # stage wins only, as on the scorecard and the turn
-    shown = [s for s in stages if any(row["by_stage"].get(s.pk) for row in rows.values())]
-    ordered = sorted(rows.values(), key=lambda row: (-row["total"], -row["other"], row["name"]))
-    for row in ordered:
-        row["cells"] = [{"stage": s, "n": row["by_stage"].get(s.pk, 0)} for s in shown]
-    return {
-        "total": sum(row["total"] for row in ordered),
-        "stages": shown,
-        "rows": ordered,
-        "has_other": any(row["other"] for row in ordered),
-        "totals": [sum(row["by_stage"].get(s.pk, 0) for row in ordered) for s in shown],
-        "other_total": sum(row["other"] for row in ordered),
-    }
-
-
-def commitment_lines(commitments, card: WeeklyScorecard | None) -> list[CommitmentLine]:
-    """Last week's commitments against what happened: judged status when the week is closed,
-    otherwise the live actuals the scorecard job materialised."""
-    actuals = card.commitment_actuals if card else {}
-    lines = []
-    for c in commitments:
-        target = c.target if c.is_measurable else 1
-        actual = c.actual if c.status != Commitment.Status.OPEN else actuals.get(str(c.pk))
-        if c.status == Commitment.Status.KEPT:
-            state = "kept"
-        elif c.status == Commitment.Status.MISSED:
-            state = "missed"
-        else:
-            state = "on_track" if (actual or 0) >= target else "behind"
-        if c.is_measurable:
-            label = f"{actual if actual is not None else '–'} / {target}"
-        else:
-            label = "done" if (actual or c.self_reported_done) else "not done"
-        lines.append(CommitmentLine(commitment=c, target=target, actual=actual, state=state,
-                                    label=label))
-    return lines
+def _fill_wins(screen: Screen) -> None:
+    """The reel's slide on screen: one win, or the wall of them all (two queries)."""
+    meeting = screen.meeting
+    if agenda.reel_shows_wall(meeting.win_index, screen.wins_count):
+        stages = [s for s in Stage.objects.filter(agency_id=meeting.agency_id)
+                  .order_by("position") if s.kind != Stage.Kind.LOST]
+        counts = list(_team_celebrations(meeting)
+                      .values("producer_id", "producer__user__first_name",
+                              "producer__user__last_name", "producer__user__username",
+                              "stage_advance__to_stage_id")
+                      .annotate(n=Count("id")).order_by())
+        screen.wall = presenters.reel_wall(stages, counts)
+        return
+    index = screen.reel_index
+    screen.win = (_reel_order(_team_celebrations(meeting))
+                  .select_related("producer__user", "stage_advance__prospect",
+                                  "stage_advance__to_stage")[index:index + 1].first())
 
 
 def _producer_commitments(producer_id: int, week: dt.date):
@@ -393,14 +195,17 @@ def _producer_commitments(producer_id: int, week: dt.date):
             .order_by("made_at", "id"))
 
 
+def _scorecard(producer_id: int, week: dt.date) -> WeeklyScorecard | None:
+    return WeeklyScorecard.objects.filter(producer_id=producer_id, week_start=week).first()
+
+
 def _fill_turn(screen: Screen, turn: MeetingTurn, now: dt.datetime) -> None:
     meeting = screen.meeting
     screen.turn = turn
-    screen.turn_elapsed = turn.seconds + (_seconds_since(turn.started_at, now)
+    screen.turn_elapsed = turn.seconds + (agenda.seconds_between(turn.started_at, now)
                                           if not meeting.ended_at else 0)
-    screen.card = (WeeklyScorecard.objects
-                   .filter(producer_id=turn.producer_id, week_start=meeting.week_start).first())
-    screen.last_week = commitment_lines(
+    screen.card = _scorecard(turn.producer_id, meeting.week_start)
+    screen.last_week = presenters.commitment_lines(
         _producer_commitments(turn.producer_id, meeting.week_start), screen.card)
     screen.turn_wins = list(  # biggest first, as in the reel
         _reel_order(Celebration.objects.filter(producer_id=turn.producer_id,
@@ -419,6 +224,17 @@ def _stale_filter(stages: list[Stage], now: dt.datetime) -> Q:
     return stale | Q(next_step="")
 
 
+def _wins_by_stage(producer_ids: list[int], week: dt.date) -> dict[str, int]:
+    """The team's wins into each stage that week, from the materialised scorecards."""
+    wins: dict[str, int] = defaultdict(int)
+    for stage_wins in (WeeklyScorecard.objects
+                       .filter(producer_id__in=producer_ids, week_start=week)
+                       .values_list("wins_by_stage", flat=True)):
+        for stage_id, n in (stage_wins or {}).items():
+            wins[stage_id] += n
+    return wins
+
+
 def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
     meeting = screen.meeting
     producer_ids = [t.producer_id for t in screen.turns]
@@ -428,44 +244,18 @@ def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
                                         stage__kind=Stage.Kind.OPEN)
     by_stage = {row["stage_id"]: row for row in team_open.values("stage_id")
                 .annotate(n=Count("id"), value=Sum("estimated_revenue")).order_by()}
-    wins_by_stage: dict[str, int] = defaultdict(int)
-    for stage_wins in (WeeklyScorecard.objects
-                       .filter(producer_id__in=producer_ids, week_start=meeting.week_start)
-                       .values_list("wins_by_stage", flat=True)):
-        for stage_id, n in (stage_wins or {}).items():
-            wins_by_stage[stage_id] += n
-    widest = max([by_stage.get(s.pk, {}).get("n", 0) for s in open_stages] + [1])
-    screen.funnel = [{
-        "stage": s,
-        "count": by_stage.get(s.pk, {}).get("n", 0),
-        "value": by_stage.get(s.pk, {}).get("value") or Decimal(0),
-        "wins": wins_by_stage.get(str(s.pk), 0),
-        "width": round(100 * by_stage.get(s.pk, {}).get("n", 0) / widest),
-    } for s in stages if s.kind != Stage.Kind.LOST]
-    open_value = sum((row["value"] or Decimal(0)) for row in by_stage.values())
-    goals = sum((t.producer.annual_goal for t in screen.turns), Decimal(0))
-    quarter = goals / 4
-    screen.coverage = {
-        "open_value": open_value,
-        "open_count": sum(row["n"] for row in by_stage.values()),
-        "quarter_goal": quarter,
-        "ratio": (open_value / quarter) if quarter else None,
-        "percent": min(100, round(100 * open_value / quarter)) if quarter else 0,
-    }
+    screen.funnel = presenters.funnel(stages, by_stage,
+                                      _wins_by_stage(producer_ids, meeting.week_start))
+    screen.coverage = presenters.coverage(by_stage, screen.turns)
     flagged = team_open.filter(_stale_filter(open_stages, now))
     screen.stale_total = flagged.count()
-    today = local_now(meeting.agency).date()
     rows = list(flagged.select_related("owner__user", "stage")
                 .order_by("stage_entered_at", "id")[:STALE_SHOWN])
     followed = set(Commitment.objects.filter(
         week_start=screen.commit_week, kind=Commitment.Kind.SPECIFIC,
         prospect_id__in=[p.pk for p in rows]).values_list("prospect_id", flat=True))
-    for p in rows:
-        p.days_in_stage = (today - p.stage_entered_at.astimezone(meeting.agency.tz).date()).days
-        p.is_stale = p.days_in_stage > p.stage.stale_after_days
-        p.no_next_step = not p.next_step
-        p.followed_up = p.pk in followed
-    screen.stale = rows
+    screen.stale = presenters.mark_stale(rows, today=local_now(meeting.agency).date(),
+                                         tz=meeting.agency.tz, followed=followed)
 
 
 def _fill_wrap_up(screen: Screen) -> None:
@@ -497,79 +287,18 @@ def late_turn_candidates(meeting: Meeting, turns: list) -> list[Producer]:
                 .exclude(pk__in=[t.producer_id for t in turns]))
 
 
-# --- the kiosk ----------------------------------------------------------------------------
-
-def kiosk_get(token: str) -> KioskLink:
-    """The live link with that token, or 404 (unknown, revoked, or malformed)."""
-    # Tokens are `secrets.token_urlsafe` text: anything else (a NUL byte, which PostgreSQL
-    # refuses with an error) is not looked up at all.
-    if not token or len(token) > 64 or not TOKEN_CHARACTERS.fullmatch(token):
-        raise Http404("No such screen.")
-    link = (KioskLink.objects.select_related("team", "agency")
-            .filter(token=token, revoked_at__isnull=True).first())
-    if link is None or link.team.agency_id != link.agency_id:
-        raise Http404("No such screen.")
-    return link
-
-
-def kiosk_key(link: KioskLink) -> tuple[str, Meeting | None]:
-    """What the kiosk shows and a key that changes whenever that changes (one query)."""
-    meeting = (Meeting.objects.filter(team_id=link.team_id, ended_at__isnull=True)
-               .order_by("-started_at").first())
-    if meeting is not None:
-        meeting.team = link.team
-        meeting.agency = link.agency
-        return f"m{meeting.pk}.{meeting.version}", meeting
-    return f"l{link.agency.live_version}", None
-
-
-@dataclass
-class KioskBoard:
-    team: Team
-    week: dt.date
-    rows: list
-    celebrations: list
-
-
-def kiosk_board(link: KioskLink, *, limit: int = 8) -> KioskBoard:
-    """Between meetings: the team's live scorecard and wins, this week."""
-    agency = link.agency
-    week = Week.current(agency).start
-    return KioskBoard(
-        team=link.team, week=week,
-        rows=team_rows(agency, week, team=link.team),
-        celebrations=list(Celebration.objects.filter(agency=agency, producer__team=link.team)
-                          .select_related("producer__user")
-                          .order_by("-occurred_at", "-id")[:limit]),
-    )
-
-
-def kiosk_links_for(actor: Producer):
-    return (KioskLink.objects.filter(agency=actor.agency, team__in=meeting_teams_for(actor))
-            .select_related("team"))
-
+# --- a producer's own turn, on their phone --------------------------------------------------
 
 def my_turn_view(meeting: Meeting, turn: MeetingTurn) -> dict:
     """A producer's own turn page: last week's results, next week's commitments and whose
     turn is on the screen now."""
     week = commitment_week(meeting)
-    card = (WeeklyScorecard.objects
-            .filter(producer_id=turn.producer_id, week_start=meeting.week_start).first())
+    card = _scorecard(turn.producer_id, meeting.week_start)
     on_screen = None
     if meeting.section == S.TURNS:
         on_screen = (MeetingTurn.objects.filter(meeting=meeting, position=meeting.turn_index)
                      .select_related("producer__user").first())
-    return {
-        "commit_week": week,
-        "card": card,
-        "last_week_commitments": list(_producer_commitments(turn.producer_id,
-                                                            meeting.week_start)),
-        "next_week": list(_producer_commitments(turn.producer_id, week)),
-        "on_screen": on_screen,
-        "is_my_turn": on_screen is not None and on_screen.producer_id == turn.producer_id,
-        # turns still to go before this one (the one on screen included)
-        "turns_before": (turn.position - meeting.turn_index if meeting.section == S.TURNS
-                         else turn.position if meeting.section == S.WINS else 0),
-        "next_up": ((meeting.section == S.TURNS and turn.position == meeting.turn_index + 1)
-                    or (meeting.section == S.WINS and turn.position == 0)),
-    }
+    return presenters.my_turn(
+        meeting, turn, commit_week=week, card=card,
+        last_week=list(_producer_commitments(turn.producer_id, meeting.week_start)),
+        next_week=list(_producer_commitments(turn.producer_id, week)), on_screen=on_screen)

@@ -7,7 +7,8 @@ Concurrency: navigation (`meeting_move`) carries the position the driver saw
 (section:turn:win) and runs under a row lock; when the meeting has moved since, it raises
 `MeetingMoved` and changes nothing, so two leaders pressing "next" at once advance it once.
 Notes, rating and commitments are separate fields (last write wins per field) and never
-block navigation. Every change bumps `Meeting.version`, which followers poll.
+block navigation. Every change bumps `Meeting.version`, which followers poll. The agenda's
+rules (where "next" leads, the time budgets, the reel) are pure, in agenda.py.
 """
 
 import datetime as dt
@@ -23,60 +24,16 @@ from salesculture.weeks import Week
 
 from ..commitments.services import commitment_create
 from ..models import Celebration, Commitment, Meeting, MeetingTurn
+from . import agenda
+from .agenda import Position, S, position_key
+from .selectors import commitment_week
 
-S = Meeting.Section
-AGENDA = [S.WINS, S.TURNS, S.PIPELINE, S.WRAP_UP]
-# Target seconds per section (EOS/4DX style: the whole meeting within 30 minutes).
-SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 5 * 60, S.WRAP_UP: 3 * 60}
-TURN_TARGET = 2 * 60
-MEETING_LIMIT = 30 * 60
 NOTE_MAX = 1000
-# The wins reel shows every win one by one only while that fits its five minutes; a bigger
-# week shows the REEL_SPOTLIGHT biggest (bound first) one by one, then one wall of them all.
-REEL_ALL_MAX = 12
-REEL_SPOTLIGHT = 10
+NOTES_MAX = 4000
 
 
 class MeetingMoved(Exception):
     """The meeting is no longer where the driver saw it (someone else moved it)."""
-
-
-def turn_target_seconds(turn_count: int) -> int:
-    """Two minutes a turn, shortened when a big team would push the meeting over 30 minutes."""
-    if turn_count <= 0:
-        return TURN_TARGET
-    budget = MEETING_LIMIT - sum(SECTION_TARGETS.values())
-    return min(TURN_TARGET, budget // turn_count)
-
-
-def section_target_seconds(section: str, turn_count: int) -> int:
-    if section == S.TURNS:
-        return turn_target_seconds(turn_count) * max(turn_count, 1)
-    return SECTION_TARGETS.get(section, 0)
-
-
-def commitment_week(meeting: Meeting) -> dt.date:
-    """The week the commitments made in this meeting are for.
-
-    The meeting reviews `week_start` (normally last week, held on Monday of the week the
-    team is about to work), so "next week's commitments" are for the week after the reviewed
-    one — the current week when held on time. Commitments are never for a week that is
-    already over, so a meeting resumed late commits to the current week instead.
-    """
-    return max(meeting.week_start + dt.timedelta(days=7), Week.current(meeting.agency).start)
-
-
-def reel_slides(wins: int) -> int:
-    """How many slides the wins reel has for that many wins (the wall counts as one)."""
-    return wins if wins <= REEL_ALL_MAX else REEL_SPOTLIGHT + 1
-
-
-def position_key(meeting: Meeting) -> str:
-    return f"{meeting.section}:{meeting.turn_index}:{meeting.win_index}"
-
-
-def _elapsed(since: dt.datetime | None, now: dt.datetime) -> int:
-    return max(0, int((now - since).total_seconds())) if since else 0
 
 
 @transaction.atomic
@@ -110,52 +67,11 @@ def meeting_start(*, team: Team, week_start: dt.date, actor: Producer) -> Meetin
 
 
 def _counts(meeting: Meeting) -> tuple[int, int]:
+    """Reel slides and turns, the two lengths navigation steps through."""
     wins = Celebration.objects.filter(agency_id=meeting.agency_id, week_start=meeting.week_start,
                                       producer__team_id=meeting.team_id).count()
     turns = MeetingTurn.objects.filter(meeting=meeting).count()
-    return reel_slides(wins), turns
-
-
-def _step(section: str, turn: int, win: int, direction: str, wins: int,
-          turns: int) -> tuple[str, int, int]:
-    """The next/previous position on the agenda; sections with nothing in them are skipped.
-
-    `wins` is the number of reel slides, `turns` the number of turns."""
-    index = AGENDA.index(section)
-    # The reel or the turn list may have shrunk since (a win undone): step from a real slide.
-    win = min(win, max(wins - 1, 0))
-    turn = min(turn, max(turns - 1, 0))
-    if direction == "next":
-        if section == S.WINS and win + 1 < wins:
-            return section, turn, win + 1
-        if section == S.TURNS and turn + 1 < turns:
-            return section, turn + 1, win
-        return _enter(index + 1, +1, turn, win, wins, turns)
-    if direction == "next_section":
-        return _enter(index + 1, +1, turn, win, wins, turns)
-    if direction == "prev":
-        if section == S.WINS and win > 0:
-            return section, turn, win - 1
-        if section == S.TURNS and turn > 0:
-            return section, turn - 1, win
-        return _enter(index - 1, -1, turn, win, wins, turns)
-    raise ValidationError({"action": "Choose next or previous."})
-
-
-def _enter(index: int, step: int, turn: int, win: int, wins: int,
-           turns: int) -> tuple[str, int, int]:
-    while 0 <= index < len(AGENDA):
-        section = AGENDA[index]
-        if section == S.TURNS and turns == 0:
-            index += step
-            continue
-        if section == S.TURNS:
-            return section, (0 if step > 0 else turns - 1), win
-        if section == S.WINS:
-            return section, turn, (0 if step > 0 else max(wins - 1, 0))
-        return section, turn, win
-    # Off either end of the agenda: stay put (ending is an explicit action).
-    return AGENDA[0] if index < 0 else AGENDA[-1], turn, win
+    return agenda.reel_slides(wins), turns
 
 
 @transaction.atomic
@@ -167,31 +83,37 @@ def meeting_move(*, meeting: Meeting, actor: Producer, direction: str, seen: str
     """
     _check_driver(meeting, actor)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.ended_at:
-        raise ValidationError("This meeting has ended; its minutes are kept as they are.")
+    _check_running(locked)
     if position_key(locked) != seen:
         raise MeetingMoved()
-    wins, turns = _counts(locked)
-    section, turn, win = _step(locked.section, locked.turn_index, locked.win_index, direction,
-                               wins, turns)
-    if (section, turn, win) == (locked.section, locked.turn_index, locked.win_index):
-        return locked
-    now = timezone.now()
-    was_in_turn = locked.section == S.TURNS
-    now_in_turn = section == S.TURNS
-    if was_in_turn and (not now_in_turn or turn != locked.turn_index):
-        _stop_turn(locked, locked.turn_index, now)
-    if now_in_turn and (not was_in_turn or turn != locked.turn_index):
-        MeetingTurn.objects.filter(meeting=locked, position=turn).update(started_at=now)
-    if section != locked.section:
-        _close_section(locked, now)
-        locked.section = section
-        locked.section_started_at = now
-    locked.turn_index, locked.win_index = turn, win
-    locked.version += 1
-    locked.save(update_fields=["section", "section_started_at", "section_seconds",
-                               "turn_index", "win_index", "version"])
+    slides, turns = _counts(locked)
+    here = Position(locked.section, locked.turn_index, locked.win_index)
+    try:
+        there = agenda.step(here, direction, slides=slides, turns=turns)
+    except agenda.UnknownDirection:
+        raise ValidationError({"action": "Choose next or previous."}) from None
+    if there != here:
+        _go_to(locked, there, timezone.now())
     return locked
+
+
+def _go_to(meeting: Meeting, there: Position, now: dt.datetime) -> None:
+    """Move the locked meeting to `there`: the turn timer stops when a turn leaves the screen
+    and starts when one comes on it; the section timer likewise."""
+    was_in_turn = meeting.section == S.TURNS
+    now_in_turn = there.section == S.TURNS
+    if was_in_turn and (not now_in_turn or there.turn != meeting.turn_index):
+        _stop_turn(meeting, meeting.turn_index, now)
+    if now_in_turn and (not was_in_turn or there.turn != meeting.turn_index):
+        MeetingTurn.objects.filter(meeting=meeting, position=there.turn).update(started_at=now)
+    if there.section != meeting.section:
+        _close_section(meeting, now)
+        meeting.section = there.section
+        meeting.section_started_at = now
+    meeting.turn_index, meeting.win_index = there.turn, there.win
+    meeting.version += 1
+    meeting.save(update_fields=["section", "section_started_at", "section_seconds",
+                                "turn_index", "win_index", "version"])
 
 
 @transaction.atomic
@@ -222,14 +144,14 @@ def meeting_turn_add(*, meeting: Meeting, actor: Producer, producer: Producer) -
 def _stop_turn(meeting: Meeting, position: int, now: dt.datetime) -> None:
     turn = MeetingTurn.objects.filter(meeting=meeting, position=position).first()
     if turn and turn.started_at:
-        turn.seconds += _elapsed(turn.started_at, now)
+        turn.seconds += agenda.seconds_between(turn.started_at, now)
         turn.started_at = None
         turn.save(update_fields=["seconds", "started_at"])
 
 
 def _close_section(meeting: Meeting, now: dt.datetime) -> None:
     seconds = dict(meeting.section_seconds or {})
-    seconds[meeting.section] = seconds.get(meeting.section, 0) + _elapsed(
+    seconds[meeting.section] = seconds.get(meeting.section, 0) + agenda.seconds_between(
         meeting.section_started_at, now)
     meeting.section_seconds = seconds
 
@@ -289,7 +211,7 @@ def meeting_notes_save(*, meeting: Meeting, actor: Producer, notes: str) -> Meet
     _check_driver(meeting, actor)
     _check_running(meeting)
     notes = notes.strip()
-    if len(notes) > 4000:
+    if len(notes) > NOTES_MAX:
         raise ValidationError({"notes": "Keep the meeting notes under 4,000 characters."})
     _bump(meeting, notes=notes)
     meeting.refresh_from_db()
@@ -330,9 +252,7 @@ def can_commit_for(*, meeting: Meeting, actor: Producer, producer: Producer) -> 
     mine = next((position for position, pid in rows.items() if pid == actor.pk), None)
     if meeting.section == S.TURNS and rows.get(meeting.turn_index) == actor.pk:
         return None
-    if mine is not None and (
-            AGENDA.index(meeting.section) > AGENDA.index(S.TURNS)
-            or (meeting.section == S.TURNS and mine < meeting.turn_index)):
+    if mine is not None and agenda.turn_has_passed(meeting.section, meeting.turn_index, mine):
         return "Your turn has passed: add more on your commitments page."
     return "Wait for your turn: you can add your commitments while it is on the screen."
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from . import kiosk_views as kiosk
+from . import my_turn_views as phone
 from . import views as meeting
 
 urlpatterns = [
     path("meeting/", meeting.meetings, name="meetings"),
     path("meeting/start/", meeting.meeting_start_view, name="meeting_start"),
-    path("meeting/turn/", meeting.my_turn, name="meeting_my_turn"),
+    path("meeting/turn/", phone.my_turn, name="meeting_my_turn"),
     path("meeting/tv-links/", meeting.kiosk_create_view, name="meeting_kiosk_create"),
     path("meeting/tv-links/<int:link_id>/revoke/", meeting.kiosk_revoke_view,
          name="meeting_kiosk_revoke"),

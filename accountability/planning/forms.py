@@ -21,6 +21,13 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.agency = agency
 
+    @classmethod
+    def for_producer(cls, producer: Producer) -> "GoalForm":
+        """Unbound, showing the current goal in whole dollars (empty while there is none)."""
+        goal = producer.annual_goal
+        return cls(agency=producer.agency,
+                   initial={"annual_goal": f"{goal:.0f}" if goal > 0 else ""})
+
     def clean_annual_goal(self):
         try:
             return clean_goal(agency=self.agency, value=self.cleaned_data["annual_goal"])

@@ -98,13 +98,6 @@ class Funnel:
     def activities_per_first_stage(self) -> float | None:
         return self.activities_total / self.first_reached if self.first_reached else None
 
-    @property
-    def won_step(self) -> FunnelStep | None:
-        return next((s for s in self.steps if s.is_won), None)
-
-    def step(self, stage_id: int) -> FunnelStep | None:
-        return next((s for s in self.steps if s.stage_id == stage_id), None)
-
 
 def path_stages(stages: list[Stage]) -> list[Stage]:
     """Non-lost stages in order, ending at the first won stage (later ones are ignored)."""
@@ -118,11 +111,11 @@ def path_stages(stages: list[Stage]) -> list[Stage]:
     return path
 
 
-def period_bounds(agency: Agency, weeks: int, *, now: dt.datetime | None = None):
+def period_bounds(agency: Agency, weeks: int, *,
+                  now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the last `weeks` weeks, the current one included, ending now."""
     now = now or timezone.now()
-    first = Week.current(agency).start - dt.timedelta(weeks=weeks - 1)
-    return Week(first, agency.tz).begins, now
+    return Week.current(agency, now=now).trailing(weeks)[0].begins, now
 
 
 def parse_weeks(value: str | None) -> int:
@@ -167,18 +160,34 @@ def funnel_compute(
     steps = [FunnelStep(stage_id=s.pk, name=s.name, kind=s.kind, position=s.position,
                         reached=0) for s in path]
     if path:
-        reach = ~Q(to_stage__kind=Stage.Kind.LOST)
-        aggregates = {}
-        for s in path:
-            aggregates[f"reached_{s.pk}"] = Count(
-                "prospect", distinct=True, filter=reach & Q(to_stage__position__gte=s.position))
-            aggregates[f"out_{s.pk}"] = Count("id", filter=Q(from_stage_id=s.pk))
-            aggregates[f"in_{s.pk}"] = Count("id", filter=Q(to_stage_id=s.pk, is_win=True))
-        totals = advances.aggregate(**aggregates)
-        for step in steps:
-            step.reached = totals[f"reached_{step.stage_id}"] or 0
-            step.advances_out = totals[f"out_{step.stage_id}"] or 0
-            step.entered = totals[f"in_{step.stage_id}"] or 0
+        _count_stages(advances, path, steps)
+    _convert(steps)
+    if with_medians and steps:
+        _medians(advances, steps)
+    total, ratios = _activity_ratios(activities, steps[0].reached if steps else 0)
+    return Funnel(start=start, end=end, weeks=weeks, steps=steps, activities_total=total,
+                  activity_ratios=ratios)
+
+
+def _count_stages(advances: QuerySet[StageAdvance], path: list[Stage],
+                  steps: list[FunnelStep]) -> None:
+    """Reached, advances out and wins into each path stage: one aggregate query."""
+    reach = ~Q(to_stage__kind=Stage.Kind.LOST)
+    aggregates = {}
+    for s in path:
+        aggregates[f"reached_{s.pk}"] = Count(
+            "prospect", distinct=True, filter=reach & Q(to_stage__position__gte=s.position))
+        aggregates[f"out_{s.pk}"] = Count("id", filter=Q(from_stage_id=s.pk))
+        aggregates[f"in_{s.pk}"] = Count("id", filter=Q(to_stage_id=s.pk, is_win=True))
+    totals = advances.aggregate(**aggregates)
+    for step in steps:
+        step.reached = totals[f"reached_{step.stage_id}"] or 0
+        step.advances_out = totals[f"out_{step.stage_id}"] or 0
+        step.entered = totals[f"in_{step.stage_id}"] or 0
+
+
+def _convert(steps: list[FunnelStep]) -> None:
+    """Each step's conversion to the next and drop-off, and its width for drawing."""
     for this, following in zip(steps, steps[1:], strict=False):
         this.next_reached = following.reached
         if this.reached:
@@ -188,9 +197,11 @@ def funnel_compute(
     for step in steps:
         step.width = 100 * step.reached / first if first else 0.0
 
-    if with_medians and steps:
-        _medians(advances, steps)
 
+def _activity_ratios(activities: QuerySet[Activity],
+                     first: int) -> tuple[int, list[ActivityRatio]]:
+    """Activities logged (their quantities), in all and per prospect reaching the first
+    stage, by type: one query."""
     ratios = []
     total = 0
     for row in (activities.values("activity_type_id", "activity_type__name")
@@ -199,8 +210,7 @@ def funnel_compute(
         total += row["n"]
         ratios.append(ActivityRatio(row["activity_type_id"], row["activity_type__name"],
                                     row["n"], row["n"] / first if first else None))
-    return Funnel(start=start, end=end, weeks=weeks, steps=steps, activities_total=total,
-                  activity_ratios=ratios)
+    return total, ratios
 
 
 def _medians(advances: QuerySet[StageAdvance], steps: list[FunnelStep]) -> None:
@@ -265,14 +275,11 @@ def funnel_scope_get(*, actor: Producer, key: str | None) -> FunnelScope:
     raise Http404("No such funnel.")
 
 
-def funnel_for(*, actor: Producer, scope_key: str | None, weeks: int) -> tuple[FunnelScope,
-                                                                             Funnel]:
+def funnel_for(*, actor: Producer, scope_key: str | None,
+               weeks: int) -> tuple[FunnelScope, Funnel]:
     scope = funnel_scope_get(actor=actor, key=scope_key)
     start, end = period_bounds(actor.agency, weeks)
     funnel = funnel_compute(agency=actor.agency, start=start, end=end, producers=scope.producers,
                             weeks=weeks)
     return scope, funnel
 
-
-__all__ = ["Funnel", "FunnelStep", "funnel_compute", "funnel_for", "funnel_scope_choices",
-           "funnel_scope_get", "parse_weeks", "path_stages", "period_bounds"]

@@ -6,7 +6,7 @@ weeks, BOTH the kept-commitments rate is below ROLE_FIT_KEPT_BELOW and the wins-
 is below ROLE_FIT_WINS_VS_PLAN_BELOW. A week without commitments counts as none kept. Wins
 are the scorecard's forward stage advances (one per move, a skip included); the plan's weekly
 wins are those of the stored plan at a steady pace (the whole goal over a working year), in
-the same unit: each stage's need is weighted by its win share (see selectors.plan), so a
+the same unit: each stage's need is weighted by its win share (see calculator), so a
 producer who habitually skips a stage is not measured against wins nobody scores. The steady
 pace keeps a catch-up plan late in the year from flagging everyone. Without a plan nobody is
 flagged: the page says so.
@@ -15,17 +15,17 @@ Three queries whatever the number of producers: people, scorecards, plans.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 
-from salesculture.models import Producer
+from salesculture.models import Agency, Producer
 from salesculture.selectors import leaders_first, producers_visible_to
 from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan, WeeklyScorecard
+from .presenters import RoleFit, RoleFitWeek
 from .selectors import plan_result_from
 
 ROLE_FIT_SPAN = 13
@@ -39,68 +39,14 @@ def role_fit_rules() -> dict:
             "wins_below_pct": 100 * wins, "weeks": int(conf.get("ROLE_FIT_WEEKS", 8))}
 
 
-@dataclass
-class RoleFitWeek:
-    week: dt.date
-    kept: int = 0
-    total: int = 0
-    wins: int = 0
-    wins_needed: float | None = None
-    kept_below: bool = False
-    wins_below: bool = False
-
-    @property
-    def kept_rate(self) -> float:
-        return self.kept / self.total if self.total else 0.0
-
-    @property
-    def kept_pct(self) -> float:
-        return 100 * self.kept_rate
-
-    @property
-    def wins_vs_plan(self) -> float | None:
-        return self.wins / self.wins_needed if self.wins_needed else None
-
-    @property
-    def wins_vs_plan_pct(self) -> float | None:
-        ratio = self.wins_vs_plan
-        return None if ratio is None else 100 * ratio
-
-    @property
-    def both_below(self) -> bool:
-        return self.kept_below and self.wins_below
-
-
-@dataclass
-class RoleFit:
-    producer: Producer
-    weeks: list[RoleFitWeek] = field(default_factory=list)
-    wins_needed: float | None = None
-    plan: GoalPlan | None = None
-    threshold_weeks: int = 8
-
-    @property
-    def flagged_weeks(self) -> list[RoleFitWeek]:
-        return [w for w in self.weeks if w.both_below]
-
-    @property
-    def assessed(self) -> bool:
-        return self.wins_needed is not None and self.wins_needed > 0
-
-    @property
-    def flagged(self) -> bool:
-        return self.assessed and len(self.flagged_weeks) >= self.threshold_weeks
-
-
-def role_fit_weeks(agency, *, span: int = ROLE_FIT_SPAN) -> list[dt.date]:
-    """The last `span` finished weeks, oldest first."""
-    this_week = Week.current(agency).start
-    return [this_week - dt.timedelta(weeks=i) for i in range(span, 0, -1)]
+def role_fit_weeks(agency: Agency, *, span: int = ROLE_FIT_SPAN) -> list[dt.date]:
+    """The Mondays of the last `span` finished weeks, oldest first (scorecards are keyed by
+    their Monday)."""
+    return [week.start for week in Week.current(agency).previous.trailing(span)]
 
 
 def assess(producer: Producer, cards: list[WeeklyScorecard], plan: GoalPlan | None,
-           weeks: list[dt.date], conf: dict | None = None) -> RoleFit:
-    conf = conf or role_fit_rules()
+           weeks: list[dt.date], conf: dict) -> RoleFit:
     result = plan_result_from(plan) if plan is not None else None
     needed = result.pace_wins_per_week if result is not None else None
     fit = RoleFit(producer=producer, wins_needed=needed, plan=plan,
@@ -130,6 +76,12 @@ def _people(actor: Producer, weeks: list[dt.date]):
             .order_by(leaders_first(), "user__first_name", "user__last_name", "pk"))
 
 
+def _assess_person(person: Producer, weeks: list[dt.date], conf: dict) -> RoleFit:
+    """`person` as read by `_people`, with their scorecards and this year's plan attached."""
+    plan = person.fit_plans[0] if person.fit_plans else None
+    return assess(person, person.fit_cards, plan, weeks, conf)
+
+
 def role_fit_rows(actor: Producer) -> list[RoleFit]:
     """Everyone the actor leads (owners: the agency), non-producers included so they can be
     moved back; flagged people first."""
@@ -137,8 +89,7 @@ def role_fit_rows(actor: Producer) -> list[RoleFit]:
         raise Http404("Leaders only.")
     weeks = role_fit_weeks(actor.agency)
     conf = role_fit_rules()
-    rows = [assess(p, p.fit_cards, p.fit_plans[0] if p.fit_plans else None, weeks, conf)
-            for p in _people(actor, weeks)]
+    rows = [_assess_person(person, weeks, conf) for person in _people(actor, weeks)]
     return sorted(rows, key=lambda fit: not fit.flagged)
 
 
@@ -151,5 +102,4 @@ def role_fit_get(*, actor: Producer, producer_id) -> RoleFit:
         person = _people(actor, weeks).get(pk=int(producer_id))
     except (Producer.DoesNotExist, ValueError, TypeError):
         raise Http404("No such producer.") from None
-    return assess(person, person.fit_cards, person.fit_plans[0] if person.fit_plans else None,
-                  weeks)
+    return _assess_person(person, weeks, role_fit_rules())

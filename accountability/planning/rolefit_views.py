@@ -46,12 +46,14 @@ def role_change(request, producer_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            person = fit.producer
-            if person.sells:
-                messages.success(request, f"{person.name} is a {person.get_role_display().lower()}"
-                                          " again and back on the production board.")
-            else:
-                messages.success(request, f"{person.name} is now a non-producer: off the "
-                                          "production board and meeting turns; history kept.")
-            return redirect("accountability:role_fit_detail", producer_id=person.pk)
-    return _detail(request, fit, form)
+            messages.success(request, _role_changed(fit.producer))
+            return redirect("accountability:role_fit_detail", producer_id=fit.producer.pk)
+    return _detail(request, fit, form, status=400)
+
+
+def _role_changed(person) -> str:
+    if person.sells:
+        return (f"{person.name} is a {person.get_role_display().lower()} again and back on the "
+                "production board.")
+    return (f"{person.name} is now a non-producer: off the production board and meeting turns; "
+            "history kept.")

@@ -13,7 +13,8 @@ from salesculture.selectors import selling_producers
 from salesculture.services import producer_set_role
 
 from ..models import GoalPlan
-from .selectors import PlanResult, absurd_goal_limit, plan_compute
+from .results import PlanResult
+from .selectors import absurd_goal_limit, goal_plan_for, plan_compute
 
 GOAL_FIELD_LIMIT = Decimal("9999999999.99")
 
@@ -50,6 +51,17 @@ def goal_plan_is_stale(plan: GoalPlan | None, producer: Producer, *,
     tz = producer.agency.tz
     return (plan.annual_goal != producer.annual_goal
             or plan.computed_at.astimezone(tz).date() != now.astimezone(tz).date())
+
+
+def goal_plan_refresh_if_stale(*, producer: Producer, now: dt.datetime | None = None) -> GoalPlan:
+    """This year's plan, recomputed first when it is stale. The stored plan is a daily cache of
+    the ledgers; refreshing it when it is viewed keeps every producer's label current for the
+    team page without a separate job."""
+    now = now or timezone.now()
+    plan = goal_plan_for(producer, now.astimezone(producer.agency.tz).year)
+    if goal_plan_is_stale(plan, producer, now=now):
+        plan = goal_plan_refresh(producer=producer, now=now)
+    return plan
 
 
 def goal_plans_refresh_agency(*, agency: Agency) -> int:

@@ -21,9 +21,11 @@ from django.urls import NoReverseMatch, reverse
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
+from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_target
 from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
+from .numbers import CardNumbers
 
 logger = logging.getLogger(__name__)
 
@@ -47,37 +49,33 @@ def _is_highlight(c: Celebration) -> bool:
     return (c.detail or "").startswith("Bound")
 
 
+# The team table's kept cell: green kept every commitment, red missed some, grey made none.
+KEPT_STYLES = {True: "color:#1b7f4b;font-weight:700;", False: "color:#c62f2f;font-weight:700;",
+               None: "color:#5b6675;"}
+
+
 @dataclass
 class TeamLine:
     producer: Producer
-    card: WeeklyScorecard | None
+    numbers: CardNumbers
 
     @property
-    def wins(self) -> int:
-        return self.card.wins if self.card else 0
+    def kept_style(self) -> str:
+        return KEPT_STYLES[self.numbers.kept_all]
 
     @property
-    def activities(self) -> int:
-        return self.card.activities_total if self.card else 0
-
-    @property
-    def kept(self) -> str:
-        if not self.card or not self.card.commitments_total:
-            return "–"
-        return f"{self.card.commitments_kept}/{self.card.commitments_total}"
-
-    @property
-    def kept_all(self) -> bool | None:
-        """True: kept every commitment; False: missed some; None: made none."""
-        if not self.card or not self.card.commitments_total:
-            return None
-        return self.card.commitments_kept >= self.card.commitments_total
+    def summary(self) -> str:
+        """“Lee Leader (Leader): 2 wins, 5 activities, 1/2 kept”: the plain-text email's line."""
+        p, n = self.producer, self.numbers
+        role = f" ({p.get_role_display()})" if p.is_leader else ""
+        activities = f"{n.activities} activit{'y' if n.activities == 1 else 'ies'}"
+        return f"{p.name}{role}: {_plural(n.wins, 'win')}, {activities}, {n.kept_text} kept"
 
 
 @dataclass
 class Digest:
     producer: Producer
-    week: dt.date
+    week: Week
     card: WeeklyScorecard | None
     commitments: list[Commitment]
     next_commitments: list[Commitment]
@@ -86,32 +84,14 @@ class Digest:
     team: list[TeamLine] = field(default_factory=list)
     team_wins: list[Celebration] = field(default_factory=list)
     links: dict = field(default_factory=dict)
+    numbers: CardNumbers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.numbers = CardNumbers.of(self.card)
 
     @property
-    def wins_count(self) -> int:
-        return self.card.wins if self.card else 0
-
-    @property
-    def kept(self) -> int:
-        return self.card.commitments_kept if self.card else 0
-
-    @property
-    def kept_of(self) -> int:
-        return self.card.commitments_total if self.card else 0
-
-    @property
-    def team_wins_count(self) -> int:
-        return sum(line.wins for line in self.team)
-
-    @property
-    def team_activities(self) -> int:
-        return sum(line.activities for line in self.team)
-
-    @property
-    def team_kept(self) -> str:
-        cards = [line.card for line in self.team if line.card]
-        of = sum(c.commitments_total for c in cards)
-        return f"{sum(c.commitments_kept for c in cards)}/{of}" if of else "–"
+    def team_numbers(self) -> CardNumbers:
+        return CardNumbers.total(line.numbers for line in self.team)
 
     @property
     def wins_shown(self) -> list[Celebration]:
@@ -131,13 +111,13 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        kept = (f"{self.kept}/{self.kept_of} commitments kept" if self.kept_of
-                else "no commitments")
-        mine = f"{_plural(self.wins_count, 'stage win')}, {kept}"
+        mine, team = self.numbers, self.team_numbers
+        kept = f"{mine.kept}/{mine.kept_of} commitments kept" if mine.kept_of else "no commitments"
+        mine_text = f"{_plural(mine.wins, 'stage win')}, {kept}"
         if self.team:
-            return (f"Week of {self.week:%b} {self.week.day} · you: {mine}; "
-                    f"{self.team_name}: {_plural(self.team_wins_count, 'stage win')}")
-        return f"Your week of {self.week:%b} {self.week.day}: {mine}"
+            return (f"Week of {self.week.label} · you: {mine_text}; "
+                    f"{self.team_name}: {_plural(team.wins, 'stage win')}")
+        return f"Your week of {self.week.label}: {mine_text}"
 
 
 def _link(name: str, fallback: str = "accountability:my_week", **kwargs) -> str:
@@ -165,7 +145,7 @@ def _judged(c: Commitment, card: WeeklyScorecard | None) -> Commitment:
 
 def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
     """One digest per producer who wants one (and has an email address). Six queries."""
-    next_week = week_start + dt.timedelta(weeks=1)
+    week = Week(week_start, agency.tz)
     recipients = list(
         Producer.objects.filter(agency=agency, is_active=True, digest_enabled=True)
         .exclude(role=Producer.Role.NON_PRODUCER).exclude(user__email="")
@@ -175,41 +155,51 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
     for p in recipients:  # the email names the agency: no query per recipient for it
         p.agency = agency
     cards = {c.producer_id: c for c in WeeklyScorecard.objects.filter(
-        agency=agency, week_start=week_start)}
+        agency=agency, week_start=week.start)}
     commitments: dict[tuple[int, dt.date], list[Commitment]] = {}
-    for c in (Commitment.objects.filter(agency=agency, week_start__in=[week_start, next_week])
+    for c in (Commitment.objects.filter(agency=agency, week_start__in=[week.start, week.next.start])
               .select_related("activity_type", "stage").order_by("id")):
         commitments.setdefault((c.producer_id, c.week_start), []).append(c)
-    celebrations = list(Celebration.objects.filter(agency=agency, week_start=week_start)
+    celebrations = list(Celebration.objects.filter(agency=agency, week_start=week.start)
                         .select_related("producer__user").order_by("-occurred_at", "-id"))
+    for c in celebrations:
+        c.highlight = _is_highlight(c)
     everyone = list(selling_producers(agency)) if any(p.is_leader for p in recipients) else []
 
     # The team link opens the board on the week the email is about, not on the new week.
     links = {"week": _link("accountability:my_week"),
              "commitments": _link("accountability:commitments"),
-             "team": _link("accountability:team") + f"?week={week_start.isoformat()}",
+             "team": _link("accountability:team") + f"?week={week.isoformat()}",
              "profile": _link("profile")}
     digests = []
     for p in recipients:
         card = cards.get(p.pk)
         digest = Digest(
-            producer=p, week=week_start, card=card,
-            commitments=[_judged(c, card) for c in commitments.get((p.pk, week_start), [])],
-            next_commitments=commitments.get((p.pk, next_week), []),
+            producer=p, week=week, card=card,
+            commitments=[_judged(c, card) for c in commitments.get((p.pk, week.start), [])],
+            next_commitments=commitments.get((p.pk, week.next.start), []),
             wins=sorted((c for c in celebrations if c.producer_id == p.pk),
-                        key=lambda c: not _is_highlight(c)),
+                        key=lambda c: not c.highlight),
             links=links)
         if p.is_leader:
-            members = [q for q in everyone if p.is_owner or q.team_id == p.team_id]
-            ids = {q.pk for q in members}
-            digest.team_name = "the agency" if p.is_owner else (
-                f"team {p.team.name}" if p.team else "your team")
-            digest.team = [TeamLine(producer=q, card=cards.get(q.pk)) for q in members]
-            team_wins = [c for c in celebrations if c.producer_id in ids]
-            # Highlights first (stable: each group stays newest first).
-            digest.team_wins = sorted(team_wins, key=lambda c: not _is_highlight(c))
+            _add_team(digest, everyone, cards, celebrations)
         digests.append(digest)
     return digests
+
+
+def _add_team(digest: Digest, everyone: list[Producer], cards: dict[int, WeeklyScorecard],
+              celebrations: list[Celebration]) -> None:
+    """A leader's digest adds their team; an owner's the whole agency."""
+    p = digest.producer
+    members = [q for q in everyone if p.is_owner or q.team_id == p.team_id]
+    ids = {q.pk for q in members}
+    digest.team_name = "the agency" if p.is_owner else (
+        f"team {p.team.name}" if p.team else "your team")
+    digest.team = [TeamLine(producer=q, numbers=CardNumbers.of(cards.get(q.pk)))
+                   for q in members]
+    # Highlights first (stable: each group stays newest first).
+    digest.team_wins = sorted((c for c in celebrations if c.producer_id in ids),
+                              key=lambda c: not c.highlight)
 
 
 def digest_message(digest: Digest) -> EmailMultiAlternatives:

@@ -5,81 +5,34 @@ An unchanged poll costs only the request's own authentication queries (the agenc
 htmx does not swap. A changed version answers with the affected partials.
 """
 
-import json
-
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from salesculture.access import producer_required
+from salesculture.htmx import not_modified, toast
 from salesculture.selectors import producer_get_visible
 
-from .selectors import newest_id, wins_feed
-from .views import BadWeek, bad_week, poll_seconds, team_context
-
-
-def _unchanged(request) -> bool | None:
-    """True when the page is up to date; None when the version parameter is malformed."""
-    value = request.GET.get("v", "")
-    if not value:
-        return False
-    try:
-        return int(value) == request.agency.live_version
-    except ValueError:
-        return None
-
-
-def _seen(request) -> int | None:
-    """The newest celebration id the page showed; larger ids are new (None: unknown)."""
-    try:
-        return int(request.GET["seen"])
-    except (KeyError, ValueError):
-        return None
-
-
-def _not_modified() -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _celebrate(response: HttpResponse, celebrations, seen: int | None, hide_prospects: bool,
-               actor) -> None:
-    """A toast for the newest new win, through app.js's `toast` trigger."""
-    if seen is None:
-        return
-    fresh = [c for c in celebrations if c.pk > seen]
-    if not fresh:
-        return
-    newest = fresh[0]
-    text = newest.title
-    if hide_prospects and newest.stage_advance_id and newest.producer_id != actor.pk:
-        text = f"{newest.producer.name} moved a prospect to {newest.stage_advance.to_stage.name}"
-    if len(fresh) > 1:
-        text += f" (+{len(fresh) - 1} more)"
-    # No emoji: the toast must read the same on a screen without an emoji font.
-    response["HX-Trigger"] = json.dumps({"toast": {"text": f"New win: {text}", "kind": "win"}})
+from .feed import newest_id, win_text
+from .selectors import wins_feed
+from .views import TEAM_PAGE, BadWeek, bad_week, poll_seconds, team_context
 
 
 @producer_required
 def live_team(request):
     """The team page's poll: 204 when nothing changed, else the scorecard partial (which
     carries the next poller) plus the wins feed swapped out of band."""
-    unchanged = _unchanged(request)
-    if unchanged is None:
-        return HttpResponseBadRequest("The version must be a number.")
-    if unchanged:
-        return _not_modified()
+    if (answer := _nothing_new(request)) is not None:
+        return answer
     try:
         context = team_context(request)
     except BadWeek as error:
         return bad_week(request, str(error))
     seen = _seen(request)
     context.update(oob=True, new_after=seen)
-    response = render(request, "accountability/scorecards/team.html#live", context)
+    response = render(request, TEAM_PAGE + "#live", context)
     response["Cache-Control"] = "no-store"
-    _celebrate(response, context["celebrations"], seen, context["hide_prospects"],
-               request.producer)
-    return response
+    return _celebrate(response, context["celebrations"], seen=seen,
+                      hide_prospects=context["hide_prospects"], actor=request.producer)
 
 
 @producer_required
@@ -90,11 +43,8 @@ def live_wins(request):
     # Checked before the version, so a producer id the actor may not see is always a 404.
     if request.GET.get("producer"):
         producer = producer_get_visible(actor=actor, producer_id=request.GET["producer"])
-    unchanged = _unchanged(request)
-    if unchanged is None:
-        return HttpResponseBadRequest("The version must be a number.")
-    if unchanged:
-        return _not_modified()
+    if (answer := _nothing_new(request)) is not None:
+        return answer
     celebrations = wins_feed(actor.agency, producer=producer)
     seen = _seen(request)
     hide = not actor.is_leader
@@ -105,5 +55,38 @@ def live_wins(request):
         "new_after": seen, "seen": newest_id(celebrations), "hide_prospects": hide,
         "version": request.agency.live_version, "poll_seconds": poll_seconds()})
     response["Cache-Control"] = "no-store"
-    _celebrate(response, celebrations, seen, hide, actor)
-    return response
+    return _celebrate(response, celebrations, seen=seen, hide_prospects=hide, actor=actor)
+
+
+def _nothing_new(request) -> HttpResponse | None:
+    """204 when the page's version (`v`) is current, 400 when it is not a number; None when
+    the page needs fresh partials (a changed version, or none given)."""
+    value = request.GET.get("v", "")
+    if not value:
+        return None
+    try:
+        unchanged = int(value) == request.agency.live_version
+    except ValueError:
+        return HttpResponseBadRequest("The version must be a number.")
+    return not_modified() if unchanged else None
+
+
+def _seen(request) -> int | None:
+    """The newest celebration id the page showed; larger ids are new (None: unknown)."""
+    try:
+        return int(request.GET["seen"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _celebrate(response: HttpResponse, celebrations, *, seen: int | None,
+               hide_prospects: bool, actor) -> HttpResponse:
+    """A toast for the newest new win (none when the page's newest is unknown)."""
+    fresh = [c for c in celebrations if c.pk > seen] if seen is not None else []
+    if not fresh:
+        return response
+    text = win_text(fresh[0], hide_prospects=hide_prospects, viewer=actor)
+    if len(fresh) > 1:
+        text += f" (+{len(fresh) - 1} more)"
+    # No emoji: the toast must read the same on a screen without an emoji font.
+    return toast(response, f"New win: {text}", "win")

@@ -1,5 +1,5 @@
-"""Small server-rendered charts (inline SVG, no chart library) and number formats for the
-team scorecard, the drill-down and the digest."""
+"""Small server-rendered charts (inline SVG, no chart library), number formats and the wins
+feed's pieces, for the team scorecard, the drill-down, the digest and every wins feed."""
 
 from decimal import Decimal
 
@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+
+from accountability.scorecards import feed
 
 register = template.Library()
 
@@ -161,6 +163,17 @@ _WIN_ICONS = {
                                        '1.6 2 2.4 2.2C10 5.5 11 3.8 12.6 3c-.3 2 .6 3.4 1.6 4.8.8'
                                        ' 1.1 1.4 2.4 1.4 4 0 3-2.5 5.2-5.6 5.2z"/>'),
 }
+
+
+@register.filter
+def feed_page(celebrations) -> feed.FeedPage:
+    """The wins a feed shows at once, and the rest it folds away."""
+    return feed.FeedPage.of(celebrations or [])
+
+
+@register.simple_tag
+def win_text(celebration, hide_prospects=False, viewer=None) -> str:
+    return feed.win_text(celebration, hide_prospects=bool(hide_prospects), viewer=viewer)
 
 
 @register.simple_tag

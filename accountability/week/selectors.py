@@ -30,21 +30,22 @@ def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
     week (read from the ledgers, so a Thursday is not held against whole weeks) and as whole
     weeks (the materialised scorecards). A week counts when it has a scorecard, i.e. the
     producer was on the board that week."""
+    this_week = Week(week, producer.agency.tz)
     cards = list(WeeklyScorecard.objects.filter(
-        producer=producer, week_start__gte=week - dt.timedelta(weeks=COMPARE_WEEKS),
+        producer=producer, week_start__gte=this_week.shift(-COMPARE_WEEKS).start,
         week_start__lt=week).values_list("week_start", "activities_total", "wins"))
     result = {"activities": ledger.activities_total, "wins": len(ledger.wins),
               "weeks": len(cards), "avg_activities": None, "avg_wins": None}
     if not cards:
         return result
     agency = producer.agency
-    start, end = Week(week, agency.tz).bounds
+    start, end = this_week.bounds
     now_local = (now or timezone.now()).astimezone(agency.tz)
     # Wall-clock time into the week ("Thursday 2 pm"), the same in every week across DST.
     elapsed = min(max(now_local, start), end) - start
     ranges = []
     for week_start, _, _ in cards:
-        earlier, _ = Week(week_start, agency.tz).bounds
+        earlier = Week(week_start, agency.tz).begins
         ranges.append((earlier, earlier + elapsed))
     so_far = totals_in_ranges(producer, ranges)
     n = len(cards)

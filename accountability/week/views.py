@@ -1,7 +1,6 @@
 """My week: a producer's home. Their why, this week's commitments, one-tap activity logging,
 wins, next steps due and a line comparing the week with their own last four."""
 
-import json
 import uuid
 
 from django.conf import settings
@@ -24,9 +23,12 @@ from pipeline.selectors import (
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
+from salesculture.htmx import toast
 from salesculture.weeks import Week, local_now
 
-from ..commitments.selectors import commitment_progress, commitments_of_week, week_ledger
+from ..commitments.presenters import commitment_progress
+from ..commitments.selectors import commitments_of_week, week_ledger
+from ..confidence.forms import NOTE_MAX_LENGTH
 from ..confidence.selectors import check_in_for_week
 from ..meetings.selectors import running_meeting_for_team
 from ..scorecards.selectors import wins_feed
@@ -88,6 +90,7 @@ def _page_context(producer, **kwargs) -> dict:
         "due_summary": next_steps_summary(producer, today=today),
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
+        "note_max_length": NOTE_MAX_LENGTH,
         # While the team's weekly meeting runs, the week links to the producer's turn.
         "running_meeting": running_meeting_for_team(producer.team_id),
     })
@@ -99,18 +102,16 @@ def my_week(request):
     return render(request, TEMPLATE, _page_context(request.producer))
 
 
-def _live_response(request, context: dict, main: str, *, toast: str = "",
-                   kind: str = "") -> HttpResponse:
+def _live_response(request, context: dict, main: str, *, text: str = "",
+                   status: int = 200) -> HttpResponse:
     """The swapped partial plus the other live parts of the page, swapped out of band."""
     parts = [render_to_string(f"{TEMPLATE}#{main}", context, request=request)]
     oob = {**context, "oob": True}
     for name in ("quick_log", "week_commitments", "week_compare", "week_wins"):
         if name != main:
             parts.append(render_to_string(f"{TEMPLATE}#{name}", oob, request=request))
-    response = HttpResponse("".join(parts))
-    if toast:
-        response["HX-Trigger"] = json.dumps({"toast": {"text": toast, "kind": kind}})
-    return response
+    response = HttpResponse("".join(parts), status=status)
+    return toast(response, text) if text else response
 
 
 @producer_required
@@ -119,8 +120,7 @@ def week_log(request):
     """Log an activity: a one-tap button (type and token) or the short form with details."""
     producer = request.producer
     detailed = "detail" in request.POST
-    types = list(active_activity_types(producer.agency))
-    form = _log_form(producer, types, request.POST)
+    form = _log_form(producer, list(active_activity_types(producer.agency)), request.POST)
     logged = created = None
     if form.is_valid():
         data = form.cleaned_data
@@ -133,15 +133,7 @@ def week_log(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
     if logged is None:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
-        if not request.htmx:
-            context = _page_context(producer, form=form if detailed else None,
-                                    quick_error="" if detailed else error)
-            return render(request, TEMPLATE, context, status=400)
-        context = _live_context(producer, form=form if detailed else None,
-                                quick_error="" if detailed else error)
-        return _live_response(request, context, "log_form" if detailed else "quick_log")
-
+        return _log_refused(request, form, detailed=detailed)
     if created:
         text = f"Logged {logged.quantity} × {logged.activity_type.name}."
     else:
@@ -153,7 +145,18 @@ def week_log(request):
     # Logging several with details in a row: the form stays open for the next one.
     context["log_open"] = detailed
     return _live_response(request, context, "log_form" if detailed else "quick_log",
-                          toast=text if detailed else "")
+                          text=text if detailed else "")
+
+
+def _log_refused(request, form: ActivityForm, *, detailed: bool) -> HttpResponse:
+    """The detailed form comes back with its messages; a refused tap says why above the
+    buttons."""
+    error = " ".join(e for errors in form.errors.values() for e in errors)
+    kwargs = {"form": form} if detailed else {"quick_error": error}
+    if not request.htmx:
+        return render(request, TEMPLATE, _page_context(request.producer, **kwargs), status=400)
+    return _live_response(request, _live_context(request.producer, **kwargs),
+                          "log_form" if detailed else "quick_log", status=400)
 
 
 @producer_required
@@ -172,4 +175,4 @@ def week_undo(request, activity_id):
         (messages.error if error else messages.success)(request, text)
         return redirect("accountability:my_week")
     context = _live_context(producer, quick_error=error)
-    return _live_response(request, context, "quick_log", toast="" if error else text)
+    return _live_response(request, context, "quick_log", text="" if error else text)

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from accountability.models import Celebration, Commitment, WeeklyScorecard
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProducerFactory, TeamFactory, stage
+from tests.queries import Queries, queries_of
 
 
 def url(producer, **params):
@@ -97,7 +96,7 @@ def test_it_shows_why_weeks_commitments_wins_and_funnel(leader_client, agency, p
     assert "62" in html  # 31 + 31 activities over the 13 weeks
 
 
-def _drill_queries(client, producer, weeks: int) -> int:
+def _drill_queries(client, producer, weeks: int) -> Queries:
     agency = producer.agency
     this_week = Week.current(agency).start
     cards, commitments = [], []
@@ -116,9 +115,7 @@ def _drill_queries(client, producer, weeks: int) -> int:
                     source_key=f"t:{producer.pk}:{i}", week_start=this_week,
                     occurred_at=timezone.now(), title="A win")
         for i in range(weeks * 2))
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url(producer)).status_code == 200
-    return len(ctx.captured_queries)
+    return queries_of(client.get, url(producer))
 
 
 @pytest.mark.django_db

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from salesculture.models import Producer
 from tests.accountability.test_plan_ledger import calls, journey
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory, stage
+from tests.queries import queries_of
 
 DAY = dt.timedelta(days=1)
 
@@ -162,22 +161,16 @@ def test_owner_sees_the_agency_and_another_agency_is_404(ledger, client, owner, 
     assert client.get(url, {"scope": f"team:{other_producer.team_id}"}).status_code == 404
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_query_count_does_not_grow_with_prospects_and_advances(client, owner):
     login(client, owner)
     url = reverse("accountability:funnel") + "?scope=agency"
     start = timezone.now() - dt.timedelta(days=10)
     for i in range(3):
         journey(owner, ["Lead", "Contacted", "Appointment set"], start, name=f"S{i}")
-    small = _queries(client, url)
+    small = queries_of(client.get, url)
     for i in range(40):
         journey(owner, ["Lead", "Contacted", "Appointment set", "Discovery done"],
                 start + dt.timedelta(minutes=i), name=f"L{i}")
         calls(owner, 3, start)
-    assert _queries(client, url) == small
+    assert queries_of(client.get, url) == small
     assert small < 20

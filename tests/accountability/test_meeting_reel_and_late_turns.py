@@ -7,12 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from accountability.meetings.agenda import REEL_SPOTLIGHT, position_key
 from accountability.meetings.services import (
-    REEL_SPOTLIGHT,
     meeting_end,
     meeting_move,
     meeting_start,
-    position_key,
 )
 from accountability.models import Commitment, Meeting, MeetingTurn
 from accountability.scorecards.refresh import scorecards_refresh

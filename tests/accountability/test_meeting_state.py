@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
+from accountability.meetings.agenda import position_key, turn_target_seconds
+from accountability.meetings.selectors import commitment_week
 from accountability.meetings.services import (
     MeetingMoved,
-    commitment_week,
     meeting_end,
     meeting_move,
     meeting_start,
-    position_key,
-    turn_target_seconds,
 )
 from accountability.models import Celebration, Meeting, MeetingTurn
 from salesculture.weeks import Week

@@ -38,7 +38,7 @@ def test_a_too_short_why_is_refused_next_to_the_field(client, newcomer):
     login(client, newcomer)
     response = client.post("/welcome/", {"why": "money"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at least a full sentence" in html and ">money</textarea>" in html
     newcomer.refresh_from_db()
     assert newcomer.why == ""

@@ -4,14 +4,12 @@ person to the non-producer role and back."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import GoalPlan, WeeklyScorecard
+from accountability.planning.results import PlanResult
 from accountability.planning.rolefit import role_fit_get, role_fit_weeks
-from accountability.planning.selectors import PlanResult
 from accountability.planning.services import goal_plan_store
 from pipeline.models import StageAdvance
 from salesculture.models import Producer
@@ -19,6 +17,7 @@ from salesculture.selectors import selling_producers
 from tests.accountability.test_plan_ledger import PATH, journey
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory
+from tests.queries import queries_of
 
 
 def plan_with_pace(producer, wins_a_week: float) -> GoalPlan:
@@ -146,12 +145,6 @@ def test_a_leader_cannot_promote_or_change_themself(producer, leader, leader_cli
     assert leader.role == Producer.Role.LEADER
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_query_count_does_not_grow_with_people(client, owner, agency):
     login(client, owner)
     url = reverse("accountability:role_fit")
@@ -163,9 +156,9 @@ def test_query_count_does_not_grow_with_people(client, owner, agency):
             history(person, [BAD] * 13)
 
     add_people(2)
-    small = _queries(client, url)
+    small = queries_of(client.get, url)
     add_people(10)
-    assert _queries(client, url) == small
+    assert queries_of(client.get, url) == small
     assert small < 15
 
 
@@ -181,7 +174,7 @@ def test_detail_query_count_does_not_grow_with_history(producer, leader_client):
     url = reverse("accountability:role_fit_detail", args=[producer.pk])
     plan_with_pace(producer, 4)
     history(producer, [None] * 10 + [BAD] * 3)
-    small = _queries(leader_client, url)
+    small = queries_of(leader_client.get, url)
     WeeklyScorecard.objects.filter(producer=producer).delete()
     history(producer, [BAD] * 13)
-    assert _queries(leader_client, url) == small
+    assert queries_of(leader_client.get, url) == small

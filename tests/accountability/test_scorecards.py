@@ -2,8 +2,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accountability.models import Celebration, Commitment, WeeklyScorecard
 from accountability.scorecards.refresh import scorecards_refresh
@@ -18,6 +16,7 @@ from tests.factories import (
     activity_type,
     stage,
 )
+from tests.queries import Queries, counting
 
 WEEK = dt.date(2026, 11, 16)  # a Monday
 
@@ -153,7 +152,7 @@ def test_another_agencys_ledger_never_leaks_into_a_scorecard(agency, producer, o
     assert not WeeklyScorecard.objects.filter(producer=other_producer).exists()
 
 
-def _queries_for(agency, producers: int) -> int:
+def _queries_for(agency, producers: int) -> Queries:
     for index in range(producers):
         person = ProducerFactory(agency=agency)
         CommitmentFactory(producer=person, week_start=WEEK, target=1)
@@ -162,9 +161,9 @@ def _queries_for(agency, producers: int) -> int:
         StageAdvanceFactory(prospect=prospect, from_stage=stage(agency, "Lead"),
                             occurred_at=at(agency, 1))
         ConfidenceCheckInFactory(producer=person, week_start=WEEK)
-    with CaptureQueriesContext(connection) as queries:
+    with counting() as run:
         scorecards_refresh(agency=agency, week_start=WEEK, final=True)
-    return len(queries)
+    return run.queries
 
 
 @pytest.mark.django_db

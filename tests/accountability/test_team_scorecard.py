@@ -6,13 +6,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Celebration, Commitment, GoalPlan, WeeklyScorecard
-from accountability.scorecards.selectors import MET, MISSED, NONE, team_scorecard
+from accountability.scorecards.presenters import MET, MISSED, NONE
+from accountability.scorecards.selectors import team_scorecard
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
@@ -24,6 +23,9 @@ from tests.factories import (
     activity_type,
     stage,
 )
+from tests.queries import queries_of
+
+OK = (200, 204)  # a poll that found nothing new answers 204
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -65,13 +67,6 @@ def populate(agency, team, n, week):
                     week_start=week, title=f"{p.name} did well", occurred_at=timezone.now())
         for p in people)
     return people
-
-
-def count_queries(client, url, **extra) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code in (200, 204), response.content[:300]
-    return len(ctx.captured_queries)
 
 
 # --- red / green ------------------------------------------------------------------------------
@@ -299,18 +294,21 @@ def _page_counts(client, agency, team, leader, n):
     version = agency.__class__.objects.get(pk=agency.pk).live_version
     call = activity_type(agency, "Call")
     return {
-        "page": count_queries(client, url + "?week=" + q["week"]),
+        "page": queries_of(client.get, url + "?week=" + q["week"], ok=OK),
         # a past week: its own wins feed instead of the newest
-        "page_past_week": count_queries(client, f"{url}?week={week - dt.timedelta(weeks=2)}"),
-        "page_sorted": count_queries(client, f"{url}?sort=m:a{call.pk}&dir=desc&week={week}"),
-        "partial_scorecard": count_queries(client, url, HTTP_HX_TARGET="team-scorecard", **HTMX),
-        "partial_wins": count_queries(client, url, HTTP_HX_TARGET="team-wins", **HTMX),
-        "live_unchanged": count_queries(client, reverse("accountability:live_team")
-                                        + f"?v={version}", **HTMX),
-        "live_changed": count_queries(client, reverse("accountability:live_team")
-                                      + f"?v={version + 1}&seen=1", **HTMX),
-        "live_wins_changed": count_queries(client, reverse("accountability:live_wins")
-                                           + f"?v={version + 1}", **HTMX),
+        "page_past_week": queries_of(client.get, f"{url}?week={week - dt.timedelta(weeks=2)}",
+                                     ok=OK),
+        "page_sorted": queries_of(client.get, f"{url}?sort=m:a{call.pk}&dir=desc&week={week}",
+                                  ok=OK),
+        "partial_scorecard": queries_of(client.get, url, HTTP_HX_TARGET="team-scorecard",
+                                        **HTMX, ok=OK),
+        "partial_wins": queries_of(client.get, url, HTTP_HX_TARGET="team-wins", **HTMX, ok=OK),
+        "live_unchanged": queries_of(client.get, reverse("accountability:live_team")
+                                     + f"?v={version}", **HTMX, ok=OK),
+        "live_changed": queries_of(client.get, reverse("accountability:live_team")
+                                   + f"?v={version + 1}&seen=1", **HTMX, ok=OK),
+        "live_wins_changed": queries_of(client.get, reverse("accountability:live_wins")
+                                        + f"?v={version + 1}", **HTMX, ok=OK),
     }
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import Celebration, WeeklyScorecard
-from accountability.scorecards.selectors import MISSED, OPEN, team_scorecard
+from accountability.scorecards.presenters import MISSED, OPEN
+from accountability.scorecards.selectors import team_scorecard
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProducerFactory, activity_type

@@ -2,8 +2,6 @@ import datetime as dt
 import html as html_lib
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -22,6 +20,7 @@ from tests.factories import (
     activity_type,
     stage,
 )
+from tests.queries import queries_of
 
 WEEK = reverse("accountability:my_week")
 
@@ -232,13 +231,6 @@ def _fill(producer, prospects, activities):
         for i in range(activities))
 
 
-def _queries(client, url, **extra):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _history(producer, activities):
     """Four earlier weeks on the board, with activities spread over them."""
     week = Week.current(producer.agency).start
@@ -258,13 +250,13 @@ def test_my_week_query_count_does_not_grow_with_data(producer_client, producer):
     CommitmentFactory(producer=producer)
     _fill(producer, 5, 5)
     _history(producer, 5)
-    small = _queries(producer_client, WEEK)
+    small = queries_of(producer_client.get, WEEK)
     _fill(producer, 195, 495)
     _history(producer, 500)
     for _ in range(5):
         CommitmentFactory(producer=producer, kind="specific")
     ProducerFactory(agency=producer.agency)
-    large = _queries(producer_client, WEEK)
+    large = queries_of(producer_client.get, WEEK)
     assert small == large and large <= 20
     print(f"my week queries: {large}")
 

@@ -7,7 +7,8 @@ import re
 
 from django.urls import reverse
 
-from accountability.meetings.services import meeting_move, meeting_start, position_key
+from accountability.meetings.agenda import position_key
+from accountability.meetings.services import meeting_move, meeting_start
 from accountability.models import Celebration, Commitment, WeeklyScorecard
 from salesculture.weeks import Week
 from tests.accountability.test_meeting_reel_and_late_turns import celebrate, wins

@@ -13,6 +13,7 @@ from pipeline.models import Prospect, StageAdvance
 from pipeline.services import prospect_create
 from tests.conftest import login
 from tests.factories import ProducerFactory, ProspectFactory, stage
+from tests.queries import queries_of
 
 BOARD = reverse("pipeline:board")
 
@@ -305,19 +306,12 @@ def _fill(producer, n):
         for i in range(n))
 
 
-def _queries(client, url, **extra):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("extra", [{}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "board"}])
 def test_board_query_count_does_not_grow_with_prospects(producer_client, producer, extra):
     _fill(producer, 5)
-    small = _queries(producer_client, BOARD, **extra)
+    small = queries_of(producer_client.get, BOARD, **extra)
     _fill(producer, 195)
-    large = _queries(producer_client, BOARD, **extra)
+    large = queries_of(producer_client.get, BOARD, **extra)
     assert small == large
     assert large <= 12
     print(f"board queries ({'htmx' if extra else 'page'}): {large}")
@@ -325,19 +319,19 @@ def test_board_query_count_does_not_grow_with_prospects(producer_client, produce
 
 def test_leader_board_query_count_does_not_grow(leader_client, leader, producer, team):
     _fill(producer, 5)
-    small = _queries(leader_client, f"{BOARD}?producer={producer.pk}")
+    small = queries_of(leader_client.get, f"{BOARD}?producer={producer.pk}")
     _fill(producer, 195)
     for _ in range(10):
         ProducerFactory(agency=producer.agency, team=team)
-    assert _queries(leader_client, f"{BOARD}?producer={producer.pk}") == small
+    assert queries_of(leader_client.get, f"{BOARD}?producer={producer.pk}") == small
 
 
 def test_card_partial_query_count_does_not_grow(producer_client, producer, acme):
     url = reverse("pipeline:prospect_card", args=[acme.pk])
     _fill(producer, 5)
-    small = _queries(producer_client, url, HTTP_HX_REQUEST="true")
+    small = queries_of(producer_client.get, url, HTTP_HX_REQUEST="true")
     _fill(producer, 195)
-    large = _queries(producer_client, url, HTTP_HX_REQUEST="true")
+    large = queries_of(producer_client.get, url, HTTP_HX_REQUEST="true")
     assert small == large and large <= 8
     print(f"card partial queries: {large}")
 

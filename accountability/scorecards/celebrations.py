@@ -1,0 +1,98 @@
+"""The celebrations a week's scorecards earn: each win, a personal best, a week with every
+commitment kept, and a streak of such weeks. Pure builders over the refresh job's snapshot
+(no queries); each celebration's source key makes creating it twice impossible."""
+
+import datetime as dt
+
+from django.utils.text import Truncator
+
+from pipeline.models import Stage
+from salesculture.models import Agency
+from salesculture.weeks import Week
+
+from ..models import Celebration, WeeklyScorecard
+
+# A best week of a single win is too small to trumpet.
+PERSONAL_BEST_MIN_WINS = 2
+# Kept weeks in a row that make a streak, and how far back a streak is traced.
+STREAK_WEEKS = 3
+STREAK_LOOKBACK_WEEKS = 12
+
+
+def kept_every_commitment(card: WeeklyScorecard) -> bool:
+    return bool(card.commitments_total) and card.commitments_kept == card.commitments_total
+
+
+def advance_celebrations(agency: Agency, week: Week, wins: list[dict],
+                         producers: dict[int, dict]) -> list[Celebration]:
+    return [
+        Celebration(
+            agency=agency, producer_id=row["producer_id"], kind=Celebration.Kind.ADVANCE,
+            source_key=f"advance:{row['id']}", stage_advance_id=row["id"],
+            week_start=week.start, occurred_at=row["occurred_at"],
+            title=f"{_name(producers.get(row['producer_id']))} moved {row['prospect__name']} "
+                  f"to {row['to_stage__name']}",
+            detail="Bound! A new client." if row["to_stage__kind"] == Stage.Kind.WON
+            else "Success is the next step.")
+        for row in wins if row["producer_id"] in producers
+    ]
+
+
+def personal_best_celebrations(agency: Agency, week: Week, cards: list[WeeklyScorecard],
+                               wins: list[dict], producers: dict[int, dict],
+                               previous_best: dict[int, int]) -> list[Celebration]:
+    """More wins than in any earlier week (a first scorecard sets no best to beat)."""
+    latest_win = {row["producer_id"]: row["occurred_at"] for row in wins}
+    result = []
+    for card in cards:
+        best = previous_best.get(card.producer_id)
+        if best and card.wins > best and card.wins >= PERSONAL_BEST_MIN_WINS:
+            result.append(Celebration(
+                agency=agency, producer_id=card.producer_id, kind=Celebration.Kind.PERSONAL_BEST,
+                source_key=f"best:{card.producer_id}:{week.start}", week_start=week.start,
+                occurred_at=latest_win[card.producer_id],
+                title=f"Personal best: {_name(producers[card.producer_id])} has {card.wins} "
+                      "stage wins this week",
+                detail=f"Previous best week: {best}."))
+    return result
+
+
+def kept_week_celebrations(agency: Agency, week: Week, cards: list[WeeklyScorecard],
+                           producers: dict[int, dict],
+                           kept_before: dict[int, set[dt.date]]) -> list[Celebration]:
+    """For a judged week: everyone who kept every commitment, and their streak when this
+    week makes `STREAK_WEEKS` in a row (`kept_before`: the earlier weeks they kept)."""
+    result = []
+    for pid in {c.producer_id for c in cards if kept_every_commitment(c)}:
+        name = _name(producers[pid])
+        result.append(Celebration(
+            agency=agency, producer_id=pid, kind=Celebration.Kind.KEPT_WEEK,
+            source_key=f"kept:{pid}:{week.start}", week_start=week.start, occurred_at=week.ends,
+            title=f"{name} kept every commitment in the week of {week.label}"))
+        streak, earlier = 1, week.previous
+        while earlier.start in kept_before[pid]:
+            streak += 1
+            earlier = earlier.previous
+        if streak >= STREAK_WEEKS:
+            result.append(Celebration(
+                agency=agency, producer_id=pid, kind=Celebration.Kind.STREAK,
+                source_key=f"streak:{pid}:{week.start}", week_start=week.start,
+                occurred_at=week.ends,
+                title=f"{name}: {streak} weeks in a row with every commitment kept"))
+    return result
+
+
+def sized_to_fit(celebration: Celebration) -> Celebration:
+    """Long names (a 150-character first name, a 120-character prospect) would overflow the
+    title column, and on PostgreSQL one such win would fail every refresh of the week."""
+    for field in ("title", "detail"):
+        limit = Celebration._meta.get_field(field).max_length
+        setattr(celebration, field, Truncator(getattr(celebration, field)).chars(limit))
+    return celebration
+
+
+def _name(producer: dict | None) -> str:
+    if not producer:
+        return "Someone"
+    full = f"{producer['user__first_name']} {producer['user__last_name']}".strip()
+    return full or producer["user__username"]
