@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
+from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
 
 
 @admin.register(Stage)
@@ -22,7 +22,7 @@ class ProspectAdmin(admin.ModelAdmin):
 class StageAdvanceAdmin(admin.ModelAdmin):
     """Read-only: the ledger is append-only and changes only through prospect_advance."""
 
-    list_display = ["prospect", "producer", "from_stage", "to_stage", "occurred_at", "is_win"]
+    list_display = ["prospect", "producer", "from_stage", "to_stage", "occurred_at", "wins"]
     list_filter = ["agency", "is_win"]
     list_select_related = ["prospect", "producer__user", "from_stage", "to_stage"]
 
@@ -48,3 +48,21 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ["agency", "activity_type__name"]
     list_select_related = ["activity_type", "producer__user"]
     raw_id_fields = ["producer", "prospect", "activity_type"]
+
+
+@admin.register(StageWin)
+class StageWinAdmin(admin.ModelAdmin):
+    """Derived from the ledger by the win rule: read-only, like the ledger itself."""
+
+    list_display = ["prospect", "stage", "producer", "occurred_at"]
+    list_filter = ["agency"]
+    list_select_related = ["prospect", "stage", "producer__user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -57,6 +57,10 @@ class Prospect(models.Model):
         help_text="Estimated annual revenue (commission) in dollars.")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="prospects")
     stage_entered_at = models.DateTimeField()
+    # The high-water mark of the win rule (pipeline/wins.py): the furthest stage of the path
+    # the prospect ever reached. Only `prospect_advance` moves it, under the prospect's lock.
+    furthest_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
     next_step = models.CharField(max_length=200, blank=True)
     next_step_due = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=80, blank=True)
@@ -80,10 +84,12 @@ class Prospect(models.Model):
 
 
 class StageAdvance(models.Model):
-    """Append-only ledger of every stage change; a forward move is a win.
+    """Append-only ledger of every stage change.
 
-    The first row of a prospect (its creation) has no `from_stage` and is not a win: it
-    records that the prospect reached its first stage, which the funnel counts.
+    A move wins the stages it makes the prospect reach for the first time (pipeline/wins.py);
+    `wins` counts them and each has a `StageWin` row. The first row of a prospect (its
+    creation) has no `from_stage` and wins nothing: it records that the prospect reached its
+    first stage, which the funnel counts.
     """
 
     # The note is free text; forms keep it to this many characters.
@@ -99,6 +105,8 @@ class StageAdvance(models.Model):
                                    related_name="+")
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField()
+    # Stages this move reached for the first time; `is_win` is `wins > 0`.
+    wins = models.PositiveSmallIntegerField(default=0)
     is_win = models.BooleanField(default=False)
     note = models.TextField(blank=True)
     # Process adherence (principle 5): did the move leave a scheduled next step, and did the
@@ -128,6 +136,33 @@ class StageAdvance(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("The stage ledger is append-only; record a new move instead.")
         super().save(*args, **kwargs)
+
+
+class StageWin(models.Model):
+    """One stage a prospect reached for the first time, and the move that reached it: the rows
+    every count of wins reads (scorecards, commitments, the funnel, the plan, the meeting).
+    Unique per prospect and stage, so no stage is ever won twice, whatever the moves."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="stage_wins")
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="stage_wins")
+    advance = models.ForeignKey(StageAdvance, on_delete=models.CASCADE,
+                                related_name="stage_wins")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="stage_wins")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["prospect", "stage"], name="stage_won_once"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "occurred_at"]),
+            models.Index(fields=["producer", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id} won {self.stage_id}"
 
 
 class ActivityType(models.Model):

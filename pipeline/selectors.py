@@ -170,15 +170,17 @@ def totals_in_ranges(producer: Producer,
     wins = StageAdvance.objects.filter(
         producer=producer, is_win=True, occurred_at__gte=earliest,
         occurred_at__lt=latest).aggregate(
-        **{f"r{i}": Count("pk", filter=span(i)) for i in range(len(ranges))})
+        **{f"r{i}": Sum("wins", filter=span(i)) for i in range(len(ranges))})
     return [(activities[f"r{i}"] or 0, wins[f"r{i}"] or 0) for i in range(len(ranges))]
 
 
 def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> list[StageAdvance]:
-    """The producer's stage wins in [start, end), newest first; one query."""
+    """The producer's moves that won stages in [start, end), newest first, each with the
+    `stage_wins` it earned; two queries."""
     return list(StageAdvance.objects.filter(producer=producer, is_win=True,
                                             occurred_at__gte=start, occurred_at__lt=end)
-                .select_related("prospect", "to_stage").order_by("-occurred_at", "-id"))
+                .select_related("prospect", "to_stage").prefetch_related("stage_wins")
+                .order_by("-occurred_at", "-id"))
 
 
 def next_steps_due(producer: Producer, *, limit: int = 20,

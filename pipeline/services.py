@@ -11,7 +11,8 @@ from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_STAGES
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
+from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
+from .wins import furthest_after, replay, stages_won
 
 
 # Lives here rather than in salesculture because a new agency needs its default stages and
@@ -63,6 +64,7 @@ def prospect_create(
     prospect = Prospect(
         agency=agency, owner=owner, name=name.strip(), line_of_business=line_of_business,
         estimated_revenue=Decimal(estimated_revenue), stage=stage, stage_entered_at=occurred_at,
+        furthest_stage=furthest_after(furthest=None, to_stage=stage),
         next_step=next_step.strip(), next_step_due=next_step_due, source=source.strip())
     prospect.full_clean()
     prospect.save()
@@ -137,20 +139,30 @@ def prospect_advance(
                 {"lost_reason": "Say why the prospect was lost; a reason is required."})
         _check_next_step_due(next_step_due, agency=agency, moment=occurred_at)
 
-        is_win = not to_stage.is_lost and to_stage.position > from_stage.position
+        stages = list(Stage.objects.filter(agency=agency))
+        # A prospect built before the high-water mark existed had reached at least where it is.
+        furthest = next((s for s in stages if s.pk == locked.furthest_stage_id), None) or (
+            None if from_stage.is_lost else from_stage)
+        won = stages_won(stages=stages, furthest=furthest, to_stage=to_stage)
         closed = to_stage.kind != Stage.Kind.OPEN
         locked.stage = to_stage
         locked.stage_entered_at = occurred_at
+        locked.furthest_stage = furthest_after(furthest=furthest, to_stage=to_stage)
         locked.next_step = "" if closed else next_step.strip()
         locked.next_step_due = None if closed else next_step_due
         locked.lost_reason = lost_reason if to_stage.is_lost else ""
-        locked.save(update_fields=["stage", "stage_entered_at", "next_step", "next_step_due",
-                                   "lost_reason", "updated_at"])
+        locked.save(update_fields=["stage", "stage_entered_at", "furthest_stage", "next_step",
+                                   "next_step_due", "lost_reason", "updated_at"])
         advance = StageAdvance.objects.create(
             agency=agency, prospect=locked, producer_id=locked.owner_id, moved_by=actor,
-            from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at, is_win=is_win,
+            from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at,
+            wins=len(won), is_win=bool(won),
             note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
             definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason)
+        StageWin.objects.bulk_create(
+            StageWin(agency=agency, prospect=locked, advance=advance,
+                     producer_id=advance.producer_id, stage=stage, occurred_at=occurred_at)
+            for stage in won)
         agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
     prospect.refresh_from_db()
     return advance
@@ -227,3 +239,37 @@ def activity_undo(*, activity: Activity, actor: Producer) -> None:
         activity.delete()
         agency_week_changed(agency_id=actor.agency_id, when=activity.occurred_at,
                                   agency=actor.agency)
+
+
+def stage_wins_replay(*, prospects) -> int:
+    """Judge again every move of these prospects (a queryset) by the win rule, from their
+    ledgers oldest first: for history written in bulk (the demo, the benchmark, tests) or before
+    the rule. Live moves never need it: `prospect_advance` applies the rule as it writes.
+    Returns the number of stage wins the ledgers hold."""
+    prospect_ids = list(prospects.values_list("pk", flat=True))
+    stages = {s.pk: s for s in Stage.objects.filter(
+        agency_id__in=prospects.values("agency_id"))}
+    moves: dict[int, list[StageAdvance]] = {}
+    for advance in (StageAdvance.objects.filter(prospect_id__in=prospect_ids)
+                    .order_by("prospect_id", "occurred_at", "id")):
+        moves.setdefault(advance.prospect_id, []).append(advance)
+    changed, wins, furthest_of = [], [], {}
+    for prospect_id, ledger in moves.items():
+        won, furthest_of[prospect_id] = replay(
+            list(stages.values()),
+            [(a.pk, stages.get(a.from_stage_id), stages[a.to_stage_id]) for a in ledger])
+        for advance in ledger:
+            advance.wins, advance.is_win = len(won[advance.pk]), bool(won[advance.pk])
+            changed.append(advance)
+            wins += [StageWin(agency_id=advance.agency_id, prospect_id=prospect_id,
+                              advance=advance, producer_id=advance.producer_id, stage=stage,
+                              occurred_at=advance.occurred_at) for stage in won[advance.pk]]
+    with transaction.atomic():
+        # The judgement is derived from the ledger; rewriting it leaves every move as it was.
+        StageAdvance.objects.bulk_update(changed, ["wins", "is_win"], batch_size=1000)
+        StageWin.objects.filter(prospect_id__in=prospect_ids).delete()
+        StageWin.objects.bulk_create(wins, batch_size=1000)
+        Prospect.objects.bulk_update(
+            [Prospect(pk=pk, furthest_stage=stage) for pk, stage in furthest_of.items()],
+            ["furthest_stage"], batch_size=1000)
+    return len(wins)

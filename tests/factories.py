@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accountability.models import Commitment, ConfidenceCheckIn
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
-from pipeline.services import agency_create
+from pipeline.services import agency_create, stage_wins_replay
 from salesculture.models import Agency, Producer, Team
 from salesculture.weeks import Week
 
@@ -89,10 +89,13 @@ class ProspectFactory(factory.django.DjangoModelFactory):
 
 
 class StageAdvanceFactory(factory.django.DjangoModelFactory):
-    """A raw ledger row for building history; live moves go through prospect_advance."""
+    """A raw ledger row for building history; live moves go through prospect_advance. What the
+    row wins is judged by the win rule over the prospect's whole ledger, as for imported or
+    bulk-built history."""
 
     class Meta:
         model = StageAdvance
+        skip_postgeneration_save = True  # the ledger is append-only
 
     prospect = factory.SubFactory(ProspectFactory)
     agency = factory.LazyAttribute(lambda a: a.prospect.agency)
@@ -100,9 +103,12 @@ class StageAdvanceFactory(factory.django.DjangoModelFactory):
     from_stage = factory.LazyAttribute(lambda a: a.prospect.stage)
     to_stage = factory.LazyAttribute(lambda a: stage(a.agency, "Contacted"))
     occurred_at = factory.LazyFunction(timezone.now)
-    is_win = factory.LazyAttribute(
-        lambda a: a.from_stage is not None and not a.to_stage.is_lost
-        and a.to_stage.position > a.from_stage.position)
+
+    @factory.post_generation
+    def judged(advance, create, extracted, **kwargs):
+        if create:
+            stage_wins_replay(prospects=Prospect.objects.filter(pk=advance.prospect_id))
+            advance.refresh_from_db()
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

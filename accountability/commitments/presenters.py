@@ -38,7 +38,7 @@ def commitment_progress(commitments: list[Commitment], ledger: "WeekLedger") -> 
     """This week's commitments against the live ledger."""
     counts = {str(k): v for k, v in ledger.counts.items()}
     by_stage = ledger.wins_by_stage
-    wins = len(ledger.wins)
+    wins = ledger.wins_total
     rows = []
     for c in commitments:
         values = commitment_values(c)

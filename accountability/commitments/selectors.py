@@ -33,18 +33,24 @@ class WeekLedger:
     """What happened in one producer-week, read live from the ledgers."""
 
     counts: dict[int, int]
-    wins: list[StageAdvance]
+    wins: list[StageAdvance]  # the moves that won something, each with its `stage_wins`
 
     @property
     def activities_total(self) -> int:
         return sum(self.counts.values())
 
     @property
+    def wins_total(self) -> int:
+        """Stage wins: a skip counts each stage it reached for the first time."""
+        return sum(move.wins for move in self.wins)
+
+    @property
     def wins_by_stage(self) -> dict[str, int]:
         result: dict[str, int] = {}
-        for win in self.wins:
-            key = str(win.to_stage_id)
-            result[key] = result.get(key, 0) + 1
+        for move in self.wins:
+            for win in move.stage_wins.all():
+                key = str(win.stage_id)
+                result[key] = result.get(key, 0) + 1
         return result
 
 

@@ -114,11 +114,12 @@ class Screen:
     made: list = field(default_factory=list)
     none_yet: list = field(default_factory=list)
     # Stage wins alone, the number the scorecard, the turn and the digest call "wins".
-    stage_wins: int = 0
+    stage_wins: int = 0  # stages reached for the first time (a skip wins several)
+    win_moves: int = 0  # the celebrations that are moves; the rest are bests, kept weeks...
 
     @property
     def other_celebrations(self) -> int:
-        return self.wins_count - self.stage_wins
+        return self.wins_count - self.win_moves
 
     @property
     def section(self) -> str:
@@ -151,7 +152,9 @@ class Screen:
     def reel_caption(self) -> str:
         """Which slide of how many; a spotlight reel also says how big the whole week was."""
         if not self.reel_is_spotlight:
-            return f"Win {self.reel_number} of {self.wins_count}"
+            return (f"{self.reel_number} of {self.wins_count} "
+                    f"celebration{pluralize(self.wins_count)} · "
+                    f"{self.stage_wins} stage win{pluralize(self.stage_wins)}")
         return (f"Top win {self.reel_number} of {self.reel_top_count} · "
                 + _wins_phrase(self.stage_wins, self.other_celebrations))
 
@@ -191,7 +194,7 @@ class Screen:
 
 
 def screen(meeting: Meeting, *, turns: list, committed: dict, commit_week: dt.date,
-           wins: int, stage_wins: int, now: dt.datetime) -> Screen:
+           wins: int, win_moves: int, stage_wins: int, now: dt.datetime) -> Screen:
     """The parts of the screen every section shows: the agenda with its timers and the turns,
     each turn marked with its commitment count and whether it is on screen."""
     for turn in turns:
@@ -201,7 +204,7 @@ def screen(meeting: Meeting, *, turns: list, committed: dict, commit_week: dt.da
     items = agenda_items(meeting, len(turns), now)
     return Screen(
         meeting=meeting, position=agenda.position_key(meeting), turns=turns, agenda=items,
-        commit_week=commit_week, wins_count=wins, stage_wins=stage_wins,
+        commit_week=commit_week, wins_count=wins, stage_wins=stage_wins, win_moves=win_moves,
         total_elapsed=sum(item.elapsed for item in items),
         total_target=sum(item.target for item in items),
         turn_target=agenda.turn_target_seconds(len(turns)))

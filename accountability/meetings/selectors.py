@@ -139,9 +139,11 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
         .values("producer_id").annotate(n=Count("id")).values_list("producer_id", "n")
         .order_by())
     counts = _team_celebrations(meeting).aggregate(
-        all=Count("id"), stage_wins=Count("id", filter=Q(stage_advance__isnull=False)))
+        all=Count("id"), moves=Count("id", filter=Q(stage_advance__isnull=False)),
+        stage_wins=Sum("stage_advance__wins", default=0))
     screen = presenters.screen(meeting, turns=turns, committed=committed, commit_week=week,
-                               wins=counts["all"], stage_wins=counts["stage_wins"], now=now)
+                               wins=counts["all"], win_moves=counts["moves"],
+                               stage_wins=counts["stage_wins"], now=now)
     if meeting.section == S.WINS:
         _fill_wins(screen)
     elif meeting.section == S.TURNS and turns:

@@ -12,10 +12,11 @@ Definitions (pinned by hand-computed tests in tests/accountability/test_funnel.p
 - The conversion from one step to the next is reached(next) ÷ reached(this); drop-off is
   1 − conversion. *Advances out* of a stage are the ledger rows leaving it (forward, backward
   or lost): the evidence behind its rate.
-- *Entered* counts the forward moves (`is_win`) into the stage itself. Scorecards, commitments
-  and role fit count wins that way, one per move, so a skip Lead → Discovery done is one win
-  although it reached three stages. entered ÷ reached is the share of the prospects reaching
-  a stage that score a win there; the plan uses it to turn stages reached into wins.
+- *Entered* counts the stage wins of the stage: the moves that made a prospect reach it for
+  the first time (pipeline/wins.py), a skip winning each stage it passes, as scorecards,
+  commitments and role fit count them. entered ÷ reached is the share of the prospects
+  reaching a stage that win it (a prospect back in a stage it had reached before wins nothing);
+  the plan uses it to turn stages reached into wins.
 - Time in stage is measured between a prospect's consecutive ledger rows in the period (the
   stay in the stage the first row moved it into); stays still running are not counted. The
   median is taken in Python from one query of ledger rows: the rows grow, the queries do not.
@@ -171,14 +172,15 @@ def funnel_compute(
 
 def _count_stages(advances: QuerySet[StageAdvance], path: list[Stage],
                   steps: list[FunnelStep]) -> None:
-    """Reached, advances out and wins into each path stage: one aggregate query."""
+    """Reached, advances out and stage wins of each path stage: one aggregate query (joined to
+    the moves' StageWin rows, so the per-move counts are distinct)."""
     reach = ~Q(to_stage__kind=Stage.Kind.LOST)
     aggregates = {}
     for s in path:
         aggregates[f"reached_{s.pk}"] = Count(
             "prospect", distinct=True, filter=reach & Q(to_stage__position__gte=s.position))
-        aggregates[f"out_{s.pk}"] = Count("id", filter=Q(from_stage_id=s.pk))
-        aggregates[f"in_{s.pk}"] = Count("id", filter=Q(to_stage_id=s.pk, is_win=True))
+        aggregates[f"out_{s.pk}"] = Count("id", distinct=True, filter=Q(from_stage_id=s.pk))
+        aggregates[f"in_{s.pk}"] = Count("stage_wins", filter=Q(stage_wins__stage_id=s.pk))
     totals = advances.aggregate(**aggregates)
     for step in steps:
         step.reached = totals[f"reached_{step.stage_id}"] or 0

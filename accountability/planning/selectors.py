@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
+from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency, Producer
 from salesculture.weeks import Week, local_now
 
@@ -122,37 +122,44 @@ def _read_weeks(inputs: PlanInputs, producer: Producer, stages: list[Stage],
 
 def _weekly_counts(producer: Producer, start: dt.datetime, end: dt.datetime,
                    path: list[Stage]) -> dict[str, dict[dt.date, int]]:
-    """{line key: {week Monday: count}} from the ledgers. Two aggregate queries.
+    """{line key: {week Monday: count}} from the ledgers. Three aggregate queries.
 
-    A stage line counts, each week, the prospects that reached the stage the way the funnel
-    counts them (the rates come from the funnel, so the history they are checked against must
-    be counted alike): a forward move or a creation into the stage *or past it* reaches it, so
-    a skip Lead → Discovery done counts for Contacted and Appointment set too. Backward moves
-    reach nothing new. Activity lines are the quantities logged, by type."""
+    A stage line counts, each week, the prospects that reached the stage for the first time,
+    as the funnel whose rates the plan uses counts them: the stage wins of the week
+    (pipeline/wins.py: a skip reaches every stage it passes; a move out of Lost counts when it
+    goes beyond the furthest stage reached; moving back reaches nothing new), plus the
+    prospects created in the stage or past it. Activity lines are the quantities logged."""
     agency = producer.agency
     counts: dict[str, dict[dt.date, int]] = {}
-    moves = (StageAdvance.objects
-             .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end)
-             .exclude(to_stage__kind=Stage.Kind.LOST))
-    reach = {
-        f"s{s.pk}": Count("prospect", distinct=True, filter=(
-            Q(to_stage__position__gte=s.position)
-            & (Q(from_stage__isnull=True) | Q(from_stage__position__lt=s.position))))
-        for s in path}
-    for row in (moves.annotate(week=TruncWeek("occurred_at", tzinfo=agency.tz))
-                .values("week").annotate(**reach).order_by()):
+    weekly = {"week": TruncWeek("occurred_at", tzinfo=agency.tz)}
+    for row in (StageWin.objects
+                .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end)
+                .annotate(**weekly).values("week", "stage_id").annotate(n=Count("id"))
+                .order_by()):
+        _add(counts, f"stage:{row['stage_id']}", Week.of(agency, row["week"]).start, row["n"])
+    created = {
+        f"s{s.pk}": Count("id", filter=Q(to_stage__position__gte=s.position)) for s in path}
+    for row in (StageAdvance.objects
+                .filter(producer=producer, from_stage__isnull=True, occurred_at__gte=start,
+                        occurred_at__lt=end)
+                .exclude(to_stage__kind=Stage.Kind.LOST)
+                .annotate(**weekly).values("week").annotate(**created).order_by()):
         monday = Week.of(agency, row["week"]).start
         for s in path:
-            if row[f"s{s.pk}"]:
-                counts.setdefault(f"stage:{s.pk}", {})[monday] = row[f"s{s.pk}"]
+            _add(counts, f"stage:{s.pk}", monday, row[f"s{s.pk}"])
     for row in (Activity.objects
                 .filter(producer=producer, occurred_at__gte=start, occurred_at__lt=end)
                 .annotate(week=TruncWeek("occurred_at", tzinfo=agency.tz))
                 .values("week", "activity_type_id").annotate(n=Sum("quantity")).order_by()):
-        monday = Week.of(agency, row["week"]).start
-        line = counts.setdefault(f"activity:{row['activity_type_id']}", {})
-        line[monday] = line.get(monday, 0) + row["n"]
+        _add(counts, f"activity:{row['activity_type_id']}", Week.of(agency, row["week"]).start,
+             row["n"])
     return counts
+
+
+def _add(counts: dict[str, dict[dt.date, int]], line: str, monday: dt.date, n: int) -> None:
+    if n:
+        week = counts.setdefault(line, {})
+        week[monday] = week.get(monday, 0) + n
 
 
 # --- reading stored plans --------------------------------------------------------------------

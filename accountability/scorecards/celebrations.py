@@ -32,10 +32,19 @@ def advance_celebrations(agency: Agency, week: Week, wins: list[dict],
             week_start=week.start, occurred_at=row["occurred_at"],
             title=f"{_name(producers.get(row['producer_id']))} moved {row['prospect__name']} "
                   f"to {row['to_stage__name']}",
-            detail="Bound! A new client." if row["to_stage__kind"] == Stage.Kind.WON
-            else "Success is the next step.")
+            detail=_advance_detail(row))
         for row in wins if row["producer_id"] in producers
     ]
+
+
+def _advance_detail(move: dict) -> str:
+    """A skip reaches the stages it passes: say which, so the count on the board adds up."""
+    bound = move["to_stage__kind"] == Stage.Kind.WON
+    text = "Bound! A new client." if bound else "Success is the next step."
+    names = move.get("stage_names", [])
+    if len(names) > 1:
+        text = f"{len(names)} stage wins: {', '.join(names)}. {text}"
+    return text
 
 
 def personal_best_celebrations(agency: Agency, week: Week, cards: list[WeeklyScorecard],

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from pipeline.models import Activity, Prospect, Stage, StageAdvance
+from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
@@ -49,7 +49,7 @@ class _Snapshot:
     now: dt.datetime
     producers: dict[int, dict]  # the selling producers, by id
     activity_counts: dict[int, dict[str, int]]  # producer → activity type id → quantity
-    wins: list[dict]  # the week's stage wins, oldest first
+    wins: list[dict]  # the week's winning moves, oldest first, with the stages each won
     commitments: list[dict]
     open_pipeline: dict[int, dict]  # producer → open prospects (n, value) at the week's end
     check_ins: dict[int, dict]
@@ -93,13 +93,7 @@ def _snapshot(agency: Agency, week: Week, final: bool | None) -> _Snapshot:
                 .values("producer_id", "activity_type_id").annotate(n=Sum("quantity"))
                 .order_by()):
         activity_counts[row["producer_id"]][str(row["activity_type_id"])] = row["n"]
-    wins = list(
-        StageAdvance.objects.filter(agency=agency, is_win=True, occurred_at__gte=start,
-                                    occurred_at__lt=end)
-        .values("id", "producer_id", "to_stage_id", "to_stage__name", "to_stage__kind",
-                "prospect__name", "occurred_at", "next_step", "next_step_due",
-                "definition_confirmed")
-        .order_by("occurred_at", "id"))
+    wins = _winning_moves(agency, start, end)
     commitments = list(
         Commitment.objects.filter(agency=agency, week_start=week.start)
         .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
@@ -125,6 +119,31 @@ def _snapshot(agency: Agency, week: Week, final: bool | None) -> _Snapshot:
         previous_best=previous_best, stored=stored)
 
 
+def _winning_moves(agency: Agency, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """The week's moves that won something, oldest first, each with `stages`: the ids of the
+    stages it reached for the first time (pipeline/wins.py). One query over StageWin rows."""
+    moves: dict[int, dict] = {}
+    for row in (StageWin.objects.filter(agency=agency, occurred_at__gte=start,
+                                        occurred_at__lt=end)
+                .values("advance_id", "stage_id", "stage__name", "producer_id", "occurred_at",
+                        "advance__to_stage__name", "advance__to_stage__kind",
+                        "prospect__name", "advance__next_step", "advance__next_step_due",
+                        "advance__definition_confirmed")
+                .order_by("occurred_at", "advance_id", "stage__position")):
+        move = moves.setdefault(row["advance_id"], {
+            "id": row["advance_id"], "producer_id": row["producer_id"],
+            "occurred_at": row["occurred_at"], "prospect__name": row["prospect__name"],
+            "to_stage__name": row["advance__to_stage__name"],
+            "to_stage__kind": row["advance__to_stage__kind"],
+            "next_step": row["advance__next_step"],
+            "next_step_due": row["advance__next_step_due"],
+            "definition_confirmed": row["advance__definition_confirmed"], "stages": [],
+            "stage_names": []})
+        move["stages"].append(row["stage_id"])
+        move["stage_names"].append(row["stage__name"])
+    return list(moves.values())
+
+
 def _open_pipeline(agency: Agency, end: dt.datetime) -> dict[int, dict]:
     """Open pipeline as it stood at the week's end, read from the ledger, so a past week
     keeps its own number rather than today's."""
@@ -147,27 +166,29 @@ def _cards_build(snapshot: _Snapshot) -> list[WeeklyScorecard]:
     commitments: dict[int, list[dict]] = defaultdict(list)
     for c in snapshot.commitments:
         commitments[c["producer_id"]].append(c)
-    return [_card(snapshot, pid, dict(wins_by_stage.get(pid, {})), adherent[pid],
+    return [_card(snapshot, pid, dict(wins_by_stage.get(pid, {})), adherent.get(pid, (0, 0)),
                   commitments[pid])
             for pid in snapshot.producers]
 
 
-def _wins_tally(wins: list[dict]) -> tuple[dict, dict[int, int]]:
-    """Wins per producer and stage, and how many of them followed the process: the stage's
-    definition of done confirmed and the next step scheduled (a closed prospect needs none)."""
+def _wins_tally(wins: list[dict]) -> tuple[dict, dict[int, tuple[int, int]]]:
+    """Stage wins per producer and stage, and per producer how many winning moves followed the
+    process (the stage's definition of done confirmed and the next step scheduled; a closed
+    prospect needs none) out of how many winning moves."""
     wins_by_stage: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    adherent: dict[int, int] = defaultdict(int)
+    adherent: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in wins:
-        wins_by_stage[row["producer_id"]][str(row["to_stage_id"])] += 1
+        for stage_id in row["stages"]:
+            wins_by_stage[row["producer_id"]][str(stage_id)] += 1
         scheduled = bool(row["next_step"] and row["next_step_due"]) or (
             row["to_stage__kind"] != Stage.Kind.OPEN)
-        if scheduled and row["definition_confirmed"]:
-            adherent[row["producer_id"]] += 1
-    return wins_by_stage, adherent
+        adherent[row["producer_id"]][0] += bool(scheduled and row["definition_confirmed"])
+        adherent[row["producer_id"]][1] += 1
+    return wins_by_stage, {pid: (kept, moves) for pid, (kept, moves) in adherent.items()}
 
 
-def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int], adherent: int,
-          commitments: list[dict]) -> WeeklyScorecard:
+def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int],
+          adherence: tuple[int, int], commitments: list[dict]) -> WeeklyScorecard:
     counts = snapshot.activity_counts.get(pid, {})
     wins = sum(stage_wins.values())
     actuals = {}
@@ -189,7 +210,7 @@ def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int], adherent: i
         commitments_total=total, commitments_kept=kept, commitment_actuals=actuals,
         pipeline_open_count=open_row.get("n", 0), pipeline_open_value=open_value,
         coverage=_round(float(open_value) / (float(goal) / QUARTERS_PER_YEAR)) if goal else None,
-        process_adherence=_round(100 * adherent / wins) if wins else None,
+        process_adherence=_round(100 * adherence[0] / adherence[1]) if adherence[1] else None,
         confidence=_round(_mean_rating(check_in)) if check_in else None,
         is_final=snapshot.final, computed_at=snapshot.now)
 
@@ -271,10 +292,21 @@ def _commitments_judge(commitments: list[dict], cards: list[WeeklyScorecard],
 
 def _celebrations_create(snapshot: _Snapshot,
                          celebrations: list[Celebration]) -> list[Celebration]:
-    """Create the celebrations not made before (by source key); returns the new ones."""
-    known = set(Celebration.objects.filter(agency=snapshot.agency,
-                                           week_start=snapshot.week.start)
-                .values_list("source_key", flat=True))
-    fresh = [sized_to_fit(c) for c in celebrations if c.source_key not in known]
+    """Create the celebrations not made before (by source key) and bring the text of the ones
+    that were up to date (a personal best grows with each win of the week); returns what was
+    created or reworded."""
+    known = {c.source_key: c for c in Celebration.objects
+             .filter(agency=snapshot.agency, week_start=snapshot.week.start)
+             .only("pk", "source_key", "title", "detail")}
+    fresh, reworded = [], []
+    for celebration in map(sized_to_fit, celebrations):
+        stored = known.get(celebration.source_key)
+        if stored is None:
+            fresh.append(celebration)
+        elif (stored.title, stored.detail) != (celebration.title, celebration.detail):
+            stored.title, stored.detail = celebration.title, celebration.detail
+            reworded.append(stored)
     Celebration.objects.bulk_create(fresh, ignore_conflicts=True)
-    return fresh
+    if reworded:
+        Celebration.objects.bulk_update(reworded, ["title", "detail"])
+    return fresh + reworded

@@ -34,7 +34,7 @@ def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
     cards = list(WeeklyScorecard.objects.filter(
         producer=producer, week_start__gte=this_week.shift(-COMPARE_WEEKS).start,
         week_start__lt=week).values_list("week_start", "activities_total", "wins"))
-    result = {"activities": ledger.activities_total, "wins": len(ledger.wins),
+    result = {"activities": ledger.activities_total, "wins": ledger.wins_total,
               "weeks": len(cards), "avg_activities": None, "avg_wins": None}
     if not cards:
         return result

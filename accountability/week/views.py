@@ -70,6 +70,7 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
         "compare": comparison(producer, week, ledger),
         "wins": ledger.wins,
+        "wins_total": ledger.wins_total,
         "wins_top": ledger.wins[:WINS_FIRST],
         "wins_more": ledger.wins[WINS_FIRST:],
         # Not "form": the confidence prompt included on this page reads its own `form`.

@@ -70,14 +70,16 @@ def test_a_small_week_shows_every_win_one_by_one_bound_first(
     wins(leader, last_week, 1, to="Bound", start_hour=30)
     celebrate(agency, last_week)
     meeting = meeting_start(team=team, week_start=last_week, actor=leader)
-    # then the bound client opens the reel, and every win has its own slide
+    # then the bound client opens the reel, and every win has its own slide; the caption says
+    # what it counts: 3 celebrations, and 8 stage wins (the bound client went from Lead
+    # straight to Bound, reaching six stages for the first time)
     page = leader_client.get(url("meeting", meeting.pk)).content.decode()
-    assert reel_text(page) == "Win 1 of 3"
+    assert reel_text(page) == "1 of 3 celebrations · 8 stage wins"
     assert "Bound" in page and leader.name in page
     walk(meeting, leader, 2)
     assert (meeting.section, meeting.win_index) == ("wins", 2)
     assert reel_text(leader_client.get(url("meeting", meeting.pk)).content.decode()) == \
-        "Win 3 of 3"
+        "3 of 3 celebrations · 8 stage wins"
     walk(meeting, leader, 1)
     assert meeting.section == "turns"
 
@@ -94,10 +96,12 @@ def test_a_big_week_spotlights_the_biggest_wins_then_shows_them_all_on_one_wall(
     total = meeting.agency.celebrations.filter(week_start=last_week).count()
     assert total >= 43  # every advance, plus any personal best the job found
 
-    other = total - 43  # personal bests etc. are celebrated, but are not stage wins
+    other = total - 43  # personal bests etc. are celebrated, but are not moves
     more = f" and {other} more celebration{'s' if other > 1 else ''}" if other else ""
     first = leader_client.get(url("meeting", meeting.pk)).content.decode()
-    assert reel_text(first) == f"Top win 1 of {REEL_SPOTLIGHT} · 43 stage wins{more}"
+    # 43 moves from Lead: 32 × 1 stage (Contacted) + 8 × 5 (to Proposal presented)
+    # + 3 × 6 (to Bound) = 90 stages reached for the first time
+    assert reel_text(first) == f"Top win 1 of {REEL_SPOTLIGHT} · 90 stage wins{more}"
     assert "then all of them on one screen" in first
     # the spotlight is the bound clients first, then the proposals; no first contact in it
     seen = []

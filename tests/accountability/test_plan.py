@@ -334,11 +334,10 @@ def test_stale_plan_is_recomputed_when_the_goal_changes(recent, producer_client,
     assert GoalPlan.objects.get(producer=producer).annual_goal == Decimal("90000")
 
 
-def test_skipped_stages_count_as_reached_in_history_and_not_as_wins(producer, agency, now,
-                                                                    thin_one):
-    """The rates count a skip as reaching the stages skipped over (the funnel); the history
-    each line is checked against counts the same way; wins (scorecards, commitments, role fit)
-    count one per move, so the plan turns stage needs into wins with each stage's win share."""
+def test_skipped_stages_count_as_reached_and_won_in_history(producer, agency, now, thin_one):
+    """A skip reaches the stages it passes, and wins each of them (pipeline/wins.py): the rates
+    (the funnel), the history each line is checked against and the wins the plan proposes all
+    count it alike."""
     start = at(agency, JUN_22, 9)
     skip = ["Lead", "Discovery done", "Submitted to markets", "Proposal presented", "Bound"]
     for i in range(2):  # A, B skip Contacted and Appointment set, and are bound ($5,000)
@@ -346,7 +345,7 @@ def test_skipped_stages_count_as_reached_in_history_and_not_as_wins(producer, ag
     for i in range(2):  # C, D walk every step to Discovery done
         journey(producer, PATH[:4], start + dt.timedelta(minutes=10 + i), name=f"W{i}")
     # Reached: Lead 4, Contacted 4, Appointment 4, Discovery 4, Submitted 2, Proposal 2,
-    # Bound 2. Wins into each stage: Contacted 2, Appointment 2, every later stage all of it.
+    # Bound 2. Stage wins: each stage reached is won (a skip wins what it passes).
     # $10,000 bound; goal $72,500 → $62,500 ÷ $5,000 ÷ 25 weeks = 0.5 bound a week.
     producer.annual_goal = Decimal("72500")
     result = plan_compute(producer=producer, now=now)
@@ -360,14 +359,14 @@ def test_skipped_stages_count_as_reached_in_history_and_not_as_wins(producer, ag
     assert lines["Contacted"].best_run == pytest.approx(1.0)
     assert lines["Contacted"].ratio == pytest.approx(1.0)
     assert result.label == GoalPlan.Label.REALISTIC
-    assert lines["Contacted"].win_share == pytest.approx(0.5)
+    assert lines["Contacted"].win_share == pytest.approx(1.0)
     assert lines["Discovery done"].win_share == pytest.approx(1.0)
     # Wins a week at the steady pace: bound 1 + proposal 1 + submitted 1 + discovery 2
-    # + appointment 2 × ½ + contacted 2 × ½ = 7 per bound prospect (not 9).
+    # + appointment 2 + contacted 2 = 9 per bound prospect.
     pace = 72500 / 5000 / 48
-    assert result.pace_wins_per_week == pytest.approx(7 * pace)
-    # Proposed wins: 0.5 + 0.5 + 0.5 + 1.0 + 1.0 × ½ + 1.0 × ½ = 3.5 → 4 (not 5).
-    assert commitments_proposal(result)["wins_any"] == 4
+    assert result.pace_wins_per_week == pytest.approx(9 * pace)
+    # Proposed wins: 0.5 + 0.5 + 0.5 + 1.0 + 1.0 + 1.0 = 4.5 → 5.
+    assert commitments_proposal(result)["wins_any"] == 5
 
 
 def test_a_non_producer_sees_their_plan_for_reference_without_a_proposal(recent,

@@ -14,7 +14,7 @@ from accountability.planning.selectors import working_weeks_left
 from accountability.planning.services import goal_plans_refresh_agency
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
-from pipeline.services import agency_create
+from pipeline.services import agency_create, stage_wins_replay
 from salesculture.models import Agency
 from salesculture.services import producer_create, team_create
 from salesculture.weeks import Week
@@ -147,6 +147,7 @@ class DemoBuilder:
         # Ledger rows are written in time order so ids follow occurred_at.
         self.advances.sort(key=lambda a: a.occurred_at)
         StageAdvance.objects.bulk_create(self.advances, batch_size=500)
+        stage_wins_replay(prospects=Prospect.objects.filter(agency=self.agency))
 
         for w in range(self.weeks):
             week = first_week + dt.timedelta(weeks=w)
@@ -249,7 +250,7 @@ class DemoBuilder:
         self.advances.append(StageAdvance(
             agency=self.agency, prospect=prospect, producer=prospect.owner,
             moved_by=prospect.owner, from_stage=prospect.stage, to_stage=to_stage,
-            occurred_at=at, is_win=not to_stage.is_lost,
+            occurred_at=at,
             next_step=step if follows_process else "",
             next_step_due=due if follows_process else None,
             definition_confirmed=follows_process or closed, lost_reason=lost_reason))
