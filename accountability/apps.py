@@ -6,6 +6,12 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "Accountability"
 
     def ready(self) -> None:
-        # Register the tasks in every process (web included), so work that the pipeline asks
-        # for by task name can be found without importing this app from below.
-        from . import tasks  # noqa: F401
+        from salesculture.jobs import week_changed
+
+        from . import tasks
+
+        # Every write that changes an agency-week (pipeline's included, which cannot name this
+        # app) reaches the scorecards through this signal; connected here, in every process,
+        # rather than as a side effect of importing the tasks module.
+        week_changed.connect(tasks.refresh_scorecards_when_week_changed,
+                             dispatch_uid="accountability.refresh_scorecards")

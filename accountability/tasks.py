@@ -3,9 +3,8 @@
 import datetime as dt
 
 from celery import shared_task
-from django.dispatch import receiver
 
-from salesculture.jobs import enqueue_on_commit, week_changed
+from salesculture.jobs import enqueue_on_commit
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
@@ -26,7 +25,6 @@ def refresh_scorecards(agency_id: int, week_start: str) -> None:
         scorecards_refresh(agency=agency, week_start=dt.date.fromisoformat(week_start))
 
 
-@receiver(week_changed, dispatch_uid="accountability.refresh_scorecards")
 def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: dt.date,
                                          **kwargs) -> None:
     enqueue_on_commit(refresh_scorecards, agency_id, week_start.isoformat())

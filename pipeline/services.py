@@ -183,7 +183,7 @@ def _check_activity(*, producer: Producer, activity_type: ActivityType, quantity
     now = timezone.now()
     if occurred_at > now + dt.timedelta(minutes=5):
         errors["occurred_at"] = "An activity cannot be logged in the future."
-    elif Week.of(agency, occurred_at).start < Week.current(agency).start - dt.timedelta(days=7):
+    elif Week.of(agency, occurred_at) < Week.current(agency).previous:
         errors["occurred_at"] = "Only this week and last week can be logged."
     if errors:
         raise ValidationError(errors)

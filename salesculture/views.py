@@ -49,5 +49,7 @@ def profile(request):
         update_session_auth_hash(request, user)
         messages.success(request, "Password changed.")
         return redirect("profile")
+    # A refused form answers 400, as every form of the app does.
     return render(request, "salesculture/profile.html", {
-        "producer": producer, "profile_form": profile_form, "password_form": password_form})
+        "producer": producer, "profile_form": profile_form, "password_form": password_form},
+        status=400 if action in ("profile", "password") else 200)

@@ -38,6 +38,7 @@ def test_a_negative_goal_is_refused_and_the_why_typed_is_kept(producer_client, p
     response = producer_client.post(PROFILE, {"action": "profile", "why": "New why",
                                               "annual_goal": "-1", "digest_enabled": "on"})
     html = text(response)
+    assert response.status_code == 400
     assert "The goal cannot be negative." in html and "New why" in html
     producer.refresh_from_db()
     assert producer.why == "For my family."
@@ -57,6 +58,7 @@ def test_wrong_old_password_is_refused(producer_client, producer):
     response = producer_client.post(PROFILE, {
         "action": "password", "old_password": "nope", "new_password1": "a-new-secret-42",
         "new_password2": "a-new-secret-42"})
+    assert response.status_code == 400
     assert "Your old password was entered incorrectly" in text(response)
     producer.user.refresh_from_db()
     assert producer.user.check_password(PASSWORD)
