@@ -60,6 +60,17 @@ class Commitment(models.Model):
                     | (Q(kind="specific", target__isnull=True) & ~Q(text=""))
                 ),
             ),
+            # One number per measure and week: a second target for the same measure replaces
+            # the first (commitments.services), it never stands beside it.
+            models.UniqueConstraint(fields=["producer", "week_start", "activity_type"],
+                                    condition=Q(kind="activity"),
+                                    name="one_activity_target_per_week"),
+            models.UniqueConstraint(fields=["producer", "week_start", "stage"],
+                                    condition=Q(kind="stage_wins", stage__isnull=False),
+                                    name="one_stage_target_per_week"),
+            models.UniqueConstraint(fields=["producer", "week_start"],
+                                    condition=Q(kind="stage_wins", stage__isnull=True),
+                                    name="one_any_stage_target_per_week"),
         ]
         indexes = [
             models.Index(fields=["agency", "week_start"]),
@@ -296,6 +307,9 @@ class KioskLink(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Whoever holds the link sees what a colleague sees: no prospect (client) names, unless the
+    # person who made the link chose to show them on this screen.
+    show_prospect_names = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

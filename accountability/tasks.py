@@ -11,7 +11,7 @@ from salesculture.weeks import Week
 from .planning.services import goal_plans_refresh_agency
 from .scorecards.digest import TRANSIENT_MAIL_ERRORS, digests_send
 from .scorecards.refresh import scorecards_refresh
-from .scorecards.rollover import week_close, week_due_for_closing
+from .scorecards.rollover import week_close, weeks_close_due
 
 
 def _agency(agency_id: int) -> Agency | None:
@@ -40,10 +40,22 @@ def refresh_current_weeks() -> None:
 
 @shared_task(name="accountability.close_finished_weeks")
 def close_finished_weeks() -> None:
-    for agency in Agency.objects.all():
-        close_week.delay(agency.pk, week_due_for_closing(agency).isoformat())
+    for agency_id in Agency.objects.values_list("pk", flat=True):
+        close_agency_weeks.delay(agency_id)
 
 
+@shared_task(name="accountability.close_agency_weeks")
+def close_agency_weeks(agency_id: int) -> None:
+    """One task per agency, so its missed weeks close in order, oldest first; each closed
+    week's digests are queued once it has committed."""
+    agency = _agency(agency_id)
+    if agency is None:
+        return
+    for week_start in weeks_close_due(agency=agency):
+        enqueue_on_commit(send_weekly_digests, agency_id, week_start.isoformat())
+
+
+# Kept for runs queued before the per-agency catch-up existed, and for closing one week by hand.
 @shared_task(name="accountability.close_week")
 def close_week(agency_id: int, week_start: str) -> None:
     agency = _agency(agency_id)

@@ -64,6 +64,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "salesculture.context_processors.acting_producer",
             ],
+            # Every number a person reads is rounded the one way (salesculture/numbers.py).
+            "builtins": ["salesculture.templatetags.numbers"],
         },
     }
 ]

@@ -7,6 +7,8 @@ scorecard job uses (`rules`), so the number a producer just created by a tap sho
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from salesculture.numbers import half_up
+
 from ..models import Commitment
 from .rules import commitment_actual, commitment_target
 
@@ -24,7 +26,7 @@ class Progress:
     @property
     def percent(self) -> int:
         """How full the progress bar is; a target of 0 shows an empty bar."""
-        return min(100, round(100 * self.actual / self.target)) if self.target else 0
+        return min(100, int(half_up(100 * self.actual / self.target))) if self.target else 0
 
 
 def commitment_values(commitment: Commitment) -> dict:

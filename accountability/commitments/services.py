@@ -30,7 +30,15 @@ def commitment_create(
     due_date: dt.date | None = None,
     meeting: Meeting | None = None,
 ) -> Commitment:
-    """A promise for `week_start`'s week; "planned ahead" when made before the week began."""
+    """A promise for `week_start`'s week; "planned ahead" when made before the week began.
+
+    A measure has one number a week (the model's constraints): a second target for an
+    activity type, a stage or "any stage" the producer already has a target for that week
+    replaces the first, and is dated, attributed and timed (planned ahead or late) as the
+    second entry. That holds in a started week too: in the meeting the team agrees the week's
+    number again, and the later word stands. (The targets form keeps a started week's numbers
+    standing; `commitments_set_targets` refuses before it gets here.)
+    """
     agency = producer.agency
     errors = _week_errors(week_start, agency)
     if kind in (Commitment.Kind.ACTIVITY, Commitment.Kind.STAGE_WINS):
@@ -48,15 +56,71 @@ def commitment_create(
         raise ValidationError(errors)
 
     now = timezone.now()
-    planned_ahead = not week_has_started(Week(week_start, agency.tz).begins, now)
+    fields = {"target": target, "activity_type": activity_type, "stage": stage, "text": text,
+              "prospect": prospect, "due_date": due_date, "made_at": now, "made_by": actor,
+              "planned_ahead": not week_has_started(Week(week_start, agency.tz).begins, now),
+              "meeting": meeting}
     with transaction.atomic():
-        commitment = Commitment.objects.create(
-            agency=agency, producer=producer, week_start=week_start, kind=kind, target=target,
-            activity_type=activity_type, stage=stage, text=text, prospect=prospect,
-            due_date=due_date, made_at=now, made_by=actor, planned_ahead=planned_ahead,
-            meeting=meeting)
+        _lock_commitments_of(producer)
+        standing = (_standing_target(producer=producer, week_start=week_start, kind=kind,
+                                     activity_type=activity_type, stage=stage)
+                    if kind != Commitment.Kind.SPECIFIC else None)
+        if standing is None:
+            commitment = Commitment.objects.create(agency=agency, producer=producer,
+                                                   week_start=week_start, kind=kind, **fields)
+        else:
+            commitment = standing
+            for name, value in fields.items():
+                setattr(commitment, name, value)
+            commitment.save(update_fields=[*fields])
         agency_week_changed(agency_id=agency.pk, when=week_start)
     return commitment
+
+
+def _lock_commitments_of(producer: Producer) -> None:
+    """Serialise the writes of one producer's commitments: lock their producer row until the
+    caller's transaction ends.
+
+    Every write here is check-then-insert (is there a target for this measure? a follow-up
+    for this prospect?), and two requests at once (a double tap, two tabs, the meeting and the
+    producer) would both see "none" and both insert. With the lock the second waits, then
+    sees the first's row. A lock rather than catching IntegrityError: a follow-up has no
+    unique constraint to catch (a producer may make several promises about one prospect by
+    hand), and a second target must update the first, not fail. The constraints on
+    Commitment stay as the backstop. Called inside the caller's transaction."""
+    Producer.objects.select_for_update().only("pk").get(pk=producer.pk)
+
+
+def _standing_target(*, producer: Producer, week_start: dt.date, kind: str,
+                     activity_type: ActivityType | None,
+                     stage: Stage | None) -> Commitment | None:
+    """The producer's target for the same measure and week, if any (at most one: the model's
+    constraints). Called with the producer locked (`_lock_commitments_of`)."""
+    same = Commitment.objects.filter(producer=producer, week_start=week_start, kind=kind)
+    if kind == Commitment.Kind.ACTIVITY:
+        return same.filter(activity_type=activity_type).first()
+    return same.filter(stage=stage).first() if stage else same.filter(stage__isnull=True).first()
+
+
+def commitment_follow_up_ensure(*, producer: Producer, week_start: dt.date, prospect: Prospect,
+                                text: str, actor: Producer,
+                                meeting: Meeting | None = None) -> tuple[Commitment, bool]:
+    """The producer's follow-up promise on `prospect` for the week: the one already made
+    (False), or a new one with `text` (True).
+
+    The meeting's "follow up" button makes it; however many posts arrive at once (a double
+    tap, a slow screen clicked again), the prospect gets one follow-up, because the check and
+    the insert happen under the producer's lock."""
+    with transaction.atomic():
+        _lock_commitments_of(producer)
+        already = (Commitment.objects.filter(producer=producer, week_start=week_start,
+                                             prospect=prospect, kind=Commitment.Kind.SPECIFIC)
+                   .order_by("id").first())
+        if already is not None:
+            return already, False
+        return commitment_create(producer=producer, week_start=week_start, actor=actor,
+                                 kind=Commitment.Kind.SPECIFIC, text=text, prospect=prospect,
+                                 meeting=meeting), True
 
 
 def _week_errors(week_start: dt.date, agency: Agency) -> dict[str, str]:
@@ -161,14 +225,17 @@ def commitments_set_targets(
     """
     agency = producer.agency
     started = week_has_started(Week(week_start, agency.tz).begins, timezone.now())
-    existing = _measurable_by_name(producer, week_start)
     wanted, errors = _wanted_targets(agency, activity_targets, stage_targets)
 
     summary = {"added": 0, "changed": 0, "removed": 0}
     with transaction.atomic():
+        # Read what stands only once the producer is locked: a second post of the same form
+        # (double submit, two tabs) then waits for the first and finds its targets in place.
+        _lock_commitments_of(producer)
+        existing = _measurable_by_name(producer, week_start)
         for target in wanted:
             try:
-                change = _target_apply(target, existing.get(target.name, []), started=started,
+                change = _target_apply(target, existing.get(target.name), started=started,
                                        producer=producer, week_start=week_start, actor=actor)
             except ValidationError as exc:
                 errors[target.name] = " ".join(exc.messages)
@@ -183,14 +250,13 @@ def commitments_set_targets(
     return summary
 
 
-def _measurable_by_name(producer: Producer, week_start: dt.date) -> dict[str, list[Commitment]]:
-    """The week's measurable commitments under their form field's name (one query)."""
-    existing: dict[str, list[Commitment]] = {}
-    for c in Commitment.objects.filter(producer=producer, week_start=week_start,
-                                       kind__in=[Commitment.Kind.ACTIVITY,
-                                                 Commitment.Kind.STAGE_WINS]):
-        existing.setdefault(target_name(c), []).append(c)
-    return existing
+def _measurable_by_name(producer: Producer, week_start: dt.date) -> dict[str, Commitment]:
+    """The week's measurable commitments under their form field's name (one query); one per
+    name, by the model's constraints."""
+    return {target_name(c): c
+            for c in Commitment.objects.filter(producer=producer, week_start=week_start,
+                                               kind__in=[Commitment.Kind.ACTIVITY,
+                                                         Commitment.Kind.STAGE_WINS])}
 
 
 def _wanted_targets(
@@ -223,21 +289,22 @@ def _wanted_targets(
     return wanted, errors
 
 
-def _target_apply(target: _Target, current: list[Commitment], *, started: bool,
+def _target_apply(target: _Target, current: Commitment | None, *, started: bool,
                   producer: Producer, week_start: dt.date, actor: Producer) -> str | None:
     """Bring one number to what is wanted: "added", "changed", "removed", or None when it
     already is. Raises ValidationError when it cannot; the caller's transaction then rolls
     back every change."""
-    current_target = sum(c.target or 0 for c in current)
+    current_target = current.target if current else 0
     if target.value == current_target:
         return None
     if current and started:
         raise ValidationError(f"The week has started; your commitment of {current_target} "
                               "stands.")
-    for c in current:
-        c.delete()
-    if target.value:
-        commitment_create(producer=producer, week_start=week_start, actor=actor,
-                          kind=target.kind, target=target.value,
-                          activity_type=target.activity_type, stage=target.stage)
-    return "changed" if current and target.value else "added" if target.value else "removed"
+    if not target.value:
+        current.delete()
+        return "removed"
+    # A changed number replaces the standing one in place (commitment_create updates it).
+    commitment_create(producer=producer, week_start=week_start, actor=actor,
+                      kind=target.kind, target=target.value,
+                      activity_type=target.activity_type, stage=target.stage)
+    return "changed" if current else "added"

@@ -176,3 +176,26 @@ def commitment_week_start(reviewed: dt.date, current: dt.date) -> dt.date:
     already over, so a meeting resumed late commits to the current week instead.
     """
     return max(reviewed + dt.timedelta(weeks=1), current)
+
+
+def week_is_ending(week_start: dt.date, today: dt.date) -> bool:
+    """True on the week's last day (Sunday): commitments for it could hardly be kept."""
+    return today >= week_start + dt.timedelta(days=6)
+
+
+def default_review_week(current: dt.date, today: dt.date) -> dt.date:
+    """The week the start form offers first: last week, as on a Monday; but on the current
+    week's last day, this week, so the commitments land in next week and not in a week that
+    ends today."""
+    return current if week_is_ending(current, today) else current - dt.timedelta(weeks=1)
+
+
+# --- ending ---------------------------------------------------------------------------------
+
+def reopen_refusal(*, ended_on: dt.date, today: dt.date) -> str | None:
+    """Why an ended meeting may not run again, or None: an "End meeting" pressed too early is
+    undone the same day (the agency's day); after that the minutes stand as they were."""
+    if ended_on == today:
+        return None
+    return (f"This meeting ended on {ended_on:%a %b} {ended_on.day}; a meeting can be "
+            "re-opened only on the day it ended. Add commitments on the commitments page.")

@@ -9,7 +9,7 @@ from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 
 from ..models import Commitment
-from .selectors import meeting_teams_for, review_week_choices
+from .selectors import default_review_week, meeting_teams_for, review_week_choices
 
 
 class MeetingStartForm(forms.Form):
@@ -22,8 +22,14 @@ class MeetingStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = meeting_teams_for(actor)
         self.fields["week"].choices = review_week_choices(actor.agency)
-        if actor.team_id and not self.is_bound:
-            self.initial.setdefault("team", actor.team_id)
+        # Last week, except on the week's last day (Sunday): then this week, whose
+        # commitments land in next week rather than in a week that ends today.
+        default_week = default_review_week(actor.agency)
+        self.week_is_ending = default_week == self.fields["week"].choices[-1][0]
+        if not self.is_bound:
+            self.initial.setdefault("week", default_week)
+            if actor.team_id:
+                self.initial.setdefault("team", actor.team_id)
 
     def clean_week(self) -> dt.date:
         return dt.date.fromisoformat(self.cleaned_data["week"])
@@ -113,6 +119,10 @@ class KioskLinkForm(forms.Form):
                                   error_messages={"invalid_choice": "Choose one of your teams."})
     label = forms.CharField(required=False, max_length=80,
                             widget=forms.TextInput(attrs={"placeholder": "e.g. Break room TV"}))
+    show_prospect_names = forms.BooleanField(
+        required=False, label="Show prospect names on this screen",
+        help_text="Off, the TV shows what colleagues see: the stage a prospect reached, not "
+                  "the client's name. Anyone who can see the TV can read what it shows.")
 
     def __init__(self, *args, actor: Producer, **kwargs):
         kwargs.setdefault("auto_id", "id_kiosk_%s")  # shares the page with the start form

@@ -19,7 +19,7 @@ from salesculture.weeks import Week
 from ..models import Celebration, KioskLink, Meeting
 from ..scorecards.selectors import team_rows
 from .presenters import KioskBoard, latest_wins
-from .selectors import meeting_teams_for
+from .selectors import may_run_meeting, meeting_teams_for
 
 # 32 random bytes from the operating system's CSPRNG: 43 URL-safe characters, 256 bits.
 TOKEN_BYTES = 32
@@ -29,14 +29,21 @@ LABEL_MAX = 80
 
 # --- writes ---------------------------------------------------------------------------------
 
+class KioskRevoked(Exception):
+    """The token is a link that was revoked: the kiosk answers 410 and clears the TV, while
+    a token that never existed stays a plain 404."""
+
+
 def _may_manage(actor: Producer, team: Team) -> bool:
-    if not actor.is_leader or actor.agency_id != team.agency_id:
-        return False
-    return actor.is_owner or actor.team_id == team.pk
+    # The meeting's own rule: whoever may run the team's meeting manages its TV links.
+    return may_run_meeting(actor, agency_id=team.agency_id, team_id=team.pk)
 
 
 @transaction.atomic
-def kiosk_link_create(*, team: Team, actor: Producer, label: str = "") -> KioskLink:
+def kiosk_link_create(*, team: Team, actor: Producer, label: str = "",
+                      show_prospect_names: bool = False) -> KioskLink:
+    """A new link for the team's TV. Whoever holds it sees what a colleague sees: the stage a
+    prospect reached but not the client's name, unless `show_prospect_names` is chosen."""
     if not _may_manage(actor, team):
         raise ValidationError({"team": "Choose a team you lead."})
     label = label.strip()
@@ -45,12 +52,14 @@ def kiosk_link_create(*, team: Team, actor: Producer, label: str = "") -> KioskL
     return KioskLink.objects.create(
         agency_id=team.agency_id, team=team, token=secrets.token_urlsafe(TOKEN_BYTES),
         # A team name may use all of its 80 characters: the default label must still fit.
-        label=label or Truncator(f"{team.name} TV").chars(LABEL_MAX), created_by=actor)
+        label=label or Truncator(f"{team.name} TV").chars(LABEL_MAX), created_by=actor,
+        show_prospect_names=bool(show_prospect_names))
 
 
 @transaction.atomic
 def kiosk_link_revoke(*, link: KioskLink, actor: Producer) -> KioskLink:
-    """Revoked links answer 404 from the next request on; revoking twice changes nothing."""
+    """Revoked links answer 410 from the next request on (the TV clears itself); revoking
+    twice changes nothing."""
     if not _may_manage(actor, link.team):
         raise ValidationError("Only the team's leaders or an owner can revoke this link.")
     if link.revoked_at is None:
@@ -76,15 +85,17 @@ def kiosk_link_get(*, actor: Producer, link_id) -> KioskLink | None:
 
 
 def kiosk_get(token: str) -> KioskLink:
-    """The live link with that token, or 404 (unknown, revoked, or malformed)."""
+    """The live link with that token; 404 when unknown or malformed, `KioskRevoked` when it
+    was revoked."""
     # Tokens are `secrets.token_urlsafe` text: anything else (a NUL byte, which PostgreSQL
     # refuses with an error) is not looked up at all.
     if not token or len(token) > 64 or not TOKEN_CHARACTERS.fullmatch(token):
         raise Http404("No such screen.")
-    link = (KioskLink.objects.select_related("team", "agency")
-            .filter(token=token, revoked_at__isnull=True).first())
+    link = KioskLink.objects.select_related("team", "agency").filter(token=token).first()
     if link is None or link.team.agency_id != link.agency_id:
         raise Http404("No such screen.")
+    if link.revoked_at is not None:
+        raise KioskRevoked()
     return link
 
 
@@ -108,6 +119,8 @@ def kiosk_board(link: KioskLink, *, limit: int = 8) -> KioskBoard:
         rows=team_rows(agency, week, team=link.team),
         celebrations=latest_wins(
             list(Celebration.objects.filter(agency=agency, producer__team=link.team)
-                 .select_related("producer__user").order_by("-occurred_at", "-id")[:limit]),
+                 # the stage reached, for a win told without the prospect's name (win_text)
+                 .select_related("producer__user", "stage_advance__to_stage")
+                 .order_by("-occurred_at", "-id")[:limit]),
             week),
     )

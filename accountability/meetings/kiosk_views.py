@@ -2,8 +2,12 @@
 
 Read-only by construction: only GET/HEAD are routed to a view (everything else answers 405,
 CSRF exemption only so that a write is refused as 405 rather than 403), no form is rendered,
-and the link is looked up afresh on every request, so revoking it answers 404 at once.
+and the link is looked up afresh on every request. A revoked link answers 410 Gone with a
+plain "revoked" message (the open TV's poll clears the screen on it, see meeting.js); an
+unknown token stays a 404.
 """
+
+from functools import wraps
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from salesculture.htmx import not_modified
 
-from .kiosk import kiosk_board, kiosk_get, kiosk_key
+from .kiosk import KioskRevoked, kiosk_board, kiosk_get, kiosk_key
 from .selectors import meeting_screen
 from .views import POLL_SECONDS
 
@@ -28,11 +32,29 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def kiosk_link(view):
+    """Look the link up afresh (404 when unknown) and hand it to the view; a revoked one
+    answers 410 with nothing of the team on it."""
+
+    @wraps(view)
+    def wrapped(request, token: str):
+        try:
+            link = kiosk_get(token)
+        except KioskRevoked:
+            template = f"{TEMPLATE}#revoked" if request.htmx else TEMPLATE
+            return _private(render(request, template, {"revoked": True}, status=410))
+        return _private(view(request, link))
+
+    return wrapped
+
+
 def _context(link, key, meeting) -> dict:
     context = {
         "link": link, "key": key, "meeting": meeting, "readonly": True,
         "poll_url": reverse("accountability:kiosk_poll", args=[link.token]),
         "poll_seconds": POLL_SECONDS,
+        # What a colleague sees, unless the link was made to show the clients' names.
+        "hide_prospects": not link.show_prospect_names,
     }
     if meeting is not None:
         context["screen"] = meeting_screen(meeting)
@@ -43,18 +65,18 @@ def _context(link, key, meeting) -> dict:
 
 @csrf_exempt
 @require_safe
-def kiosk(request, token: str):
-    link = kiosk_get(token)
+@kiosk_link
+def kiosk(request, link):
     key, meeting = kiosk_key(link)
-    return _private(render(request, TEMPLATE, _context(link, key, meeting)))
+    return render(request, TEMPLATE, _context(link, key, meeting))
 
 
 @csrf_exempt
 @require_safe
-def kiosk_poll(request, token: str):
+@kiosk_link
+def kiosk_poll(request, link):
     """204 while what the kiosk shows is unchanged (two queries); else the fresh screen."""
-    link = kiosk_get(token)
     key, meeting = kiosk_key(link)
     if request.GET.get("k") == key:
-        return _private(not_modified())
-    return _private(render(request, f"{TEMPLATE}#screen", _context(link, key, meeting)))
+        return not_modified()
+    return render(request, f"{TEMPLATE}#screen", _context(link, key, meeting))

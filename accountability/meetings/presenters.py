@@ -11,13 +11,18 @@ from django.template.defaultfilters import pluralize
 
 from pipeline.models import Stage
 from salesculture.models import Team
+from salesculture.numbers import half_up
 
+from ..commitments.rules import commitment_target, counts_toward_total
 from ..models import Celebration, Commitment, Meeting, MeetingTurn, WeeklyScorecard
 from . import agenda
 from .agenda import AGENDA, S
 
 # A wall with more producers than this sets its rows tighter to fit the TV.
 WALL_DENSE_ROWS = 8
+# A commitment line's state when its target is zero: it promised nothing, so it is neither
+# kept nor missed (commitments.rules.counts_toward_total).
+NO_TARGET = "no_target"
 
 
 @dataclass
@@ -45,6 +50,19 @@ def latest_wins(celebrations: list[Celebration], week: dt.date) -> list[Celebrat
 
 # --- the screen -----------------------------------------------------------------------------
 
+class Timer(NamedTuple):
+    """One clock, as every place on the screen shows it: the header's agenda and total and
+    the wrap-up's time panel render these same values, and meeting.js ticks them on alike."""
+
+    elapsed: int
+    target: int
+    running: bool
+
+    @property
+    def clock(self) -> str:
+        return agenda.clock(self.elapsed)
+
+
 @dataclass
 class AgendaItem:
     section: str
@@ -57,6 +75,10 @@ class AgendaItem:
     @property
     def state(self) -> str:
         return agenda.timer_state(self.elapsed, self.target)
+
+    @property
+    def timer(self) -> Timer:
+        return Timer(self.elapsed, self.target, self.running)
 
     @property
     def elapsed_clock(self) -> str:
@@ -72,13 +94,26 @@ class CommitmentLine:
     commitment: Commitment
     target: int
     actual: int | None
-    state: str  # kept, missed, on_track, behind
+    state: str  # kept, missed, on_track, behind, or no_target (grey: it promised nothing)
     label: str
 
     @property
     def met(self) -> bool:
         """Kept, or on track while the week is still open: a tick, not a cross."""
         return self.state in ("kept", "on_track")
+
+    @property
+    def mark(self) -> str:
+        if self.state == NO_TARGET:
+            return "–"
+        return "✓" if self.met else "✗"
+
+    @property
+    def tone(self) -> str:
+        """The mark's colour on the phone page: good, bad, or muted for no target."""
+        if self.state == NO_TARGET:
+            return "muted"
+        return "good" if self.met else "bad"
 
 
 class ReelDot(NamedTuple):
@@ -116,6 +151,7 @@ class Screen:
     # Stage wins alone, the number the scorecard, the turn and the digest call "wins".
     stage_wins: int = 0  # stages reached for the first time (a skip wins several)
     win_moves: int = 0  # the celebrations that are moves; the rest are bests, kept weeks...
+    commit_week_ending: bool = False  # the commitments land in a week that ends today
 
     @property
     def other_celebrations(self) -> int:
@@ -184,6 +220,10 @@ class Screen:
     @property
     def total_state(self) -> str:
         return agenda.timer_state(self.total_elapsed, self.total_target)
+
+    @property
+    def total_timer(self) -> Timer:
+        return Timer(self.total_elapsed, self.total_target, not self.meeting.ended_at)
 
     @property
     def clocks(self) -> dict:
@@ -275,8 +315,13 @@ def commitment_lines(commitments, card: WeeklyScorecard | None) -> list[Commitme
 
 
 def _commitment_line(c: Commitment, actuals: dict) -> CommitmentLine:
-    target = c.target if c.is_measurable else 1
+    as_dict = {"kind": c.kind, "target": c.target}
+    target = commitment_target(as_dict)
     actual = c.actual if c.status != Commitment.Status.OPEN else actuals.get(str(c.pk))
+    if not counts_toward_total(as_dict):
+        # Judged by the same rule as the scorecard, my week and the digest: grey, never kept.
+        return CommitmentLine(commitment=c, target=target, actual=actual, state=NO_TARGET,
+                              label="no target")
     if c.status == Commitment.Status.KEPT:
         state = "kept"
     elif c.status == Commitment.Status.MISSED:
@@ -315,7 +360,7 @@ def coverage(by_stage: dict, turns: list) -> dict:
         "open_count": sum(row["n"] for row in by_stage.values()),
         "quarter_goal": quarter,
         "ratio": (open_value / quarter) if quarter else None,
-        "percent": min(100, round(100 * open_value / quarter)) if quarter else 0,
+        "percent": min(100, int(half_up(100 * open_value / quarter))) if quarter else 0,
     }
 
 

@@ -29,6 +29,15 @@ TURN_WINS_SHOWN = 4
 
 # --- who may see what ---------------------------------------------------------------------
 
+def may_run_meeting(actor: Producer, *, agency_id: int, team_id: int | None) -> bool:
+    """The one access rule of the meeting and its TV links: an owner of the agency, or a
+    leader of this team. Every service checks it itself (a form's choices are no guard), and
+    `meeting_teams_for` / `meetings_visible_to` are the same rule as queries."""
+    if actor.agency_id != agency_id or not actor.is_leader:
+        return False
+    return actor.is_owner or (actor.team_id is not None and actor.team_id == team_id)
+
+
 def meeting_teams_for(actor: Producer):
     """Teams whose meeting the actor may run: an owner any team, a leader their own."""
     teams = teams_for(actor.agency)
@@ -107,6 +116,27 @@ def review_week_choices(agency: Agency) -> list[tuple[str, str]]:
     ]
 
 
+def default_review_week(agency: Agency) -> str:
+    """The start form's first choice (see agenda.default_review_week)."""
+    return agenda.default_review_week(Week.current(agency).start,
+                                      local_now(agency).date()).isoformat()
+
+
+def commitments_land_late(meeting: Meeting) -> bool:
+    """The meeting's commitments are for a week that ends today (held on a Sunday for last
+    week): the screens and the start say so."""
+    return agenda.week_is_ending(commitment_week(meeting), local_now(meeting.agency).date())
+
+
+def meeting_reopen_refusal(meeting: Meeting) -> str | None:
+    """Why the ended meeting's minutes offer no "Re-open" (see agenda.reopen_refusal)."""
+    if not meeting.ended_at:
+        return None
+    tz = meeting.agency.tz
+    return agenda.reopen_refusal(ended_on=meeting.ended_at.astimezone(tz).date(),
+                                 today=local_now(meeting.agency).date())
+
+
 def commitment_week(meeting: Meeting) -> dt.date:
     """The week the commitments made in this meeting are for (see agenda.py)."""
     return agenda.commitment_week_start(meeting.week_start, Week.current(meeting.agency).start)
@@ -144,6 +174,8 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
     screen = presenters.screen(meeting, turns=turns, committed=committed, commit_week=week,
                                wins=counts["all"], win_moves=counts["moves"],
                                stage_wins=counts["stage_wins"], now=now)
+    screen.commit_week_ending = agenda.week_is_ending(
+        week, now.astimezone(meeting.agency.tz).date())
     if meeting.section == S.WINS:
         _fill_wins(screen)
     elif meeting.section == S.TURNS and turns:

@@ -9,6 +9,10 @@ Concurrency: navigation (`meeting_move`) carries the position the driver saw
 Notes, rating and commitments are separate fields (last write wins per field) and never
 block navigation. Every change bumps `Meeting.version`, which followers poll. The agenda's
 rules (where "next" leads, the time budgets, the reel) are pure, in agenda.py.
+
+Access: every service here checks "an owner, or a leader of this team" itself
+(`selectors.may_run_meeting`), before it locks or writes anything; the views' 404s and the
+forms' choices are not relied on.
 """
 
 import datetime as dt
@@ -22,14 +26,15 @@ from salesculture.models import Producer, Team
 from salesculture.selectors import selling_producers
 from salesculture.weeks import Week
 
-from ..commitments.services import commitment_create
+from ..commitments.services import commitment_create, commitment_follow_up_ensure
 from ..models import Celebration, Commitment, Meeting, MeetingTurn
 from . import agenda
 from .agenda import Position, S, position_key
-from .selectors import commitment_week
+from .selectors import commitment_week, may_run_meeting
 
 NOTE_MAX = 1000
 NOTES_MAX = 4000
+NOT_YOURS = "Only an owner, or a leader of this team, runs its meeting."
 
 
 class MeetingMoved(Exception):
@@ -42,8 +47,9 @@ def meeting_start(*, team: Team, week_start: dt.date, actor: Producer) -> Meetin
 
     Turns are fixed at the start: selling producers of the team, owners and leaders first.
     """
-    if not actor.is_leader or team.agency_id != actor.agency_id:
-        raise ValidationError("Only leaders and owners of the agency run the meeting.")
+    # The form offers only the actor's teams; the service does not rely on it.
+    if not may_run_meeting(actor, agency_id=team.agency_id, team_id=team.pk):
+        raise ValidationError(NOT_YOURS)
     if week_start.weekday() != 0:
         raise ValidationError({"week": "A meeting reviews a whole week, named by its Monday."})
     if week_start > Week.current(actor.agency).start:
@@ -176,14 +182,41 @@ def meeting_end(*, meeting: Meeting, actor: Producer) -> Meeting:
     return locked
 
 
+@transaction.atomic
+def meeting_reopen(*, meeting: Meeting, actor: Producer,
+                   now: dt.datetime | None = None) -> Meeting:
+    """Undo "End meeting" on the day it ended (the agency's day): it runs again from the
+    wrap-up, and the time it stood ended is not counted. After that day its minutes stand."""
+    _check_driver(meeting, actor)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.ended_at:
+        return locked
+    now = now or timezone.now()
+    tz = meeting.agency.tz
+    refusal = agenda.reopen_refusal(ended_on=locked.ended_at.astimezone(tz).date(),
+                                    today=now.astimezone(tz).date())
+    if refusal:
+        raise ValidationError(refusal)
+    # The kiosk, the phones and "my week" follow the team's one running meeting.
+    if Meeting.objects.filter(team_id=locked.team_id, ended_at__isnull=True).exists():
+        raise ValidationError("Another meeting of this team is running; end it first.")
+    locked.section = S.WRAP_UP
+    locked.section_started_at = now
+    locked.ended_at = None
+    locked.version += 1
+    locked.save(update_fields=["section", "section_started_at", "ended_at", "version"])
+    return locked
+
+
 def _bump(meeting: Meeting, **fields) -> None:
     """Write `fields` (if any) and bump the version in one UPDATE, so followers swap."""
     Meeting.objects.filter(pk=meeting.pk).update(**fields, version=F("version") + 1)
 
 
 def _check_driver(meeting: Meeting, actor: Producer) -> None:
-    if not actor.is_leader or actor.agency_id != meeting.agency_id:
-        raise ValidationError("Only leaders and owners run the meeting.")
+    """Checked first by every write, before anything is read for update or written."""
+    if not may_run_meeting(actor, agency_id=meeting.agency_id, team_id=meeting.team_id):
+        raise ValidationError(NOT_YOURS)
 
 
 def _check_running(meeting: Meeting) -> None:
@@ -242,7 +275,7 @@ def can_commit_for(*, meeting: Meeting, actor: Producer, producer: Producer) -> 
         return "This meeting has ended; add commitments on your commitments page."
     if actor.agency_id != meeting.agency_id:
         return "Not your meeting."
-    if actor.is_leader:
+    if may_run_meeting(actor, agency_id=meeting.agency_id, team_id=meeting.team_id):
         return None
     if actor.pk != producer.pk:
         return "You can add only your own commitments."
@@ -261,6 +294,8 @@ def can_commit_for(*, meeting: Meeting, actor: Producer, producer: Producer) -> 
 def meeting_commitment_add(*, meeting: Meeting, turn: MeetingTurn, actor: Producer,
                            **fields) -> Commitment:
     """A next-week commitment made in the meeting, for the producer whose turn it is."""
+    if turn.meeting_id != meeting.pk:
+        raise ValidationError("That turn is not in this meeting.")
     refusal = can_commit_for(meeting=meeting, actor=actor, producer=turn.producer)
     if refusal:
         raise ValidationError(refusal)
@@ -278,16 +313,14 @@ def meeting_follow_up(*, meeting: Meeting, actor: Producer, prospect) -> Commitm
     _check_running(meeting)
     if prospect.agency_id != meeting.agency_id or prospect.owner.team_id != meeting.team_id:
         raise ValidationError("That prospect is not in this team's pipeline.")
-    week = commitment_week(meeting)
-    already = Commitment.objects.filter(producer_id=prospect.owner_id, week_start=week,
-                                        prospect=prospect, kind=Commitment.Kind.SPECIFIC)
-    if already.exists():
-        raise ValidationError(f"{prospect.name} already has a follow-up commitment.")
     step = prospect.next_step.strip()
     text = (f"{prospect.name}: {step}" if step
             else f"{prospect.name}: agree the next step and put it on the calendar")
-    commitment = commitment_create(
-        producer=prospect.owner, week_start=week, kind=Commitment.Kind.SPECIFIC, actor=actor,
-        text=text[:200], prospect=prospect, meeting=meeting)
+    # Checked and made under the producer's lock: six taps at once make one follow-up.
+    commitment, made = commitment_follow_up_ensure(
+        producer=prospect.owner, week_start=commitment_week(meeting), prospect=prospect,
+        text=text[:Commitment._meta.get_field("text").max_length], actor=actor, meeting=meeting)
+    if not made:
+        raise ValidationError(f"{prospect.name} already has a follow-up commitment.")
     _bump(meeting)
     return commitment

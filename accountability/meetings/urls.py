@@ -15,6 +15,8 @@ urlpatterns = [
     path("meeting/<int:meeting_id>/poll/", meeting.meeting_poll, name="meeting_poll"),
     path("meeting/<int:meeting_id>/move/", meeting.meeting_move_view, name="meeting_move"),
     path("meeting/<int:meeting_id>/end/", meeting.meeting_end_view, name="meeting_end"),
+    path("meeting/<int:meeting_id>/reopen/", meeting.meeting_reopen_view,
+         name="meeting_reopen"),
     path("meeting/<int:meeting_id>/rating/", meeting.meeting_rate_view, name="meeting_rate"),
     path("meeting/<int:meeting_id>/notes/", meeting.meeting_notes_view, name="meeting_notes"),
     path("meeting/<int:meeting_id>/follow-up/", meeting.follow_up_view,

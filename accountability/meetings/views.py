@@ -27,9 +27,11 @@ from .forms import (
 )
 from .kiosk import kiosk_link_create, kiosk_link_get, kiosk_link_revoke
 from .selectors import (
+    commitments_land_late,
     follow_up_prospect_get,
     late_turn_candidates,
     meeting_get,
+    meeting_reopen_refusal,
     meeting_screen,
     meeting_version,
     meetings_home,
@@ -44,6 +46,7 @@ from .services import (
     meeting_move,
     meeting_notes_save,
     meeting_rate,
+    meeting_reopen,
     meeting_start,
     meeting_turn_add,
     turn_note_save,
@@ -53,6 +56,8 @@ POLL_SECONDS = 2
 TEMPLATES = "accountability/meetings/"
 RUN_TEMPLATE = TEMPLATES + "run.html"
 ENDED = "This meeting has ended; here are its minutes."
+LATE_WEEK = ("This meeting reviews last week on the week's last day: the commitments made in it "
+             "are for this week, which ends today. To commit for next week, review this week.")
 
 
 # --- home ---------------------------------------------------------------------------------
@@ -92,6 +97,8 @@ def meeting_start_view(request):
                 messages.info(request, f"{meeting.team.name}'s meeting for the week of "
                               f"{meeting.week_start:%b} {meeting.week_start.day} was already "
                               "held; here are its minutes.")
+            elif commitments_land_late(meeting):
+                messages.warning(request, LATE_WEEK)
             return redirect("accountability:meeting", meeting_id=meeting.pk)
     return _home(request, start_form=form, kiosk_form=KioskLinkForm(actor=actor), status=400)
 
@@ -137,7 +144,8 @@ def meeting_detail(request, meeting_id: int):
     if meeting.ended_at:
         screen = meeting_screen(meeting)
         return render(request, TEMPLATES + "minutes.html", {
-            "meeting": meeting, "screen": screen, "groups": minutes_groups(screen)})
+            "meeting": meeting, "screen": screen, "groups": minutes_groups(screen),
+            "can_reopen": meeting_reopen_refusal(meeting) is None})
     return render(request, RUN_TEMPLATE, _stage_context(request, meeting, readonly=_tv(request)))
 
 
@@ -230,6 +238,20 @@ def meeting_end_view(request, meeting_id: int):
     meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)
     meeting_end(meeting=meeting, actor=request.producer)
     return _ended(request, meeting, "Meeting ended. The minutes are saved.", messages.SUCCESS)
+
+
+@require_POST
+@leader_required
+def meeting_reopen_view(request, meeting_id: int):
+    """Undo "End meeting" the same day; later, the minutes say why not."""
+    meeting = meeting_get(actor=request.producer, meeting_id=meeting_id)
+    try:
+        meeting_reopen(meeting=meeting, actor=request.producer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Meeting re-opened at the wrap-up. End it again when done.")
+    return redirect("accountability:meeting", meeting_id=meeting.pk)
 
 
 @require_POST
@@ -348,8 +370,9 @@ def kiosk_create_view(request):
     form = KioskLinkForm(request.POST, actor=actor)
     if form.is_valid():
         try:
-            link = kiosk_link_create(team=form.cleaned_data["team"], actor=actor,
-                                     label=form.cleaned_data["label"])
+            link = kiosk_link_create(
+                team=form.cleaned_data["team"], actor=actor, label=form.cleaned_data["label"],
+                show_prospect_names=form.cleaned_data["show_prospect_names"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -10,6 +10,9 @@ No database here: `selectors.plan_compute` reads the ledgers into a `PlanInputs`
 2. Working weeks left = calendar weeks left in the year (this one included) scaled by
    WORKING_WEEKS_PER_YEAR / 52, rounded, at least 1.
 3. Bound a week = revenue needed ÷ average revenue per bound prospect ÷ working weeks left.
+   The average is the producer's own, blended with the agency's like the rates below when
+   they have bound fewer than THIN_HISTORY_ADVANCES prospects (the evidence being their bound
+   prospects): one $800 sale is not a deal size to plan a year on.
 4. Walking the path backwards: need(stage) = need(next stage) ÷ conversion(stage → next).
    Conversion is the producer's own (from the funnel over the last HISTORY_WEEKS weeks); with
    fewer than THIN_HISTORY_ADVANCES advances out of the stage it is blended with the agency's
@@ -18,7 +21,10 @@ No database here: `selectors.plan_compute` reads the ledgers into a `PlanInputs`
    reaching the first stage (blended the same way, the evidence being those prospects).
 6. The label: every line's weekly need ÷ the producer's best four consecutive weeks of that
    line (per week); the largest ratio decides, as shown to one decimal: above PRETEND_RATIO
-   pretend, above STRETCH_RATIO stretch, otherwise realistic.
+   pretend, above STRETCH_RATIO stretch, otherwise realistic. A line the producer has no
+   history of their own for (its rate is the agency's alone, e.g. an activity type they never
+   log) is shown, marked as agency-based, but never decides: their best run of something they
+   have never done is 0, and a ratio to 0 says nothing about their plan.
 
 Two ways of counting stages, reconciled here: the funnel (and so every rate and every stage
 line of the plan, its last four weeks and its best run) counts the prospects that *reached* a
@@ -32,10 +38,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
+from salesculture.numbers import half_up
+
+from .inputs import BoundRevenue, PathStage, PlanInputs
 from .results import (
     HISTORY_WEEKS,
     INCOMPLETE,
@@ -50,53 +58,7 @@ from .results import (
 )
 
 if TYPE_CHECKING:
-    from .funnel import Funnel, FunnelStep
-
-
-# --- the input snapshot -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PathStage:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class ActivityKind:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class BoundRevenue:
-    """Prospects bound: over the history window (the producer's own, the agency's) and by the
-    producer since January 1st. A sum is None when there was nothing to add up."""
-    own_n: int = 0
-    own_sum: Decimal | None = None
-    all_n: int = 0
-    all_sum: Decimal | None = None
-    ytd_n: int = 0
-    ytd_sum: Decimal | None = None
-
-
-@dataclass
-class PlanInputs:
-    """What the plan is computed from. The selector stops reading once the plan can go no
-    further, so the later fields stay empty when an earlier step already failed."""
-    producer_id: int
-    today: dt.date  # on the agency's clock
-    annual_goal: Decimal
-    rules: PlanRules
-    path: list[PathStage]  # the funnel path; the bound stage last when `ends_won`
-    ends_won: bool
-    own: Funnel | None = None  # the producer's funnel over the history window
-    everyone: Funnel | None = None  # the agency's
-    bound: BoundRevenue = field(default_factory=BoundRevenue)
-    activity_types: list[ActivityKind] = field(default_factory=list)  # active, in order
-    # {line key: {week Monday: count}} over `history`, counted as the funnel counts.
-    weekly: dict[str, dict[dt.date, int]] = field(default_factory=dict)
-    history: list[dt.date] = field(default_factory=list)  # the Mondays of the history window
-    last_weeks: list[dt.date] = field(default_factory=list)  # the four before this one
+    from .funnel import FunnelStep
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -110,7 +72,7 @@ def working_weeks_left(today: dt.date, *, working_weeks: int) -> int:
     """Step 2. Weeks run Monday to Sunday; the week holding December 31st is the last."""
     year_end = dt.date(today.year, 12, 31)
     calendar_weeks = (_monday(year_end) - _monday(today)).days // 7 + 1
-    return max(1, round(calendar_weeks * working_weeks / 52))
+    return max(1, int(half_up(calendar_weeks * working_weeks / 52)))
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -119,17 +81,20 @@ def _monday(day: dt.date) -> dt.date:
 
 class Average(NamedTuple):
     revenue: float | None
-    source: str  # "own", "agency", or "" when nobody has bound anything
+    source: str  # "own", "blend", "agency", or "" when nobody has bound anything
+    weight: float  # the own average's share
+    own: float | None
+    agency: float | None
 
 
-def revenue_per_bound(bound: BoundRevenue) -> Average:
-    """The producer's own average when they have bound anything with a revenue, else the
-    agency's."""
-    if bound.own_n and bound.own_sum:
-        return Average(float(bound.own_sum) / bound.own_n, "own")
-    if bound.all_n and bound.all_sum:
-        return Average(float(bound.all_sum) / bound.all_n, "agency")
-    return Average(None, "")
+def revenue_per_bound(bound: BoundRevenue, thin: int) -> Average:
+    """Revenue per bound prospect: the producer's own average, blended with the agency's in
+    proportion to their bound prospects below `thin` of them (as `blend` does the rates),
+    the agency's when they have bound nothing with a revenue."""
+    own = float(bound.own_sum) / bound.own_n if bound.own_n and bound.own_sum else None
+    agency = float(bound.all_sum) / bound.all_n if bound.all_n and bound.all_sum else None
+    revenue, source, weight = blend(own, bound.own_n if own is not None else 0, agency, thin)
+    return Average(revenue, source, weight, own, agency)
 
 
 def bound_per_week(revenue: Decimal, avg_revenue: float, weeks: int) -> float:
@@ -238,11 +203,14 @@ def activity_lines(inputs: PlanInputs, first_need: float | None) -> list[PlanLin
     lines = []
     for kind in inputs.activity_types:
         mine, theirs = own_ratios.get(kind.id), all_ratios.get(kind.id)
-        # A scope with prospects at the first stage but none of this type did none per prospect.
-        own_rate = mine.per_first_stage if mine else (0.0 if own.first_reached else None)
+        # A type the producer never logged is no history of theirs (not "0 per prospect", which
+        # would make its line need nothing or, blended, something they have never once done):
+        # the line is the agency's.
+        own_rate = mine.per_first_stage if mine else None
         agency_rate = (theirs.per_first_stage if theirs else
                        (0.0 if everyone.first_reached else None))
-        rate, source, weight = blend(own_rate, own.first_reached, agency_rate, inputs.rules.thin)
+        rate, source, weight = blend(own_rate, own.first_reached if mine else 0, agency_rate,
+                                     inputs.rules.thin)
         if not rate:
             continue
         lines.append(with_history(PlanLine(
@@ -255,19 +223,33 @@ def activity_lines(inputs: PlanInputs, first_need: float | None) -> list[PlanLin
 
 
 def label(lines: list[PlanLine], rules: PlanRules) -> tuple[str, str]:
-    """Step 6: (label, reason). Sets each line's ratio and marks the line that decides."""
+    """Step 6: (label, reason). Sets each line's ratio and marks the line that decides; a line
+    without own history (`judged` false) gets a ratio only against a run it has, and never
+    decides."""
     worst: PlanLine | None = None
+    unjudged_need = False
     for line in lines:
-        if not line.per_week:
-            line.ratio = None
-            continue
-        line.ratio = line.per_week / line.best_run if line.best_run else math.inf
-        if worst is None or line.ratio > worst.ratio:
+        line.ratio = _ratio(line)
+        if not line.judged:
+            unjudged_need = unjudged_need or bool(line.per_week)
+        elif line.ratio is not None and (worst is None or line.ratio > worst.ratio):
             worst = line
+    if worst is None and unjudged_need:
+        return INCOMPLETE, (f"{REALISM_UNCHECKED}: every line still needed rests on agency "
+                            "history, with none of this producer's own to check it against.")
     if worst is None:
         return REALISTIC, "Nothing more is needed this year: the goal is reached."
     worst.decides = True
     return label_of(worst.ratio_shown, rules), _label_reason(worst)
+
+
+def _ratio(line: PlanLine) -> float | None:
+    if not line.per_week:
+        return None
+    if line.best_run:
+        return line.per_week / line.best_run
+    # No run at all: infinitely short of the need, for a line the producer has history for.
+    return math.inf if line.judged else None
 
 
 def label_of(ratio_shown: float, rules: PlanRules) -> str:
@@ -308,7 +290,7 @@ def plan_calculate(inputs: PlanInputs) -> PlanResult:
         working_weeks=rules.working_weeks,
         weeks_left=working_weeks_left(inputs.today, working_weeks=rules.working_weeks),
         problems=setup_problems(inputs))
-    if result.problems or not _revenue(result, inputs.bound):
+    if result.problems or not _revenue(result, inputs.bound, rules.thin):
         result.label_reason = result.problems[0]
         return result
     bound_line = _bound_line(result, inputs)
@@ -321,18 +303,27 @@ def plan_calculate(inputs: PlanInputs) -> PlanResult:
     return result
 
 
-def _revenue(result: PlanResult, bound: BoundRevenue) -> bool:
+def _revenue(result: PlanResult, bound: BoundRevenue, thin: int) -> bool:
     """Steps 1 and the average revenue per bound prospect; False when there is none."""
     result.own_bound_n, result.agency_bound_n = bound.own_n, bound.all_n
     result.bound_ytd, result.bound_ytd_count = bound.ytd_sum or Decimal(0), bound.ytd_n
     result.revenue_needed = revenue_needed(result.annual_goal, result.bound_ytd)
-    result.avg_revenue, result.avg_revenue_source = revenue_per_bound(bound)
-    if result.avg_revenue_source == "agency":
+    average = revenue_per_bound(bound, thin)
+    result.avg_revenue, result.avg_revenue_source = average.revenue, average.source
+    result.avg_revenue_weight = average.weight
+    result.own_avg_revenue, result.agency_avg_revenue = average.own, average.agency
+    if average.source == "agency":
         result.uses_agency_history = True
         result.notes.append(
             f"You have no bound prospect in the last {HISTORY_WEEKS} weeks, so revenue per "
             f"bound prospect is the agency's (${result.avg_revenue:,.0f}, "
             f"{result.agency_bound_n} bound).")
+    elif average.source == "blend":
+        result.notes.append(
+            f"You have bound {result.own_bound_n} of the {thin} prospects a deal size of your "
+            f"own needs, so revenue per bound prospect blends your average "
+            f"(${average.own:,.0f}) with the agency's (${average.agency:,.0f}) in proportion: "
+            f"{100 * average.weight:.0f}% yours (marked “blend”).")
     elif result.avg_revenue is None:
         result.problems.append(
             f"Nobody in the agency has bound a prospect with a revenue in the last "
@@ -356,7 +347,9 @@ def _bound_line(result: PlanResult, inputs: PlanInputs) -> PlanLine:
         key=f"stage:{won.id}", kind="bound", name=won.name, ref_id=won.id,
         per_week=bound_per_week(result.revenue_needed, result.avg_revenue, result.weeks_left),
         rate=result.avg_revenue, source=result.avg_revenue_source,
-        own_n=result.own_bound_n, agency_n=result.agency_bound_n,
+        own_rate=result.own_avg_revenue, own_n=result.own_bound_n,
+        agency_rate=result.agency_avg_revenue, agency_n=result.agency_bound_n,
+        weight=result.avg_revenue_weight,
         win_share=win_share(inputs.own.steps[last], inputs.everyone.steps[last],
                             inputs.rules.thin)), inputs)
 
@@ -365,7 +358,7 @@ def _note_sources(result: PlanResult, inputs: PlanInputs) -> None:
     sources = {line.source for line in result.lines}
     if "agency" in sources:
         result.uses_agency_history = True
-    if "blend" in sources:
+    if "blend" in {line.source for line in result.lines if line.kind != "bound"}:
         result.notes.append(
             f"Where you have fewer than {inputs.rules.thin} advances out of a stage, your rate "
             "is blended with the agency's in proportion to your evidence (marked “blend”).")
@@ -377,7 +370,7 @@ def _judge(result: PlanResult, rules: PlanRules) -> tuple[str, str]:
     """The label and its reason; realism is only judged against the producer's own history."""
     if result.problems:
         return INCOMPLETE, result.problems[0]
-    if result.avg_revenue_source != "own":
+    if result.avg_revenue_source == "agency":
         return INCOMPLETE, (
             f"{REALISM_UNCHECKED}: no prospect of this producer's own was bound in the last "
             f"{HISTORY_WEEKS} weeks, so the plan rests on agency history.")

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from salesculture.numbers import half_up
+
 HISTORY_WEEKS = 52
 LAST_WEEKS = 4
 
@@ -61,6 +63,13 @@ class PlanLine:
     win_share: float | None = None
 
     @property
+    def judged(self) -> bool:
+        """Whether the line can decide the label: it rests on some history of the producer's
+        own. A line on the agency's rate alone (an activity type they never log, a stage they
+        never left) is shown beside the others but never decides."""
+        return self.source != "agency"
+
+    @property
     def rate_pct(self) -> float | None:
         return None if self.rate is None else 100 * self.rate
 
@@ -74,7 +83,7 @@ class PlanLine:
 
     @property
     def own_reached_next(self) -> int:
-        return round((self.own_rate or 0) * self.own_base)
+        return int(half_up((self.own_rate or 0) * self.own_base))
 
     @property
     def weight_pct(self) -> float:
@@ -90,7 +99,7 @@ class PlanLine:
         line shown as 1.0× is never what makes a plan a stretch."""
         if self.ratio is None or math.isinf(self.ratio):
             return self.ratio
-        return round(self.ratio, 1)
+        return float(half_up(self.ratio, 1))
 
     @property
     def ratio_is_infinite(self) -> bool:
@@ -125,7 +134,10 @@ class PlanResult:
     bound_ytd_count: int = 0
     revenue_needed: Decimal = Decimal(0)
     avg_revenue: float | None = None
-    avg_revenue_source: str = ""  # "own" or "agency"
+    avg_revenue_source: str = ""  # "own", "blend" or "agency"
+    avg_revenue_weight: float = 0.0  # the own average's share in a blend
+    own_avg_revenue: float | None = None  # the producer's own average, and the agency's
+    agency_avg_revenue: float | None = None
     own_bound_n: int = 0
     agency_bound_n: int = 0
     problems: list[str] = field(default_factory=list)
@@ -138,6 +150,10 @@ class PlanResult:
     # the first), counted as scorecards count wins — one per move, so a stage the producer
     # usually skips adds little (see PlanLine.win_share): what role fit measures wins against.
     pace_wins_per_week: float | None = None
+
+    @property
+    def avg_revenue_weight_pct(self) -> float:
+        return 100 * self.avg_revenue_weight
 
     @property
     def bound_line(self) -> PlanLine | None:
@@ -166,6 +182,9 @@ class PlanResult:
             "kind": "summary", "bound_ytd": str(self.bound_ytd),
             "bound_ytd_count": self.bound_ytd_count, "revenue_needed": str(self.revenue_needed),
             "avg_revenue": self.avg_revenue, "avg_revenue_source": self.avg_revenue_source,
+            "avg_revenue_weight": self.avg_revenue_weight,
+            "own_avg_revenue": self.own_avg_revenue,
+            "agency_avg_revenue": self.agency_avg_revenue,
             "own_bound_n": self.own_bound_n, "agency_bound_n": self.agency_bound_n,
             "problems": self.problems, "notes": self.notes,
             "uses_agency_history": self.uses_agency_history, "history_weeks": self.history_weeks,

@@ -20,8 +20,8 @@ from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan
 from . import calculator
-from .calculator import ActivityKind, BoundRevenue, PathStage, PlanInputs
 from .funnel import funnel_compute, path_stages
+from .inputs import ActivityKind, BoundRevenue, PathStage, PlanInputs
 from .results import HISTORY_WEEKS, LAST_WEEKS, PlanLine, PlanResult, PlanRules
 
 ABSURD_FACTOR = 100
@@ -44,7 +44,7 @@ def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
     inputs, stages = _plan_basics(producer, annual_goal, now)  # one query
     if not calculator.setup_problems(inputs):
         _read_history(inputs, producer, stages, now)  # five queries
-        if calculator.revenue_per_bound(inputs.bound).revenue is not None:
+        if calculator.revenue_per_bound(inputs.bound, inputs.rules.thin).revenue is not None:
             _read_weeks(inputs, producer, stages, now)  # three queries
     return calculator.plan_calculate(inputs)
 
@@ -177,7 +177,8 @@ def plan_result_from(plan: GoalPlan) -> PlanResult:
         working_weeks=plan.working_weeks, weeks_left=plan.weeks_left, label=plan.label,
         label_reason=plan.label_reason,
         lines=[PlanLine.from_json(r) for r in rows if r.get("kind") != "summary"])
-    for key in ("bound_ytd_count", "avg_revenue", "avg_revenue_source", "own_bound_n",
+    for key in ("bound_ytd_count", "avg_revenue", "avg_revenue_source", "avg_revenue_weight",
+                "own_avg_revenue", "agency_avg_revenue", "own_bound_n",
                 "agency_bound_n", "problems", "notes", "uses_agency_history", "history_weeks",
                 "pace_bound_per_week", "pace_wins_per_week"):
         if key in summary:

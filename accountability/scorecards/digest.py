@@ -144,10 +144,12 @@ def _judged(c: Commitment, card: WeeklyScorecard | None) -> Commitment:
 
 
 def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
-    """One digest per producer who wants one (and has an email address). Six queries."""
+    """One digest per producer who wants one (and has an email address) and had joined by
+    the week's end: nobody is told about a week from before they were there. Six queries."""
     week = Week(week_start, agency.tz)
     recipients = list(
-        Producer.objects.filter(agency=agency, is_active=True, digest_enabled=True)
+        Producer.objects.filter(agency=agency, is_active=True, digest_enabled=True,
+                                created_at__lt=week.ends)
         .exclude(role=Producer.Role.NON_PRODUCER).exclude(user__email="")
         .select_related("user", "team").order_by("pk"))
     if not recipients:
@@ -189,9 +191,11 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
 
 def _add_team(digest: Digest, everyone: list[Producer], cards: dict[int, WeeklyScorecard],
               celebrations: list[Celebration]) -> None:
-    """A leader's digest adds their team; an owner's the whole agency."""
+    """A leader's digest adds their team; an owner's the whole agency (without anyone who
+    joined after the week, unless the ledgers placed them on its board)."""
     p = digest.producer
-    members = [q for q in everyone if p.is_owner or q.team_id == p.team_id]
+    members = [q for q in everyone if (p.is_owner or q.team_id == p.team_id)
+               and (q.pk in cards or q.created_at < digest.week.ends)]
     ids = {q.pk for q in members}
     digest.team_name = "the agency" if p.is_owner else (
         f"team {p.team.name}" if p.team else "your team")

@@ -77,13 +77,15 @@ class Drilldown:
     def has_commitments(self) -> bool:
         return any(line.commitments for line in self.lines)
 
+    # A week without a scorecard (before the producer joined, or untouched) is a gap in the
+    # charts, not a week of zeros.
     @property
-    def wins_series(self) -> list[int]:
-        return [line.numbers.wins for line in self.lines]
+    def wins_series(self) -> list[int | None]:
+        return [line.numbers.wins if line.card else None for line in self.lines]
 
     @property
-    def activities_series(self) -> list[int]:
-        return [line.numbers.activities for line in self.lines]
+    def activities_series(self) -> list[int | None]:
+        return [line.numbers.activities if line.card else None for line in self.lines]
 
     @property
     def kept_series(self) -> list[float | None]:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from salesculture.numbers import half_up
+
 from ..models import WeeklyScorecard
 
 # A judged week with less than this share of its commitments kept shows red.
@@ -44,7 +46,7 @@ class CardNumbers:
 
     @property
     def kept_pct(self) -> int | None:
-        return round(100 * self.kept / self.kept_of) if self.kept_of else None
+        return int(half_up(100 * self.kept / self.kept_of)) if self.kept_of else None
 
     @property
     def kept_all(self) -> bool | None:

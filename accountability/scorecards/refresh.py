@@ -47,7 +47,7 @@ class _Snapshot:
     week: Week
     final: bool
     now: dt.datetime
-    producers: dict[int, dict]  # the selling producers, by id
+    producers: dict[int, dict]  # the selling producers on the week's board, by id
     activity_counts: dict[int, dict[str, int]]  # producer → activity type id → quantity
     wins: list[dict]  # the week's winning moves, oldest first, with the stages each won
     commitments: list[dict]
@@ -86,7 +86,8 @@ def _snapshot(agency: Agency, week: Week, final: bool | None) -> _Snapshot:
     producers = {
         p["id"]: p for p in Producer.objects.filter(agency=agency, is_active=True)
         .exclude(role=Producer.Role.NON_PRODUCER)
-        .values("id", "annual_goal", "user__first_name", "user__last_name", "user__username")
+        .values("id", "annual_goal", "created_at", "user__first_name", "user__last_name",
+                "user__username")
     }
     activity_counts: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (Activity.objects.filter(agency=agency, occurred_at__gte=start, occurred_at__lt=end)
@@ -110,13 +111,29 @@ def _snapshot(agency: Agency, week: Week, final: bool | None) -> _Snapshot:
         .order_by())
     stored = {
         row["producer_id"]: row for row in WeeklyScorecard.objects
-        .filter(agency=agency, week_start=week.start).values("producer_id", *SCORECARD_FIELDS)
+        .filter(agency=agency, week_start=week.start)
+        .values("producer_id", "is_final", *SCORECARD_FIELDS)
     }
+    producers = _on_the_board(producers, end, activity_counts, wins, commitments,
+                              open_pipeline, check_ins)
     return _Snapshot(
         agency=agency, week=week, final=final, now=now, producers=producers,
         activity_counts=activity_counts, wins=wins, commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored)
+
+
+def _on_the_board(producers: dict[int, dict], week_ends: dt.datetime,
+                  activity_counts: dict, wins: list[dict], commitments: list[dict],
+                  open_pipeline: dict, check_ins: dict) -> dict[int, dict]:
+    """The producers who get a card for the week: everyone who had joined by its end, and
+    anyone the ledgers place in it (history imported for someone added later). A week that
+    ended before someone joined gets no card: a card of zeros would count as a week they sold
+    nothing, in their averages, their drill-down and their digest."""
+    recorded = {*activity_counts, *(m["producer_id"] for m in wins),
+                *(c["producer_id"] for c in commitments), *open_pipeline, *check_ins}
+    return {pid: p for pid, p in producers.items()
+            if p["created_at"] < week_ends or pid in recorded}
 
 
 def _winning_moves(agency: Agency, start: dt.datetime, end: dt.datetime) -> list[dict]:
@@ -201,7 +218,6 @@ def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int],
             kept += actual >= commitment_target(c)
     open_row = snapshot.open_pipeline.get(pid, {})
     open_value = open_row.get("value") or Decimal(0)
-    goal = snapshot.producers[pid]["annual_goal"]
     check_in = snapshot.check_ins.get(pid)
     return WeeklyScorecard(
         agency=snapshot.agency, producer_id=pid, week_start=snapshot.week.start,
@@ -209,10 +225,21 @@ def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int],
         wins=wins, wins_by_stage=stage_wins,
         commitments_total=total, commitments_kept=kept, commitment_actuals=actuals,
         pipeline_open_count=open_row.get("n", 0), pipeline_open_value=open_value,
-        coverage=_round(float(open_value) / (float(goal) / QUARTERS_PER_YEAR)) if goal else None,
+        coverage=_coverage(snapshot, pid, open_value),
         process_adherence=_round(100 * adherence[0] / adherence[1]) if adherence[1] else None,
         confidence=_round(_mean_rating(check_in)) if check_in else None,
         is_final=snapshot.final, computed_at=snapshot.now)
+
+
+def _coverage(snapshot: _Snapshot, pid: int, open_value: Decimal) -> Decimal | None:
+    """Against today's goal while the week runs; a closed week keeps the coverage it was
+    closed with, so changing the goal later does not rewrite a finished week (a late
+    activity still re-judges its other numbers)."""
+    stored = snapshot.stored.get(pid)
+    if stored is not None and stored["is_final"]:
+        return stored["coverage"]
+    goal = snapshot.producers[pid]["annual_goal"]
+    return _round(float(open_value) / (float(goal) / QUARTERS_PER_YEAR)) if goal else None
 
 
 def _mean_rating(check_in: dict) -> float:
@@ -263,14 +290,16 @@ def _kept_weeks_before(agency: Agency, week: Week,
 
 def _scorecards_upsert(snapshot: _Snapshot, cards: list[WeeklyScorecard]) -> bool:
     """Upsert the cards; True when any number differs from what was stored."""
-    changed = any(
-        snapshot.stored.get(card.producer_id) != {
-            "producer_id": card.producer_id, **{f: getattr(card, f) for f in SCORECARD_FIELDS}}
-        for card in cards)
+    changed = any(_stored_numbers(snapshot.stored.get(card.producer_id))
+                  != {f: getattr(card, f) for f in SCORECARD_FIELDS} for card in cards)
     WeeklyScorecard.objects.bulk_create(
         cards, update_conflicts=True, unique_fields=["producer", "week_start"],
         update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
     return changed
+
+
+def _stored_numbers(row: dict | None) -> dict | None:
+    return None if row is None else {f: row[f] for f in SCORECARD_FIELDS}
 
 
 def _commitments_judge(commitments: list[dict], cards: list[WeeklyScorecard],

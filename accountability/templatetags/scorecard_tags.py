@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from accountability.scorecards import feed
+from salesculture.numbers import number_text, percent_text
 
 register = template.Library()
 
@@ -98,7 +99,7 @@ def bars(values, labels=None, width=320, height=90, label="", percent=False):
 
 def _short(value) -> str:
     if isinstance(value, float):
-        return f"{round(100 * value)}%"
+        return percent_text(value)
     return str(value)
 
 
@@ -109,17 +110,17 @@ def money(value) -> str:
         return "—"
     value = Decimal(value)
     if abs(value) >= 1_000_000:
-        return f"${value / 1_000_000:.1f}M"
+        return f"${number_text(value / 1_000_000, 1)}M"
     if abs(value) >= 10_000:
-        return f"${value / 1000:.1f}k"
-    return f"${value:,.0f}"
+        return f"${number_text(value / 1000, 1)}k"
+    return f"${number_text(value, 0, grouped=True)}"
 
 
 @register.filter
 def pct(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{round(value)}%"
+    return f"{number_text(value, 0)}%"
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.utils import timezone
 from pipeline.models import ActivityType
 from pipeline.selectors import totals_in_ranges
 from salesculture.models import Producer
+from salesculture.numbers import half_up
 from salesculture.weeks import Week
 
 from ..commitments.selectors import WeekLedger
@@ -50,10 +51,10 @@ def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
     so_far = totals_in_ranges(producer, ranges)
     n = len(cards)
     result.update({
-        "avg_activities": round(sum(a for _, a, _ in cards) / n, 1),
-        "avg_wins": round(sum(w for _, _, w in cards) / n, 1),
-        "pace_activities": round(sum(a for a, _ in so_far) / n, 1),
-        "pace_wins": round(sum(w for _, w in so_far) / n, 1),
+        "avg_activities": float(half_up(sum(a for _, a, _ in cards) / n, 1)),
+        "avg_wins": float(half_up(sum(w for _, _, w in cards) / n, 1)),
+        "pace_activities": float(half_up(sum(a for a, _ in so_far) / n, 1)),
+        "pace_wins": float(half_up(sum(w for _, w in so_far) / n, 1)),
     })
     result["activities_ahead"] = result["activities"] >= result["pace_activities"]
     result["wins_ahead"] = result["wins"] >= result["pace_wins"]

@@ -95,6 +95,35 @@
     if (event.target.closest && event.target.closest("[data-fullscreen]")) toggleFullScreen();
   });
 
+  // Messages float over the TV screen (meeting.css): they leave after a while, or on a click.
+  var FLASH_SECONDS = 12;
+  document.querySelectorAll("body.tv .flash").forEach(function (flash) {
+    setTimeout(function () { flash.remove(); }, FLASH_SECONDS * 1000);
+    flash.addEventListener("click", function () { flash.remove(); });
+  });
+
+  // A kiosk whose link was revoked (410) or is unknown (404) clears itself to the page's
+  // "revoked" message: nothing of the team stays on the wall, and with the polling element
+  // gone htmx polls no more.
+  function clearRevokedKiosk(event) {
+    var screen = document.getElementById("kiosk-screen");
+    var detail = event.detail || {};
+    var status = detail.xhr ? detail.xhr.status : 0;
+    if (!screen || detail.elt !== screen || (status !== 404 && status !== 410)) return;
+    detail.shouldSwap = false;
+    var template = document.getElementById("kiosk-revoked-template");
+    var message = document.createElement("div");
+    if (template) {
+      message.appendChild(template.content.cloneNode(true));
+    } else {
+      message.textContent = "This screen's link was revoked.";
+    }
+    screen.replaceWith(message);
+    document.title = "Link revoked · Sales Culture";
+  }
+  document.addEventListener("htmx:beforeSwap", clearRevokedKiosk);
+  document.addEventListener("htmx:responseError", clearRevokedKiosk);
+
   // Timers tick locally from the elapsed seconds the server rendered; every swap re-bases them.
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
   function state(elapsed, target) {

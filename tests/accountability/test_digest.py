@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.scorecards.digest import digest_message, digests_send, weekly_digests
+from salesculture.models import Producer
 from salesculture.weeks import Week
 from tests.conftest import requires_postgres
 from tests.factories import AgencyFactory, ProducerFactory, TeamFactory
@@ -22,7 +23,14 @@ def week(agency):
     return Week.current(agency).start - dt.timedelta(weeks=1)
 
 
+def here_all_week(agency, week):
+    """Everyone built so far was with the agency all that week: a digest only goes to people
+    who had joined by the week's end, and the tests build them today."""
+    Producer.objects.filter(agency=agency).update(created_at=Week(week, agency.tz).begins)
+
+
 def close(agency, week):
+    here_all_week(agency, week)
     return WeekClosure.objects.create(agency=agency, week_start=week, closed_at=timezone.now())
 
 
@@ -61,6 +69,7 @@ def test_a_leader_sees_their_team_and_an_owner_the_agency(agency, team, leader, 
     Celebration.objects.create(agency=agency, producer=sam, kind="advance", source_key="s:1",
                                week_start=week, occurred_at=timezone.now(),
                                title="Sam South moved Zed Bakery to Contacted")
+    here_all_week(agency, week)
     digests = {d.producer.pk: d for d in weekly_digests(agency=agency, week_start=week)}
 
     assert sam not in [line.producer for line in digests[leader.pk].team]
@@ -74,6 +83,8 @@ def test_a_leader_sees_their_team_and_an_owner_the_agency(agency, team, leader, 
 
 def test_another_agencys_people_never_appear(agency, leader, other_producer, week):
     card(other_producer, week, wins=9)
+    here_all_week(agency, week)
+    here_all_week(other_producer.agency, week)
     digests = weekly_digests(agency=agency, week_start=week)
     assert [d.producer for d in digests] == [leader]
     assert other_producer not in [line.producer for line in digests[0].team]
@@ -86,6 +97,7 @@ def test_queries_do_not_grow_with_producers(agency, team, leader):
     for n in (3, 30):
         ProducerFactory.create_batch(n, agency=agency, team=team)
         people += n
+        here_all_week(agency, week)
         with CaptureQueriesContext(connection) as ctx:
             # the whole email, both parts rendered, as the task builds it
             messages = [digest_message(d)

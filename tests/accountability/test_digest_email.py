@@ -13,6 +13,7 @@ from django.utils import timezone
 from accountability.models import Celebration, WeekClosure, WeeklyScorecard
 from accountability.scorecards.digest import MY_WINS_SHOWN, TEAM_WINS_SHOWN, digests_send
 from accountability.tasks import send_weekly_digests
+from salesculture.models import Producer
 from salesculture.weeks import Week
 from tests.factories import ProducerFactory
 
@@ -34,8 +35,15 @@ def win(producer, week, n, *, kind="advance", detail="Success is the next step."
         occurred_at=timezone.now() - dt.timedelta(minutes=n))
 
 
-def send(agency, week) -> dict:
+def close(agency, week) -> None:
+    """Close the week. Everyone built so far was with the agency all of it: a digest only goes
+    to people who had joined by the week's end, and the tests build them today."""
+    Producer.objects.filter(agency=agency).update(created_at=Week(week, agency.tz).begins)
     WeekClosure.objects.create(agency=agency, week_start=week, closed_at=timezone.now())
+
+
+def send(agency, week) -> dict:
+    close(agency, week)
     digests_send(agency=agency, week_start=week)
     return {m.to[0]: m for m in mail.outbox}
 
@@ -128,7 +136,7 @@ def test_an_unreachable_mail_server_is_retried_and_each_digest_goes_out_once(
         settings, agency, leader, producer, week):
     settings.EMAIL_BACKEND = f"{__name__}.MailServerDownOnce"
     MailServerDownOnce.refusals = 0
-    WeekClosure.objects.create(agency=agency, week_start=week, closed_at=timezone.now())
+    close(agency, week)
 
     # throw=False: let eager Celery run the retry itself instead of raising Retry at us
     result = send_weekly_digests.apply(args=(agency.pk, week.isoformat()), throw=False)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accountability.models import WeeklyScorecard
 from salesculture.weeks import Week
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, activity_type
 
 
 def test_an_ended_week_not_yet_judged_shows_kept_or_missed_not_open(leader_client, agency,
@@ -16,7 +16,9 @@ def test_an_ended_week_not_yet_judged_shows_kept_or_missed_not_open(leader_clien
     last_week = this_week - dt.timedelta(weeks=1)
     # given: last week's commitments still OPEN (the rollover has not run), this week's too
     short = CommitmentFactory(producer=producer, week_start=last_week, target=10)
-    enough = CommitmentFactory(producer=producer, week_start=last_week, target=3)
+    # (one target per activity type and week: the second is for emails)
+    enough = CommitmentFactory(producer=producer, week_start=last_week, target=3,
+                               activity_type=activity_type(agency, "Email"))
     running = CommitmentFactory(producer=producer, week_start=this_week, target=10)
     for week, actuals in ((last_week, {str(short.pk): 4, str(enough.pk): 3}),
                           (this_week, {str(running.pk): 4})):

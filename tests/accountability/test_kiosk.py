@@ -105,11 +105,13 @@ def test_every_write_is_refused_with_405(client, link, team, leader):
     assert (meeting.section, meeting.version) == ("wins", 1)
 
 
-def test_revoking_makes_it_404_at_once(client, link, leader):
+def test_revoking_makes_it_410_at_once(client, link, leader):
+    # Issue 10 #12: a revoked link answers 410 Gone (an open TV clears itself on it); it
+    # used to answer 404 like an unknown token, which stays 404.
     assert client.get(kiosk_url(link)).status_code == 200
     kiosk_link_revoke(link=link, actor=leader)
-    assert client.get(kiosk_url(link)).status_code == 404
-    assert client.get(kiosk_url(link, "kiosk_poll") + "?k=x").status_code == 404
+    assert client.get(kiosk_url(link)).status_code == 410
+    assert client.get(kiosk_url(link, "kiosk_poll") + "?k=x").status_code == 410
 
 
 def test_unknown_or_malformed_tokens_are_404(client, link):

@@ -163,11 +163,15 @@ def test_the_turn_shows_why_last_week_kept_and_missed_and_wins(
     call = activity_type(agency)
     kept = CommitmentFactory(producer=producer, week_start=last_week, target=2,
                              activity_type=call)
+    # One target per activity type and week: the missed one is for emails.
+    email = activity_type(agency, "Email")
     missed = CommitmentFactory(producer=producer, week_start=last_week, target=40,
-                               activity_type=call)
+                               activity_type=email)
     start, _ = Week(last_week, agency.tz).bounds
     from tests.factories import ActivityFactory
     ActivityFactory(producer=producer, occurred_at=start + dt.timedelta(days=1), quantity=3)
+    ActivityFactory(producer=producer, occurred_at=start + dt.timedelta(days=1), quantity=3,
+                    activity_type=email)
     win_last_week(producer, last_week, to="Appointment set")
     scorecards_refresh(agency=agency, week_start=last_week, final=True)
     goto(meeting, "turns", turn=1)
@@ -398,7 +402,9 @@ def test_home_minutes_and_my_turn_cost_the_same_for_little_and_much_history(
         for w in range(weeks):
             old = meeting_start(team=team, week_start=last_week - dt.timedelta(weeks=w + 1),
                                 actor=boss)
-            CommitmentFactory(producer=boss, week_start=Week.current(agency).start, meeting=old)
+            # A promise each: one activity target per type and week would allow only one.
+            CommitmentFactory(producer=boss, week_start=Week.current(agency).start, meeting=old,
+                              kind="specific")
             meeting_end(meeting=old, actor=boss)
             kiosk_link_create(team=team, actor=boss)
         meeting = meeting_start(team=team, week_start=last_week, actor=boss)

@@ -248,7 +248,9 @@ def test_page_shows_plan_label_sample_sizes_and_why(recent, producer_client, pro
     plan = GoalPlan.objects.get(producer=producer)
     assert plan.get_label_display() in html
     assert producer.why in html
-    assert "your 2 bound" in html  # revenue per bound prospect with its sample size
+    # Revenue per bound prospect with its sample size: 2 bound of the 10 a deal size of one's
+    # own needs, so it is blended with the agency's (20% yours).
+    assert "20% yours ($5,000, 2 bound)" in html
     assert "advances out" in html
     assert 'data-testid="plan-chain"' in html
     assert 'data-testid="propose-commitments"' in html

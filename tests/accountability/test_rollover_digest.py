@@ -2,6 +2,7 @@
 exactly once even when beat fires twice, and the digests go out once with the right numbers."""
 
 import datetime as dt
+import zoneinfo
 from unittest import mock
 
 import pytest
@@ -34,15 +35,17 @@ def frozen(moment: dt.datetime):
 @pytest.mark.django_db
 def test_monday_0005_closes_last_week_once_and_sends_each_digest_once(
         zone, django_capture_on_commit_callbacks):
-    # given: an agency in `zone` with a producer who kept one of two commitments last week
-    agency = AgencyFactory(time_zone=zone)
+    # given: an agency in `zone`, set up last Monday morning, with a producer who kept one of
+    # two commitments last week
+    with frozen(dt.datetime.combine(LAST_WEEK, dt.time(9), tzinfo=zoneinfo.ZoneInfo(zone))):
+        agency = AgencyFactory(time_zone=zone)
+        team = TeamFactory(agency=agency, name="North")
+        pat = ProducerFactory(agency=agency, team=team, user__username="pat",
+                              user__first_name="Pat", user__last_name="Producer")
+        ProducerFactory(agency=agency, team=team, role="leader", user__username="lee",
+                        user__first_name="Lee", user__last_name="Leader")
+        ProducerFactory(agency=agency, team=team, digest_enabled=False, user__username="quiet")
     tz = agency.tz
-    team = TeamFactory(agency=agency, name="North")
-    pat = ProducerFactory(agency=agency, team=team, user__username="pat",
-                          user__first_name="Pat", user__last_name="Producer")
-    ProducerFactory(agency=agency, team=team, role="leader", user__username="lee",
-                          user__first_name="Lee", user__last_name="Leader")
-    ProducerFactory(agency=agency, team=team, digest_enabled=False, user__username="quiet")
     wednesday = dt.datetime.combine(LAST_WEEK + dt.timedelta(days=2), dt.time(10), tzinfo=tz)
     CommitmentFactory(producer=pat, week_start=LAST_WEEK, target=10)  # 10 calls
     CommitmentFactory(producer=pat, week_start=LAST_WEEK, kind="stage_wins", target=2)

@@ -5,7 +5,7 @@ import pytest
 
 from accountability.models import Celebration, Commitment, WeeklyScorecard
 from accountability.scorecards.refresh import scorecards_refresh
-from salesculture.models import Agency
+from salesculture.models import Agency, Producer
 from tests.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -139,13 +139,22 @@ def test_a_zero_commitment_promises_nothing_and_is_not_counted(agency, producer)
     assert (card.commitments_kept, card.commitments_total) == (0, 0)
 
 
+def here_since_before(week: dt.date, *producers) -> None:
+    """The producers joined before the week (the tests build them today): a week that ended
+    before someone joined gets no scorecard unless the ledgers place them in it."""
+    Producer.objects.filter(pk__in=[p.pk for p in producers]).update(
+        created_at=dt.datetime.combine(week - dt.timedelta(weeks=1), dt.time(9), tzinfo=dt.UTC))
+
+
 def test_non_producers_get_no_scorecard(agency, producer):
+    here_since_before(WEEK, producer)
     ProducerFactory(agency=agency, role="non_producer")
     scorecards_refresh(agency=agency, week_start=WEEK)
     assert list(WeeklyScorecard.objects.values_list("producer", flat=True)) == [producer.pk]
 
 
 def test_another_agencys_ledger_never_leaks_into_a_scorecard(agency, producer, other_producer):
+    here_since_before(WEEK, producer, other_producer)
     ActivityFactory(producer=other_producer, quantity=40, occurred_at=at(agency, 1))
     scorecards_refresh(agency=agency, week_start=WEEK)
     assert WeeklyScorecard.objects.get(producer=producer).activities_total == 0

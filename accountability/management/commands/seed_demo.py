@@ -55,6 +55,10 @@ GOAL_AMBITION = {"owner": 0.9, "leader": 1.15, "hannah": 1.0, "producer": 1.3, "
                  "tom": 2.2}
 # James promises far more than he does, week after week: the demo's role-fit conversation.
 COMMITMENT_STRETCH = {"james": 1.8}
+# ... and names a goal from the air. A multiple of his own pace would not do: he has bound one
+# small policy, and the plan rightly blends so thin a deal size with the agency's, so his pace
+# says little about what he is asking of himself.
+GOAL_FROM_THE_AIR = {"james": Decimal(150_000)}
 
 FIRST_NAMES = ["Ava", "Ben", "Cara", "Dan", "Eli", "Faye", "Gus", "Ivy", "Jon", "Kai", "Lia", "Max"]
 LAST_NAMES = ["Hart", "Lane", "Moss", "Nash", "Pike", "Quinn", "Rowe", "Shaw", "Tate", "Vale"]
@@ -179,7 +183,8 @@ class DemoBuilder:
             goal = this_year + weekly * weeks_left * Decimal(str(ambition))
             if not bound:  # no history to scale: a number picked the usual way, from the air
                 goal = Decimal(30_000) * Decimal(str(ambition))
-            producer.annual_goal = max(Decimal(25_000), round(goal / 1000) * 1000)
+            producer.annual_goal = GOAL_FROM_THE_AIR.get(
+                producer.user.username, max(Decimal(25_000), round(goal / 1000) * 1000))
             producer.save(update_fields=["annual_goal"])
 
     # --- the simulation -------------------------------------------------------------------
