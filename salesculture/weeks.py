@@ -1,8 +1,9 @@
 """Weeks run Monday–Sunday in the agency's own time zone; a week is named by its Monday.
 
 `Week` is the one way the code speaks of a week: which week a moment falls in, where it
-begins and ends (aware, correct across daylight-saving changes), whether it has started, and
-the weeks around it. Rows store the Monday (`week_start`); `Week(...).start` is that date.
+begins and ends (aware, correct across daylight-saving changes), and the weeks around it.
+Whether a commitment's week has started is a commitment rule (commitments/rules.py).
+Rows store the Monday (`week_start`); `Week(...).start` is that date.
 """
 
 from __future__ import annotations
@@ -75,15 +76,6 @@ class Week:
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """Aware [begins, ends) of the week."""
         return self.begins, self.ends
-
-    def contains(self, moment: dt.datetime) -> bool:
-        return self.begins <= moment < self.ends
-
-    def has_started(self, *, now: dt.datetime | None = None) -> bool:
-        return (now or timezone.now()) >= self.begins
-
-    def has_ended(self, *, now: dt.datetime | None = None) -> bool:
-        return (now or timezone.now()) >= self.ends
 
     # --- the weeks around it -------------------------------------------------------------
 
