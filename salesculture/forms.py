@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Producer
+from .services import goal_clean
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -34,3 +35,11 @@ class ProfileForm(forms.Form):
         return cls(data, initial={"why": producer.why,
                                   "annual_goal": int(goal) if goal == int(goal) else goal,
                                   "digest_enabled": producer.digest_enabled})
+
+    def clean_annual_goal(self):
+        """The service's range ($0 for no goal, else $1,000 up to the field), said here so it
+        sits next to the field."""
+        try:
+            return goal_clean(value=self.cleaned_data["annual_goal"], allow_zero=True)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["annual_goal"]) from None

@@ -2,7 +2,7 @@
 and set the annual goal the plan is made from."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,13 +10,11 @@ from django.utils import timezone
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
-from salesculture.services import producer_set_role
+from salesculture.services import goal_clean, producer_set_role
 
 from ..models import GoalPlan
 from .results import PlanResult
 from .selectors import absurd_goal_limit, goal_plan_for, plan_compute
-
-GOAL_FIELD_LIMIT = Decimal("9999999999.99")
 
 
 def goal_plan_store(*, producer: Producer, result: PlanResult,
@@ -74,27 +72,16 @@ def goal_plans_refresh_agency(*, agency: Agency) -> int:
 
 
 def clean_goal(*, agency: Agency, value) -> Decimal:
-    """The goal as a Decimal, or ValidationError({"annual_goal": ...}) with the reason."""
-    try:
-        goal = Decimal(str(value).replace(",", "").replace("$", "").strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars, "
-                                              "like 150000."}) from None
-    if not goal.is_finite():
-        raise ValidationError({"annual_goal": "Enter the goal as a number of dollars."})
-    if goal <= 0:
-        raise ValidationError({"annual_goal": "A goal of $0 or less gives no plan; enter the "
-                                              "new revenue you want to bind this year."})
+    """The goal as a Decimal, or ValidationError({"annual_goal": ...}) with the reason: the
+    range every goal keeps (salesculture's goal_clean; no $0 here, since $0 gives no plan),
+    then the agency's own sense of scale."""
+    goal = goal_clean(value=value)
     limit = absurd_goal_limit(agency)
     if limit is not None and goal > limit:
-        amount = f"${goal:,.0f}" if goal <= GOAL_FIELD_LIMIT else "That goal"
         raise ValidationError({"annual_goal": (
-            f"{amount} is more than 100× what the agency's best producer bound in the last "
+            f"${goal:,.0f} is more than 100× what the agency's best producer bound in the last "
             f"year (${limit / 100:,.0f}). Enter a goal you can plan for.")})
-    if goal > GOAL_FIELD_LIMIT:
-        raise ValidationError({"annual_goal": "That goal is too large to store; enter one "
-                                              "under $10 billion."})
-    return goal.quantize(Decimal("0.01"))
+    return goal
 
 
 @transaction.atomic

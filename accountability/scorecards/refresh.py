@@ -7,6 +7,7 @@ the upsert of both, which bumps the agency's live version when anything changed.
 """
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,6 +38,8 @@ SCORECARD_FIELDS = [
 ]
 # Coverage is the open pipeline against a quarter's share of the annual goal.
 QUARTERS_PER_YEAR = 4
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,7 +72,11 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
     cards = _cards_build(snapshot)
     changed = _scorecards_upsert(snapshot, cards)
     if snapshot.final:
-        _commitments_judge(snapshot.commitments, cards, snapshot.now)
+        # A producer whose card could not be built keeps their commitments as they stand:
+        # judged without a card, they would all read missed.
+        skipped = set(snapshot.producers) - {card.producer_id for card in cards}
+        _commitments_judge([c for c in snapshot.commitments if c["producer_id"] not in skipped],
+                           cards, snapshot.now)
     fresh = _celebrations_create(snapshot, _celebrations_build(snapshot, cards))
     if changed or fresh:
         Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
@@ -178,14 +185,25 @@ def _open_pipeline(agency: Agency, end: dt.datetime) -> dict[int, dict]:
 # --- 2. the cards -------------------------------------------------------------------------
 
 def _cards_build(snapshot: _Snapshot) -> list[WeeklyScorecard]:
-    """One unsaved scorecard per selling producer, from the snapshot alone (no queries)."""
+    """One unsaved scorecard per selling producer, from the snapshot alone (no queries).
+
+    One producer's card that cannot be computed is logged and left out (their stored card
+    stays as it was): one person's bad data must never stop the agency's numbers. Building a
+    card runs no query, so a failure here leaves the transaction usable."""
     wins_by_stage, adherent = _wins_tally(snapshot.wins)
     commitments: dict[int, list[dict]] = defaultdict(list)
     for c in snapshot.commitments:
         commitments[c["producer_id"]].append(c)
-    return [_card(snapshot, pid, dict(wins_by_stage.get(pid, {})), adherent.get(pid, (0, 0)),
-                  commitments[pid])
-            for pid in snapshot.producers]
+    cards = []
+    for pid in snapshot.producers:
+        try:
+            cards.append(_card(snapshot, pid, dict(wins_by_stage.get(pid, {})),
+                               adherent.get(pid, (0, 0)), commitments[pid]))
+        except Exception:
+            logger.exception("Scorecard of producer %s for agency %s, week of %s could not be "
+                             "computed; it is skipped and keeps its stored numbers.",
+                             pid, snapshot.agency.pk, snapshot.week.start)
+    return cards
 
 
 def _wins_tally(wins: list[dict]) -> tuple[dict, dict[int, tuple[int, int]]]:
@@ -219,15 +237,18 @@ def _card(snapshot: _Snapshot, pid: int, stage_wins: dict[str, int],
     open_row = snapshot.open_pipeline.get(pid, {})
     open_value = open_row.get("value") or Decimal(0)
     check_in = snapshot.check_ins.get(pid)
+    adherent, moves = adherence
     return WeeklyScorecard(
         agency=snapshot.agency, producer_id=pid, week_start=snapshot.week.start,
         activity_counts=counts, activities_total=sum(counts.values()),
         wins=wins, wins_by_stage=stage_wins,
         commitments_total=total, commitments_kept=kept, commitment_actuals=actuals,
-        pipeline_open_count=open_row.get("n", 0), pipeline_open_value=open_value,
+        pipeline_open_count=open_row.get("n", 0),
+        pipeline_open_value=_fit(open_value, "pipeline_open_value"),
         coverage=_coverage(snapshot, pid, open_value),
-        process_adherence=_round(100 * adherence[0] / adherence[1]) if adherence[1] else None,
-        confidence=_round(_mean_rating(check_in)) if check_in else None,
+        process_adherence=_fit(_round(100 * adherent / moves), "process_adherence")
+        if moves else None,
+        confidence=_fit(_round(_mean_rating(check_in)), "confidence") if check_in else None,
         is_final=snapshot.final, computed_at=snapshot.now)
 
 
@@ -239,7 +260,9 @@ def _coverage(snapshot: _Snapshot, pid: int, open_value: Decimal) -> Decimal | N
     if stored is not None and stored["is_final"]:
         return stored["coverage"]
     goal = snapshot.producers[pid]["annual_goal"]
-    return _round(float(open_value) / (float(goal) / QUARTERS_PER_YEAR)) if goal else None
+    if goal is None or goal <= 0:
+        return None  # no goal, no coverage
+    return _fit(Decimal(open_value) / (Decimal(goal) / QUARTERS_PER_YEAR), "coverage")
 
 
 def _mean_rating(check_in: dict) -> float:
@@ -249,6 +272,18 @@ def _mean_rating(check_in: dict) -> float:
 
 def _round(value: float | None, places: str = "0.01") -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+
+
+def _fit(value: Decimal | None, field: str) -> Decimal | None:
+    """`value` rounded to the column's places and held within what the column stores: a
+    ratio against a tiny goal must not overflow `numeric(8,2)` (a DataError on PostgreSQL
+    that failed the whole agency-week). A value that is no number is stored as none."""
+    if value is None or not value.is_finite():
+        return None
+    column = WeeklyScorecard._meta.get_field(field)
+    places = Decimal(1).scaleb(-column.decimal_places)
+    largest = Decimal(10) ** (column.max_digits - column.decimal_places) - places
+    return max(-largest, min(largest, value)).quantize(places)
 
 
 # --- 3. the celebrations -----------------------------------------------------------------
