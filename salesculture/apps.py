@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SalesCultureConfig(AppConfig):
     name = "salesculture"
     verbose_name = "Agencies and people"
+
+    def ready(self):
+        from . import sessions  # noqa: F401  (connects the login signal receiver)

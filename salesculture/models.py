@@ -70,6 +70,8 @@ class Producer(models.Model):
     digest_enabled = models.BooleanField(default=True,
                                          help_text="Receive the weekly email digest.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored in each session at login; raising it ends every session ("Log out everywhere").
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["user__first_name", "user__last_name"]

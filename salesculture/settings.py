@@ -1,6 +1,7 @@
 """One settings module for every environment, read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "salesculture",
     "pipeline",
     "accountability",
@@ -44,8 +46,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "salesculture.middleware.ActingProducerMiddleware",
+    # After the acting producer: it compares the session with the producer's sessions epoch.
+    "salesculture.sessions.SessionLifetimeMiddleware",
     "salesculture.middleware.PrivatePagesMiddleware",
     "salesculture.onboarding.WhyOnboardingMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the login into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salesculture.urls"
@@ -141,6 +147,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Brute force (ASVS V6.3.1): django-axes counts failed logins per username *and* address, so a
+# stranger guessing one person's password neither locks them out everywhere nor locks anyone
+# else out. Owners see the attempts and lockouts in the admin (Axes › Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "salesculture.sessions.lockout_response"
+
+# Sessions (ASVS V7.3): logged out after SESSION_IDLE_HOURS without a request, and in any case
+# SESSION_MAX_DAYS after logging in (salesculture/sessions.py). The cookie lives as long as the
+# absolute lifetime; the middleware enforces the shorter idle limit.
+SESSION_IDLE_SECONDS = int(env.float("SESSION_IDLE_HOURS", default=12) * 3600)
+SESSION_MAX_SECONDS = int(env.float("SESSION_MAX_DAYS", default=14) * 86400)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

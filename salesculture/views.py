@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from .access import producer_required
 from .forms import ProfileForm, add_service_errors
 from .services import producer_update_profile
+from .sessions import producer_end_all_sessions
 
 
 @producer_required
@@ -21,7 +22,7 @@ def home(request):
 @producer_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    """One's why, annual goal, the weekly digest, and the password; two forms on one page."""
+    """One's why, annual goal, the weekly digest, the password, and "log out everywhere"."""
     producer = request.producer
     action = request.POST.get("action") if request.method == "POST" else None
     profile_form = ProfileForm.for_producer(producer, request.POST if action == "profile"
@@ -44,6 +45,11 @@ def profile(request):
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")
+    if action == "logout_everywhere":
+        producer_end_all_sessions(producer=producer)
+        logout(request)
+        messages.success(request, "Logged out on every device.")
+        return redirect("login")
     if action == "password" and password_form.is_valid():
         user = password_form.save()
         update_session_auth_hash(request, user)

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 
 from salesculture.celery import app as celery_app
 from tests.factories import PASSWORD, AgencyFactory, ProducerFactory, TeamFactory
@@ -56,7 +57,10 @@ def other_producer(other_agency):
 
 
 def login(client, producer):
-    assert client.login(username=producer.user.username, password=PASSWORD)
+    # Through the authentication backends with a request, as the login page does: django-axes'
+    # backend refuses to authenticate without one.
+    request = RequestFactory().post("/login/")
+    assert client.login(request=request, username=producer.user.username, password=PASSWORD)
     return client
 
 
