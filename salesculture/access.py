@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def producer_required(view):
@@ -34,3 +35,12 @@ def leader_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def local_path(request, url: str) -> str:
+    """`url` when it is a path of this site, else "": a `next` parameter is followed only
+    within the site, and `redirect()` would take a bare word for a url name (a 500)."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""

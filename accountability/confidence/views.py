@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from salesculture.access import producer_required
+from salesculture.access import local_path, producer_required
 from salesculture.forms import add_service_errors
 from salesculture.htmx import toast
 from salesculture.selectors import producer_get_visible
@@ -64,9 +63,5 @@ def check_in(request):
 
 
 def _back(request):
-    next_url = request.POST.get("next", "")
-    # Only a path of this site: `redirect()` would take a bare word for a url name (a 500).
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(next_url)
-    return redirect("accountability:my_week")
+    return redirect(local_path(request, request.POST.get("next", ""))
+                    or "accountability:my_week")

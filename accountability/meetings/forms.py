@@ -9,7 +9,9 @@ from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 
 from ..models import Commitment
+from .kiosk import LABEL_MAX
 from .selectors import default_review_week, meeting_teams_for, review_week_choices
+from .services import NOTE_MAX, NOTES_MAX
 
 
 class MeetingStartForm(forms.Form):
@@ -49,7 +51,8 @@ class MeetingCommitmentForm(forms.Form):
     stage = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Any stage", label="Stage wins into",
         error_messages={"invalid_choice": "Choose one of the agency's stages."})
-    text = forms.CharField(required=False, max_length=200, label="Specific promise",
+    text = forms.CharField(required=False, max_length=Commitment._meta.get_field("text").max_length,
+                           label="Specific promise",
                            widget=forms.TextInput(attrs={
                                "placeholder": "e.g. send the Acme proposal by Thursday"}))
 
@@ -97,7 +100,7 @@ class LateTurnForm(forms.Form):
 
 
 class TurnNoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=1000,
+    note = forms.CharField(required=False, max_length=NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2,
                                                         "placeholder": "A short note"}))
 
@@ -110,14 +113,14 @@ class MeetingRatingForm(forms.Form):
 
 
 class MeetingNotesForm(forms.Form):
-    notes = forms.CharField(required=False, max_length=4000,
+    notes = forms.CharField(required=False, max_length=NOTES_MAX,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class KioskLinkForm(forms.Form):
     team = forms.ModelChoiceField(queryset=None, empty_label=None,
                                   error_messages={"invalid_choice": "Choose one of your teams."})
-    label = forms.CharField(required=False, max_length=80,
+    label = forms.CharField(required=False, max_length=LABEL_MAX,
                             widget=forms.TextInput(attrs={"placeholder": "e.g. Break room TV"}))
     show_prospect_names = forms.BooleanField(
         required=False, label="Show prospect names on this screen",

@@ -15,6 +15,7 @@ from salesculture.numbers import half_up
 
 from ..commitments.rules import commitment_target, counts_toward_total
 from ..models import Celebration, Commitment, Meeting, MeetingTurn, WeeklyScorecard
+from ..scorecards.refresh import QUARTERS_PER_YEAR
 from . import agenda
 from .agenda import AGENDA, S
 
@@ -354,7 +355,7 @@ def funnel(stages: list[Stage], by_stage: dict, wins_by_stage: dict) -> list[dic
 def coverage(by_stage: dict, turns: list) -> dict:
     """The team's open pipeline against a quarter of the annual goals of those in the meeting."""
     open_value = sum((row["value"] or Decimal(0)) for row in by_stage.values())
-    quarter = sum((t.producer.annual_goal for t in turns), Decimal(0)) / 4
+    quarter = sum((t.producer.annual_goal for t in turns), Decimal(0)) / QUARTERS_PER_YEAR
     return {
         "open_value": open_value,
         "open_count": sum(row["n"] for row in by_stage.values()),

@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from salesculture.access import producer_required
+from salesculture.access import local_path, producer_required
 from salesculture.forms import add_service_errors
 from salesculture.selectors import producer_get_visible
 from salesculture.services import producer_update_profile
@@ -56,7 +55,7 @@ WHY_EXAMPLES = [
 def welcome(request):
     """Onboarding: a producer without a why is asked for one before anything else."""
     producer = request.producer
-    next_url = _local_path(request, request.POST.get("next") or request.GET.get("next") or "")
+    next_url = local_path(request, request.POST.get("next") or request.GET.get("next") or "")
     status = 200
     form = WhyForm(initial={"why": producer.why})
     if request.method == "POST":
@@ -73,10 +72,3 @@ def welcome(request):
     }, status=status)
 
 
-def _local_path(request, url: str) -> str:
-    """`url` when it is a path of this site, else "": `redirect()` would take a bare word for
-    a url name (a 500)."""
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return url
-    return ""

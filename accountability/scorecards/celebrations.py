@@ -11,6 +11,7 @@ from salesculture.models import Agency
 from salesculture.weeks import Week
 
 from ..models import Celebration, WeeklyScorecard
+from .numbers import CardNumbers
 
 # A best week of a single win is too small to trumpet.
 PERSONAL_BEST_MIN_WINS = 2
@@ -20,7 +21,7 @@ STREAK_LOOKBACK_WEEKS = 12
 
 
 def kept_every_commitment(card: WeeklyScorecard) -> bool:
-    return bool(card.commitments_total) and card.commitments_kept == card.commitments_total
+    return CardNumbers.of(card).kept_all is True
 
 
 def advance_celebrations(agency: Agency, week: Week, wins: list[dict],

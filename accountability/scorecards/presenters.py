@@ -352,8 +352,8 @@ def _last_week(week: Week, rows: list[Row]) -> LastWeek | None:
     return LastWeek(
         week=week.start, is_final=all(c.is_final for c in cards),
         numbers=CardNumbers.total(r.prev for r in rows),
-        kept_all=[r for r in judged if r.prev.kept == r.prev.kept_of],
-        missed=[r for r in judged if r.prev.kept < r.prev.kept_of],
+        kept_all=[r for r in judged if r.prev.kept_all],
+        missed=[r for r in judged if not r.prev.kept_all],
         # Someone who joined after that week ended is not called out for making none.
         no_commitments=[r for r in rows if not r.prev.kept_of
                         and (r.prev_card or r.producer.created_at < week.ends)],
