@@ -99,3 +99,26 @@ class Producer(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+class DirtyWeek(models.Model):
+    """An agency-week whose figures a write has changed and no refresh has caught up with yet:
+    the outbox between a write and the scorecard job.
+
+    Written in the writer's own transaction, so a change is never lost between the database
+    and the broker; a refresh deletes the row only if `mark` is still the one it read before
+    computing, so a write that lands while the refresh runs keeps its week dirty.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dirty_weeks")
+    week_start = models.DateField()
+    mark = models.UUIDField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "week_start"], name="dirty_week_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.week_start}"
