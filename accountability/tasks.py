@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from salesculture.jobs import enqueue_on_commit
+from salesculture.jobs import dirty_week_marks, dirty_weeks, dirty_weeks_clear, enqueue_on_commit
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
@@ -20,9 +20,16 @@ def _agency(agency_id: int) -> Agency | None:
 
 @shared_task(name="accountability.refresh_scorecards")
 def refresh_scorecards(agency_id: int, week_start: str) -> None:
+    """Recompute an agency-week and clear the outbox rows it has caught up with. Acknowledged
+    only once done (acks_late): a worker killed meanwhile leaves the task to run again, and
+    the outbox rows to the safety refresh."""
     agency = _agency(agency_id)
-    if agency is not None:
-        scorecards_refresh(agency=agency, week_start=dt.date.fromisoformat(week_start))
+    if agency is None:
+        return
+    week = dt.date.fromisoformat(week_start)
+    marks = dirty_week_marks(agency_id=agency_id, week_start=week)
+    scorecards_refresh(agency=agency, week_start=week)
+    dirty_weeks_clear(marks)
 
 
 def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: dt.date,
@@ -32,10 +39,14 @@ def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: 
 
 @shared_task(name="accountability.refresh_current_weeks")
 def refresh_current_weeks() -> None:
-    """Safety net: recompute every agency's current week, catching any refresh that was
-    never enqueued (for example while the broker was down)."""
+    """Safety net: recompute every agency-week left in the outbox (a refresh never enqueued
+    while the broker was away, or lost with a killed worker), oldest first, and every
+    agency's current week."""
+    weeks = dict.fromkeys(dirty_weeks())
     for agency in Agency.objects.all():
-        refresh_scorecards.delay(agency.pk, Week.current(agency).start.isoformat())
+        weeks[(agency.pk, Week.current(agency).start)] = None
+    for agency_id, week_start in weeks:
+        refresh_scorecards.delay(agency_id, week_start.isoformat())
 
 
 @shared_task(name="accountability.close_finished_weeks")

@@ -1,19 +1,24 @@
 """Background work as the lower layers see it.
 
 A write that changes what happened in an agency's week (an activity, a stage advance, a
-commitment, a check-in) calls `agency_week_changed` inside its transaction. Whoever keeps
-figures per agency-week (the scorecards, in `accountability`) listens to `week_changed` and
-queues its own work; `pipeline` never names it.
+commitment, a check-in) calls `agency_week_changed` inside its transaction. That leaves a
+`DirtyWeek` row in the same transaction (the outbox), then tells whoever keeps figures per
+agency-week (the scorecards, in `accountability`) through `week_changed`; `pipeline` never
+names them. Their task is published only after the response has gone out, and never waits
+on a broker that is away: the periodic safety refresh drains the outbox when it is back.
 """
 
 import datetime as dt
 import logging
+import threading
+import time
 from functools import partial
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.dispatch import Signal
 
-from .models import Agency
+from .models import Agency, DirtyWeek
 from .weeks import Week
 
 logger = logging.getLogger(__name__)
@@ -21,24 +26,89 @@ logger = logging.getLogger(__name__)
 # Sent with agency_id and week_start (the week's Monday), inside the writing transaction.
 week_changed = Signal()
 
+# After the broker refused a task, this process stops trying for a while: each write would
+# otherwise pay a connection attempt. The outbox keeps every change meanwhile.
+BROKER_BACKOFF_SECONDS = 30
+CONNECT_SECONDS = 0.5
+
 
 def agency_week_changed(*, agency_id: int, when: dt.date | dt.datetime,
                         agency: Agency | None = None) -> None:
     """The week containing `when` (a moment, or the week's Monday) changed for the agency."""
     if isinstance(when, dt.datetime):
         when = Week.of(agency or Agency.objects.get(pk=agency_id), when).start
+    DirtyWeek.objects.create(agency_id=agency_id, week_start=when)
     week_changed.send(sender=Agency, agency_id=agency_id, week_start=when)
 
 
+def dirty_week_marks(*, agency_id: int, week_start: dt.date) -> list[int]:
+    """The outbox rows of an agency-week committed so far; read before recomputing it."""
+    return list(DirtyWeek.objects.filter(agency_id=agency_id, week_start=week_start)
+                .values_list("pk", flat=True))
+
+
+def dirty_weeks_clear(marks: list[int]) -> None:
+    """Forget the rows a finished refresh saw: only those, so a write that committed while it
+    ran keeps its week dirty."""
+    if marks:
+        DirtyWeek.objects.filter(pk__in=marks).delete()
+
+
+def dirty_weeks() -> list[tuple[int, dt.date]]:
+    """Every agency-week still waiting for a refresh, oldest week first."""
+    return list(DirtyWeek.objects.order_by("week_start", "agency_id")
+                .values_list("agency_id", "week_start").distinct())
+
+
 def enqueue_on_commit(task, *args) -> None:
-    """Queue a Celery task once the surrounding transaction commits. The write never fails
-    because the broker is away: the periodic safety refresh catches up."""
-    transaction.on_commit(partial(_send, task, args))
+    """Queue a Celery task once the surrounding transaction commits, and inside a web request
+    only once its response has been sent. The write never fails or waits because the broker
+    is away: what needs doing is in the outbox, and the periodic refresh catches up."""
+    transaction.on_commit(partial(_enqueue, task, args))
 
 
-def _send(task, args: tuple) -> None:
+class _Pending(threading.local):
+    tasks: list | None = None
+
+
+_pending = _Pending()
+_broker_down_until = 0.0
+
+
+def _enqueue(task, args: tuple) -> None:
+    if _pending.tasks is not None:
+        _pending.tasks.append((task, args))
+    else:
+        _publish(task, args)
+
+
+def _collect(sender, **kwargs) -> None:
+    _pending.tasks = []
+
+
+def _publish_collected(sender, **kwargs) -> None:
+    # request_finished is sent when the server closes the response, after it was written.
+    # Several writes in one request to the same agency-week need one refresh, not several.
+    tasks, _pending.tasks = _pending.tasks or [], None
+    for task, args in {(task.name, args): (task, args) for task, args in tasks}.values():
+        _publish(task, args)
+
+
+def _publish(task, args: tuple) -> None:
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
     try:
-        task.apply_async(args=args)
+        # One connection attempt, no retries: Celery's own publish path would retry for seconds.
+        with task.app.pool.acquire(block=True) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                         timeout=CONNECT_SECONDS)
+            task.apply_async(args=args, retry=False, connection=connection)
     except Exception:
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Could not enqueue %s%r; the periodic refresh will catch up.",
                        task.name, args, exc_info=True)
+
+
+request_started.connect(_collect, dispatch_uid="salesculture.jobs.collect")
+request_finished.connect(_publish_collected, dispatch_uid="salesculture.jobs.publish")

@@ -102,23 +102,21 @@ class Producer(models.Model):
 
 
 class DirtyWeek(models.Model):
-    """An agency-week whose figures a write has changed and no refresh has caught up with yet:
-    the outbox between a write and the scorecard job.
+    """An agency-week that a write changed and no scorecard refresh has caught up with yet: the
+    outbox between a write and the scorecard job.
 
     Written in the writer's own transaction, so a change is never lost between the database
-    and the broker; a refresh deletes the row only if `mark` is still the one it read before
-    computing, so a write that lands while the refresh runs keeps its week dirty.
+    and the broker. Insert-only, so concurrent writers never wait on each other: a refresh
+    deletes exactly the rows it saw before computing, and a write committed while it ran
+    keeps its week dirty for the next one.
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dirty_weeks")
     week_start = models.DateField()
-    mark = models.UUIDField()
-    marked_at = models.DateTimeField()
+    marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "week_start"], name="dirty_week_once"),
-        ]
+        indexes = [models.Index(fields=["agency", "week_start"], name="dirty_week_agency_week")]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.week_start}"

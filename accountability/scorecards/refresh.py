@@ -324,11 +324,17 @@ def _kept_weeks_before(agency: Agency, week: Week,
 # --- 4. the writes ------------------------------------------------------------------------
 
 def _scorecards_upsert(snapshot: _Snapshot, cards: list[WeeklyScorecard]) -> bool:
-    """Upsert the cards; True when any number differs from what was stored."""
-    changed = any(_stored_numbers(snapshot.stored.get(card.producer_id))
-                  != {f: getattr(card, f) for f in SCORECARD_FIELDS} for card in cards)
+    """Upsert the cards that differ from what is stored (a refresh that finds nothing new
+    writes nothing, so running it twice changes nothing); True when any number differs."""
+    changed, written = False, []
+    for card in cards:
+        stored = snapshot.stored.get(card.producer_id)
+        differs = _stored_numbers(stored) != {f: getattr(card, f) for f in SCORECARD_FIELDS}
+        changed = changed or differs
+        if differs or stored["is_final"] != card.is_final:
+            written.append(card)
     WeeklyScorecard.objects.bulk_create(
-        cards, update_conflicts=True, unique_fields=["producer", "week_start"],
+        written, update_conflicts=True, unique_fields=["producer", "week_start"],
         update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
     return changed
 
