@@ -44,6 +44,8 @@ class Commitment(models.Model):
     meeting = models.ForeignKey("Meeting", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="commitments_made")
     self_reported_done = models.BooleanField(default=False)
+    # One per rendered promise form: a double submit sends it twice and promises once.
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # Set when the week is closed; until then progress is computed live from the ledgers.
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     actual = models.PositiveIntegerField(null=True, blank=True)
@@ -71,6 +73,9 @@ class Commitment(models.Model):
             models.UniqueConstraint(fields=["producer", "week_start"],
                                     condition=Q(kind="stage_wins", stage__isnull=True),
                                     name="one_any_stage_target_per_week"),
+            models.UniqueConstraint(fields=["producer", "client_token"],
+                                    condition=Q(client_token__isnull=False),
+                                    name="commitment_client_token_once"),
         ]
         indexes = [
             models.Index(fields=["agency", "week_start"]),

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from salesculture.audit import admin_actor
+
 from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
+from .services import prospect_audit_snapshot, prospect_changes_record, prospect_delete
 
 
 @admin.register(Stage)
@@ -11,11 +14,39 @@ class StageAdmin(admin.ModelAdmin):
 
 @admin.register(Prospect)
 class ProspectAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "stage", "estimated_revenue", "next_step_due"]
-    list_filter = ["agency", "stage__kind", "line_of_business"]
+    """Deleted prospects are listed too (deleted_at); deleting here is the app's soft delete,
+    and an edit here is recorded in the agency's audit trail as one in the app is."""
+
+    list_display = ["name", "owner", "stage", "estimated_revenue", "next_step_due", "deleted_at"]
+    list_filter = ["agency", "stage__kind", "line_of_business",
+                   ("deleted_at", admin.EmptyFieldListFilter)]
     list_select_related = ["owner__user", "stage"]
     search_fields = ["name"]
     raw_id_fields = ["owner", "stage"]
+    readonly_fields = ["deleted_at", "deleted_by"]
+
+    def get_queryset(self, request):
+        return Prospect.all_objects.all()
+
+    def save_model(self, request, obj, form, change):
+        before = (prospect_audit_snapshot(Prospect.all_objects.select_related("owner__user")
+                                          .get(pk=obj.pk)) if change else None)
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            prospect_changes_record(before=before, prospect=obj,
+                                    actor=admin_actor(request.user, obj.agency_id))
+
+    def delete_model(self, request, obj):
+        prospect_delete(prospect=obj, actor=admin_actor(request.user, obj.agency_id))
+
+    def delete_queryset(self, request, queryset):
+        for prospect in queryset:
+            self.delete_model(request, prospect)
+
+    def get_deleted_objects(self, objs, request):
+        # A soft delete removes nothing else: the confirmation lists only the prospects (the
+        # ledger rows it would otherwise cascade to are kept).
+        return [str(obj) for obj in objs], {"prospects": len(objs)}, set(), []
 
 
 @admin.register(StageAdvance)

@@ -7,10 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 
+from salesculture.forms import client_token_field
 from salesculture.models import Producer
 
 from .models import Activity, Prospect, Stage, StageAdvance
 from .selectors import activity_types_of, prospects_owned_by, stages_for
+from .services import OUT_OF_DATE, moved_meanwhile
 
 QUANTITY_MESSAGE = f"Enter a quantity between 1 and {Activity.MAX_QUANTITY}."
 PAST_DUE_MESSAGE = "The next step cannot be due in the past."
@@ -42,6 +44,7 @@ class ProspectForm(forms.Form):
     next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
     source = forms.CharField(max_length=max_length(Prospect, "source"), required=False,
                              help_text="Where the prospect came from (referral, event, …).")
+    client_token = client_token_field()
 
     def __init__(self, *args, agency, today: dt.date, editing: Prospect | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +77,8 @@ class AdvanceForm(forms.Form):
     to_stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label="Move to",
                                       error_messages={"invalid_choice": STAGE_MESSAGE,
                                                       "required": "Choose the stage."})
+    # The stage the page showed: the move applies only from there (a double submit, or a
+    # colleague's move meanwhile, is refused instead of moving the prospect again).
     expected_stage = forms.IntegerField(widget=forms.HiddenInput, required=False)
     definition_confirmed = forms.BooleanField(
         required=False, label="The definition of done is met")
@@ -95,6 +100,12 @@ class AdvanceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Said at the top of the form (the field is hidden), before any complaint about the
+        # destination: a second submit of a move that already happened reads as what it is.
+        if data.get("expected_stage") is None:
+            raise ValidationError(OUT_OF_DATE)
+        if data["expected_stage"] != self.prospect.stage_id:
+            raise ValidationError(moved_meanwhile(self.prospect))
         to_stage: Stage | None = data.get("to_stage")
         if to_stage is None:
             return data

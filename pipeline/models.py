@@ -40,7 +40,21 @@ class Stage(models.Model):
         return self.kind == self.Kind.WON
 
 
+class LiveProspectManager(models.Manager):
+    """Prospects not deleted: what every page lists, opens and counts as open pipeline."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Prospect(models.Model):
+    """A potential client. Deleting one is a soft delete (`prospect_delete`): it leaves every
+    page, form and open-pipeline figure, while its ledger rows (stage advances, stage wins,
+    activities) stay and keep counting, because they happened.
+
+    `objects` hides deleted prospects; `all_objects` sees them all and is the base manager, so
+    a ledger row's `.prospect` still resolves to its deleted prospect."""
+
     class LineOfBusiness(models.TextChoices):
         PERSONAL = "personal", "Personal lines"
         COMMERCIAL = "commercial", "Commercial lines"
@@ -65,14 +79,26 @@ class Prospect(models.Model):
     next_step_due = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=80, blank=True)
     lost_reason = models.CharField(max_length=200, blank=True)
+    # One per rendered "new prospect" form: a double submit sends it twice and creates one.
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                                   editable=False, related_name="+")
+
+    objects = LiveProspectManager()
+    all_objects = models.Manager()  # noqa: DJ012 - the plain manager, second: not the default
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(estimated_revenue__gte=0),
                                    name="prospect_revenue_not_negative"),
+            models.UniqueConstraint(fields=["agency", "client_token"],
+                                    name="prospect_client_token_once",
+                                    condition=Q(client_token__isnull=False)),
         ]
         indexes = [
             models.Index(fields=["agency", "owner", "stage"]),

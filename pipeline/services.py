@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from salesculture.audit import audit_record, changed_fields
 from salesculture.jobs import agency_week_changed
-from salesculture.models import Agency, Producer
+from salesculture.models import Agency, AuditEvent, Producer
 from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_STAGES
@@ -52,8 +53,13 @@ def prospect_create(
     next_step_due: dt.date | None = None,
     source: str = "",
     occurred_at: dt.datetime | None = None,
+    client_token: str | None = None,
 ) -> Prospect:
+    """A new prospect on `owner`'s board, with its first ledger row. A repeated `client_token`
+    (the same form submitted twice) returns the prospect the first submit created."""
     agency = owner.agency
+    if client_token and (first := _prospect_of_token(agency, client_token)) is not None:
+        return first
     occurred_at = occurred_at or timezone.now()
     if stage is None:
         stage = (Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN)
@@ -65,9 +71,18 @@ def prospect_create(
         agency=agency, owner=owner, name=name.strip(), line_of_business=line_of_business,
         estimated_revenue=Decimal(estimated_revenue), stage=stage, stage_entered_at=occurred_at,
         furthest_stage=furthest_after(furthest=None, to_stage=stage),
-        next_step=next_step.strip(), next_step_due=next_step_due, source=source.strip())
-    prospect.full_clean()
-    prospect.save()
+        next_step=next_step.strip(), next_step_due=next_step_due, source=source.strip(),
+        client_token=client_token or None)
+    # The token's uniqueness is the database's to enforce, under concurrency (below).
+    prospect.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            prospect.save()
+    except IntegrityError:
+        # The same token saved by a concurrent submit, which has committed by now.
+        if client_token and (first := _prospect_of_token(agency, client_token)) is not None:
+            return first
+        raise
     StageAdvance.objects.create(
         agency=agency, prospect=prospect, producer=owner, moved_by=actor or owner,
         from_stage=None, to_stage=stage, occurred_at=occurred_at, is_win=False,
@@ -75,6 +90,20 @@ def prospect_create(
     return prospect
 
 
+OUT_OF_DATE = "This form is out of date; reload the page and try again."
+
+
+def moved_meanwhile(prospect: Prospect) -> str:
+    """Why a move from where its page saw the prospect is refused."""
+    return (f"{prospect.name} was moved to {prospect.stage.name} meanwhile; nothing was "
+            "changed. Look again and retry.")
+
+
+def _prospect_of_token(agency: Agency, client_token: str) -> Prospect | None:
+    return Prospect.all_objects.filter(agency=agency, client_token=client_token).first()
+
+
+@transaction.atomic
 def prospect_update(
     *,
     prospect: Prospect,
@@ -84,9 +113,18 @@ def prospect_update(
     next_step: str,
     next_step_due: dt.date | None,
     source: str = "",
+    actor: Producer | None = None,
+    owner: Producer | None = None,
 ) -> Prospect:
+    """Edit a prospect; `owner`, when given, hands it to another producer of the agency. The
+    edit and the change of owner are recorded as two kinds of event."""
+    before = prospect_audit_snapshot(prospect)
     if next_step_due != prospect.next_step_due:
         _check_next_step_due(next_step_due, agency=prospect.agency, moment=timezone.now())
+    if owner is not None and owner.pk != prospect.owner_id:
+        if owner.agency_id != prospect.agency_id:
+            raise ValidationError({"owner": "Choose someone of your agency."})
+        prospect.owner = owner
     prospect.name = name.strip()
     prospect.line_of_business = line_of_business
     prospect.estimated_revenue = estimated_revenue
@@ -95,6 +133,7 @@ def prospect_update(
     prospect.source = source.strip()
     prospect.full_clean()
     prospect.save()
+    prospect_changes_record(before=before, prospect=prospect, actor=actor)
     # Open pipeline value is on the scorecard.
     agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start)
     return prospect
@@ -110,13 +149,15 @@ def prospect_advance(
     next_step_due: dt.date | None = None,
     lost_reason: str = "",
     definition_confirmed: bool = False,
-    expected_stage: Stage | None = None,
+    expected_stage: Stage,
     occurred_at: dt.datetime | None = None,
 ) -> StageAdvance:
-    """Move a prospect and write its ledger row, all or nothing.
+    """Move a prospect from `expected_stage` (where the caller saw it) and write its ledger
+    row, all or nothing.
 
     The prospect row is locked for the duration, so two concurrent moves cannot both apply:
-    the second sees the stage the first left and is refused (same stage, or moved meanwhile).
+    the second finds the prospect no longer where its caller saw it and is refused. The
+    expected stage is required, so a repeated post can never apply a move twice.
     """
     occurred_at = occurred_at or timezone.now()
     with transaction.atomic():
@@ -126,10 +167,10 @@ def prospect_advance(
         agency = locked.agency
         if to_stage.agency_id != agency.pk:
             raise ValidationError({"to_stage": "Choose a stage of your agency's pipeline."})
-        if expected_stage is not None and locked.stage_id != expected_stage.pk:
-            raise ValidationError(
-                f"{locked.name} was moved to {locked.stage.name} meanwhile; "
-                "nothing was changed. Look again and retry.")
+        if expected_stage is None:
+            raise ValidationError(OUT_OF_DATE)
+        if locked.stage_id != expected_stage.pk:
+            raise ValidationError(moved_meanwhile(locked))
         from_stage = locked.stage
         if to_stage.pk == from_stage.pk:
             raise ValidationError({"to_stage": f"{locked.name} is already in {from_stage.name}."})
@@ -273,3 +314,50 @@ def stage_wins_replay(*, prospects) -> int:
             [Prospect(pk=pk, furthest_stage=stage) for pk, stage in furthest_of.items()],
             ["furthest_stage"], batch_size=1000)
     return len(wins)
+
+
+# --- soft delete and the audit trail of prospects -------------------------------------------
+
+AUDITED_FIELDS = ("name", "line_of_business", "estimated_revenue", "next_step", "next_step_due",
+                  "source")
+
+
+def prospect_audit_snapshot(prospect: Prospect) -> dict:
+    """What the audit trail compares before and after an edit, as the page shows it (the line
+    of business by its label), and the owner as (id, name)."""
+    values = {name: getattr(prospect, name) for name in AUDITED_FIELDS}
+    values["line_of_business"] = prospect.get_line_of_business_display()
+    values["owner"] = (prospect.owner_id, prospect.owner.name)
+    return values
+
+
+def prospect_changes_record(*, before: dict, prospect: Prospect, actor: Producer | None) -> None:
+    """prospect.edited with the fields that changed, and prospect.owner_changed when it went to
+    someone else. Called inside the transaction that saved the prospect."""
+    after = prospect_audit_snapshot(prospect)
+    (before_id, before_name), (after_id, after_name) = before["owner"], after.pop("owner")
+    edits = changed_fields(before, after)
+    if edits:
+        audit_record(agency=prospect.agency_id, actor=actor, kind=AuditEvent.Kind.PROSPECT_EDITED,
+                     subject=prospect, label=prospect.name, changes=edits)
+    if before_id != after_id:
+        audit_record(agency=prospect.agency_id, actor=actor, subject=prospect,
+                     kind=AuditEvent.Kind.PROSPECT_OWNER_CHANGED, label=prospect.name,
+                     changes={"owner": [before_name, after_name]})
+
+
+def prospect_delete(*, prospect: Prospect, actor: Producer | None) -> None:
+    """Soft delete: the prospect leaves every page and the open pipeline, its ledger rows stay
+    and keep counting, and the deletion is recorded. Who may delete is the view's question
+    (whoever may edit it: `prospect_get_visible`). Deleting twice changes nothing."""
+    with transaction.atomic():
+        locked = Prospect.objects.select_for_update().filter(pk=prospect.pk).first()
+        if locked is None:
+            return
+        locked.deleted_at, locked.deleted_by = timezone.now(), actor
+        locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        audit_record(agency=locked.agency_id, actor=actor, kind=AuditEvent.Kind.PROSPECT_DELETED,
+                     subject=locked, label=locked.name)
+        # Its value leaves this week's open pipeline.
+        agency_week_changed(agency_id=locked.agency_id, when=Week.current(locked.agency).start)
+    prospect.deleted_at, prospect.deleted_by = locked.deleted_at, actor

@@ -101,7 +101,8 @@ def prospect_new(request):
                 owner=producer, actor=producer, name=data["name"], stage=data["stage"],
                 line_of_business=data["line_of_business"],
                 estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
-                next_step_due=data["next_step_due"], source=data["source"])
+                next_step_due=data["next_step_due"], source=data["source"],
+                client_token=data["client_token"] or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -126,7 +127,8 @@ def prospect_edit(request, pk):
             services.prospect_update(
                 prospect=prospect, name=data["name"], line_of_business=data["line_of_business"],
                 estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
-                next_step_due=data["next_step_due"], source=data["source"])
+                next_step_due=data["next_step_due"], source=data["source"],
+                actor=request.producer)
         except ValidationError as exc:
             prospect.refresh_from_db()
             add_service_errors(form, exc)
@@ -135,6 +137,20 @@ def prospect_edit(request, pk):
             return redirect("pipeline:prospect", pk=prospect.pk)
     return render(request, "pipeline/prospect_form.html", {"form": form, "prospect": prospect},
                   status=400 if form.is_bound else 200)
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def prospect_delete(request, pk):
+    """Delete a prospect, after a confirmation page: whoever may edit it may delete it (its
+    producer, their leader, an owner). Its history stays, and its activities and wins keep
+    counting."""
+    prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
+    if request.method == "POST":
+        services.prospect_delete(prospect=prospect, actor=request.producer)
+        messages.success(request, f"Deleted {prospect.name}. Its activities and wins still count.")
+        return redirect(_board_url(prospect, request.producer, ""))
+    return render(request, "pipeline/prospect_delete.html", {"prospect": prospect})
 
 
 def _detail_context(request, prospect, form=None) -> dict:
@@ -266,15 +282,17 @@ def _advance_post(request, prospect: Prospect, origin: _Origin) -> HttpResponse:
         advance = _advance_apply(request.producer, prospect, form)
         if advance is not None:
             return _advanced(request, prospect, advance, origin)
+    # Show where the prospect is now; a retry is then a deliberate move from there.
+    prospect.refresh_from_db()
+    form.data = form.data.copy()
+    form.data["expected_stage"] = prospect.stage_id
     return _advance_form(request, prospect, form, origin, status=400)
 
 
 def _advance_apply(actor, prospect: Prospect, form: AdvanceForm) -> StageAdvance | None:
     """The move, or None with the service's refusal on the form."""
     data = form.cleaned_data
-    expected = None
-    if data.get("expected_stage"):
-        expected = agency_stage_get(agency=prospect.agency, stage_id=data["expected_stage"])
+    expected = agency_stage_get(agency=prospect.agency, stage_id=data["expected_stage"])
     try:
         return services.prospect_advance(
             prospect=prospect, to_stage=data["to_stage"], actor=actor, note=data["note"],
@@ -283,10 +301,6 @@ def _advance_apply(actor, prospect: Prospect, form: AdvanceForm) -> StageAdvance
             definition_confirmed=data["definition_confirmed"], expected_stage=expected)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        # Show where the prospect is now; a retry is then a deliberate move from there.
-        prospect.refresh_from_db()
-        form.data = form.data.copy()
-        form.data["expected_stage"] = prospect.stage_id
         return None
 
 

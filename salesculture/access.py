@@ -37,6 +37,19 @@ def leader_required(view):
     return wrapped
 
 
+def owner_required(view):
+    """Owners only; to anyone else (leaders included) the page does not exist."""
+
+    @wraps(view)
+    @producer_required
+    def wrapped(request, *args, **kwargs):
+        if not request.producer.is_owner:
+            raise Http404("Owners only.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def local_path(request, url: str) -> str:
     """`url` when it is a path of this site, else "": a `next` parameter is followed only
     within the site, and `redirect()` would take a bare word for a url name (a 500)."""

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Agency, DirtyWeek, Producer, Team
+from .audit import admin_actor
+from .models import Agency, AuditEvent, DirtyWeek, Producer, Team
+from .services import producer_admin_saved, producer_set_active
 
 
 @admin.register(Agency)
@@ -21,6 +23,51 @@ class ProducerAdmin(admin.ModelAdmin):
     list_filter = ["agency", "role", "is_active"]
     list_select_related = ["user", "agency", "team"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+    actions = ["deactivate", "reactivate"]
+
+    def save_model(self, request, obj, form, change):
+        """A change made here is recorded in the agency's audit trail like one made in the
+        app (goal, why, role, activation); the admin's view holds the transaction."""
+        before = Producer.objects.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            producer_admin_saved(before=before, producer=obj,
+                                 actor=admin_actor(request.user, obj.agency_id))
+
+    @admin.action(description="Deactivate the selected people (their history stays)")
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description="Reactivate the selected people")
+    def reactivate(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    def _set_active(self, request, queryset, *, active: bool) -> None:
+        people = list(queryset.select_related("user"))
+        for producer in people:
+            producer_set_active(producer=producer, active=active,
+                                actor=admin_actor(request.user, producer.agency_id))
+        self.message_user(request, f"{len(people)} {'re' if active else 'de'}activated.",
+                          messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only and written only by the services."""
+
+    list_display = ["at", "agency", "actor_label", "kind", "subject_label"]
+    list_filter = ["agency", "kind"]
+    list_select_related = ["agency"]
+    search_fields = ["subject_label", "actor_label"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DirtyWeek)

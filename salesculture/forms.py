@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -14,6 +16,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problems)
     else:
         form.add_error(None, error)
+
+
+def client_token_field() -> forms.CharField:
+    """A hidden token minted for each rendered create form: submitted twice (a double tap, a
+    retry after a dropped connection), it reaches the service twice and creates one row."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64,
+                           initial=lambda: uuid.uuid4().hex)
 
 
 class ProfileForm(forms.Form):

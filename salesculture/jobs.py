@@ -14,7 +14,7 @@ import threading
 import time
 from functools import partial
 
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -68,7 +68,8 @@ def enqueue_on_commit(task, *args) -> None:
 
 
 class _Pending(threading.local):
-    tasks: list | None = None
+    tasks: list | None = None  # collecting: inside a request's view
+    after_response: list | None = None  # to publish once the response has gone out
 
 
 _pending = _Pending()
@@ -82,14 +83,26 @@ def _enqueue(task, args: tuple) -> None:
         _publish(task, args)
 
 
-def _collect(sender, **kwargs) -> None:
-    _pending.tasks = []
+class PublishAfterResponseMiddleware:
+    """Outermost: the tasks a request's writes queue are published only once its response has
+    been sent (Django sends request_finished when the server closes the response), so a slow
+    or absent broker never holds up the answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _pending.tasks = []
+        try:
+            return self.get_response(request)
+        finally:
+            _pending.after_response = (_pending.after_response or []) + _pending.tasks
+            _pending.tasks = None
 
 
-def _publish_collected(sender, **kwargs) -> None:
-    # request_finished is sent when the server closes the response, after it was written.
+def _publish_after_response(sender, **kwargs) -> None:
     # Several writes in one request to the same agency-week need one refresh, not several.
-    tasks, _pending.tasks = _pending.tasks or [], None
+    tasks, _pending.after_response = _pending.after_response or [], None
     for task, args in {(task.name, args): (task, args) for task, args in tasks}.values():
         _publish(task, args)
 
@@ -110,5 +123,4 @@ def _publish(task, args: tuple) -> None:
                        task.name, args, exc_info=True)
 
 
-request_started.connect(_collect, dispatch_uid="salesculture.jobs.collect")
-request_finished.connect(_publish_collected, dispatch_uid="salesculture.jobs.publish")
+request_finished.connect(_publish_after_response, dispatch_uid="salesculture.jobs.publish")

@@ -120,3 +120,60 @@ class DirtyWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.week_start}"
+
+
+class AuditEvent(models.Model):
+    """Who changed what and when: one append-only row per change, written by the services in
+    their own transaction (salesculture/audit.py `audit_record`) and never updated.
+
+    The subject is named by type, id and a label copied at write time, not by a foreign key,
+    so the row outlives what it is about (a withdrawn commitment, a deleted person). `changes`
+    is {field: [before, after]} in plain JSON values; it never holds a password hash, a
+    session or a TV link's token (a link is named by its label and id)."""
+
+    class Kind(models.TextChoices):
+        PROSPECT_EDITED = "prospect.edited", "Prospect edited"
+        PROSPECT_OWNER_CHANGED = "prospect.owner_changed", "Prospect given to someone else"
+        PROSPECT_DELETED = "prospect.deleted", "Prospect deleted"
+        COMMITMENT_CREATED = "commitment.created", "Commitment made"
+        COMMITMENT_WITHDRAWN = "commitment.withdrawn", "Commitment withdrawn"
+        COMMITMENT_TICKED = "commitment.ticked", "Promise ticked done"
+        COMMITMENT_UNTICKED = "commitment.unticked", "Promise unticked"
+        GOAL_CHANGED = "goal.changed", "Goal changed"
+        WHY_CHANGED = "why.changed", "Why changed"
+        ROLE_CHANGED = "role.changed", "Role changed"
+        PRODUCER_DEACTIVATED = "producer.deactivated", "Person deactivated"
+        PRODUCER_REACTIVATED = "producer.reactivated", "Person reactivated"
+        TV_LINK_CREATED = "tv_link.created", "TV link created"
+        TV_LINK_REVOKED = "tv_link.revoked", "TV link revoked"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
+    # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps
+    # their name. No actor: a change made in the admin by someone outside the agency.
+    actor = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    actor_label = models.CharField(max_length=160, blank=True)
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(max_length=240, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "at"], name="audit_agency_at"),
+            models.Index(fields=["agency", "actor", "at"], name="audit_agency_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("The audit trail is append-only; record a new event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The audit trail is append-only; its rows are never deleted.")

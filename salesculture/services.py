@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Agency, Producer, Team
+from .audit import audit_record
+from .models import Agency, AuditEvent, Producer, Team
 
 # Below this a "goal" is a typo, not a year of selling, and it makes every ratio against the
 # goal (coverage, the plan's weekly asks) explode: 0.01 once froze an agency's scorecards.
@@ -76,23 +77,93 @@ def producer_create(
     return producer
 
 
+@transaction.atomic
 def producer_update_profile(*, producer: Producer, why: str, annual_goal: Decimal,
-                            digest_enabled: bool) -> Producer:
+                            digest_enabled: bool, actor: Producer | None = None) -> Producer:
     """$0 stays "no goal". A goal that is not changed is not judged again, so someone whose goal
-    predates the range can still save their why (the welcome page passes the goal back)."""
+    predates the range can still save their why (the welcome page passes the goal back).
+    `actor` is who made the change (default: the person themself)."""
+    before = Producer(annual_goal=producer.annual_goal, why=producer.why)
     if annual_goal != producer.annual_goal:
         producer.annual_goal = goal_clean(value=annual_goal, allow_zero=True)
     producer.why = why.strip()
     producer.digest_enabled = digest_enabled
     producer.full_clean(exclude=["user"])
     producer.save(update_fields=["why", "annual_goal", "digest_enabled"])
+    _profile_changes_record(before=before, producer=producer,
+                            actor=producer if actor is None else actor)
     return producer
 
 
-def producer_set_role(*, producer: Producer, role: str) -> Producer:
+@transaction.atomic
+def producer_goal_save(*, producer: Producer, annual_goal: Decimal,
+                       actor: Producer | None) -> Producer:
+    """Store a goal its caller has judged already (the plan page judges it against the
+    agency's scale), and record the change."""
+    before = Producer(annual_goal=producer.annual_goal, why=producer.why)
+    producer.annual_goal = annual_goal
+    producer.full_clean(exclude=["user"])
+    producer.save(update_fields=["annual_goal"])
+    _profile_changes_record(before=before, producer=producer, actor=actor)
+    return producer
+
+
+def _profile_changes_record(*, before: Producer, producer: Producer,
+                            actor: Producer | None) -> None:
+    """goal.changed with the figures before and after; why.changed without either text: a why
+    is personal (principle 7), and the owners' history page needs only that it changed."""
+    if before.annual_goal != producer.annual_goal:
+        audit_record(agency=producer.agency_id, actor=actor, kind=AuditEvent.Kind.GOAL_CHANGED,
+                     subject=producer, label=producer.name,
+                     changes={"annual_goal": [before.annual_goal, producer.annual_goal]})
+    if before.why.strip() != producer.why.strip():
+        audit_record(agency=producer.agency_id, actor=actor, kind=AuditEvent.Kind.WHY_CHANGED,
+                     subject=producer, label=producer.name)
+
+
+@transaction.atomic
+def producer_set_role(*, producer: Producer, role: str,
+                      actor: Producer | None = None) -> Producer:
     """Moving someone to non-producer keeps every row of their history."""
     if role not in Producer.Role.values:
         raise ValidationError({"role": "Choose one of the listed roles."})
+    before = Producer(role=producer.role, is_active=producer.is_active)
     producer.role = role
     producer.save(update_fields=["role"])
+    _standing_changes_record(before=before, producer=producer, actor=actor)
     return producer
+
+
+@transaction.atomic
+def producer_set_active(*, producer: Producer, active: bool,
+                        actor: Producer | None = None) -> Producer:
+    """Deactivating someone ends their access and takes them off the boards; every row of
+    their history stays. Setting what already is changes (and records) nothing."""
+    before = Producer(role=producer.role, is_active=producer.is_active)
+    if producer.is_active != active:
+        producer.is_active = active
+        producer.save(update_fields=["is_active"])
+    _standing_changes_record(before=before, producer=producer, actor=actor)
+    return producer
+
+
+def _standing_changes_record(*, before: Producer, producer: Producer,
+                             actor: Producer | None) -> None:
+    if before.role != producer.role:
+        audit_record(agency=producer.agency_id, actor=actor, kind=AuditEvent.Kind.ROLE_CHANGED,
+                     subject=producer, label=producer.name,
+                     changes={"role": [before.role, producer.role]})
+    if before.is_active != producer.is_active:
+        audit_record(agency=producer.agency_id, actor=actor, subject=producer,
+                     label=producer.name,
+                     kind=(AuditEvent.Kind.PRODUCER_REACTIVATED if producer.is_active
+                           else AuditEvent.Kind.PRODUCER_DEACTIVATED))
+
+
+@transaction.atomic
+def producer_admin_saved(*, before: Producer, producer: Producer,
+                         actor: Producer | None) -> None:
+    """Record what the admin's form changed about a person, once saved (`before`: the row as
+    it was): goal, why, role and activation, as the services above record them."""
+    _profile_changes_record(before=before, producer=producer, actor=actor)
+    _standing_changes_record(before=before, producer=producer, actor=actor)

@@ -84,3 +84,16 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes},
                   status=429)
+
+
+def client_ip(request) -> str:
+    """The address a failed login is counted against. Behind TRUSTED_PROXY_COUNT proxies it is
+    the entry the nearest of them appended to X-Forwarded-For, counted from the right, so an
+    address a client writes into the header itself never counts; else REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

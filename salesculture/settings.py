@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so what a request queues is published after its response has gone out.
+    "salesculture.jobs.PublishAfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,6 +172,12 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "salesculture.sessions.lockout_response"
+# Behind reverse proxies, the address that counts is the one the nearest trusted proxy put in
+# X-Forwarded-For (read right to left, so what a client writes there itself is ignored);
+# without proxies it is REMOTE_ADDR, which a client cannot forge. Set TRUSTED_PROXY_COUNT to
+# the number of proxies in front of the app, or everyone shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "salesculture.sessions.client_ip"
 
 # Sessions (ASVS V7.3): logged out after SESSION_IDLE_HOURS without a request, and in any case
 # SESSION_MAX_DAYS after logging in (salesculture/sessions.py). The cookie lives as long as the

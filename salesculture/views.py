@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .access import producer_required
+from .access import owner_required, producer_required
+from .audit_selectors import audit_trail
 from .forms import ProfileForm, add_service_errors
 from .services import producer_update_profile
 from .sessions import producer_end_all_sessions
@@ -59,3 +60,11 @@ def profile(request):
     return render(request, "salesculture/profile.html", {
         "producer": producer, "profile_form": profile_form, "password_form": password_form},
         status=400 if action in ("profile", "password") else 200)
+
+
+@owner_required
+def audit(request):
+    """The agency's history of changes, newest first, by person and kind (owners only)."""
+    trail = audit_trail(agency=request.producer.agency, person=request.GET.get("person", ""),
+                        kind=request.GET.get("kind", ""), page=request.GET.get("page"))
+    return render(request, "salesculture/audit.html", {"trail": trail})

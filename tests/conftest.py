@@ -12,6 +12,14 @@ celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_backed_off(monkeypatch):
+    """A test that saw the broker away must not make the next test skip its publishing."""
+    from salesculture import jobs
+
+    monkeypatch.setattr(jobs, "_broker_down_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {

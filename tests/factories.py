@@ -151,3 +151,9 @@ class ConfidenceCheckInFactory(factory.django.DjangoModelFactory):
     process = 4
     pipeline = 3
     team = 5
+
+
+def where(prospect: Prospect) -> Stage:
+    """The stage a prospect is in now, as a page loaded this moment would send it with a move
+    (`prospect_advance` requires it)."""
+    return type(prospect)._base_manager.select_related("stage").get(pk=prospect.pk).stage

@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
-from pipeline.models import Activity, StageAdvance
+from pipeline.models import Activity, Prospect, StageAdvance
+from salesculture.models import AuditEvent
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
 
@@ -64,7 +65,10 @@ def _kwargs(name, params, world):
 
 
 def _ledger_state():
+    # Prospect.objects hides deleted prospects, so a soft delete shows here; every change is
+    # an audit event too.
     return (StageAdvance.objects.count(), Activity.objects.count(), Commitment.objects.count(),
+            Prospect.objects.count(), AuditEvent.objects.count(),
             list(Meeting.objects.values_list("section", "version", "turn_index", "rating")),
             list(MeetingTurn.objects.values_list("note", flat=True)),
             list(KioskLink.objects.values_list("revoked_at", flat=True)),
@@ -100,6 +104,7 @@ def test_another_agencys_id_answers_404_and_changes_nothing(client, owner, stran
     "/live/wins/?v=0&producer={producer_id}",
     "/funnel/?scope=producer:{producer_id}",
     "/team/?team={team_id}",
+    "/audit/?person={producer_id}",
 ])
 def test_another_agencys_id_in_a_query_answers_404(client, owner, other_agency, url):
     login(client, owner)

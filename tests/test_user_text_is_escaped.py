@@ -16,7 +16,7 @@ from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import Week
 from tests.conftest import login
-from tests.factories import CommitmentFactory, activity_type, stage
+from tests.factories import CommitmentFactory, activity_type, stage, where
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -35,7 +35,9 @@ def test_user_text_is_escaped_on_every_page_email_and_toast(client, agency, team
     prospect = prospect_create(owner=producer, name=EVIL[:120], estimated_revenue=1000,
                                next_step=EVIL[:200],
                                next_step_due=timezone.localdate() + dt.timedelta(days=1))
-    prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=producer,
+    prospect_advance(prospect=prospect,
+                     expected_stage=where(prospect),
+                     to_stage=stage(agency, "Contacted"), actor=producer,
                      note=EVIL, next_step=EVIL[:200],
                      next_step_due=timezone.localdate() + dt.timedelta(days=1))
     week = Week.current(agency).start

@@ -9,6 +9,7 @@ from django import forms
 
 from pipeline.models import ActivityType, Stage
 from pipeline.selectors import prospects_owned_by
+from salesculture.forms import client_token_field
 from salesculture.models import Producer
 
 from ..models import Commitment
@@ -108,6 +109,7 @@ class PromiseForm(forms.Form):
                                       error_messages={"invalid_choice":
                                                       "Choose a day of that week, from today "
                                                       "on."})
+    client_token = client_token_field()
 
     def __init__(self, *args, producer: Producer, week_start: dt.date,
                  today: dt.date | None = None, **kwargs):

@@ -11,6 +11,7 @@ from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from ..models import Commitment, Meeting
+from .audit import commitment_created_record, commitment_ticked_record, commitment_withdrawn_record
 from .rules import week_has_started
 
 MAX_TARGET = 500
@@ -29,6 +30,7 @@ def commitment_create(
     prospect: Prospect | None = None,
     due_date: dt.date | None = None,
     meeting: Meeting | None = None,
+    client_token: str | None = None,
 ) -> Commitment:
     """A promise for `week_start`'s week; "planned ahead" when made before the week began.
 
@@ -37,7 +39,8 @@ def commitment_create(
     replaces the first, and is dated, attributed and timed (planned ahead or late) as the
     second entry. That holds in a started week too: in the meeting the team agrees the week's
     number again, and the later word stands. (The targets form keeps a started week's numbers
-    standing; `commitments_set_targets` refuses before it gets here.)
+    standing; `commitments_set_targets` refuses before it gets here.) A repeated `client_token`
+    (the same form submitted twice) returns what the first submit made.
     """
     agency = producer.agency
     errors = _week_errors(week_start, agency)
@@ -59,9 +62,13 @@ def commitment_create(
     fields = {"target": target, "activity_type": activity_type, "stage": stage, "text": text,
               "prospect": prospect, "due_date": due_date, "made_at": now, "made_by": actor,
               "planned_ahead": not week_has_started(Week(week_start, agency.tz).begins, now),
-              "meeting": meeting}
+              "meeting": meeting, "client_token": client_token or None}
     with transaction.atomic():
         _lock_commitments_of(producer)
+        # Under the producer's lock, so a concurrent double submit finds the first one.
+        if client_token and (first := producer.commitments.filter(
+                client_token=client_token).first()) is not None:
+            return first
         standing = (_standing_target(producer=producer, week_start=week_start, kind=kind,
                                      activity_type=activity_type, stage=stage)
                     if kind != Commitment.Kind.SPECIFIC else None)
@@ -74,6 +81,7 @@ def commitment_create(
                 setattr(commitment, name, value)
             commitment.save(update_fields=[*fields])
         agency_week_changed(agency_id=agency.pk, when=week_start)
+        commitment_created_record(commitment, actor=actor)
     return commitment
 
 
@@ -168,6 +176,8 @@ def commitment_mark_done(*, commitment: Commitment, actor: Producer, done: bool)
     if actor.pk != commitment.producer_id:
         raise ValidationError("Only the producer who made the promise can tick it.")
     with transaction.atomic():
+        if commitment.self_reported_done != done:
+            commitment_ticked_record(commitment, actor=actor, done=done)
         commitment.self_reported_done = done
         commitment.save(update_fields=["self_reported_done"])
         agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
@@ -181,6 +191,7 @@ def commitment_withdraw(*, commitment: Commitment, actor: Producer) -> None:
     if actor.pk != commitment.producer_id and not actor.is_leader:
         raise ValidationError("Only the producer or their leader can withdraw it.")
     with transaction.atomic():
+        commitment_withdrawn_record(commitment, actor=actor)
         commitment.delete()
         agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
 
@@ -301,6 +312,7 @@ def _target_apply(target: _Target, current: Commitment | None, *, started: bool,
         raise ValidationError(f"The week has started; your commitment of {current_target} "
                               "stands.")
     if not target.value:
+        commitment_withdrawn_record(current, actor=actor)
         current.delete()
         return "removed"
     # A changed number replaces the standing one in place (commitment_create updates it).

@@ -156,7 +156,7 @@ def promise_add(request):
             commitment = service.commitment_create(
                 producer=producer, week_start=week.start, actor=producer,
                 kind=Commitment.Kind.SPECIFIC, text=data["text"], prospect=data["prospect"],
-                due_date=data["due_date"])
+                due_date=data["due_date"], client_token=data["client_token"] or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pipeline.models import Stage, StageAdvance
+from pipeline.models import Prospect, Stage, StageAdvance
 from salesculture.models import Producer
 from salesculture.weeks import Week
 
@@ -120,12 +120,16 @@ class _PipelineReplay:
                             .order_by("occurred_at", "id")
                             .values_list("prospect_id", "to_stage_id", "occurred_at",
                                          "prospect__estimated_revenue"))
+        # A deleted prospect leaves the pipeline when it was deleted; what it bound stays.
+        self.deleted_at = dict(Prospect.all_objects.filter(owner=producer,
+                                                           deleted_at__isnull=False)
+                               .values_list("pk", "deleted_at"))
         self.position = 0
         self.stage_of: dict[int, tuple[int, float]] = {}
         self.bound_in_year: dict[int, float] = {}  # {year: revenue bound}
 
     def advance_to(self, end: dt.datetime) -> None:
-        """Apply every move before `end`."""
+        """Apply every move before `end`, and drop the prospects deleted before it."""
         while self.position < len(self.entries) and self.entries[self.position][2] < end:
             prospect_id, to_stage_id, occurred_at, revenue = self.entries[self.position]
             self.stage_of[prospect_id] = (to_stage_id, float(revenue or 0))
@@ -133,6 +137,9 @@ class _PipelineReplay:
                 year = occurred_at.astimezone(self.tz).year
                 self.bound_in_year[year] = self.bound_in_year.get(year, 0.0) + float(revenue or 0)
             self.position += 1
+        for prospect_id, deleted_at in self.deleted_at.items():
+            if deleted_at < end:
+                self.stage_of.pop(prospect_id, None)
 
     def weighted_pipeline(self, chance: dict[int, float]) -> float:
         return sum(value * chance.get(stage_id, 0.0) for stage_id, value in self.stage_of.values()

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from pipeline.models import ActivityType, Stage
+from salesculture.forms import client_token_field
 from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 
@@ -55,6 +56,7 @@ class MeetingCommitmentForm(forms.Form):
                            label="Specific promise",
                            widget=forms.TextInput(attrs={
                                "placeholder": "e.g. send the Acme proposal by Thursday"}))
+    client_token = client_token_field()
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +82,7 @@ class MeetingCommitmentForm(forms.Form):
         d = self.cleaned_data
         return {"kind": d["kind"], "target": d.get("target"),
                 "activity_type": d.get("activity_type"), "stage": d.get("stage"),
-                "text": d.get("text") or ""}
+                "text": d.get("text") or "", "client_token": d.get("client_token") or None}
 
 
 class LateTurnForm(forms.Form):

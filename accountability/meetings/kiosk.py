@@ -13,7 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from salesculture.models import Producer, Team
+from salesculture.audit import audit_record
+from salesculture.models import AuditEvent, Producer, Team
 from salesculture.weeks import Week
 
 from ..models import Celebration, KioskLink, Meeting
@@ -49,11 +50,17 @@ def kiosk_link_create(*, team: Team, actor: Producer, label: str = "",
     label = label.strip()
     if len(label) > LABEL_MAX:
         raise ValidationError({"label": f"Keep the label under {LABEL_MAX} characters."})
-    return KioskLink.objects.create(
+    link = KioskLink.objects.create(
         agency_id=team.agency_id, team=team, token=secrets.token_urlsafe(TOKEN_BYTES),
         # A team name may use all of its 80 characters: the default label must still fit.
         label=label or Truncator(f"{team.name} TV").chars(LABEL_MAX), created_by=actor,
         show_prospect_names=bool(show_prospect_names))
+    # Named by its label and id: the token is the credential and never enters the history.
+    audit_record(agency=link.agency_id, actor=actor, kind=AuditEvent.Kind.TV_LINK_CREATED,
+                 subject=link, label=link.label,
+                 changes={"team": [None, team.name],
+                          "show_prospect_names": [None, link.show_prospect_names]})
+    return link
 
 
 @transaction.atomic
@@ -65,6 +72,8 @@ def kiosk_link_revoke(*, link: KioskLink, actor: Producer) -> KioskLink:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+        audit_record(agency=link.agency_id, actor=actor, kind=AuditEvent.Kind.TV_LINK_REVOKED,
+                     subject=link, label=link.label)
     return link
 
 

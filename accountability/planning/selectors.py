@@ -90,7 +90,8 @@ def _bound_revenue(producer: Producer, start: dt.datetime, now: dt.datetime) -> 
     won_this_year = StageAdvance.objects.filter(
         prospect=OuterRef("pk"), to_stage__kind=Stage.Kind.WON, producer=producer,
         occurred_at__gte=year_start, occurred_at__lt=now)
-    bound = (Prospect.objects.filter(agency=agency)
+    # all_objects: a prospect bound and deleted since was still bound (history, like its win).
+    bound = (Prospect.all_objects.filter(agency=agency)
              .alias(in_history=Exists(won_in_history), this_year=Exists(won_this_year))
              .filter(Q(in_history=True) | Q(this_year=True))
              .aggregate(
@@ -196,7 +197,7 @@ def absurd_goal_limit(agency: Agency, *, now: dt.datetime | None = None) -> Deci
     since = now - dt.timedelta(days=365)
     won = StageAdvance.objects.filter(prospect=OuterRef("pk"), to_stage__kind=Stage.Kind.WON,
                                       occurred_at__gte=since, occurred_at__lt=now)
-    best = (Prospect.objects.filter(agency=agency).filter(Exists(won))
+    best = (Prospect.all_objects.filter(agency=agency).filter(Exists(won))
             .values("owner_id").annotate(total=Sum("estimated_revenue"))
             .order_by("-total").values_list("total", flat=True).first())
     return Decimal(best) * ABSURD_FACTOR if best else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
-from salesculture.services import goal_clean, producer_set_role
+from salesculture.services import goal_clean, producer_goal_save, producer_set_role
 
 from ..models import GoalPlan
 from .results import PlanResult
@@ -89,9 +89,7 @@ def goal_set(*, producer: Producer, annual_goal) -> GoalPlan:
     """Set the producer's annual goal and recompute their plan; nothing is saved when the goal
     is rejected."""
     goal = clean_goal(agency=producer.agency, value=annual_goal)
-    producer.annual_goal = goal
-    producer.full_clean(exclude=["user"])
-    producer.save(update_fields=["annual_goal"])
+    producer_goal_save(producer=producer, annual_goal=goal, actor=producer)
     return goal_plan_refresh(producer=producer)
 
 
@@ -114,4 +112,4 @@ def role_fit_set_role(*, actor: Producer, producer: Producer, role: str) -> Prod
         raise ValidationError({"role": "An owner's role is changed in the admin."})
     if producer.role == Producer.Role.LEADER and not actor.is_owner:
         raise ValidationError({"role": "Only an owner can change a leader's role."})
-    return producer_set_role(producer=producer, role=role)
+    return producer_set_role(producer=producer, role=role, actor=actor)

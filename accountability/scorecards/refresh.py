@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
@@ -170,13 +170,15 @@ def _winning_moves(agency: Agency, start: dt.datetime, end: dt.datetime) -> list
 
 def _open_pipeline(agency: Agency, end: dt.datetime) -> dict[int, dict]:
     """Open pipeline as it stood at the week's end, read from the ledger, so a past week
-    keeps its own number rather than today's."""
+    keeps its own number rather than today's. A deleted prospect left it when it was deleted:
+    this week no longer counts it, a week that ended before keeps it."""
     stage_at_end = Subquery(
         StageAdvance.objects.filter(prospect=OuterRef("pk"), occurred_at__lt=end)
         .order_by("-occurred_at", "-id").values("to_stage__kind")[:1])
     return {
-        row["owner_id"]: row for row in Prospect.objects
-        .filter(agency=agency).alias(kind_at_end=stage_at_end)
+        row["owner_id"]: row for row in Prospect.all_objects
+        .filter(Q(deleted_at__isnull=True) | Q(deleted_at__gte=end), agency=agency)
+        .alias(kind_at_end=stage_at_end)
         .filter(kind_at_end=Stage.Kind.OPEN)
         .values("owner_id").annotate(n=Count("id"), value=Sum("estimated_revenue")).order_by()
     }

@@ -11,7 +11,7 @@ from pipeline.services import prospect_advance
 from salesculture.models import Producer
 from tests.accountability.test_plan_ledger import calls, journey
 from tests.conftest import login
-from tests.factories import ProducerFactory, TeamFactory, stage
+from tests.factories import ProducerFactory, TeamFactory, stage, where
 from tests.queries import queries_of
 
 DAY = dt.timedelta(days=1)
@@ -33,7 +33,8 @@ def ledger(producer):
     c = journey(producer, ["Lead"], t0, name="C")
     journey(producer, ["Lead"], t0, name="D")
     def move(prospect, name, when, **extra):
-        prospect_advance(prospect=prospect, to_stage=stage(producer.agency, name),
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=stage(producer.agency, name),
                          actor=producer, occurred_at=when, **extra)
 
     move(a, "Contacted", t0 + 2 * DAY)

@@ -14,7 +14,7 @@ from pipeline.services import prospect_advance, prospect_create
 from salesculture.models import Agency
 from salesculture.weeks import Week
 from tests.conftest import login
-from tests.factories import ProducerFactory, TeamFactory, stage
+from tests.factories import ProducerFactory, TeamFactory, stage, where
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -63,7 +63,9 @@ def test_a_new_win_reaches_the_open_page_on_the_next_poll(
 
     # when: the producer advances a prospect; the scorecard job runs on commit
     with django_capture_on_commit_callbacks(execute=True):
-        prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=producer)
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect),
+                         to_stage=stage(agency, "Contacted"), actor=producer)
 
     # then: the next poll swaps in the new win, marked new, with a toast
     assert version_of(agency) > rendered
@@ -130,7 +132,9 @@ def test_a_producer_polling_sees_no_colleagues_prospects(client, agency, produce
     rendered = version_of(agency)
     prospect = prospect_create(owner=leader, name="Secret Roofing Co")
     with django_capture_on_commit_callbacks(execute=True):
-        prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=leader)
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect),
+                         to_stage=stage(agency, "Contacted"), actor=leader)
     response = poll(client, v=rendered, seen=0)
     assert "Secret Roofing" not in response.content.decode()
     assert "Lee Leader moved a prospect to Contacted" in response.content.decode()

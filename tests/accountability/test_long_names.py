@@ -10,7 +10,7 @@ from accountability.models import Celebration, KioskLink
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import Week
-from tests.factories import ProducerFactory, TeamFactory, stage
+from tests.factories import ProducerFactory, TeamFactory, stage, where
 
 
 def test_a_win_by_a_long_name_on_a_long_prospect_is_celebrated_within_the_title_column(
@@ -18,7 +18,8 @@ def test_a_win_by_a_long_name_on_a_long_prospect_is_celebrated_within_the_title_
     producer = ProducerFactory(agency=agency, team=team, user__first_name="F" * 150,
                                user__last_name="L" * 150)
     prospect = prospect_create(owner=producer, name="P" * 120, estimated_revenue=5000)
-    prospect_advance(prospect=prospect, to_stage=stage(agency, "Appointment set"),
+    prospect_advance(prospect=prospect,
+                     expected_stage=where(prospect), to_stage=stage(agency, "Appointment set"),
                      actor=producer, next_step="Meet",
                      next_step_due=timezone.localdate() + dt.timedelta(days=2))
     scorecards_refresh(agency=agency, week_start=Week.current(agency).start)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pipeline.models import StageAdvance
 from pipeline.services import prospect_advance, prospect_create
-from tests.factories import ActivityFactory, activity_type, stage
+from tests.factories import ActivityFactory, activity_type, stage, where
 
 PATH = ["Lead", "Contacted", "Appointment set", "Discovery done", "Submitted to markets",
         "Proposal presented", "Bound"]
@@ -28,7 +28,8 @@ def journey(producer, stages: list[str], start: dt.datetime, *, revenue: int = 2
     for name_ in stages[1:]:
         moment += step
         target = stage(agency, name_)
-        prospect_advance(prospect=prospect, to_stage=target, actor=producer,
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=target, actor=producer,
                          occurred_at=moment,
                          lost_reason=lost_reason if target.is_lost else "")
     return prospect

@@ -22,6 +22,7 @@ from tests.factories import (
     ProspectFactory,
     activity_type,
     stage,
+    where,
 )
 
 LOG = reverse("accountability:week_log")
@@ -175,7 +176,9 @@ def test_log_with_quantity_prospect_outcome_and_note(producer_client, producer, 
 def test_the_prospect_choices_list_open_prospects_first(producer_client, producer):
     prospect_create(owner=producer, name="Zed Open")
     bound = prospect_create(owner=producer, name="Able Bound")
-    prospect_advance(prospect=bound, to_stage=stage(producer.agency, "Bound"), actor=producer)
+    prospect_advance(prospect=bound,
+                     expected_stage=where(bound),
+                     to_stage=stage(producer.agency, "Bound"), actor=producer)
     html = text(producer_client.get(reverse("accountability:my_week")))
     assert html.index(">Zed Open</option>") < html.index(">Able Bound (Bound)</option>")
 

@@ -19,6 +19,7 @@ from tests.factories import (
     ProducerFactory,
     activity_type,
     stage,
+    where,
 )
 from tests.queries import queries_of
 
@@ -59,7 +60,9 @@ def test_commitment_progress_bars_count_this_weeks_ledger(producer_client, produ
     CommitmentFactory(producer=producer, kind="stage_wins", target=1)
     ActivityFactory(producer=producer, activity_type=call, quantity=4)
     acme = prospect_create(owner=producer, name="Acme Roofing")
-    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+    prospect_advance(prospect=acme,
+                     expected_stage=where(acme),
+                     to_stage=stage(producer.agency, "Contacted"), actor=producer,
                      next_step="Call", next_step_due=today(producer.agency))
     html = text(producer_client.get(WEEK))
     assert "10 × Call" in html and "4 / 10" in html
@@ -129,7 +132,9 @@ def test_a_phone_sees_quick_log_and_next_steps_before_the_rest(producer_client, 
 
 def test_this_weeks_wins_are_listed(producer_client, producer):
     acme = prospect_create(owner=producer, name="Acme Roofing")
-    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+    prospect_advance(prospect=acme,
+                     expected_stage=where(acme),
+                     to_stage=stage(producer.agency, "Contacted"), actor=producer,
                      next_step="Call", next_step_due=today(producer.agency))
     assert "Acme Roofing → Contacted" in plain(producer_client.get(WEEK))
 
@@ -143,7 +148,9 @@ def test_a_win_is_labelled_with_its_local_day(producer_client, producer):
     if evening.date() < Week.current(producer.agency).start:
         pytest.skip("Monday before 7 pm: no evening of this week has passed yet")
     acme = prospect_create(owner=producer, name="Acme Roofing", occurred_at=evening)
-    prospect_advance(prospect=acme, to_stage=stage(producer.agency, "Contacted"), actor=producer,
+    prospect_advance(prospect=acme,
+                     expected_stage=where(acme),
+                     to_stage=stage(producer.agency, "Contacted"), actor=producer,
                      next_step="Call", next_step_due=today(producer.agency), occurred_at=evening)
     assert f"Acme Roofing → Contacted {evening:%a}" in plain(producer_client.get(WEEK))
 
@@ -152,7 +159,8 @@ def test_many_wins_show_the_latest_five_and_fold_the_rest(producer_client, produ
     contacted = stage(producer.agency, "Contacted")
     for i in range(7):
         prospect = prospect_create(owner=producer, name=f"Win {i}")
-        prospect_advance(prospect=prospect, to_stage=contacted, actor=producer,
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=contacted, actor=producer,
                          next_step="Call", next_step_due=today(producer.agency))
     html = plain(producer_client.get(WEEK))
     assert "This week’s wins 7" in html
@@ -198,7 +206,9 @@ def test_the_comparison_is_made_at_the_same_point_of_earlier_weeks(producer):
     at((10, 29), 13, 30, quantity=4)  # 1:30 pm daylight time (this week is standard): counted
     acme = prospect_create(owner=producer, name="Acme Roofing",
                            occurred_at=dt.datetime(2026, 11, 9, 9, 0, tzinfo=agency.tz))
-    prospect_advance(prospect=acme, to_stage=stage(agency, "Contacted"), actor=producer,
+    prospect_advance(prospect=acme,
+                     expected_stage=where(acme),
+                     to_stage=stage(agency, "Contacted"), actor=producer,
                      occurred_at=dt.datetime(2026, 11, 10, 9, 0, tzinfo=agency.tz),
                      next_step="Call", next_step_due=dt.date(2026, 11, 12))
     ledger = WeekLedger(counts={1: 5}, wins=[])

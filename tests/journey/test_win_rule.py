@@ -21,14 +21,15 @@ from pipeline.models import StageAdvance, StageWin
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import Week
 from tests.accountability.test_plan_ledger import PATH
-from tests.factories import CommitmentFactory, stage
+from tests.factories import CommitmentFactory, stage, where
 
 MOVES = PATH + ["Lost"]
 
 
 def move(producer, prospect, name, when):
     target = stage(producer.agency, name)
-    return prospect_advance(prospect=prospect, to_stage=target, actor=producer,
+    return prospect_advance(prospect=prospect,
+                            expected_stage=where(prospect), to_stage=target, actor=producer,
                             occurred_at=when, lost_reason="Price" if target.is_lost else "")
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accountability.models import WeeklyScorecard
 from pipeline.models import Activity
 from pipeline.services import activity_log, activity_undo
+from salesculture.models import DirtyWeek
 from salesculture.weeks import Week
 from tests.factories import ProspectFactory, activity_type
 
@@ -99,3 +100,5 @@ def test_a_broker_outage_does_not_lose_the_activity(producer, settings, caplog,
         app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
     assert created and Activity.objects.filter(pk=activity.pk).exists()
     assert "the periodic refresh will catch up" in caplog.text
+    # What the refresh has to catch up with waits in the outbox.
+    assert DirtyWeek.objects.filter(agency=producer.agency).count() == 1

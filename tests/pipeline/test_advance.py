@@ -9,7 +9,7 @@ from django.utils import timezone
 from pipeline.models import Prospect, StageAdvance
 from pipeline.services import prospect_advance, prospect_create
 from tests.conftest import requires_postgres
-from tests.factories import ProducerFactory, ProspectFactory, stage
+from tests.factories import ProducerFactory, ProspectFactory, stage, where
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def test_creating_a_prospect_records_its_first_stage_without_a_win(prospect):
 
 def test_forward_move_is_a_win_and_moves_the_prospect(prospect, producer):
     appointment = stage(producer.agency, "Appointment set")
-    advance = prospect_advance(prospect=prospect, to_stage=appointment, actor=producer,
+    advance = prospect_advance(prospect=prospect,
+                               expected_stage=where(prospect), to_stage=appointment, actor=producer,
                                next_step="Meet at their office",
                                next_step_due=timezone.localdate() + dt.timedelta(days=2))
     prospect.refresh_from_db()
@@ -35,9 +36,13 @@ def test_forward_move_is_a_win_and_moves_the_prospect(prospect, producer):
 
 
 def test_backward_move_is_recorded_but_not_a_win(prospect, producer):
-    prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Discovery done"),
+    prospect_advance(prospect=prospect,
+                     expected_stage=where(prospect),
+                     to_stage=stage(producer.agency, "Discovery done"),
                      actor=producer)
-    back = prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Contacted"),
+    back = prospect_advance(prospect=prospect,
+                            expected_stage=where(prospect),
+                            to_stage=stage(producer.agency, "Contacted"),
                             actor=producer)
     assert back.from_stage.name == "Discovery done"
     assert not back.is_win
@@ -45,7 +50,8 @@ def test_backward_move_is_recorded_but_not_a_win(prospect, producer):
 
 def test_lost_needs_a_reason_with_a_clear_message_and_changes_nothing(prospect, producer):
     with pytest.raises(ValidationError) as excinfo:
-        prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Lost"),
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=stage(producer.agency, "Lost"),
                          actor=producer, lost_reason="   ")
     assert excinfo.value.message_dict == {
         "lost_reason": ["Say why the prospect was lost; a reason is required."]}
@@ -55,7 +61,8 @@ def test_lost_needs_a_reason_with_a_clear_message_and_changes_nothing(prospect, 
 
 
 def test_lost_with_a_reason_is_not_a_win(prospect, producer):
-    move = prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Lost"),
+    move = prospect_advance(prospect=prospect,
+                            expected_stage=where(prospect), to_stage=stage(producer.agency, "Lost"),
                             actor=producer, lost_reason="Price")
     prospect.refresh_from_db()
     assert not move.is_win
@@ -64,14 +71,16 @@ def test_lost_with_a_reason_is_not_a_win(prospect, producer):
 
 def test_move_to_the_same_stage_is_refused(prospect, producer):
     with pytest.raises(ValidationError) as excinfo:
-        prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Lead"),
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=stage(producer.agency, "Lead"),
                          actor=producer)
     assert excinfo.value.message_dict == {"to_stage": ["Acme Roofing is already in Lead."]}
 
 
 def test_stage_of_another_agency_is_refused(prospect, producer, other_agency):
     with pytest.raises(ValidationError) as excinfo:
-        prospect_advance(prospect=prospect, to_stage=stage(other_agency, "Contacted"),
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect), to_stage=stage(other_agency, "Contacted"),
                          actor=producer)
     assert "to_stage" in excinfo.value.message_dict
     assert StageAdvance.objects.filter(prospect=prospect).count() == 1
@@ -88,7 +97,9 @@ def test_a_move_based_on_a_stale_view_is_refused(prospect, producer):
 
 def test_next_step_due_in_the_past_is_refused(prospect, producer):
     with pytest.raises(ValidationError) as excinfo:
-        prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Contacted"),
+        prospect_advance(prospect=prospect,
+                         expected_stage=where(prospect),
+                         to_stage=stage(producer.agency, "Contacted"),
                          actor=producer, next_step="Call",
                          next_step_due=timezone.localdate() - dt.timedelta(days=3))
     assert excinfo.value.message_dict == {

@@ -92,3 +92,36 @@ def test_still_locked_one_minute_before_the_cool_off_ends(locked_pat):
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=14))
 
     assert _log_in(locked_pat, "pat", PASSWORD).status_code == 429
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lock(behind_one_proxy,
+                                                                       producer):
+    # The proxy (10.0.0.1) appends the real address; the attacker writes a new one each time.
+    attempts = [Client(REMOTE_ADDR="10.0.0.1",
+                       HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7") for n in range(6)]
+    statuses = [_log_in(client, "pat", "wrong-password").status_code for client in attempts]
+
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+
+
+def test_behind_a_proxy_people_at_other_addresses_are_not_locked_out(behind_one_proxy,
+                                                                     producer):
+    attacker = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    for _ in range(5):
+        _log_in(attacker, "pat", "wrong-password")
+
+    pat = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.44")
+    assert _log_in(pat, "pat", PASSWORD).status_code == 302
+
+
+def test_without_proxies_the_forwarded_for_header_is_ignored(producer):
+    # Nothing configured: a client writing its own X-Forwarded-For changes nothing.
+    attempts = [Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+                for n in range(5)]
+    assert [_log_in(c, "pat", "wrong-password").status_code for c in attempts][-1] == 429

@@ -28,6 +28,7 @@ from tests.factories import (
     TeamFactory,
     activity_type,
     stage,
+    where,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,8 @@ def calls(producer, quantity: int, when: dt.datetime | None = None) -> None:
 def win(producer, name: str) -> None:
     """A new prospect moved on to Contacted: one stage win, now."""
     prospect = prospect_create(owner=producer, name=name)
-    prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Contacted"),
+    prospect_advance(prospect=prospect,
+                     expected_stage=where(prospect), to_stage=stage(producer.agency, "Contacted"),
                      actor=producer)
 
 
