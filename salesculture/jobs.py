@@ -113,10 +113,11 @@ def _publish(task, args: tuple) -> None:
         return
     try:
         # One connection attempt, no retries: Celery's own publish path would retry for seconds.
-        with task.app.pool.acquire(block=True) as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
-                                         timeout=CONNECT_SECONDS)
-            task.apply_async(args=args, retry=False, connection=connection)
+        # One producer from the pool, used for both, so threads never wait on each other.
+        with task.app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=1, interval_start=0,
+                                                  interval_step=0, timeout=CONNECT_SECONDS)
+            task.apply_async(args=args, retry=False, producer=producer)
     except Exception:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("Could not enqueue %s%r; the periodic refresh will catch up.",

@@ -29,13 +29,13 @@ def call(producer):
 @pytest.fixture
 def broker_away(monkeypatch):
     """Publishing really goes to a broker, and that broker's port is closed."""
-    real_pool = app.pool
+    saved = app.pool, app.amqp._producer_pool
     app.conf.task_always_eager = False
-    monkeypatch.setattr(app, "_pool", Connection("redis://127.0.0.1:1/0").Pool(2))
+    app._pool, app.amqp._producer_pool = Connection("redis://127.0.0.1:1/0").Pool(2), None
     monkeypatch.setattr(jobs, "_broker_down_until", 0.0)
     yield
     app._pool.force_close_all()
-    app._pool = real_pool
+    app._pool, app.amqp._producer_pool = saved
     app.conf.task_always_eager = True
 
 
@@ -128,3 +128,29 @@ def test_the_worker_settings_put_back_a_task_whose_worker_died(settings):
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert settings.CELERY_VISIBILITY_TIMEOUT > 2 * settings.CELERY_TASK_TIME_LIMIT
     assert app.conf.result_backend is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_threads_publishing_at_once_all_get_through(producer, call):
+    # Each publish holds one pooled producer (ten by default), never two at once: threads
+    # wait for each other's turn instead of deadlocking on the pool.
+    import threading
+
+    from django.db import connections
+
+    from pipeline.services import activity_log
+
+    def log(n):
+        try:
+            activity_log(producer=producer, activity_type=call, client_token=f"t{n}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=log, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not any(thread.is_alive() for thread in threads), "publishing deadlocked"
+    assert card_of(producer, Week.current(producer.agency).start).activities_total == 20
