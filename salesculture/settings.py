@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
     "axes",
     "salesculture",
     "pipeline",
@@ -39,6 +41,8 @@ MIDDLEWARE = [
     # Outermost, so what a request queues is published after its response has gone out.
     "salesculture.jobs.PublishAfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +228,43 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy and Permissions-Policy (issue 11) ---------------------------------
+# Everything the pages load comes from this origin: htmx is vendored, the scripts and styles are
+# static files. No inline script, no eval and no style attribute: templates carry no <script>
+# body, no on*= handler, no hx-on and no style="" (a test scans them:
+# tests/salesculture/test_content_security_policy.py), htmx runs with allowEval and
+# allowScriptTags off and its indicator style lives in app.css (the htmx-config meta in
+# base.html), and a bar's width is a class (static/css/fill.css). The browser tests fail on any
+# violation (tests/e2e/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the app never asks for; fullscreen stays allowed (the meeting's TV view).
+# Only names Chromium knows: it warns in the console about any other (the browser tests fail).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"  # Django's default, stated beside the other headers
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # likewise
+# --- end of Content-Security-Policy and Permissions-Policy -------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,24 @@
     current.scrollIntoView({ block: "nearest", inline: "center" });
   }
 
+  // Small behaviours the templates ask for with data attributes (the Content-Security-Policy
+  // allows no inline handlers): a form that asks before it is sent, a select that sends its form,
+  // a read-only field whose text is selected when focused (a link to copy). An htmx form asks
+  // with hx-confirm instead: htmx sends it from its own submit listener, before this one.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.form && field.hasAttribute("data-submit-on-change")) field.form.submit();
+  });
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-select-on-focus")) field.select();
+  });
+
   // A response can ask for a toast with the HX-Trigger header: {"toast": {"text": "...", "kind": "win"}}.
   document.body.addEventListener("toast", function (event) {
     var detail = event.detail || {};

@@ -7,11 +7,17 @@
     return !!el && (el.matches("input, textarea, select") || el.isContentEditable);
   }
 
-  // Polls skip while someone types or has unsent input in a form on the screen.
-  window.meetingShouldPoll = function () {
+  // Polls ([data-poll-when-idle]) skip while someone types or has unsent input in a form on the
+  // screen. Done here rather than as an hx-trigger filter, which htmx would have to eval.
+  function shouldPoll() {
     if (typing()) return false;
     return !document.querySelector("form[data-dirty]");
-  };
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    // Only the poller's own request: a form inside it sends its requests through it too.
+    if (elt && elt.hasAttribute("data-poll-when-idle") && !shouldPoll()) event.preventDefault();
+  });
   document.addEventListener("input", function (event) {
     var form = event.target.closest && event.target.closest("form");
     if (form && !form.classList.contains("rating")) form.setAttribute("data-dirty", "1");

@@ -2,6 +2,11 @@
 
 Playwright's own browser download does not work here, so the system binary is launched by
 path. Without it these tests skip with the command that installs it.
+
+They run with the Content-Security-Policy on (settings.py), and every page a test opens fails
+the test at teardown if the browser refused anything under that policy (or could not read the
+Permissions-Policy). Playwright's `wait_for_function` evals its string in the page, which the
+policy refuses: wait for a selector instead (`page.evaluate` is not affected).
 """
 
 import os
@@ -46,20 +51,45 @@ def demo(transactional_db):
     call_command("seed_demo", producers=4, weeks=6, verbosity=0)
 
 
+# Runs in every page before its own scripts: each violation of the policy (an inline script or
+# style, eval, a handler attribute, a source from elsewhere) is passed to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  var on = event.target && event.target.tagName ? event.target.cloneNode(false).outerHTML : "";
+  window.reportCspViolation([event.violatedDirective, event.blockedURI || "inline",
+    (event.sourceFile || location.href) + ":" + event.lineNumber, event.sample || "",
+    on].join(" "));
+});
+"""
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) at a viewport; closed after the test."""
-    contexts = []
+    """Open a fresh browser context (its own cookies) at a viewport; closed after the test,
+    which fails if any page broke the Content-Security-Policy or had a Permissions-Policy
+    the browser could not read."""
+    contexts, violations = [], []
+
+    def note_console(message):
+        # "Permissions-Policy": a feature name in settings that this browser does not know.
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            violations.append(f"console: {message.text}")
 
     def open_page(viewport=PHONE):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
         context.set_default_timeout(10_000)
+        # The binding outlives navigations, so a violation just before leaving a page counts too.
+        context.expose_function("reportCspViolation",
+                                lambda text: violations.append(f"event: {text}"))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", note_console)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert violations == [], "Refused under the page's policies:\n" + "\n".join(violations)
 
 
 def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:

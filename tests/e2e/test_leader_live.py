@@ -139,8 +139,7 @@ def test_a_live_update_keeps_the_board_scrolled_where_the_reader_left_it(
 
     # something changes: the next poll swaps in a fresh board
     Agency.objects.update(live_version=F("live_version") + 1)
-    page.wait_for_function("!document.querySelector('#team-scorecard').dataset.old",
-                           timeout=5_000)
+    page.wait_for_selector("#team-scorecard:not([data-old])", timeout=5_000)
 
     assert page.locator("#scorecard-frame").evaluate("el => el.scrollLeft") == 160
 

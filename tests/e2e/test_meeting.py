@@ -64,8 +64,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
 
     # → steps through the reel; PageDown jumps to the turns
     press(page, "ArrowRight")
-    page.wait_for_function(
-        "document.querySelector('#meeting-stage').dataset.at !== 'wins:0:0'")
+    page.wait_for_selector('#meeting-stage:not([data-at="wins:0:0"])')
     press(page, "PageDown")
     at(page, "turns:0")
     assert page.locator(".turn-name").inner_text().startswith("Olivia Grant")  # owner first
@@ -84,8 +83,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
             break
         before = page.locator("#meeting-stage").get_attribute("data-at")
         press(page, "ArrowRight")
-        page.wait_for_function(
-            f"document.querySelector('#meeting-stage').dataset.at !== '{before}'")
+        page.wait_for_selector(f'#meeting-stage:not([data-at="{before}"])')
     assert page.locator(".turn-name").inner_text().startswith("Paula Chen")
     assert page.locator(".turn-rail li").count() == 12
     assert page.locator(".line-kept, .line-missed").count() > 0  # last week, judged
