@@ -9,19 +9,24 @@ unknown token stays a 404.
 
 from functools import wraps
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from salesculture.htmx import not_modified
+from salesculture.throttle import miss_note, misses_exceeded
 
 from .kiosk import KioskRevoked, kiosk_board, kiosk_get, kiosk_key
 from .selectors import meeting_screen
 from .views import POLL_SECONDS
 
 TEMPLATE = "accountability/meetings/kiosk.html"
+# Unknown TV-link tokens one address may try before it is refused for the window's rest.
+GUESS_LIMIT = 20
+GUESS_WINDOW_SECONDS = 15 * 60
+GUESS_REFUSAL = "Too many unknown TV links from this address. Try again in 15 minutes."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -38,8 +43,14 @@ def kiosk_link(view):
 
     @wraps(view)
     def wrapped(request, token: str):
+        if misses_exceeded(request, scope="kiosk", limit=GUESS_LIMIT):
+            return _private(HttpResponse(GUESS_REFUSAL, status=429,
+                                         content_type="text/plain; charset=utf-8"))
         try:
             link = kiosk_get(token)
+        except Http404:
+            miss_note(request, scope="kiosk", window=GUESS_WINDOW_SECONDS)
+            raise
         except KioskRevoked:
             template = f"{TEMPLATE}#revoked" if request.htmx else TEMPLATE
             return _private(render(request, template, {"revoked": True}, status=410))

@@ -17,3 +17,23 @@ def test_a_malformed_token_is_404_without_a_lookup(client, team, leader, path):
 
     assert response.status_code == 404
     assert len(queries) == 0
+
+
+def test_guessing_tv_links_is_refused_after_twenty_wrong_tokens(client, team, leader):
+    KioskLink.objects.create(agency=team.agency, team=team, token="real-token", created_by=leader)
+    statuses = [client.get(f"/kiosk/guess{n}/").status_code for n in range(20)]
+
+    refused = client.get("/kiosk/real-token/")
+
+    assert statuses == [404] * 20
+    assert refused.status_code == 429
+    assert "Too many unknown TV links from this address. Try again in 15 minutes." in (
+        refused.content.decode())
+
+
+def test_another_address_keeps_its_tv_link(client, team, leader):
+    KioskLink.objects.create(agency=team.agency, team=team, token="real-token", created_by=leader)
+    for n in range(20):
+        client.get(f"/kiosk/guess{n}/", REMOTE_ADDR="203.0.113.9")
+
+    assert client.get("/kiosk/real-token/").status_code == 200
