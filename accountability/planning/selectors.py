@@ -7,6 +7,7 @@ fewer when it stops early (no goal, no won stage, nobody has bound anything yet)
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan
 from . import calculator
-from .funnel import funnel_compute, path_stages
+from .funnel import Funnel, funnel_compute, path_stages
 from .inputs import ActivityKind, BoundRevenue, PathStage, PlanInputs
 from .results import HISTORY_WEEKS, LAST_WEEKS, PlanLine, PlanResult, PlanRules
 
@@ -36,23 +37,91 @@ def working_weeks_left(agency: Agency, *, working_weeks: int, today: dt.date | N
     return calculator.working_weeks_left(today, working_weeks=working_weeks)
 
 
-def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
-                 now: dt.datetime | None = None) -> PlanResult:
-    """The plan for the producer's goal (or `annual_goal`, to preview one). Reads only, and
-    only as far as the plan can go: each early stop is a query or more not made."""
+@dataclass(frozen=True)
+class AgencyPlanReads:
+    """What every producer's plan in an agency shares, read once when all of them are worked
+    out together (the nightly refresh): the stages, the agency's funnel, the bound revenue of
+    every producer and the active activity types. Without it each plan reads the whole
+    agency's history again."""
+
+    now: dt.datetime
+    stages: list[Stage]
+    everyone: Funnel
+    bound: dict[int, BoundRevenue]  # producer id → their BoundRevenue
+    nobody_bound: BoundRevenue  # for a producer with no row: the agency's figures alone
+    activity_types: list[ActivityKind]
+
+
+def agency_plan_reads(agency: Agency, *, now: dt.datetime | None = None) -> AgencyPlanReads:
+    """Read once for all of the agency's plans: five queries, however many producers."""
     now = now or timezone.now()
-    inputs, stages = _plan_basics(producer, annual_goal, now)  # one query
+    stages = list(Stage.objects.filter(agency=agency).order_by("position"))
+    start = Week.current(agency, now=now).trailing(HISTORY_WEEKS)[0].begins
+    everyone = funnel_compute(agency=agency, start=start, end=now, producers=None,
+                              stages=stages, with_medians=False)
+    own, ytd = _bound_by_producer(agency, start, now)
+    all_n = sum(n for n, _ in own.values())
+    all_sum = sum((total for _, total in own.values() if total is not None), Decimal(0)) \
+        if any(total is not None for _, total in own.values()) else None
+    nobody = BoundRevenue(all_n=all_n, all_sum=all_sum)
+    bound = {pid: BoundRevenue(own_n=own.get(pid, (0, None))[0],
+                               own_sum=own.get(pid, (0, None))[1], all_n=all_n, all_sum=all_sum,
+                               ytd_n=ytd.get(pid, (0, None))[0],
+                               ytd_sum=ytd.get(pid, (0, None))[1])
+             for pid in {*own, *ytd}}
+    kinds = [ActivityKind(kind.pk, kind.name) for kind in ActivityType.objects
+             .filter(agency=agency, is_active=True).order_by("position", "name")]
+    return AgencyPlanReads(now=now, stages=stages, everyone=everyone, bound=bound,
+                           nobody_bound=nobody, activity_types=kinds)
+
+
+def _bound_by_producer(agency: Agency, start: dt.datetime, now: dt.datetime
+                       ) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """{owner: (prospects bound in the history window, their revenue)} and {producer: (bound
+    by them since January 1st, revenue)}, counted as `_bound_revenue` counts them. Two
+    queries."""
+    year_start = dt.datetime.combine(dt.date(now.astimezone(agency.tz).year, 1, 1), dt.time.min,
+                                     tzinfo=agency.tz)
+    won_in_history = StageAdvance.objects.filter(
+        prospect=OuterRef("pk"), to_stage__kind=Stage.Kind.WON, occurred_at__gte=start,
+        occurred_at__lt=now)
+    own = {row["owner_id"]: (row["n"], row["total"]) for row in
+           Prospect.all_objects.filter(agency=agency).filter(Exists(won_in_history))
+           .values("owner_id").annotate(n=Count("id"), total=Sum("estimated_revenue"))
+           .order_by()}
+    ytd: dict[int, tuple] = {}
+    # A prospect bound twice by one producer this year counts once, as in `_bound_revenue`.
+    for producer_id, _, revenue in (StageAdvance.objects
+                                    .filter(agency=agency, to_stage__kind=Stage.Kind.WON,
+                                            occurred_at__gte=year_start, occurred_at__lt=now)
+                                    .values_list("producer_id", "prospect_id",
+                                                 "prospect__estimated_revenue")
+                                    .distinct().order_by()):
+        n, total = ytd.get(producer_id, (0, Decimal(0)))
+        ytd[producer_id] = (n + 1, total + revenue)
+    return own, ytd
+
+
+def plan_compute(*, producer: Producer, annual_goal: Decimal | None = None,
+                 now: dt.datetime | None = None,
+                 shared: AgencyPlanReads | None = None) -> PlanResult:
+    """The plan for the producer's goal (or `annual_goal`, to preview one). Reads only, and
+    only as far as the plan can go: each early stop is a query or more not made. With
+    `shared` (read once for the agency) only the producer's own ledgers are read."""
+    now = shared.now if shared is not None else (now or timezone.now())
+    inputs, stages = _plan_basics(producer, annual_goal, now, shared)  # one query, or none
     if not calculator.setup_problems(inputs):
-        _read_history(inputs, producer, stages, now)  # five queries
+        _read_history(inputs, producer, stages, now, shared)  # five queries, or two
         if calculator.revenue_per_bound(inputs.bound, inputs.rules.thin).revenue is not None:
-            _read_weeks(inputs, producer, stages, now)  # three queries
+            _read_weeks(inputs, producer, stages, now, shared)  # three queries
     return calculator.plan_calculate(inputs)
 
 
-def _plan_basics(producer: Producer, annual_goal: Decimal | None,
-                 now: dt.datetime) -> tuple[PlanInputs, list[Stage]]:
+def _plan_basics(producer: Producer, annual_goal: Decimal | None, now: dt.datetime,
+                 shared: AgencyPlanReads | None) -> tuple[PlanInputs, list[Stage]]:
     agency = producer.agency
-    stages = list(Stage.objects.filter(agency=agency).order_by("position"))
+    stages = shared.stages if shared is not None else list(
+        Stage.objects.filter(agency=agency).order_by("position"))
     path = path_stages(stages)
     inputs = PlanInputs(
         producer_id=producer.pk, today=now.astimezone(agency.tz).date(),
@@ -67,12 +136,16 @@ def _history_start(producer: Producer, now: dt.datetime) -> dt.datetime:
 
 
 def _read_history(inputs: PlanInputs, producer: Producer, stages: list[Stage],
-                  now: dt.datetime) -> None:
+                  now: dt.datetime, shared: AgencyPlanReads | None) -> None:
     """The producer's and the agency's funnels, and the revenue bound."""
     agency, start = producer.agency, _history_start(producer, now)
     mine = Producer.objects.filter(pk=producer.pk)
     inputs.own = funnel_compute(agency=agency, start=start, end=now, producers=mine,
                                 stages=stages, with_medians=False)
+    if shared is not None:
+        inputs.everyone = shared.everyone
+        inputs.bound = shared.bound.get(producer.pk, shared.nobody_bound)
+        return
     inputs.everyone = funnel_compute(agency=agency, start=start, end=now, producers=None,
                                      stages=stages, with_medians=False)
     inputs.bound = _bound_revenue(producer, start, now)
@@ -107,7 +180,7 @@ def _bound_revenue(producer: Producer, start: dt.datetime, now: dt.datetime) -> 
 
 
 def _read_weeks(inputs: PlanInputs, producer: Producer, stages: list[Stage],
-                now: dt.datetime) -> None:
+                now: dt.datetime, shared: AgencyPlanReads | None) -> None:
     """Each line's history week by week (for the best run and the last four weeks), and the
     active activity types."""
     this_week = Week.current(producer.agency, now=now)
@@ -115,7 +188,7 @@ def _read_weeks(inputs: PlanInputs, producer: Producer, stages: list[Stage],
     inputs.history = [week.start for week in history]
     inputs.last_weeks = [week.start for week in this_week.previous.trailing(LAST_WEEKS)]
     inputs.weekly = _weekly_counts(producer, history[0].begins, now, path_stages(stages))
-    inputs.activity_types = [
+    inputs.activity_types = shared.activity_types if shared is not None else [
         ActivityKind(kind.pk, kind.name) for kind in
         ActivityType.objects.filter(agency=producer.agency, is_active=True)
         .order_by("position", "name")]

@@ -14,7 +14,7 @@ from salesculture.services import goal_clean, producer_goal_save, producer_set_r
 
 from ..models import GoalPlan
 from .results import PlanResult
-from .selectors import absurd_goal_limit, goal_plan_for, plan_compute
+from .selectors import absurd_goal_limit, agency_plan_reads, goal_plan_for, plan_compute
 
 
 def goal_plan_store(*, producer: Producer, result: PlanResult,
@@ -63,10 +63,14 @@ def goal_plan_refresh_if_stale(*, producer: Producer, now: dt.datetime | None = 
 
 
 def goal_plans_refresh_agency(*, agency: Agency) -> int:
-    """Recompute every selling producer's plan (for the demo seed or a nightly job)."""
+    """Recompute every selling producer's plan (for the demo seed or a nightly job). What the
+    plans share (the agency's funnel, everyone's bound revenue) is read once, not per plan."""
+    shared = agency_plan_reads(agency)
     count = 0
-    for producer in selling_producers(agency):
-        goal_plan_refresh(producer=producer)
+    for producer in selling_producers(agency).select_related("agency"):
+        with transaction.atomic():
+            goal_plan_store(producer=producer, now=shared.now,
+                            result=plan_compute(producer=producer, shared=shared))
         count += 1
     return count
 
