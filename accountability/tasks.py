@@ -3,8 +3,15 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 
-from salesculture.jobs import dirty_week_marks, dirty_weeks, dirty_weeks_clear, enqueue_on_commit
+from salesculture.jobs import (
+    coalesced_task_started,
+    dirty_week_marks,
+    dirty_weeks,
+    dirty_weeks_clear,
+    enqueue_on_commit,
+)
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
@@ -19,22 +26,28 @@ def _agency(agency_id: int) -> Agency | None:
 
 
 @shared_task(name="accountability.refresh_scorecards")
-def refresh_scorecards(agency_id: int, week_start: str) -> None:
-    """Recompute an agency-week and clear the outbox rows it has caught up with. Acknowledged
-    only once done (acks_late): a worker killed meanwhile leaves the task to run again, and
-    the outbox rows to the safety refresh."""
+def refresh_scorecards(agency_id: int, week_start: str) -> list[int]:
+    """Recompute an agency-week and clear the outbox rows it has caught up with; returns the
+    producers whose cards changed. Acknowledged only once done (acks_late): a worker killed
+    meanwhile leaves the task to run again, and the outbox rows to the safety refresh."""
+    # First of all, before the outbox is read: a write from now on queues a run of its own,
+    # one committed before is read by this run (salesculture/jobs.py).
+    coalesced_task_started(refresh_scorecards, agency_id, week_start)
     agency = _agency(agency_id)
     if agency is None:
-        return
+        return []
     week = dt.date.fromisoformat(week_start)
     marks = dirty_week_marks(agency_id=agency_id, week_start=week)
-    scorecards_refresh(agency=agency, week_start=week)
+    cards = scorecards_refresh(agency=agency, week_start=week)
     dirty_weeks_clear(marks)
+    return sorted(cards.changed_producer_ids)
 
 
 def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: dt.date,
                                          **kwargs) -> None:
-    enqueue_on_commit(refresh_scorecards, agency_id, week_start.isoformat())
+    """Writes to one agency-week within SCORECARD_COALESCE_SECONDS make one refresh."""
+    enqueue_on_commit(refresh_scorecards, agency_id, week_start.isoformat(),
+                      coalesce=settings.SCORECARD_COALESCE_SECONDS)
 
 
 @shared_task(name="accountability.refresh_current_weeks")

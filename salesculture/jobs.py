@@ -6,6 +6,12 @@ commitment, a check-in) calls `agency_week_changed` inside its transaction. That
 agency-week (the scorecards, in `accountability`) through `week_changed`; `pipeline` never
 names them. Their task is published only after the response has gone out, and never waits
 on a broker that is away: the periodic safety refresh drains the outbox when it is back.
+
+Such a task can be coalesced: many writes to one agency-week within a few seconds queue one
+run. The first publishes it with a short countdown and leaves a mark in the cache; while the
+mark is there the rest publish nothing, and the task's first act is to clear the mark, before
+it reads the outbox. A write committed before that is read by the run; one committed after it
+queues the next run. A lost mark loses nothing either: the outbox keeps every change.
 """
 
 import datetime as dt
@@ -14,6 +20,8 @@ import threading
 import time
 from functools import partial
 
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished
 from django.db import transaction
 from django.dispatch import Signal
@@ -30,6 +38,10 @@ week_changed = Signal()
 # otherwise pay a connection attempt. The outbox keeps every change meanwhile.
 BROKER_BACKOFF_SECONDS = 30
 CONNECT_SECONDS = 0.5
+# How long a coalesced task's mark outlives its countdown at most: while the queue is busy,
+# writes keep folding into the run already queued; if that run is lost (the queue purged),
+# the next write after this queues another, and the safety refresh has the outbox meanwhile.
+QUEUED_MARK_SECONDS = 60
 
 
 def agency_week_changed(*, agency_id: int, when: dt.date | dt.datetime,
@@ -60,11 +72,25 @@ def dirty_weeks() -> list[tuple[int, dt.date]]:
                 .values_list("agency_id", "week_start").distinct())
 
 
-def enqueue_on_commit(task, *args) -> None:
+def enqueue_on_commit(task, *args, coalesce: float | None = None) -> None:
     """Queue a Celery task once the surrounding transaction commits, and inside a web request
     only once its response has been sent. The write never fails or waits because the broker
-    is away: what needs doing is in the outbox, and the periodic refresh catches up."""
-    transaction.on_commit(partial(_enqueue, task, args))
+    is away: what needs doing is in the outbox, and the periodic refresh catches up.
+
+    With `coalesce` (seconds), the task runs that much later, and the same task with the same
+    arguments is not queued again until it has started: the task must call
+    `coalesced_task_started` with its arguments before it reads anything."""
+    transaction.on_commit(partial(_enqueue, task, args, coalesce))
+
+
+def coalesced_task_started(task, *args) -> None:
+    """A coalesced task has started: from now on a write queues a new run (one made before is
+    read by this run). A cache that is away only costs coalescing."""
+    try:
+        caches["default"].delete(_queued_key(task, args))
+    except Exception:
+        logger.warning("Could not clear the queued mark of %s%r.", task.name, args,
+                       exc_info=True)
 
 
 class _Pending(threading.local):
@@ -76,11 +102,11 @@ _pending = _Pending()
 _broker_down_until = 0.0
 
 
-def _enqueue(task, args: tuple) -> None:
+def _enqueue(task, args: tuple, coalesce: float | None = None) -> None:
     if _pending.tasks is not None:
-        _pending.tasks.append((task, args))
+        _pending.tasks.append((task, args, coalesce))
     else:
-        _publish(task, args)
+        _publish(task, args, coalesce)
 
 
 class PublishAfterResponseMiddleware:
@@ -103,25 +129,49 @@ class PublishAfterResponseMiddleware:
 def _publish_after_response(sender, **kwargs) -> None:
     # Several writes in one request to the same agency-week need one refresh, not several.
     tasks, _pending.after_response = _pending.after_response or [], None
-    for task, args in {(task.name, args): (task, args) for task, args in tasks}.values():
-        _publish(task, args)
+    for task, args, coalesce in {(t.name, a): (t, a, c) for t, a, c in tasks}.values():
+        _publish(task, args, coalesce)
 
 
-def _publish(task, args: tuple) -> None:
+def _publish(task, args: tuple, coalesce: float | None = None) -> None:
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
         return
+    marked = coalesce is not None
+    if marked and not _mark_queued(task, args, coalesce):
+        return  # queued and not started yet: that run reads this write
     try:
         # One connection attempt, no retries: Celery's own publish path would retry for seconds.
         # One producer from the pool, used for both, so threads never wait on each other.
         with task.app.producer_or_acquire() as producer:
             producer.connection.ensure_connection(max_retries=1, interval_start=0,
                                                   interval_step=0, timeout=CONNECT_SECONDS)
-            task.apply_async(args=args, retry=False, producer=producer)
+            task.apply_async(args=args, retry=False, producer=producer,
+                             countdown=coalesce or None)
     except Exception:
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        if marked:
+            coalesced_task_started(task, *args)  # nothing is queued: the mark must not stay
         logger.warning("Could not enqueue %s%r; the periodic refresh will catch up.",
                        task.name, args, exc_info=True)
+
+
+def _queued_key(task, args: tuple) -> str:
+    return ":".join(map(str, ("queued", task.name, *args)))
+
+
+def _mark_queued(task, args: tuple, countdown: float) -> bool:
+    """Leave the mark of a run queued for these arguments; False when one is already there."""
+    cache = caches["default"]
+    # A cache of this process alone (the embedded demo's) never sees the worker clear the
+    # mark: there it lapses when the run is due, so a later write still queues its own.
+    lasts = countdown if isinstance(cache, LocMemCache) else countdown + QUEUED_MARK_SECONDS
+    try:
+        return cache.add(_queued_key(task, args), 1, timeout=lasts)
+    except Exception:
+        logger.warning("Could not mark %s%r as queued; queueing it anyway.", task.name, args,
+                       exc_info=True)
+        return True
 
 
 request_finished.connect(_publish_after_response, dispatch_uid="salesculture.jobs.publish")

@@ -7,6 +7,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -95,6 +96,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file rather than memory so a real Celery worker process can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query the planner costs above jit_above_cost; the app's
+    # queries are short reads of one agency-week, where compiling (about 400 ms for the
+    # scorecard job's) costs far more than it saves. Off for the app's connections only, as a
+    # libpq startup option that psycopg passes on (behind PgBouncer, list `options` in its
+    # ignore_startup_parameters and run `ALTER ROLE ... SET jit = off` instead).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+    # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_POOLED",
+                                                                   default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -141,6 +153,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing never retries: a write's refresh waits in the outbox (salesculture/jobs.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_TASK_PUBLISH_RETRY = False
+# One queue per kind of work, so one agency's refresh never waits behind another's import or a
+# round of digests: docker-compose.yml runs a worker per queue, and a worker started without
+# -Q (the demo, the Procfile) consumes them all. "celery" takes any task not routed here.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name, type="direct"), routing_key=name)
+                      for name in ("scorecards", "plans", "email", "imports", "celery")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "accountability.refresh_scorecards": {"queue": "scorecards"},
+    "accountability.refresh_current_weeks": {"queue": "scorecards"},
+    "accountability.close_*": {"queue": "scorecards"},
+    "accountability.refresh_goal_plans": {"queue": "plans"},
+    "accountability.refresh_agency_goal_plans": {"queue": "plans"},
+    "accountability.send_weekly_digests": {"queue": "email"},
+    "*.import_*": {"queue": "imports"},  # reserved for the importers
+}
+# Writes to one agency-week within this many seconds make one scorecard refresh (jobs.py).
+SCORECARD_COALESCE_SECONDS = env.float("SCORECARD_COALESCE_SECONDS", default=2)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refresh-current-weeks": {

@@ -1,92 +1,62 @@
-"""Live updates: pages poll here with the `live_version` they rendered.
+"""Live versions, and the boards rendered at each.
 
-An unchanged poll costs only the request's own authentication queries (the agency, with its
-`live_version`, comes with the acting producer) and answers 204 with an empty body, which
-htmx does not swap. A changed version answers with the affected partials.
+A page polls with the version of what it shows (`polls.py`): one team's board carries that
+team's `live_version`, a board of the whole agency (or of the people on no team) the agency's.
+The scorecard job bumps the agency's version on any change and, through
+`team_versions_bump`, only the versions of the teams whose producers' cards or celebrations
+changed, so an open team page re-renders only when something it shows changed.
+
+A board is rendered once per version and cached (`board_cached`), keyed by everything it
+depends on and nothing about the person looking: it is rendered without the request (no CSRF
+token, no "you"), for a `Viewer` (the leaders' columns, whose rows link to a drill-down) that
+many people share; the view marks the viewer's own row afterwards. Writes that change a board
+without a refresh (a rename, a role or team change, a new goal plan) show within
+`BOARD_CACHE_SECONDS`, as they did before on a reload; open pages see them at the next change.
 """
 
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from __future__ import annotations
 
-from salesculture.access import producer_required
-from salesculture.htmx import not_modified, toast
-from salesculture.selectors import producer_get_visible
+from collections.abc import Callable, Iterable
 
-from .feed import newest_id, win_text
-from .selectors import wins_feed
-from .views import TEAM_PAGE, BadWeek, bad_week, poll_seconds, team_context
+from django.core.cache import cache
+from django.db.models import F
 
+from salesculture.models import Agency, Team
 
-@producer_required
-def live_team(request):
-    """The team page's poll: 204 when nothing changed, else the scorecard partial (which
-    carries the next poller) plus the wins feed swapped out of band."""
-    if (answer := _nothing_new(request)) is not None:
-        return answer
-    try:
-        context = team_context(request)
-    except BadWeek as error:
-        return bad_week(request, str(error))
-    seen = _seen(request)
-    context.update(oob=True, new_after=seen)
-    response = render(request, TEAM_PAGE + "#live", context)
-    response["Cache-Control"] = "no-store"
-    return _celebrate(response, context["celebrations"], seen=seen,
-                      hide_prospects=context["hide_prospects"], actor=request.producer)
+BOARD_CACHE_SECONDS = 60
 
 
-@producer_required
-def live_wins(request):
-    """The standalone wins feed's poll (e.g. on a producer's week): 204 or the feed."""
-    actor = request.producer
-    producer = None
-    # Checked before the version, so a producer id the actor may not see is always a 404.
-    if request.GET.get("producer"):
-        producer = producer_get_visible(actor=actor, producer_id=request.GET["producer"])
-    if (answer := _nothing_new(request)) is not None:
-        return answer
-    celebrations = wins_feed(actor.agency, producer=producer)
-    seen = _seen(request)
-    hide = not actor.is_leader
-    response = render(request, "components/wins_feed.html", {
-        # swapped: the page already has the feed's stylesheet and script; a poll that
-        # answered them again would add another copy to the page each time.
-        "celebrations": celebrations, "live": True, "swapped": True, "feed_producer": producer,
-        "new_after": seen, "seen": newest_id(celebrations), "hide_prospects": hide,
-        "version": request.agency.live_version, "poll_seconds": poll_seconds()})
-    response["Cache-Control"] = "no-store"
-    return _celebrate(response, celebrations, seen=seen, hide_prospects=hide, actor=actor)
+def team_versions_bump(agency: Agency, producer_ids: Iterable[int]) -> int:
+    """Bump the live version of each team of the agency with one of these producers (one
+    query; none when the set is empty). Returns how many teams were bumped. The agency's own
+    version is the caller's to bump: it covers the whole-agency board and producers on no
+    team."""
+    ids = {int(pk) for pk in producer_ids}
+    if not ids:
+        return 0
+    # The join makes this `UPDATE ... WHERE id IN (SELECT ...)`: each team once.
+    return (Team.objects.filter(agency=agency, members__id__in=ids)
+            .update(live_version=F("live_version") + 1))
 
 
-def _nothing_new(request) -> HttpResponse | None:
-    """204 when the page's version (`v`) is current, 400 when it is not a number; None when
-    the page needs fresh partials (a changed version, or none given)."""
-    value = request.GET.get("v", "")
-    if not value:
-        return None
-    try:
-        unchanged = int(value) == request.agency.live_version
-    except ValueError:
-        return HttpResponseBadRequest("The version must be a number.")
-    return not_modified() if unchanged else None
+def scope_version(agency: Agency, team: Team | None) -> int:
+    """The version a board of `team` (None: the whole agency, or the people on no team)
+    renders at; no query, the team and agency rows are already loaded."""
+    return team.live_version if team is not None else agency.live_version
 
 
-def _seen(request) -> int | None:
-    """The newest celebration id the page showed; larger ids are new (None: unknown)."""
-    try:
-        return int(request.GET["seen"])
-    except (KeyError, ValueError):
-        return None
+def board_key(agency: Agency, *parts) -> str:
+    """A cache key for a board of the agency. The agency's creation time is part of it so a
+    key never outlives its agency: a test database that rolls back hands the same ids to the
+    next test's agency and teams, with versions starting at 0 again."""
+    stamp = agency.created_at.timestamp() if agency.created_at else 0
+    return ":".join(map(str, ("board", agency.pk, stamp, *parts)))
 
 
-def _celebrate(response: HttpResponse, celebrations, *, seen: int | None,
-               hide_prospects: bool, actor) -> HttpResponse:
-    """A toast for the newest new win (none when the page's newest is unknown)."""
-    fresh = [c for c in celebrations if c.pk > seen] if seen is not None else []
-    if not fresh:
-        return response
-    text = win_text(fresh[0], hide_prospects=hide_prospects, viewer=actor)
-    if len(fresh) > 1:
-        text += f" (+{len(fresh) - 1} more)"
-    # No emoji: the toast must read the same on a screen without an emoji font.
-    return toast(response, f"New win: {text}", "win")
+def board_cached(key: str, render: Callable[[], str]) -> str:
+    """The rendered board under `key`, rendering (and storing) it on a miss."""
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, BOARD_CACHE_SECONDS)
+    return html

@@ -198,23 +198,42 @@ def valid_sort(sort: str) -> str:
     return sort if sort in SORT_KEYS or sort.startswith("m:") else ""
 
 
-def can_see_detail(actor: Producer, producer: Producer) -> bool:
-    """Mirrors `producers_visible_to` without a query: an owner sees everyone of the agency,
-    a leader their own team, a producer themself."""
-    if actor.agency_id != producer.agency_id:
-        return False
-    if actor.is_owner:
-        return True
-    if actor.role == Producer.Role.LEADER and actor.team_id:
-        return producer.team_id == actor.team_id
-    return producer.pk == actor.pk
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a board, as far as the board differs by it: the leaders' columns (`full`)
+    and whose rows link to a drill-down (`links`: "all", one team's id, or "" for none). Many
+    people share a Viewer, so a board renders once for all of them; only their own row (which
+    always links, and says "you") is theirs. Mirrors `producers_visible_to` without a query:
+    an owner sees everyone of the agency, a leader their own team, a producer themself."""
+
+    full: bool
+    links: str
+
+    @classmethod
+    def of(cls, actor: Producer, *, team: Team | None = None, no_team: bool = False) -> Viewer:
+        """For a board of `team` (None: everyone, or with `no_team` the people on no team).
+        Boards whose rows link alike get the same Viewer, so they share one rendering."""
+        links = ""
+        if actor.is_owner:
+            links = "all"
+        elif actor.role == Producer.Role.LEADER and actor.team_id and not no_team:
+            if team is None:
+                links = str(actor.team_id)
+            elif team.pk == actor.team_id:
+                links = "all"
+        return cls(full=actor.is_leader, links=links)
+
+    def links_to(self, producer: Producer) -> bool:
+        return self.links == "all" or (bool(self.links) and str(producer.team_id) == self.links)
 
 
 def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[Producer],
-               commitments: list[Commitment], weeks: list[Week]) -> TeamScorecard:
+               commitments: list[Commitment], weeks: list[Week], viewer: Viewer,
+               personal: bool = True) -> TeamScorecard:
     """Rows, columns and totals from each producer's prefetched `trend_cards` (the `weeks`,
     oldest first, ending with the board's week) and `year_plans`, and the week's
-    commitments. On this week the board also sums up last week."""
+    commitments. On this week the board also sums up last week. Not `personal`: the actor's
+    own row is drawn as anyone with the same `viewer` sees it (for a board many share)."""
     measures: dict[str, Measure] = {}
     by_producer: dict[int, list[Commitment]] = {}
     for c in commitments:
@@ -224,7 +243,9 @@ def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[Produce
     board.measures = sorted(measures.values(), key=lambda m: m.order)
     starts = [w.start for w in weeks]
     for p in producers:
-        board.rows.append(_row(board, actor, p, by_producer.get(p.pk, []), starts))
+        mine = personal and p.pk == actor.pk
+        board.rows.append(_row(board, p, by_producer.get(p.pk, []), starts,
+                               detail=mine or viewer.links_to(p), is_me=mine))
         board.has_cards = board.has_cards or board.rows[-1].card is not None
     _sort_rows(board)
     _totals(board)
@@ -245,15 +266,15 @@ def _measure_of(c: Commitment) -> Measure:
     return Measure(key="promises", label="Promises", order=(3, 0, ""))
 
 
-def _row(board: TeamScorecard, actor: Producer, p: Producer, commitments: list[Commitment],
-         weeks: list[dt.date]) -> Row:
+def _row(board: TeamScorecard, p: Producer, commitments: list[Commitment],
+         weeks: list[dt.date], *, detail: bool, is_me: bool) -> Row:
     cards = {c.week_start: c for c in p.trend_cards}
     card = cards.get(board.week)
     return Row(
         producer=p, card=card, cells=_cells(board, card, commitments),
         trend=[cards[w].wins if w in cards else None for w in weeks],
         plan=p.year_plans[0] if p.year_plans else None,
-        detail=can_see_detail(actor, p), is_me=p.pk == actor.pk,
+        detail=detail, is_me=is_me,
         prev_card=cards.get(weeks[-2]), week_ended=board.has_ended)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
 
 from pipeline.selectors import stages_for
 from salesculture.models import Agency, Producer, Team
@@ -19,7 +19,8 @@ from salesculture.weeks import Week, local_now
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
 from .drilldown import Drilldown, drilldown_build
 from .feed import FEED_SHOWN
-from .presenters import TeamScorecard, board_fill, valid_sort
+from .presenters import MOST_WINS_SHOWN, TeamScorecard, Viewer, board_fill, valid_sort
+from .summary import AgencySummary, summary_fill
 
 TREND_WEEKS = 13
 # Weeks further than this from today show an empty state without touching the database
@@ -52,8 +53,11 @@ def team_rows(agency: Agency, week_start: dt.date, *, team: Team | None = None) 
 # --- the team scorecard -----------------------------------------------------------------------
 
 def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
-                   sort: str = "", desc: bool = False) -> TeamScorecard:
-    """The board for one week: one row per selling producer, leaders first.
+                   sort: str = "", desc: bool = False, no_team: bool = False,
+                   personal: bool = True) -> TeamScorecard:
+    """The board for one week: one row per selling producer of `team` (None: everyone; with
+    `no_team`, the people on no team), leaders first. Not `personal`: as everyone with the
+    actor's `Viewer` sees it, the actor's own row unmarked (a board to share).
 
     Five queries whatever the number of producers: teams, producers (+ their 13 weeks of
     scorecards, + this year's goal plan), and the week's commitments. On this week the
@@ -71,7 +75,10 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
         board.is_far = True
         return board
     weeks = shown.trailing(TREND_WEEKS)
-    producers = list(selling_producers(agency, team=team).prefetch_related(
+    producers = selling_producers(agency, team=team)
+    if no_team:
+        producers = producers.filter(team__isnull=True)
+    producers = list(producers.prefetch_related(
         Prefetch("scorecards", to_attr="trend_cards",
                  queryset=WeeklyScorecard.objects.filter(
                      agency=agency, week_start__gte=weeks[0].start, week_start__lte=shown.start)),
@@ -80,17 +87,73 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     commitments = Commitment.objects.filter(
         agency=agency, week_start=shown.start, producer__is_active=True).exclude(
         producer__role=Producer.Role.NON_PRODUCER)
-    if team is not None:
+    if team is not None or no_team:
         commitments = commitments.filter(producer__team=team)
     commitments = list(commitments.select_related("activity_type", "stage").order_by("id"))
     return board_fill(board, actor=actor, producers=producers, commitments=commitments,
-                      weeks=weeks)
+                      weeks=weeks, viewer=Viewer.of(actor, team=team, no_team=no_team),
+                      personal=personal)
+
+
+# --- the whole agency, a line per team --------------------------------------------------------
+
+LEADS = (Producer.Role.LEADER, Producer.Role.OWNER)
+
+
+def agency_summary(*, agency: Agency, week: dt.date,
+                   teams: list[Team] | None = None) -> AgencySummary:
+    """The whole agency's week, a line per team (and one for the people on no team), summed
+    by the database: five queries however many producers (the agency's `teams` unless given,
+    people per team, card sums per team and week over 13 weeks, this week's cards counted by
+    their numbers for the medians, last week's most stage wins)."""
+    shown, this_week = Week(week, agency.tz), Week.current(agency)
+    prev_week, next_week = shown.shift(-1), shown.shift(1)
+    summary = AgencySummary(
+        week=shown.start, this_week=this_week.start,
+        prev_week=prev_week.start if prev_week else None,
+        next_week=next_week.start if next_week else None,
+        teams=list(teams_for(agency)) if teams is None else teams)
+    if is_far(shown, this_week=this_week):
+        summary.is_far = True
+        return summary
+    weeks = [w.start for w in shown.trailing(TREND_WEEKS)]
+    last_ended = shown.shift(-1).ends
+    people = list(selling_producers(agency).order_by().values("team_id").annotate(
+        n=Count("id"), leads=Count("id", filter=Q(role__in=LEADS)),
+        joined=Count("id", filter=Q(created_at__lt=last_ended))))
+    cards = WeeklyScorecard.objects.filter(agency=agency, producer__is_active=True).exclude(
+        producer__role=Producer.Role.NON_PRODUCER)
+    with_goal = Q(producer__annual_goal__gt=0)
+    judged = Q(commitments_total__gt=0)
+    per_week = list(cards.filter(week_start__gte=weeks[0], week_start__lte=weeks[-1])
+                    .values("producer__team_id", "week_start").annotate(
+        cards=Count("id"), wins=Sum("wins"), activities=Sum("activities_total"),
+        kept=Sum("commitments_kept"), kept_of=Sum("commitments_total"),
+        open_count=Sum("pipeline_open_count"), open_value=Sum("pipeline_open_value"),
+        covered_value=Sum("pipeline_open_value", filter=with_goal),
+        goals=Sum("producer__annual_goal", filter=with_goal),
+        final=Count("id", filter=Q(is_final=True)), judged=Count("id", filter=judged),
+        kept_all=Count("id", filter=judged & Q(commitments_kept__gte=F("commitments_total"))),
+    ).order_by())
+    spread = list(cards.filter(week_start=shown.start).annotate(lead=Case(
+        When(producer__role__in=LEADS, then=True), default=False, output_field=BooleanField()))
+        .values("lead", "wins", "commitments_kept", "commitments_total")
+        .annotate(n=Count("id")).order_by())
+    most_wins = []
+    if shown == this_week and len(weeks) > 1:
+        most_wins = [(c.producer.name, c.wins) for c in cards.filter(
+            week_start=weeks[-2], wins__gt=0).select_related("producer__user").order_by(
+            "-wins", "producer__user__first_name", "producer__user__last_name", "pk")[
+            :MOST_WINS_SHOWN]]
+    return summary_fill(summary, weeks=weeks, people=people, per_week=per_week,
+                        spread=spread, most_wins=most_wins)
 
 
 # --- the wins feed ----------------------------------------------------------------------------
 
 def wins_feed(agency: Agency, *, producer: Producer | None = None, team: Team | None = None,
-              week: dt.date | None = None, limit: int = FEED_LIMIT) -> list[Celebration]:
+              week: dt.date | None = None, limit: int = FEED_LIMIT,
+              no_team: bool = False) -> list[Celebration]:
     """Newest celebrations (of one week, when given), one query. `stage_advance__to_stage` is
     joined so a feed shown to a producer can name the stage without the colleague's
     prospect."""
@@ -98,24 +161,25 @@ def wins_feed(agency: Agency, *, producer: Producer | None = None, team: Team | 
           .select_related("producer__user", "stage_advance__to_stage"))
     if producer is not None:
         qs = qs.filter(producer=producer)
-    if team is not None:
+    if team is not None or no_team:
         qs = qs.filter(producer__team=team)
     if week is not None:
         qs = qs.filter(week_start=week)
     return list(qs.order_by("-occurred_at", "-id")[:limit])
 
 
-def team_wins_feed(agency: Agency, week: Week,
-                   team: Team | None) -> tuple[list[Celebration], dt.date | None]:
+def team_wins_feed(agency: Agency, week: Week, team: Team | None,
+                   no_team: bool = False) -> tuple[list[Celebration], dt.date | None]:
     """This week: the newest wins (live). Another week: that week's wins, so what the feed
     shows always belongs to the board beside it. Returns (celebrations, the feed's week or
     None for "newest")."""
     this_week = Week.current(agency)
     if week == this_week:
-        return wins_feed(agency, team=team), None
+        return wins_feed(agency, team=team, no_team=no_team), None
     if is_far(week, this_week=this_week):
         return [], week.start
-    return wins_feed(agency, team=team, week=week.start, limit=WEEK_FEED_LIMIT), week.start
+    return wins_feed(agency, team=team, week=week.start, limit=WEEK_FEED_LIMIT,
+                     no_team=no_team), week.start
 
 
 # --- the producer drill-down ------------------------------------------------------------------

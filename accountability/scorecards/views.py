@@ -9,9 +9,16 @@ What each role sees (principle 1: producers see the team scorecard without prosp
   prospect; they can drill into their own row only. The page says so in a short note above
   the board, so nobody has to guess why a column is missing.
 
+The whole agency's board ("All teams", an owner's default) of an agency with several teams is
+a line per team, summed by the database; each team's rows open under its line on demand. A
+team's board is the team's rows, as before.
+
 The board of this week also sums up last week (who kept every commitment, who missed some,
 the most stage wins): what a leader wants to know first on a Monday. The wins feed beside
 the board follows its week: the newest wins (live) on this week, that week's wins on another.
+
+A board is rendered once per live version for everyone who sees it alike, and cached
+(boards.py); only the viewer's own row is marked per request.
 """
 
 from django.conf import settings
@@ -19,16 +26,20 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from salesculture.access import producer_required
-from salesculture.models import Producer, Team
+from salesculture.models import Producer
 from salesculture.selectors import producer_get_visible, team_get
 from salesculture.weeks import Week
 
 from ..planning.rolefit import role_fit_get
+from .boards import Scope, shared_board
 from .feed import newest_id
-from .links import board_links
-from .selectors import WEEK_FEED_LIMIT, producer_drilldown, team_scorecard, team_wins_feed
+from .live import scope_version
+from .presenters import valid_sort
+from .selectors import WEEK_FEED_LIMIT, producer_drilldown, team_wins_feed
+from .summary import NO_TEAM
 
 TEAM_PAGE = "accountability/scorecards/team.html"
 
@@ -57,49 +68,83 @@ def bad_week(request, message: str, back: str = "") -> HttpResponseBadRequest:
         {"message": message, "back": back or reverse("accountability:team")}, request=request))
 
 
-def team_choice(request) -> tuple[Team | None, str]:
-    """`?team=<id>` one team (404 for another agency's), `?team=all` everyone; by default a
-    leader or producer sees their own team and an owner the whole agency."""
+def team_choice(request) -> Scope:
+    """`?team=<id>` one team (404 for another agency's), `?team=all` everyone, `?team=none`
+    the people on no team; by default a leader or producer sees their own team and an owner
+    the whole agency. The actor's own team comes with the actor (no query)."""
     actor: Producer = request.producer
     value = request.GET.get("team", "")
-    if value == "all":
-        return None, "all"
+    if value in ("all", NO_TEAM):
+        return Scope(None, value)
     if value:
-        team = team_get(agency=actor.agency, team_id=value)
-        return team, str(team.pk)
+        team = (actor.team if actor.team_id and value == str(actor.team_id)
+                else team_get(agency=actor.agency, team_id=value))
+        return Scope(team, str(team.pk))
     if actor.is_owner or not actor.team_id:
-        return None, "all"
-    return actor.team, str(actor.team_id)
+        return Scope(None, "all")
+    return Scope(actor.team, str(actor.team_id))
 
 
-def team_context(request) -> dict:
+def sort_choice(request) -> tuple[str, bool]:
+    """`?sort=<column>&dir=desc`: a column the board sorts by ("" for none) and whether the
+    order is turned around."""
+    return valid_sort(request.GET.get("sort", "")), request.GET.get("dir") == "desc"
+
+
+def state_query(week: Week, scope: Scope, sort: str, desc: bool) -> str:
+    """The board's week, team and sort, for its poller (as `BoardLinks.state_query`)."""
+    state = {"week": week.start.isoformat(), "team": scope.param}
+    if sort:
+        state.update(sort=sort, dir="desc" if desc else "asc")
+    return urlencode(state)
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+def team_context(request, scope: Scope | None = None) -> dict:
     """The team page's context, for the page, its scorecard partial and its live poll."""
-    actor: Producer = request.producer
+    agency = request.agency
     week = week_from(request)
-    team, team_param = team_choice(request)
-    board = team_scorecard(actor=actor, week=week.start, team=team,
-                           sort=request.GET.get("sort", ""),
-                           desc=request.GET.get("dir") == "desc")
-    celebrations, feed_week = team_wins_feed(request.agency, week, team)
+    scope = scope or team_choice(request)
+    sort, desc = sort_choice(request)
+    # Read before the board: a board rendered from newer rows than its version is only
+    # re-rendered once more; one older than its version would never be.
+    version = scope_version(agency, scope.team)
+    celebrations, feed_week = team_wins_feed(agency, week, scope.team, scope.no_team)
     return {
-        "board": board,
-        "links": board_links(board, team_param),
-        "team_param": team_param,
+        "board_html": shared_board(actor=request.producer, scope=scope, week=week,
+                                   version=version, sort=sort, desc=desc),
+        "state_query": state_query(week, scope, sort, desc),
+        "team_param": scope.param,
         "celebrations": celebrations,
         "feed_week": feed_week,
         "feed_limit": WEEK_FEED_LIMIT,
         "seen": newest_id(celebrations),
-        "version": request.agency.live_version,
+        "version": version,
         "poll_seconds": poll_seconds(),
-        "full": actor.is_leader,
-        "hide_prospects": not actor.is_leader,
+        "hide_prospects": not request.producer.is_leader,
+    }
+
+
+def team_rows_context(request, scope: Scope) -> dict:
+    """One team's rows as the whole-agency board opens them under the team's line."""
+    week = week_from(request)
+    version = scope_version(request.agency, scope.team)
+    return {
+        "board_html": shared_board(actor=request.producer, scope=scope, week=week,
+                                   version=version, rows_only=True),
+        "state_query": state_query(week, scope, "", False),
+        "team_param": scope.param,
+        "version": version,
+        "poll_seconds": poll_seconds(),
     }
 
 
 def _team_wins_context(request) -> dict:
     """The wins feed alone needs no board: just the team's celebrations."""
-    team, _ = team_choice(request)
-    celebrations, feed_week = team_wins_feed(request.agency, week_from(request), team)
+    scope = team_choice(request)
+    celebrations, feed_week = team_wins_feed(request.agency, week_from(request), scope.team,
+                                             scope.no_team)
     return {"celebrations": celebrations, "feed_week": feed_week,
             "hide_prospects": not request.producer.is_leader}
 

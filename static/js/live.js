@@ -1,5 +1,6 @@
 // Live updates: every element with data-live-poll="<seconds>" asks its endpoint (hx-get,
-// fired by the "livepoll" event) whether the agency's scorecards changed. Polling pauses while
+// fired by the "livepoll" event) whether what its part of the page shows changed (a team's
+// board, the agency's). Polling pauses while
 // the tab is hidden and catches up at once when it is shown again. An unchanged poll answers
 // 204, which htmx does not swap; a changed one swaps the partial that carries the next poller.
 (function () {
@@ -17,7 +18,11 @@
 
   function poll() {
     if (document.hidden || !window.htmx) return;
-    pollers().forEach(function (el) { window.htmx.trigger(el, "livepoll"); });
+    pollers().forEach(function (el) {
+      // A poller inside something hidden (a team's rows, closed again) rests until shown.
+      if (el.parentElement && el.parentElement.closest("[hidden]")) return;
+      window.htmx.trigger(el, "livepoll");
+    });
   }
 
   function loop() {

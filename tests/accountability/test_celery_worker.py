@@ -29,6 +29,14 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _route_every_task_to(queue: str | None) -> None:
+    """Every task to this run's own queue (None: back to the configured routes), so no other
+    run's worker on a shared broker takes it."""
+    app.conf.task_routes = {"*": {"queue": queue}} if queue else settings.CELERY_TASK_ROUTES
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # the cached router holds the previous routes
+
+
 @pytest.fixture
 def worker(transactional_db):
     queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -41,11 +49,13 @@ def worker(transactional_db):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    _route_every_task_to(queue)
     try:
         yield process
     finally:
         app.conf.task_always_eager = True
         app.conf.task_default_queue = "celery"
+        _route_every_task_to(None)
         process.terminate()
         try:
             process.wait(timeout=10)

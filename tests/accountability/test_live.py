@@ -1,5 +1,6 @@
-"""Live updates: the poll endpoints answer 204 (nothing to swap) while the agency's version is
-unchanged, and the affected partials once a job has changed the materialised numbers."""
+"""Live updates: the poll endpoints answer 204 (nothing to swap) while the version of what
+the page shows is unchanged (a team's board: the team's; the wins feed: the agency's), and the
+affected partials once a job has changed the materialised numbers."""
 
 import datetime as dt
 import json
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from accountability.models import Celebration
 from pipeline.services import prospect_advance, prospect_create
-from salesculture.models import Agency
+from salesculture.models import Agency, Team
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import ProducerFactory, TeamFactory, stage, where
@@ -23,28 +24,33 @@ def version_of(agency) -> int:
     return Agency.objects.get(pk=agency.pk).live_version
 
 
+def team_version(team) -> int:
+    return Team.objects.get(pk=team.pk).live_version
+
+
 def poll(client, name="accountability:live_team", **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return client.get(reverse(name) + "?" + query, **HTMX)
 
 
-def test_unchanged_version_answers_a_tiny_204_and_nothing_to_swap(leader_client, agency):
-    response = poll(leader_client, v=version_of(agency))
+def test_unchanged_version_answers_a_tiny_204_and_nothing_to_swap(leader_client, team):
+    response = poll(leader_client, v=team_version(team))
     assert response.status_code == 204
     assert response.content == b""
     assert "HX-Trigger" not in response
 
 
 def test_changed_version_answers_the_scorecard_partial_and_the_wins_out_of_band(
-        leader_client, agency, leader):
-    response = poll(leader_client, v=version_of(agency) + 1)
+        leader_client, agency, team, leader):
+    Team.objects.filter(pk=team.pk).update(live_version=7)
+    response = poll(leader_client, v=6)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="team-scorecard"')
     assert 'id="team-wins" hx-swap-oob="true"' in html
     assert "<html" not in html  # a partial, not the page
-    # the next poller carries the version the partial was rendered at
-    assert f"v={version_of(agency)}" in html
+    # the next poller carries the version the partial was rendered at: the team's
+    assert "&amp;v=7&amp;" in html
 
 
 def test_malformed_version_is_400(leader_client):
@@ -52,11 +58,11 @@ def test_malformed_version_is_400(leader_client):
 
 
 def test_a_new_win_reaches_the_open_page_on_the_next_poll(
-        leader_client, agency, producer, django_capture_on_commit_callbacks):
-    # given: the leader's page rendered at the current version
+        leader_client, agency, team, producer, django_capture_on_commit_callbacks):
+    # given: the leader's page rendered at the team's current version
     prospect = prospect_create(owner=producer, name="Acme Roofing", estimated_revenue=5000)
     page = leader_client.get(reverse("accountability:team")).content.decode()
-    rendered = version_of(agency)
+    rendered = team_version(team)
     assert f"v={rendered}" in page
     seen = max(Celebration.objects.values_list("pk", flat=True), default=0)
     assert poll(leader_client, v=rendered, seen=seen).status_code == 204
@@ -68,7 +74,7 @@ def test_a_new_win_reaches_the_open_page_on_the_next_poll(
                          to_stage=stage(agency, "Contacted"), actor=producer)
 
     # then: the next poll swaps in the new win, marked new, with a toast
-    assert version_of(agency) > rendered
+    assert team_version(team) > rendered
     response = poll(leader_client, v=rendered, seen=seen)
     html = response.content.decode()
     assert response.status_code == 200
@@ -79,12 +85,12 @@ def test_a_new_win_reaches_the_open_page_on_the_next_poll(
     row_wins = html[html.index(f'data-producer="{producer.pk}"'):]
     assert '<td class="num wins">1</td>' in row_wins
     # and once the page has the new version, polling is quiet again
-    assert poll(leader_client, v=version_of(agency)).status_code == 204
+    assert poll(leader_client, v=team_version(team)).status_code == 204
 
 
-def test_the_poll_keeps_the_pages_week_team_and_sort(leader_client, agency, leader):
+def test_the_poll_keeps_the_pages_week_team_and_sort(leader_client, agency, team, leader):
     week = Week.current(agency).start - dt.timedelta(weeks=2)
-    html = poll(leader_client, v=version_of(agency) + 1, week=week.isoformat(), sort="wins",
+    html = poll(leader_client, v=team_version(team) + 1, week=week.isoformat(), sort="wins",
                 dir="desc", team=leader.team_id).content.decode()
     assert f"week={week.isoformat()}" in html and "sort=wins" in html and "dir=desc" in html
 
@@ -126,10 +132,10 @@ def test_wins_feed_of_a_colleague_or_another_agency_is_404(producer_client, agen
         assert response.status_code == 404
 
 
-def test_a_producer_polling_sees_no_colleagues_prospects(client, agency, producer, leader,
+def test_a_producer_polling_sees_no_colleagues_prospects(client, agency, team, producer, leader,
                                                          django_capture_on_commit_callbacks):
     login(client, producer)
-    rendered = version_of(agency)
+    rendered = team_version(team)
     prospect = prospect_create(owner=leader, name="Secret Roofing Co")
     with django_capture_on_commit_callbacks(execute=True):
         prospect_advance(prospect=prospect,
@@ -147,7 +153,7 @@ def test_an_unchanged_poll_costs_about_as_much_as_a_trivial_request(client, agen
     leader = ProducerFactory(agency=agency, team=team, role="leader")
     ProducerFactory.create_batch(20, agency=agency, team=team)
     login(client, leader)
-    url = reverse("accountability:live_team") + f"?v={version_of(agency)}"
+    url = reverse("accountability:live_team") + f"?v={team_version(team)}"
     floor_url = reverse("login")  # logged in: a redirect, after session and user lookups
 
     def median_ms(target: str, status: int, n: int = 300) -> float:

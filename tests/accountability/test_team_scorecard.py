@@ -230,11 +230,18 @@ def test_filter_by_team_and_all(client, agency, team, owner, leader, week):
 
     only_south = client.get(url, {"week": week.isoformat(), "team": south.pk}).content.decode()
     everyone = client.get(url, {"week": week.isoformat(), "team": "all"}).content.decode()
+    south_rows = client.get(reverse("accountability:live_team_rows"),
+                            {"week": week.isoformat(), "team": south.pk}, **HTMX)
 
     assert f'data-producer="{southerner.pk}"' in only_south
     assert f'data-producer="{leader.pk}"' not in only_south
-    assert f'data-producer="{southerner.pk}"' in everyone
-    assert f'data-producer="{leader.pk}"' in everyone
+    # everyone, in an agency of two teams: a line per team, each team's rows on demand
+    assert 'data-producer="' not in everyone
+    assert f'data-team="{south.pk}"' in everyone and f'data-team="{team.pk}"' in everyone
+    assert f'hx-get="{reverse("accountability:live_team_rows")}?week={week}&amp;team={south.pk}"' \
+        in everyone
+    rows = south_rows.content.decode()
+    assert f'data-producer="{southerner.pk}"' in rows and f'data-producer="{leader.pk}"' not in rows
 
 
 def test_another_agencys_producers_never_appear(leader_client, other_producer, week):
@@ -291,7 +298,7 @@ def _page_counts(client, agency, team, leader, n):
     populate(agency, team, n, week)
     url = reverse("accountability:team")
     q = {"week": week.isoformat()}
-    version = agency.__class__.objects.get(pk=agency.pk).live_version
+    version = team.__class__.objects.get(pk=team.pk).live_version  # the team board's version
     call = activity_type(agency, "Call")
     return {
         "page": queries_of(client.get, url + "?week=" + q["week"], ok=OK),

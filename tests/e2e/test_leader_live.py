@@ -127,7 +127,7 @@ def test_a_live_update_keeps_the_board_scrolled_where_the_reader_left_it(
         demo, new_page, settings):
     from django.db.models import F
 
-    from salesculture.models import Agency
+    from salesculture.models import Team
 
     settings.LIVE_POLL_SECONDS = 1
     page = new_page(PHONE)
@@ -137,8 +137,9 @@ def test_a_live_update_keeps_the_board_scrolled_where_the_reader_left_it(
     marker = page.locator("#team-scorecard").evaluate("el => (el.dataset.old = '1')")
     assert marker == "1"
 
-    # something changes: the next poll swaps in a fresh board
-    Agency.objects.update(live_version=F("live_version") + 1)
+    # something on the leader's team changes: the next poll swaps in a fresh board
+    Team.objects.filter(members__user__username="leader").update(
+        live_version=F("live_version") + 1)
     page.wait_for_selector("#team-scorecard:not([data-old])", timeout=5_000)
 
     assert page.locator("#scorecard-frame").evaluate("el => el.scrollLeft") == 160
@@ -156,3 +157,43 @@ def test_a_poll_after_the_session_ended_goes_to_the_login_page_not_into_the_boar
     page.wait_for_url("**/login/**", timeout=6_000)
     assert page.locator("#id_username").count() == 1
     assert page.locator("#team-scorecard").count() == 0
+
+
+def test_an_owner_sees_a_line_per_team_and_opens_a_teams_rows_in_place(demo, new_page, settings):
+    from django.db.models import F
+
+    from salesculture.models import Agency, Team
+
+    settings.LIVE_POLL_SECONDS = 1
+    page = new_page(DESKTOP)
+    log_in(page, "owner")
+    page.goto("/team/")
+    summary = page.get_by_test_id("team-summary")
+    assert summary.locator("tbody.team-line").count() == 2  # North and South
+    assert page.locator("tr[data-producer]").count() == 0  # nobody's row until asked for
+    page.evaluate("window.__notReloaded = true")
+
+    # "Show rows" opens the team's own rows under its line, without leaving the page
+    south = Team.objects.get(name="South")
+    toggle = page.locator(f"#team-rows-{south.pk}-toggle")
+    toggle.click()
+    rows = page.locator(f"#team-rows-{south.pk} tr[data-producer]")
+    rows.first.wait_for(timeout=5_000)
+    assert rows.count() == south.members.filter(is_active=True).exclude(
+        role="non_producer").count()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    screenshot(page, "team-agency-summary-1280")
+
+    # a change elsewhere re-renders the lines; the open rows stay open, then follow their team
+    page.locator("#team-scorecard").evaluate("el => (el.dataset.old = '1')")
+    Team.objects.filter(pk=south.pk).update(live_version=F("live_version") + 1)
+    Agency.objects.update(live_version=F("live_version") + 1)
+    page.wait_for_selector("#team-scorecard:not([data-old])", timeout=5_000)
+    page.wait_for_timeout(1_500)
+    assert page.locator(f"#team-rows-{south.pk} tr[data-producer]").count() == rows.count()
+    assert page.locator(f"#team-rows-{south.pk}").is_visible()
+
+    # and close again
+    page.locator(f"#team-rows-{south.pk}-toggle").click()
+    assert not page.locator(f"#team-rows-{south.pk}").is_visible()
+    assert page.evaluate("window.__notReloaded") is True

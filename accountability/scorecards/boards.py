@@ -1,0 +1,101 @@
+"""The team page's board, rendered once per live version for everyone who sees it alike.
+
+A board depends on its scope (a team, the people on no team, everyone), the week, its sort,
+the live version of its scope, and a `Viewer` (the leaders' columns, whose rows link to a
+drill-down): that is its cache key (`live.board_key`). It is rendered without the request,
+from `_board.html`, so it holds nothing of one person: no CSRF token, no "you". `personalise`
+then marks the viewer's own row and links their drill-down in the note to producers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from salesculture.models import Producer, Team
+from salesculture.selectors import teams_for
+from salesculture.weeks import Week
+
+from .links import board_links
+from .live import board_cached, board_key
+from .presenters import Viewer
+from .selectors import agency_summary, team_scorecard
+from .summary import NO_TEAM
+
+BOARD = "accountability/scorecards/_board.html"
+# In a shared board, where the note to a producer links their own drill-down.
+OWN_ROW_LINK = "<!--own-row-link-->"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose board: one `team`, or (team None) everyone or the people on no team. `param`
+    is the `team` parameter that names it: the team's id, "all" or "none"."""
+
+    team: Team | None
+    param: str
+
+    @property
+    def no_team(self) -> bool:
+        return self.param == NO_TEAM
+
+
+def shared_board(*, actor: Producer, scope: Scope, week: Week, version: int, sort: str = "",
+                 desc: bool = False, rows_only: bool = False) -> SafeString:
+    """The board (or, `rows_only`, one team's table as the whole-agency board opens it) at
+    `version`, from the cache when someone who sees it alike had it rendered, marked for
+    `actor`. `sort` is a valid sort key or ""."""
+    viewer = Viewer.of(actor, team=scope.team, no_team=scope.no_team)
+    desc = desc and bool(sort)
+    key = board_key(actor.agency, "rows" if rows_only else "board", scope.param, version,
+                    week.start, Week.current(actor.agency).start, sort, desc, viewer.full,
+                    viewer.links)
+    html = board_cached(key, lambda: _render(actor, scope, week, sort, desc, viewer,
+                                             rows_only=rows_only))
+    # Every piece was rendered, and escaped, by the board's own templates.
+    return mark_safe(personalise(html, actor=actor, viewer=viewer, week=week))
+
+
+def _render(actor: Producer, scope: Scope, week: Week, sort: str, desc: bool, viewer: Viewer,
+            *, rows_only: bool) -> str:
+    """The shared board: for the whole agency of several teams a line per team, else the
+    rows; `actor` only stands for their `viewer` here (`personal=False`)."""
+    context = {"team_param": scope.param, "full": viewer.full, "own_row_link": OWN_ROW_LINK}
+    if scope.param == "all" and not rows_only:
+        teams = list(teams_for(actor.agency))
+        if len(teams) > 1:
+            summary = agency_summary(agency=actor.agency, week=week.start, teams=teams)
+            return render_to_string(BOARD + "#board", {
+                **context, "board": summary, "summary": True,
+                "links": board_links(summary, scope.param)})
+    board = team_scorecard(actor=actor, week=week.start, team=scope.team, sort=sort,
+                           desc=desc, no_team=scope.no_team, personal=False)
+    return render_to_string(BOARD + ("#rows" if rows_only else "#board"), {
+        **context, "board": board, "links": board_links(board, scope.param),
+        "frame_id": f"team-rows-{scope.param}-frame" if rows_only else "scorecard-frame"})
+
+
+def personalise(html: str, *, actor: Producer, viewer: Viewer, week: Week) -> str:
+    """The viewer's own parts of a shared board: their row marked "you" and linked to their
+    drill-down, and the link in the note to a producer. Both come from the partials the
+    board uses, so the shared row is found exactly (and nothing changes when the viewer is
+    not on the board)."""
+    if OWN_ROW_LINK in html:
+        html = html.replace(OWN_ROW_LINK, render_to_string(
+            BOARD + "#own_row_link", {"me": actor, "week": week.start}), 1)
+    board = {"week": week.start}
+    shared = render_to_string(BOARD + "#name_cell", {"board": board, "row": _own_row(
+        actor, detail=viewer.links_to(actor), is_me=False)})
+    if shared in html:
+        html = html.replace(shared, render_to_string(BOARD + "#name_cell", {
+            "board": board, "row": _own_row(actor, detail=True, is_me=True)}), 1)
+    return html
+
+
+def _own_row(actor: Producer, *, detail: bool, is_me: bool) -> SimpleNamespace:
+    """What the name cell reads of a `presenters.Row`."""
+    return SimpleNamespace(producer=actor, detail=detail, is_me=is_me,
+                           is_leader=actor.is_leader)

@@ -1,0 +1,254 @@
+"""Step 1 of the scorecard job: an agency-week as the ledgers tell it, read in a fixed number of
+set-based queries (the same for 3 producers or 3,000).
+
+Every query starts from the agency (or its producers, or its stages) and the week's bounds, so
+an agency pays for its own rows only, however many other agencies share the database; the
+indexes added for them are in pipeline/migrations/0005 and accountability/migrations/0004.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
+from salesculture.models import Agency, Producer
+from salesculture.weeks import Week
+
+from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
+
+SCORECARD_FIELDS = [
+    "activity_counts", "activities_total", "wins", "wins_by_stage", "commitments_total",
+    "commitments_kept", "commitment_actuals", "pipeline_open_count", "pipeline_open_value",
+    "coverage", "process_adherence", "confidence",
+]
+
+
+@dataclass
+class WeekSnapshot:
+    """The agency-week as the ledgers tell it, each field read over the whole agency at once."""
+
+    agency: Agency
+    week: Week
+    final: bool
+    now: dt.datetime
+    producers: dict[int, dict]  # the selling producers on the week's board, by id
+    activity_counts: dict[int, dict[str, int]]  # producer → activity type id → quantity
+    wins_by_stage: dict[int, dict[str, int]]  # producer → stage id → stages won
+    moves: dict[int, dict]  # producer → winning moves, adherent, uncelebrated; the latest's time
+    new_wins: list[dict]  # winning moves not celebrated yet, oldest first, with the stages won
+    commitments: list[dict]
+    open_pipeline: dict[int, dict]  # producer → open prospects (n, value) at the week's end
+    check_ins: dict[int, dict]
+    previous_best: dict[int, int]  # producer → most wins in any earlier week
+    stored: dict[int, dict]  # producer → this week's scorecard as it is stored now
+
+
+def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapshot:
+    start, end = week.bounds
+    now = timezone.now()
+    if final is None:
+        final = WeekClosure.objects.filter(agency=agency, week_start=week.start).exists()
+    stages = dict(Stage.objects.filter(agency=agency).values_list("pk", "kind"))
+    producers = _producers(agency, week)
+    activity_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, type_id, n in (
+            Activity.objects.filter(agency=agency, occurred_at__gte=start, occurred_at__lt=end)
+            .values("producer_id", "activity_type_id").annotate(n=Sum("quantity"))
+            .values_list("producer_id", "activity_type_id", "n").order_by()):
+        activity_counts[pid][str(type_id)] = n
+    wins_by_stage, moves = _wins_tally(agency, stages, start, end)
+    commitments = list(
+        Commitment.objects.filter(agency=agency, week_start=week.start)
+        .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
+                "self_reported_done", "status", "actual"))
+    open_pipeline = _open_pipeline(
+        agency, [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN], end)
+    check_ins = {pid: {"producer_id": pid, **p["check_in"]}
+                 for pid, p in producers.items() if p["check_in"]}
+    previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
+    stored = {pid: p["card"] for pid, p in producers.items() if p["card"]}
+    producers = _on_the_board(producers, end, activity_counts, moves, commitments,
+                              open_pipeline, check_ins)
+    return WeekSnapshot(
+        agency=agency, week=week, final=final, now=now, producers=producers,
+        activity_counts=activity_counts, wins_by_stage=wins_by_stage, moves=moves,
+        new_wins=_new_wins(agency, week, [
+            pid for pid, m in moves.items() if m["uncelebrated"] and pid in producers]),
+        commitments=commitments,
+        open_pipeline=open_pipeline, check_ins=check_ins,
+        previous_best=previous_best, stored=stored)
+
+
+CHECK_IN_FIELDS = ["process", "pipeline", "team"]
+
+
+def _producers(agency: Agency, week: Week) -> dict[int, dict]:
+    """The selling producers, each with what is theirs alone in the week: their check-in and
+    their stored card (at most one of each, unique per producer and week) and the most wins
+    of any earlier week, read per producer through their (producer, ...) indexes rather than
+    over every card the agency ever had. Under "check_in" and "card", None when there is
+    none."""
+    best_before = Subquery(
+        WeeklyScorecard.objects.filter(producer=OuterRef("pk"), week_start__lt=week.start)
+        .order_by("-wins").values("wins")[:1])
+    own = ["id", "annual_goal", "created_at", "user__first_name", "user__last_name",
+           "user__username", "best"]
+    card_fields = ["is_final", *SCORECARD_FIELDS]
+    rows = (Producer.objects.filter(agency=agency, is_active=True)
+            .exclude(role=Producer.Role.NON_PRODUCER)
+            .annotate(best=best_before,
+                      check_in=FilteredRelation(
+                          "check_ins", condition=Q(check_ins__week_start=week.start)),
+                      card=FilteredRelation(
+                          "scorecards", condition=Q(scorecards__week_start=week.start)))
+            .values_list(*own, *(f"check_in__{f}" for f in CHECK_IN_FIELDS), "card__id",
+                         *(f"card__{f}" for f in card_fields)))
+    producers = {}
+    check_in_at, card_at = len(own), len(own) + len(CHECK_IN_FIELDS)
+    for row in rows:
+        producer = dict(zip(own, row[:check_in_at], strict=True))
+        check_in = row[check_in_at:card_at]
+        producer["check_in"] = (dict(zip(CHECK_IN_FIELDS, check_in, strict=True))
+                                if check_in[0] is not None else None)
+        producer["card"] = (dict(zip(card_fields, row[card_at + 1:], strict=True))
+                            if row[card_at] is not None else None)
+        producers[producer["id"]] = producer
+    return producers
+
+
+def _on_the_board(producers: dict[int, dict], week_ends: dt.datetime,
+                  activity_counts: dict, moves: dict, commitments: list[dict],
+                  open_pipeline: dict, check_ins: dict) -> dict[int, dict]:
+    """The producers who get a card for the week: everyone who had joined by its end, and
+    anyone the ledgers place in it (history imported for someone added later). A week that
+    ended before someone joined gets no card: a card of zeros would count as a week they sold
+    nothing, in their averages, their drill-down and their digest."""
+    recorded = {*activity_counts, *moves, *(c["producer_id"] for c in commitments),
+                *open_pipeline, *check_ins}
+    return {pid: p for pid, p in producers.items()
+            if p["created_at"] < week_ends or pid in recorded}
+
+
+def _week_wins(agency: Agency, start: dt.datetime, end: dt.datetime):
+    """The StageWin rows of the week. A win happens at its move's moment (pipeline/services.py),
+    so the move lies in the same bounds: said here too, the database reaches the week's moves
+    through their (agency, occurred_at) index instead of scanning every move ever made."""
+    return StageWin.objects.filter(
+        agency=agency, occurred_at__gte=start, occurred_at__lt=end, advance__agency=agency,
+        advance__occurred_at__gte=start, advance__occurred_at__lt=end)
+
+
+def _wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
+                end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict]]:
+    """Per producer: the stages won, by stage; and the winning moves, how many followed the
+    process (the stage's definition of done confirmed and the next step scheduled; a closed
+    prospect needs none) and when the latest was. One aggregate over the week's StageWin rows,
+    a row per producer: a winning move always wins the stage it moves to (pipeline/wins.py),
+    so counting the wins of that stage counts each move once, a skip too. Also how many of
+    the moves have no celebration yet: only then are their details read."""
+    move = Q(stage_id=F("advance__to_stage_id"))
+    scheduled = ~Q(advance__to_stage__kind=Stage.Kind.OPEN) | (
+        ~Q(advance__next_step="") & Q(advance__next_step_due__isnull=False))
+    celebrated = Exists(Celebration.objects.filter(stage_advance=OuterRef("advance_id")))
+    per_stage = {f"won_{pk}": Count("id", filter=Q(stage_id=pk)) for pk in stages}
+    wins_by_stage: dict[int, dict[str, int]] = {}
+    moves: dict[int, dict] = {}
+    for pid, n_moves, adherent, uncelebrated, latest, *won in (
+            _week_wins(agency, start, end).values("producer_id")
+            .annotate(moves=Count("id", filter=move), adherent=Count("id", filter=(
+                          move & scheduled & Q(advance__definition_confirmed=True))),
+                      uncelebrated=Count("id", filter=move & ~celebrated),
+                      latest=Max("occurred_at"), **per_stage)
+            .values_list("producer_id", "moves", "adherent", "uncelebrated", "latest",
+                         *per_stage)
+            .order_by()):
+        wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, won, strict=True) if n}
+        moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
+                      "latest": latest}
+    return wins_by_stage, moves
+
+
+def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]:
+    """The week's winning moves of these producers that have no celebration yet, oldest
+    first, each with `stages` (and `stage_names`): the stages it reached for the first time,
+    in the path's order. A celebrated move is never read again: a busy week costs each
+    refresh only its news, and none when there is none."""
+    if not producer_ids:
+        return []
+    start, end = week.bounds
+    moves: dict[int, dict] = {}
+    for row in (StageWin.objects.filter(agency=agency, occurred_at__gte=start,
+                                        occurred_at__lt=end, producer_id__in=producer_ids)
+                .exclude(advance__celebration__isnull=False)
+                .values("advance_id", "producer_id", "occurred_at", "stage_id", "stage__name",
+                        "advance__to_stage__name", "advance__to_stage__kind",
+                        "prospect__name")
+                .order_by("occurred_at", "advance_id", "stage__position")):
+        move = moves.setdefault(row["advance_id"], {
+            "id": row["advance_id"], "producer_id": row["producer_id"],
+            "occurred_at": row["occurred_at"], "prospect__name": row["prospect__name"],
+            "to_stage__name": row["advance__to_stage__name"],
+            "to_stage__kind": row["advance__to_stage__kind"], "stages": [], "stage_names": []})
+        move["stages"].append(row["stage_id"])
+        move["stage_names"].append(row["stage__name"])
+    return list(moves.values())
+
+
+def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime) -> dict[int, dict]:
+    """Open pipeline as it stood at the week's end, so a past week keeps its own number rather
+    than today's; per owner, the number of prospects open then and their estimated revenue.
+    A deleted prospect left it when it was deleted: a week that ended before keeps it.
+
+    Where a prospect stood at a moment, read without walking its whole ledger: a prospect
+    not moved since then still stands where it stands now, and one moved since stood where
+    its first move since then started from. Both hold because `prospect_advance` writes the
+    move and the prospect's stage together under the prospect's lock, the move starting from
+    the stage it found. So the current week reads the open prospects and nothing else, and a
+    past week also reads only the moves made after it: never the 95,000-loop walk of every
+    prospect's ledger that a latest-move-before-the-end subquery costs.
+
+    Raw SQL because the second half ranks moves with a window function in a derived table,
+    which the ORM cannot join; it runs as is on PostgreSQL and SQLite.
+    """
+    if not open_ids:
+        return {}
+    ops = connection.ops
+    at_end = ops.adapt_datetimefield_value(end)
+    prospect, advance = Prospect._meta.db_table, StageAdvance._meta.db_table
+    # The open stages as values rather than a join on their kind: the planner then knows how
+    # many prospects stand in them and reads those through the stage index.
+    is_open = ", ".join(["%s"] * len(open_ids))
+    sql = f"""
+        SELECT owner_id, COUNT(*), SUM(estimated_revenue) FROM (
+            SELECT p.owner_id, p.estimated_revenue FROM {prospect} p
+            WHERE p.agency_id = %s AND p.stage_id IN ({is_open})
+              AND (p.deleted_at IS NULL OR p.deleted_at >= %s)
+              AND NOT EXISTS (SELECT 1 FROM {advance} a WHERE a.agency_id = %s
+                              AND a.prospect_id = p.id AND a.occurred_at >= %s)
+            UNION ALL
+            SELECT p.owner_id, p.estimated_revenue FROM (
+                SELECT prospect_id, from_stage_id, ROW_NUMBER() OVER (
+                    PARTITION BY prospect_id ORDER BY occurred_at, id) AS nth
+                FROM {advance} WHERE agency_id = %s AND occurred_at >= %s
+            ) first_move JOIN {prospect} p ON p.id = first_move.prospect_id
+            WHERE first_move.nth = 1 AND first_move.from_stage_id IN ({is_open})
+              AND (p.deleted_at IS NULL OR p.deleted_at >= %s)
+        ) open_at_end GROUP BY owner_id"""
+    params = [agency.pk, *open_ids, at_end, agency.pk, at_end, agency.pk, at_end, *open_ids,
+              at_end]
+    # The sum comes back as the ORM would return it (a Decimal, also on SQLite).
+    revenue = Prospect._meta.get_field("estimated_revenue").get_col(prospect)
+    converters = ops.get_db_converters(revenue)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = {}
+    for owner_id, n, value in rows:
+        for converter in converters:
+            value = converter(value, revenue, connection)
+        result[owner_id] = {"owner_id": owner_id, "n": n, "value": value}
+    return result
