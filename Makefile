@@ -32,8 +32,16 @@ lint: $(STAMP)
 	$(BIN)/pytest -q tests/test_code_shape.py tests/test_layering.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The benchmark: a program that measures and reports, never a test that fails (README,
+# Benchmark). Needs PostgreSQL (BENCH_DATABASE_URL, default a local bench_salesculture, dropped
+# and made afresh) and Redis (BENCH_REDIS_URL, default local) for the worker and the load run.
+# BENCH_FLAGS="--no-load" skips the load run, "--readme" updates the README's table; GROWTH=1
+# adds the 10-agency growth run (a second database, ..._growth; about 30 minutes more).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	VENV=$(VENV) bench/generate
+	$(BIN)/python bench/run.py $(BENCH_FLAGS)
+	if [ -n "$(GROWTH)" ]; then VENV=$(VENV) bench/generate --growth && \
+		$(BIN)/python bench/run.py --growth $(BENCH_FLAGS); fi
 
 clean:
 	rm -rf $(VENV) var staticfiles *.egg-info

@@ -1,127 +1,244 @@
-"""Benchmark: the scorecard job and the main pages on a bigger demo agency.
+"""The benchmark: a program that measures, on the database `bench/generate` made (it never
+wipes it), and reports; it never fails the test suite.
 
-Times are noisy on shared machines, so every timing is reported as a median and as a ratio
-to a floor measured in the same run (a one-row primary-key read through the ORM).
+    bench/generate && .venv/bin/python bench/run.py [--no-load] [--readme]
+    bench/generate --growth && .venv/bin/python bench/run.py --growth
 
-    .venv/bin/python bench/run.py [--producers 40] [--weeks 13] [--repeat 15]
+Figures, for agency 1 (its owner, the leader of team 1 and a producer of that team):
+- every page's median, p95, query count and size, warm, through the test client with the full
+  middleware, against the trivial logged-in view (bench/urls.py) measured in the same run;
+- the scorecard refresh of the current agency-week against the same aggregates as
+  hand-written SQL; the nightly goal-plan refresh (stopped after --plans-seconds and
+  extrapolated); the 52-week rebuild by a real Celery worker and the worker's peak RSS;
+- the load run (--no-load skips it): gunicorn and a worker, 50 people for 60 s;
+- --growth: the pages and the refresh again on the growth database (10 agencies, made by
+  `bench/generate --growth`: BENCH_GROWTH_DATABASE_URL, by default the benchmark's database
+  name + `_growth`), against the single-agency figures already in bench/results.json.
 
-Runs on a throw-away SQLite file unless BENCH_DATABASE_URL is set (a database it may wipe).
+Writes bench/results.json, prints the table; --readme also puts it in README.md.
 """
 
 import argparse
 import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.env import (  # noqa: E402 - the project root must be on the path first
+    database_name,
+    database_url,
+    django_setup,
+    growth_url,
+    migrate,
+    rss_peak_mb,
+)
+from bench.stack import redis_claim, redis_release  # noqa: E402
 
-class QueryCounter:
-    """Counts every statement the connection runs (the request's own log is reset per request)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def median_seconds(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+GROWTH_RATIO = 1.2
+GROWTH_PREFIX = "growth: "
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--producers", type=int, default=40)
-    parser.add_argument("--weeks", type=int, default=13)
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
+    args = arguments()
+    url = growth_url(args.database_url) if args.growth else database_url(args.database_url)
+    migrate(url)
+    try:
+        redis_url = redis_claim()
+    except Exception as error:  # the pages still run, on a local-memory cache
+        print(f"No Redis database to claim ({error}): no cache shared with the pages, no "
+              "worker, no load run.")
+        redis_url = ""
+    try:
+        django_setup(url, **({"REDIS_URL": redis_url} if redis_url else {}))
+        measure(url, args, redis_url)
+    finally:
+        if redis_url:
+            redis_release(redis_url)
 
-    workdir = tempfile.mkdtemp(prefix="salesculture-bench-")
-    os.environ["DATA_DIR"] = workdir
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-    os.environ.pop("REDIS_URL", None)
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesculture.settings")
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
-    import django
+def measure(url: str, args, redis_url: str) -> None:
+    from bench import report
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, reverse
-
-    from accountability.scorecards.refresh import scorecards_refresh
-    from salesculture.models import Agency
-    from salesculture.weeks import Week
-
-    call_command("migrate", verbosity=0)
-    if "BENCH_DATABASE_URL" in os.environ:
-        call_command("flush", interactive=False, verbosity=0)
+    agency = generated_agency(url, growth=args.growth)
+    results = report.load() if args.growth else {}
+    if args.growth and not results.get("figures"):
+        sys.exit("Run the single-agency benchmark first: --growth compares with its figures.")
     started = time.perf_counter()
-    call_command("seed_demo", producers=args.producers, weeks=args.weeks, verbosity=0)
-    seeded = time.perf_counter() - started
-    agency = Agency.objects.get(slug="summit")
-    week = Week.current(agency).start
+    data = data_summary()
+    if args.growth:
+        results["growth_data"] = data
+        figures = growth(agency, args, results["figures"])
+        results["figures"] = [f for f in results["figures"]
+                              if not f["name"].startswith(GROWTH_PREFIX)] + figures
+    else:
+        results = {"machine": report.machine(postgres_version()), "data": data,
+                   "figures": [f.as_json() for f in single(agency, args, redis_url)]}
+    report.save(report.stamp(results, prefix="growth_" if args.growth else ""))
+    print(f"\n{report.caption(results)}\n\n{report.table(results['figures'])}\n")
+    print(f"Measured in {time.perf_counter() - started:.0f} s; written to bench/results.json.")
+    if args.readme and not report.readme_update(results):
+        print("README.md has no benchmark table markers; not updated.")
 
-    floor = median_seconds(lambda: Agency.objects.get(pk=agency.pk), args.repeat * 4)
-    rows = [("floor: Agency by primary key", floor, 1)]
 
-    with CaptureQueriesContext(connection) as queries:
-        scorecards_refresh(agency=agency, week_start=week)
-    rows.append(("scorecard job, current week", median_seconds(
-        lambda: scorecards_refresh(agency=agency, week_start=week), args.repeat),
-        len(queries)))
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--plans-seconds", type=float, default=60,
+                        help="stop the nightly plan refresh after this long and extrapolate")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the 52-week rebuild")
+    parser.add_argument("--no-load", action="store_true", help="skip the load run")
+    parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--growth", action="store_true",
+                        help="compare a 10-agency database with the single-agency figures")
+    parser.add_argument("--readme", action="store_true", help="update README.md's table")
+    return parser.parse_args()
 
-    pages = [
-        ("leader", "accountability:team", {}),
-        ("leader", "accountability:live_team", {"v": "{version}"}),
-        ("leader", "accountability:meetings", {}),
-        ("producer", "accountability:my_week", {}),
-        ("producer", "pipeline:board", {}),
-        ("producer", "accountability:commitments", {}),
-        ("producer", "accountability:plan", {}),
-    ]
-    clients = {}
-    for username, name, params in pages:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+
+def generated_agency(url: str, *, growth: bool):
+    from django.db import OperationalError
+
+    from salesculture.models import Agency
+
+    try:
+        agency = Agency.objects.filter(slug="bench-1").first()
+        agencies = Agency.objects.count()
+    except OperationalError:
+        agency = None
+    if agency is None:
+        sys.exit(f"{database_name(url)} has no benchmark data: run bench/generate first.")
+    if growth and agencies < 2:
+        sys.exit(f"{database_name(url)} has one agency: generate it with --agencies 10.")
+    return agency
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+
+
+def data_summary() -> dict:
+    from django.db import connection
+
+    from pipeline.models import Activity, Prospect, StageAdvance
+    from salesculture.models import Agency, Producer
+
+    counts = {}
+    with connection.cursor() as cursor:
+        for key, model in [("agencies", Agency), ("people", Producer), ("prospects", Prospect),
+                           ("stage_advances", StageAdvance), ("activities", Activity)]:
+            cursor.execute(f"SELECT count(*) FROM {model._meta.db_table}")
+            counts[key] = cursor.fetchone()[0]
+    agencies = counts["agencies"]
+    counts["summary"] = (
+        f"{agencies} agenc{'y' if agencies == 1 else 'ies'}, {counts['people']:,} people, "
+        f"{counts['prospects']:,} prospects, {counts['stage_advances']:,} stage advances, "
+        f"{counts['activities']:,} activities")
+    return counts
+
+
+def single(agency, args, redis_url: str) -> list:
+    from bench.jobs import plans_figure, refresh_figures
+    from bench.pages import Pages, cast_of
+    from bench.report import Figure
+
+    step("pages")
+    figures = Pages(cast_of(agency), args.repeat).figures()
+    figures.append(Figure("benchmark process peak RSS after the pages (test client)",
+                          rss_peak_mb(), "MB"))
+    step("refresh_scorecards and its floor")
+    figures += refresh_figures(agency, repeat=max(5, args.repeat // 3))
+    step(f"nightly plans (at most {args.plans_seconds:g} s)")
+    figures.append(plans_figure(agency, cap_seconds=args.plans_seconds))
+    if not (args.no_rebuild and args.no_load):
+        figures += with_stack(agency, args, redis_url)
+    return figures
+
+
+def with_stack(agency, args, redis_url: str) -> list:
+    """The figures that need real processes; one that cannot be had (no Redis, a process
+    that would not start, a rebuild that never finished) is reported as such, not fatal."""
+    from bench import load
+    from bench.report import Figure
+    from bench.stack import Stack, rebuild_figures
+
+    if not redis_url:
+        return [Figure("52-week rebuild and load run", None, "", note="skipped: no Redis")]
+    figures = []
+    stack = Stack(os.environ["DATABASE_URL"], redis_url)
+    try:
+        if not args.no_rebuild:
+            step("the 52-week rebuild (a Celery worker)")
+            figures += _attempt("52-week rebuild", lambda: rebuild_figures(stack, agency))
+        if not args.no_load:
+            step(f"the load run ({args.load_users} users, {args.load_seconds:g} s)")
+            figures += _attempt("load run", lambda: load.load_figures(
+                stack, agency, users=args.load_users, seconds=args.load_seconds))
+    finally:
+        stack.close()
+        if not args.no_load:
+            load.clean_up(agency)
+    return figures
+
+
+def _attempt(what: str, measure) -> list:
+    from bench.report import Figure
+
+    try:
+        return measure()
+    except Exception as error:  # reported in the table instead
+        message = " ".join(str(error).split())[:160]
+        return [Figure(what, None, "", note=f"failed: {type(error).__name__}: {message}")]
+
+
+def growth(agency, args, single_figures: list[dict]) -> list[dict]:
+    """The same pages and refresh on the bigger database, each against its single-agency
+    figure. Both runs' times are taken as multiples of their own run's floor (the trivial
+    view; the refresh's raw SQL), so that the machine being busier in one run than in the
+    other does not read as growth; the note gives the milliseconds."""
+    from bench.jobs import refresh_figures
+    from bench.pages import Pages, cast_of
+    from bench.report import Figure
+
+    step("pages (growth)")
+    figures = Pages(cast_of(agency), args.repeat).figures()
+    step("refresh_scorecards (growth)")
+    figures += refresh_figures(agency, repeat=max(5, args.repeat // 3))
+    before = {f["name"]: f for f in single_figures if f["unit"] == "ms"}
+    compared = []
+    for figure in figures:
+        single_figure = before.get(figure.name)
+        if figure.unit != "ms" or single_figure is None:
             continue
-        client = clients.get(username)
-        if client is None:
-            client = clients[username] = Client()
-            client.login(username=username, password="salesculture")
-        params = {k: v.format(version=Agency.objects.get(pk=agency.pk).live_version)
-                  for k, v in params.items()}
-        client.get(url, params)  # warm
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            response = client.get(url, params)
-        rows.append((f"GET {url} as {username} → {response.status_code}",
-                     median_seconds(lambda c=client, u=url, p=params: c.get(u, p), args.repeat),
-                     counter.count))
+        if not figure.floor:  # a floor itself, in milliseconds; no goal
+            note = ("how much busier the machine was" if figure.name.startswith("trivial")
+                    else "the floor's own growth")
+            compared.append(Figure(GROWTH_PREFIX + figure.name, figure.value, "ms",
+                                   floor=single_figure["value"], note=note).as_json())
+            continue
+        multiple = figure.ratio
+        compared.append(Figure(
+            GROWTH_PREFIX + figure.name, multiple, "× floor", floor=single_figure["ratio"],
+            goal=f"≤ {GROWTH_RATIO:g}× one agency", ratio_max=GROWTH_RATIO,
+            p95=None, queries=figure.queries,
+            note=_ms(figure.value, single_figure["value"])).as_json())
+    return compared
 
-    print(f"\nSales Culture benchmark: {args.producers + 3} people, {args.weeks} weeks, "
-          f"{connection.vendor}; demo data loaded in {seeded:.1f}s\n")
-    print(f"{'what':<58} {'median ms':>10} {'× floor':>9} {'queries':>8}")
-    for label, seconds, count in rows:
-        print(f"{label:<58} {seconds * 1000:>10.2f} {seconds / floor:>9.1f} {count:>8}")
+
+def _ms(growth_ms: float | None, single_ms: float | None) -> str:
+    if growth_ms is None or single_ms is None:
+        return "failed in one of the runs"
+    return f"{growth_ms:.1f} ms against {single_ms:.1f} ms"
+
+
+def step(what: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {what} …", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The performance benchmark and its data generator (see README, Benchmark)."""
