@@ -130,7 +130,12 @@ class WeeklyScorecard(models.Model):
             models.UniqueConstraint(fields=["producer", "week_start"],
                                     name="one_scorecard_per_producer_week"),
         ]
-        indexes = [models.Index(fields=["agency", "week_start"])]
+        indexes = [
+            models.Index(fields=["agency", "week_start"]),
+            # Each producer's most wins in an earlier week, read from their best card down.
+            models.Index(fields=["producer", "wins"], include=["week_start"],
+                         name="scorecard_producer_best"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.producer_id} {self.week_start}"

@@ -153,6 +153,10 @@ class StageAdvance(models.Model):
             models.Index(fields=["agency", "occurred_at"]),
             models.Index(fields=["producer", "occurred_at"]),
             models.Index(fields=["prospect", "occurred_at"]),
+            # The scorecard job's open pipeline at a week's end: each prospect's first move
+            # after the week, per agency, without a sort (covering on PostgreSQL).
+            models.Index(fields=["agency", "prospect", "occurred_at", "id"],
+                         include=["from_stage"], name="advance_agency_prospect_time"),
         ]
 
     def __str__(self) -> str:

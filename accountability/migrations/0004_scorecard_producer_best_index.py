@@ -2,8 +2,7 @@
 (accountability/scorecards/snapshot.py): read backwards from the producer's best card, it
 stops at the first one before the week instead of visiting every card they ever had.
 
-In the database only: the models belong to their own slice, which can list it in
-WeeklyScorecard.Meta.indexes later with a state-only migration. The included column
+Listed in WeeklyScorecard.Meta.indexes. The included column
 (covering, so the scan never visits the table) is PostgreSQL's; SQLite gets the plain index.
 """
 
@@ -17,11 +16,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(database_operations=[
-            migrations.AddIndex(
-                model_name="weeklyscorecard",
-                index=models.Index(fields=["producer", "wins"], include=["week_start"],
-                                   name="scorecard_producer_best"),
-            ),
-        ]),
+        migrations.AddIndex(
+            model_name="weeklyscorecard",
+            index=models.Index(fields=["producer", "wins"], include=["week_start"],
+                               name="scorecard_producer_best"),
+        ),
     ]

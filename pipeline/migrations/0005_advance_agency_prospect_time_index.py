@@ -2,8 +2,7 @@
 snapshot.py): each prospect's first move after the week, read per agency in the order the
 window function ranks them, without a sort, and whether a prospect moved since.
 
-In the database only: the models belong to their own slice, which can list it in
-StageAdvance.Meta.indexes later with a state-only migration. The included column (covering,
+Listed in StageAdvance.Meta.indexes. The included column (covering,
 so the scan never visits the table) is PostgreSQL's; SQLite gets the plain index.
 """
 
@@ -17,11 +16,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(database_operations=[
-            migrations.AddIndex(
-                model_name="stageadvance",
-                index=models.Index(fields=["agency", "prospect", "occurred_at", "id"],
-                                   include=["from_stage"], name="advance_agency_prospect_time"),
-            ),
-        ]),
+        migrations.AddIndex(
+            model_name="stageadvance",
+            index=models.Index(fields=["agency", "prospect", "occurred_at", "id"],
+                               include=["from_stage"], name="advance_agency_prospect_time"),
+        ),
     ]
