@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from salesculture.admin import ReadOnlyAdmin
 from salesculture.audit import admin_actor
 
 from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
@@ -50,21 +51,12 @@ class ProspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageAdvance)
-class StageAdvanceAdmin(admin.ModelAdmin):
+class StageAdvanceAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only and changes only through prospect_advance."""
 
     list_display = ["prospect", "producer", "from_stage", "to_stage", "occurred_at", "wins"]
     list_filter = ["agency", "is_win"]
     list_select_related = ["prospect", "producer__user", "from_stage", "to_stage"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityType)
@@ -82,18 +74,9 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageWin)
-class StageWinAdmin(admin.ModelAdmin):
+class StageWinAdmin(ReadOnlyAdmin):
     """Derived from the ledger by the win rule: read-only, like the ledger itself."""
 
     list_display = ["prospect", "stage", "producer", "occurred_at"]
     list_filter = ["agency"]
     list_select_related = ["prospect", "stage", "producer__user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

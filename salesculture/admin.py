@@ -5,6 +5,19 @@ from .models import Agency, AuditEvent, DirtyWeek, Producer, Team
 from .services import producer_admin_saved, producer_set_active
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An append-only ledger or what is derived from it: listed and opened, never written."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone"]
@@ -52,22 +65,13 @@ class ProducerAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the trail is append-only and written only by the services."""
 
     list_display = ["at", "agency", "actor_label", "kind", "subject_label"]
     list_filter = ["agency", "kind"]
     list_select_related = ["agency"]
     search_fields = ["subject_label", "actor_label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DirtyWeek)
