@@ -104,6 +104,7 @@ def test_another_agencys_id_answers_404_and_changes_nothing(client, owner, stran
     "/live/wins/?v=0&producer={producer_id}",
     "/funnel/?scope=producer:{producer_id}",
     "/team/?team={team_id}",
+    "/live/team/rows/?team={team_id}",
     "/audit/?person={producer_id}",
 ])
 def test_another_agencys_id_in_a_query_answers_404(client, owner, other_agency, url):
