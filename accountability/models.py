@@ -110,6 +110,11 @@ class WeeklyScorecard(models.Model):
     wins = models.PositiveIntegerField(default=0)
     # {"<stage_id>": wins into that stage}
     wins_by_stage = models.JSONField(default=dict, blank=True)
+    # The funnel's evidence, so the funnel page never reads the ledgers (planning/
+    # funnel_weeks.py): {"created": {"<stage_id>": prospects created in it}, "out":
+    # {"<stage_id>": moves out of it}, "stays": {"<stage_id>": {"<whole days>": stays in it
+    # that ended this week}}}.
+    funnel = models.JSONField(default=dict, blank=True)
     commitments_total = models.PositiveIntegerField(default=0)
     commitments_kept = models.PositiveIntegerField(default=0)
     # {"<commitment_id>": actual} so pages show progress without touching the ledgers.
@@ -145,6 +150,29 @@ class WeeklyScorecard(models.Model):
         if not self.commitments_total:
             return None
         return self.commitments_kept / self.commitments_total
+
+
+class AgencyFunnelWeek(models.Model):
+    """The whole agency's funnel numbers of one week: the week's scorecards summed by the
+    scorecard job, so the agency's funnel reads a row a week rather than a card per producer.
+    The same fields as the card, with the same keys."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="funnel_weeks")
+    week_start = models.DateField()
+    activity_counts = models.JSONField(default=dict, blank=True)
+    wins_by_stage = models.JSONField(default=dict, blank=True)
+    funnel = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "week_start"],
+                                    name="one_funnel_week_per_agency_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.week_start}"
 
 
 class Celebration(models.Model):

@@ -87,6 +87,8 @@ def prospect_create(
         agency=agency, prospect=prospect, producer=owner, moved_by=actor or owner,
         from_stage=None, to_stage=stage, occurred_at=occurred_at, is_win=False,
         next_step=prospect.next_step, next_step_due=next_step_due)
+    # The week's funnel counts the prospects created in it, and its open pipeline grows.
+    agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
     return prospect
 
 

@@ -275,13 +275,3 @@ def funnel_scope_get(*, actor: Producer, key: str | None) -> FunnelScope:
     if kind == "agency" and actor.is_owner:
         return FunnelScope(key, actor.agency.name, None)
     raise Http404("No such funnel.")
-
-
-def funnel_for(*, actor: Producer, scope_key: str | None,
-               weeks: int) -> tuple[FunnelScope, Funnel]:
-    scope = funnel_scope_get(actor=actor, key=scope_key)
-    start, end = period_bounds(actor.agency, weeks)
-    funnel = funnel_compute(agency=actor.agency, start=start, end=end, producers=scope.producers,
-                            weeks=weeks)
-    return scope, funnel
-

@@ -2,13 +2,8 @@ from django.shortcuts import render
 
 from salesculture.access import producer_required
 
-from .funnel import (
-    DEFAULT_WEEKS,
-    MAX_WEEKS,
-    funnel_for,
-    funnel_scope_choices,
-    parse_weeks,
-)
+from .funnel import DEFAULT_WEEKS, MAX_WEEKS, funnel_scope_choices, parse_weeks
+from .funnel_weeks import funnel_for
 
 WEEK_CHOICES = [4, 13, 26, 52]
 

@@ -21,7 +21,9 @@ from salesculture.models import Agency
 from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
-from ..models import Celebration, Commitment, WeeklyScorecard
+from ..models import AgencyFunnelWeek, Celebration, Commitment, WeeklyScorecard
+from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
+from ..planning.funnel_weeks import merge_counts
 from .celebrations import (
     STREAK_LOOKBACK_WEEKS,
     advance_celebrations,
@@ -60,6 +62,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
     snapshot = week_snapshot(agency, Week(week_start, agency.tz), final)
     cards = _cards_build(snapshot)
     changed = _scorecards_upsert(snapshot, cards)
+    _agency_funnel_week_save(snapshot, cards)
     if snapshot.final:
         # A producer whose card could not be built keeps their commitments as they stand:
         # judged without a card, they would all read missed.
@@ -121,6 +124,7 @@ def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
         agency=snapshot.agency, producer_id=pid, week_start=snapshot.week.start,
         activity_counts=counts, activities_total=sum(counts.values()),
         wins=wins, wins_by_stage=stage_wins,
+        funnel=snapshot.funnel.get(pid, {}),
         commitments_total=total, commitments_kept=kept, commitment_actuals=actuals,
         pipeline_open_count=open_row.get("n", 0),
         pipeline_open_value=_fit(open_value, "pipeline_open_value"),
@@ -226,6 +230,27 @@ def _scorecards_upsert(snapshot: WeekSnapshot, cards: list[WeeklyScorecard]) -> 
         written, update_conflicts=True, unique_fields=["producer", "week_start"],
         update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
     return changed
+
+
+def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard]) -> None:
+    """The agency's funnel week: the cards of the week summed (a producer whose card could not
+    be built counts with their stored one). Written only when it differs from what is stored."""
+    numbers = {field: {} for field in FUNNEL_FIELDS}
+    built = {card.producer_id for card in cards}
+    rows = [{f: getattr(card, f) for f in FUNNEL_FIELDS} for card in cards]
+    rows += [row for pid, row in snapshot.stored.items() if pid not in built]
+    for row in rows:
+        for field in FUNNEL_FIELDS:
+            merge_counts(numbers[field], row[field])
+    stored = (AgencyFunnelWeek.objects
+              .filter(agency=snapshot.agency, week_start=snapshot.week.start)
+              .values(*FUNNEL_FIELDS).first())
+    if stored != numbers:
+        AgencyFunnelWeek.objects.bulk_create(
+            [AgencyFunnelWeek(agency=snapshot.agency, week_start=snapshot.week.start,
+                              computed_at=snapshot.now, **numbers)],
+            update_conflicts=True, unique_fields=["agency", "week_start"],
+            update_fields=[*FUNNEL_FIELDS, "computed_at"])
 
 
 def _stored_numbers(row: dict | None) -> dict | None:

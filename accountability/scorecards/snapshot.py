@@ -21,9 +21,9 @@ from salesculture.weeks import Week
 from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
 
 SCORECARD_FIELDS = [
-    "activity_counts", "activities_total", "wins", "wins_by_stage", "commitments_total",
-    "commitments_kept", "commitment_actuals", "pipeline_open_count", "pipeline_open_value",
-    "coverage", "process_adherence", "confidence",
+    "activity_counts", "activities_total", "wins", "wins_by_stage", "funnel",
+    "commitments_total", "commitments_kept", "commitment_actuals", "pipeline_open_count",
+    "pipeline_open_value", "coverage", "process_adherence", "confidence",
 ]
 
 
@@ -38,6 +38,7 @@ class WeekSnapshot:
     producers: dict[int, dict]  # the selling producers on the week's board, by id
     activity_counts: dict[int, dict[str, int]]  # producer → activity type id → quantity
     wins_by_stage: dict[int, dict[str, int]]  # producer → stage id → stages won
+    funnel: dict[int, dict]  # producer → the card's funnel field
     moves: dict[int, dict]  # producer → winning moves, adherent, uncelebrated; the latest's time
     new_wins: list[dict]  # winning moves not celebrated yet, oldest first, with the stages won
     commitments: list[dict]
@@ -61,6 +62,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
             .values_list("producer_id", "activity_type_id", "n").order_by()):
         activity_counts[pid][str(type_id)] = n
     wins_by_stage, moves = _wins_tally(agency, stages, start, end)
+    funnel = _funnel_tally(agency, start, end)
     commitments = list(
         Commitment.objects.filter(agency=agency, week_start=week.start)
         .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
@@ -71,11 +73,12 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
     stored = {pid: p["card"] for pid, p in producers.items() if p["card"]}
-    producers = _on_the_board(producers, end, activity_counts, moves, commitments,
-                              open_pipeline, check_ins)
+    producers = _on_the_board(producers, end, activity_counts, {**funnel, **moves},
+                              commitments, open_pipeline, check_ins)
     return WeekSnapshot(
         agency=agency, week=week, final=final, now=now, producers=producers,
-        activity_counts=activity_counts, wins_by_stage=wins_by_stage, moves=moves,
+        activity_counts=activity_counts, wins_by_stage=wins_by_stage, funnel=funnel,
+        moves=moves,
         new_wins=_new_wins(agency, week, [
             pid for pid, m in moves.items() if m["uncelebrated"] and pid in producers]),
         commitments=commitments,
@@ -170,6 +173,59 @@ def _wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
                       "latest": latest}
     return wins_by_stage, moves
+
+
+def _funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
+    created in each stage, the moves out of each stage (forward, back or lost) and, for each
+    move out, how many whole days the prospect had stayed in that stage since the move before
+    it, whenever that was. One query over the week's moves; the move before each is one step
+    back along the (agency, prospect, occurred_at, id) index.
+
+    Raw SQL for the row-value comparison "the latest move before this one", which the ORM
+    cannot write; it runs as is on PostgreSQL and SQLite."""
+    advance = StageAdvance._meta.db_table
+    ops = connection.ops
+    sql = f"""
+        SELECT a.producer_id, a.from_stage_id, a.to_stage_id, a.occurred_at,
+               CASE WHEN a.from_stage_id IS NOT NULL THEN (
+                   SELECT b.occurred_at FROM {advance} b
+                   WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id
+                     AND (b.occurred_at < a.occurred_at
+                          OR (b.occurred_at = a.occurred_at AND b.id < a.id))
+                   ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END
+        FROM {advance} a
+        WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s"""
+    tally: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
+                             ops.adapt_datetimefield_value(end)])
+        for pid, from_id, to_id, moved_at, entered_at in cursor.fetchall():
+            mine = tally.setdefault(pid, {})
+            if from_id is None:
+                _add(mine, "created", str(to_id))
+                continue
+            _add(mine, "out", str(from_id))
+            if entered_at is not None:
+                days = int(_seconds_between(entered_at, moved_at) // 86400)
+                _add(mine.setdefault("stays", {}), str(from_id), str(days))
+    return tally
+
+
+def _add(counts: dict, group: str, key: str) -> None:
+    bucket = counts.setdefault(group, {})
+    bucket[key] = bucket.get(key, 0) + 1
+
+
+def _seconds_between(earlier, later) -> float:
+    return (_utc(later) - _utc(earlier)).total_seconds()
+
+
+def _utc(value) -> dt.datetime:
+    """SQLite hands raw timestamps back as text, or naive (they are stored in UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]:

@@ -181,4 +181,6 @@ def test_query_count_is_the_same_for_3_and_for_30_producers():
 
     small, large = _queries_for(AgencyFactory(), 3), _queries_for(AgencyFactory(), 30)
     assert small == large
-    assert small <= 17  # 16, and one UPDATE of the live versions of the teams that changed
+    # 16, one UPDATE of the live versions of the teams that changed, and the funnel: its week
+    # of moves, the agency's funnel week read and (when it changed) written.
+    assert small <= 19
