@@ -229,6 +229,9 @@ class GoalPlan(models.Model):
     weeks_left = models.PositiveSmallIntegerField()
     # The computed lines, rates and sample sizes, as shown on the plan page.
     lines = models.JSONField(default=list)
+    # The summary's steady pace in wins a week, also kept as a column so role fit reads one
+    # number per person instead of every plan's lines.
+    pace_wins_per_week = models.FloatField(null=True, blank=True)
     label = models.CharField(max_length=12, choices=Label.choices)
     label_reason = models.CharField(max_length=240, blank=True)
     computed_at = models.DateTimeField()

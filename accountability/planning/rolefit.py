@@ -11,10 +11,14 @@ producer who habitually skips a stage is not measured against wins nobody scores
 pace keeps a catch-up plan late in the year from flagging everyone. Without a plan nobody is
 flagged: the page says so.
 
-Three queries whatever the number of producers: people, scorecards, plans.
+Three queries whatever the number of producers: people, scorecards, plans. The list reads
+only the numbers it judges by (five a card, the plan's pace), so 500 people cost little;
+the page shows them a page at a time, flagged people first.
 """
 
 import datetime as dt
+from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -45,10 +49,24 @@ def role_fit_weeks(agency: Agency, *, span: int = ROLE_FIT_SPAN) -> list[dt.date
     return [week.start for week in Week.current(agency).previous.trailing(span)]
 
 
-def assess(producer: Producer, cards: list[WeeklyScorecard], plan: GoalPlan | None,
-           weeks: list[dt.date], conf: dict) -> RoleFit:
-    result = plan_result_from(plan) if plan is not None else None
-    needed = result.pace_wins_per_week if result is not None else None
+class WeekNumbers(NamedTuple):
+    """What role fit reads of a scorecard."""
+
+    week_start: dt.date
+    commitments_kept: int
+    commitments_total: int
+    wins: int
+
+
+CARD_NUMBERS = list(WeekNumbers._fields)
+
+
+def assess(producer: Producer, cards: list[WeekNumbers], plan: GoalPlan | None,
+           weeks: list[dt.date], conf: dict, *, needed: float | None = None) -> RoleFit:
+    """`needed`, the plan's steady pace, when the caller read it already; else from `plan`."""
+    if needed is None and plan is not None:
+        needed = (plan.pace_wins_per_week if plan.pace_wins_per_week is not None
+                  else plan_result_from(plan).pace_wins_per_week)
     fit = RoleFit(producer=producer, wins_needed=needed, plan=plan,
                   threshold_weeks=conf["weeks"])
     by_week = {card.week_start: card for card in cards}
@@ -89,7 +107,18 @@ def role_fit_rows(actor: Producer) -> list[RoleFit]:
         raise Http404("Leaders only.")
     weeks = role_fit_weeks(actor.agency)
     conf = role_fit_rules()
-    rows = [_assess_person(person, weeks, conf) for person in _people(actor, weeks)]
+    people = (producers_visible_to(actor).filter(is_active=True)
+              .order_by(leaders_first(), "user__first_name", "user__last_name", "pk"))
+    cards: dict[int, list[WeekNumbers]] = defaultdict(list)
+    for pid, *numbers in (WeeklyScorecard.objects
+                          .filter(producer__in=people.values("pk"), week_start__in=weeks)
+                          .values_list("producer_id", *CARD_NUMBERS).order_by()):
+        cards[pid].append(WeekNumbers(*numbers))
+    pace = dict(GoalPlan.objects.filter(producer__in=people.values("pk"),
+                                        year=local_now(actor.agency).year)
+                .values_list("producer_id", "pace_wins_per_week").order_by())
+    rows = [assess(person, cards[person.pk], None, weeks, conf, needed=pace.get(person.pk))
+            for person in people]
     return sorted(rows, key=lambda fit: not fit.flagged)
 
 

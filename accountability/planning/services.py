@@ -26,6 +26,7 @@ def goal_plan_store(*, producer: Producer, result: PlanResult,
             "agency": producer.agency, "annual_goal": result.annual_goal,
             "working_weeks": result.working_weeks, "weeks_left": result.weeks_left,
             "lines": [result.summary_json(), *(line.as_json() for line in result.lines)],
+            "pace_wins_per_week": result.pace_wins_per_week,
             "label": result.label, "label_reason": result.label_reason[:240],
             "computed_at": now or timezone.now(),
         })

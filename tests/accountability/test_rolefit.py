@@ -178,3 +178,29 @@ def test_detail_query_count_does_not_grow_with_history(producer, leader_client):
     WeeklyScorecard.objects.filter(producer=producer).delete()
     history(producer, [BAD] * 13)
     assert queries_of(leader_client.get, url) == small
+
+
+def test_the_list_comes_a_page_at_a_time_flagged_people_first(client, owner, agency):
+    """30 people; the three flagged have names that sort last, yet open page one."""
+    for n in range(27):
+        person = ProducerFactory(agency=agency, user__first_name=f"Aa{n:02}")
+        plan_with_pace(person, 3)
+        history(person, [GOOD] * 13)
+    flagged = []
+    for n in range(3):
+        person = ProducerFactory(agency=agency, user__first_name=f"Zz{n}")
+        plan_with_pace(person, 4)
+        history(person, [BAD] * 13)
+        flagged.append(person)
+    login(client, owner)
+    url = reverse("accountability:role_fit")
+    first = client.get(url).content.decode()
+    everyone = Producer.objects.filter(agency=agency, is_active=True).count()
+    assert f"<strong>3</strong> of {everyone} people: conversation recommended" in first
+    assert first.count('class="card fit-row') == 25
+    assert all(f'data-producer="{p.pk}"' in first for p in flagged)
+    assert first.index(f'data-producer="{flagged[0].pk}"') < first.index("Aa00")
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    last = client.get(url, {"page": "99"}).content.decode()
+    assert "Page 2 of 2" in last and last.count('class="card fit-row') == everyone - 25
+    assert "Page 1 of 2" in client.get(url, {"page": "abc"}).content.decode()
