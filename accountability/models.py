@@ -136,7 +136,11 @@ class WeeklyScorecard(models.Model):
                                     name="one_scorecard_per_producer_week"),
         ]
         indexes = [
-            models.Index(fields=["agency", "week_start"]),
+            # The agency's cards of some weeks; role fit reads its five numbers a card from
+            # the index alone.
+            models.Index(fields=["agency", "week_start"],
+                         include=["producer", "commitments_kept", "commitments_total", "wins"],
+                         name="scorecard_agency_week"),
             # Each producer's most wins in an earlier week, read from their best card down.
             models.Index(fields=["producer", "wins"], include=["week_start"],
                          name="scorecard_producer_best"),
@@ -240,6 +244,10 @@ class GoalPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["producer", "year"], name="one_plan_per_producer_year"),
         ]
+        # Role fit reads everyone's pace without the plans' lines.
+        indexes = [models.Index(fields=["agency", "year"],
+                                include=["producer", "pace_wins_per_week"],
+                                name="goal_plan_agency_pace")]
 
     def __str__(self) -> str:
         return f"{self.producer_id} {self.year}: {self.label}"

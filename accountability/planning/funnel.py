@@ -237,20 +237,29 @@ class FunnelScope:
     key: str  # "me", "producer:<id>", "team:<id>", "agency"
     label: str
     producers: QuerySet[Producer] | None  # None: the whole agency
+    team_id: int | None = None  # the team in view, whose people the scope picker lists
 
 
-def funnel_scope_choices(actor: Producer) -> list[tuple[str, str]]:
-    """The scopes offered to the actor: themself, then (leaders) each visible producer and
-    their team, (owners) every team and the agency."""
+def funnel_scope_choices(actor: Producer,
+                         scope: FunnelScope | None = None) -> list[tuple[str, str]]:
+    """The scopes offered to the actor: themself, then (leaders) each producer they lead and
+    their team; (owners) every team, the agency, and the people of the team in view (the
+    team chosen, or the chosen person's): a list of 500 names helps nobody choose."""
     choices = [("me", "Me")]
     if not actor.is_leader:
         return choices
-    for person in producers_visible_to(actor).exclude(pk=actor.pk).order_by(
-            "user__first_name", "user__last_name"):
-        choices.append((f"producer:{person.pk}", person.name))
+    people = producers_visible_to(actor).exclude(pk=actor.pk)
     if actor.is_owner:
-        for team in Team.objects.filter(agency=actor.agency).order_by("name"):
-            choices.append((f"team:{team.pk}", f"Team {team.name}"))
+        team_id = scope.team_id if scope is not None else actor.team_id
+        people = people.filter(team_id=team_id) if team_id else people.none()
+    for pk, first, last, username in (people.order_by("user__first_name", "user__last_name")
+                                      .values_list("pk", "user__first_name", "user__last_name",
+                                                   "user__username")):
+        choices.append((f"producer:{pk}", f"{first} {last}".strip() or username))
+    if actor.is_owner:
+        for pk, name in (Team.objects.filter(agency=actor.agency).order_by("name")
+                         .values_list("pk", "name")):
+            choices.append((f"team:{pk}", f"Team {name}"))
         choices.append(("agency", "Whole agency"))
     elif actor.team_id:
         choices.append((f"team:{actor.team_id}", f"Team {actor.team.name}"))
@@ -261,17 +270,19 @@ def funnel_scope_get(*, actor: Producer, key: str | None) -> FunnelScope:
     """Resolve `?scope=`; anything the actor may not see (or of another agency) is a 404."""
     key = key or "me"
     if key == "me":
-        return FunnelScope("me", actor.name, Producer.objects.filter(pk=actor.pk))
+        return FunnelScope("me", actor.name, Producer.objects.filter(pk=actor.pk),
+                           actor.team_id)
     kind, _, ident = key.partition(":")
     if kind == "producer":
         person = producer_get_visible(actor=actor, producer_id=ident)
-        return FunnelScope(key, person.name, Producer.objects.filter(pk=person.pk))
+        return FunnelScope(key, person.name, Producer.objects.filter(pk=person.pk),
+                           person.team_id)
     if kind == "team" and actor.is_leader:
         team = team_get(agency=actor.agency, team_id=ident)
         if not actor.is_owner and team.pk != actor.team_id:
             raise Http404("No such team.")
         return FunnelScope(key, f"Team {team.name}",
-                           Producer.objects.filter(agency=actor.agency, team=team))
+                           Producer.objects.filter(agency=actor.agency, team=team), team.pk)
     if kind == "agency" and actor.is_owner:
         return FunnelScope(key, actor.agency.name, None)
     raise Http404("No such funnel.")

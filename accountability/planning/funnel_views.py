@@ -27,5 +27,5 @@ def funnel_page(request):
         "weeks_value": request.GET.get("weeks", weeks) if error else weeks,
         "week_choices": WEEK_CHOICES,
         "max_weeks": MAX_WEEKS,
-        "scope_choices": funnel_scope_choices(actor),
+        "scope_choices": funnel_scope_choices(actor, scope),
     })

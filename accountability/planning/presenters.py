@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from salesculture.numbers import number_text
+
 from ..commitments.services import MAX_TARGET
 from .calculator import label_of
 from .results import PRETEND, STRETCH, PlanLine, PlanResult, PlanRules
@@ -102,6 +104,14 @@ class RoleFitWeek:
     @property
     def both_below(self) -> bool:
         return self.kept_below and self.wins_below
+
+    @property
+    def title(self) -> str:
+        """The strip cell's hover text, built here once rather than from a dozen template
+        lookups and localised numbers per cell: a page shows 25 people × 13 weeks."""
+        of = f" of {number_text(self.wins_needed, 1)}" if self.wins_needed else ""
+        return (f"{self.week:%b} {self.week.day}: kept {self.kept}/{self.total}, "
+                f"{self.wins} wins{of}")
 
     @property
     def tone(self) -> str:

@@ -21,7 +21,19 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Prefetch,
+    Q,
+    When,
+)
 from django.http import Http404
 
 from salesculture.models import Agency, Producer
@@ -33,6 +45,7 @@ from .presenters import RoleFit, RoleFitWeek
 from .selectors import plan_result_from
 
 ROLE_FIT_SPAN = 13
+ROLE_FIT_PAGE_SIZE = 25
 
 
 def role_fit_rules() -> dict:
@@ -59,6 +72,14 @@ class WeekNumbers(NamedTuple):
 
 
 CARD_NUMBERS = list(WeekNumbers._fields)
+
+
+class Person(NamedTuple):
+    """What the role-fit list shows of a person (all of them are read, a page is shown)."""
+
+    pk: int
+    name: str
+    sells: bool  # everyone listed is active
 
 
 def assess(producer: Producer, cards: list[WeekNumbers], plan: GoalPlan | None,
@@ -100,26 +121,66 @@ def _assess_person(person: Producer, weeks: list[dt.date], conf: dict) -> RoleFi
     return assess(person, person.fit_cards, plan, weeks, conf)
 
 
-def role_fit_rows(actor: Producer) -> list[RoleFit]:
+def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int, conf: dict):
+    """`people` annotated with `wins_needed` (the plan's pace), `flagged_weeks` and `flagged`,
+    counted by the database as `assess` counts them in Python (a test holds the two equal):
+    a week is below on commitments when fewer than kept_below of them were kept (none made
+    counts as none kept), and below on wins when the wins fell short of wins_below × the pace;
+    a week without a card is a week of nothing."""
+    kept_below, wins_below = conf["kept_below"], conf["wins_below"]
+    pace = F("plan__pace_wins_per_week")
+    kept_low = Q(card__commitments_kept__lt=ExpressionWrapper(
+        kept_below * F("card__commitments_total"), output_field=FloatField()))
+    if kept_below > 0:
+        kept_low |= Q(card__commitments_total=0)
+    wins_low = Q(card__wins__lt=ExpressionWrapper(wins_below * pace, output_field=FloatField()))
+    empty_weeks = len(weeks) - Count("card")
+    both_low = Count("card", filter=kept_low & wins_low)
+    return (people.annotate(
+                # Said with the agency too, so each reads its (agency, ...) covering index.
+                card=FilteredRelation("scorecards", condition=Q(
+                    scorecards__agency=agency, scorecards__week_start__in=weeks)),
+                plan=FilteredRelation("goal_plans", condition=Q(
+                    goal_plans__agency=agency, goal_plans__year=year)))
+            .annotate(
+                wins_needed=pace,
+                flagged_weeks=both_low + empty_weeks if kept_below > 0 and wins_below > 0
+                else both_low)
+            .annotate(flagged=Case(When(Q(wins_needed__gt=0)
+                                        & Q(flagged_weeks__gte=conf["weeks"]), then=True),
+                                   default=False, output_field=BooleanField())))
+
+
+def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], Page, int]:
     """Everyone the actor leads (owners: the agency), non-producers included so they can be
-    moved back; flagged people first."""
+    moved back, flagged people first, ROLE_FIT_PAGE_SIZE at a time: the page's people with
+    their 13 weeks, the page, and how many are flagged in all. The flags are counted by the
+    database, so only the page's people are read in full, however many there are."""
     if not actor.is_leader:
         raise Http404("Leaders only.")
     weeks = role_fit_weeks(actor.agency)
     conf = role_fit_rules()
-    people = (producers_visible_to(actor).filter(is_active=True)
-              .order_by(leaders_first(), "user__first_name", "user__last_name", "pk"))
+    judged = _judged(producers_visible_to(actor).filter(is_active=True), agency=actor.agency,
+                     weeks=weeks,
+                     year=local_now(actor.agency).year, conf=conf)
+    # One read of everyone's flag and name (a few numbers each) gives the count, the order
+    # and the page; only the page's people are then read in full.
+    listing = list(judged.order_by("-flagged", leaders_first(), "user__first_name",
+                                   "user__last_name", "pk")
+                   .values_list("pk", "user__first_name", "user__last_name",
+                                "user__username", "role", "wins_needed", "flagged"))
+    flagged_count = sum(1 for row in listing if row[-1])
+    shown = Paginator(listing, ROLE_FIT_PAGE_SIZE).get_page(page)
     cards: dict[int, list[WeekNumbers]] = defaultdict(list)
     for pid, *numbers in (WeeklyScorecard.objects
-                          .filter(producer__in=people.values("pk"), week_start__in=weeks)
+                          .filter(producer__in=[row[0] for row in shown], week_start__in=weeks)
                           .values_list("producer_id", *CARD_NUMBERS).order_by()):
         cards[pid].append(WeekNumbers(*numbers))
-    pace = dict(GoalPlan.objects.filter(producer__in=people.values("pk"),
-                                        year=local_now(actor.agency).year)
-                .values_list("producer_id", "pace_wins_per_week").order_by())
-    rows = [assess(person, cards[person.pk], None, weeks, conf, needed=pace.get(person.pk))
-            for person in people]
-    return sorted(rows, key=lambda fit: not fit.flagged)
+    rows = [assess(Person(pk, f"{first} {last}".strip() or username,
+                          role != Producer.Role.NON_PRODUCER),
+                   cards[pk], None, weeks, conf, needed=needed)
+            for pk, first, last, username, role, needed, _ in shown]
+    return rows, shown, flagged_count
 
 
 def role_fit_get(*, actor: Producer, producer_id) -> RoleFit:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,22 +7,19 @@ from salesculture.access import leader_required
 from salesculture.forms import add_service_errors
 
 from .forms import RoleForm
-from .rolefit import role_fit_get, role_fit_rows, role_fit_rules
+from .rolefit import role_fit_get, role_fit_list, role_fit_rules
 from .services import role_fit_set_role
-
-ROLE_FIT_PAGE_SIZE = 25
 
 
 @leader_required
 def role_fit_page(request):
     """Leaders and owners only: to a producer this page does not exist. A page at a time,
     flagged people first; a page number out of range shows the nearest page."""
-    rows = role_fit_rows(request.producer)
-    page = Paginator(rows, ROLE_FIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, page, flagged_count = role_fit_list(request.producer, page=request.GET.get("page"))
     return render(request, "accountability/planning/rolefit.html", {
-        "rows": page.object_list,
+        "rows": rows,
         "page": page,
-        "flagged_count": sum(1 for fit in rows if fit.flagged),
+        "flagged_count": flagged_count,
         "rules": role_fit_rules(),
     })
 

@@ -189,3 +189,20 @@ def test_query_count_does_not_grow_with_prospects_and_advances(client, owner):
     assert "data-reached=\"43\"" in client.get(url).content.decode()
     assert queries_of(client.get, url) == small
     assert small < 20
+
+
+def test_an_owner_picks_a_team_then_one_of_its_people(client, owner, producer, agency):
+    """The picker offers the teams and the agency, and the people of the team in view only:
+    at 500 producers one list of every name helps nobody choose."""
+    south = TeamFactory(agency=agency, name="South")
+    elsewhere = ProducerFactory(agency=agency, team=south, user__first_name="Sam")
+    url = reverse("accountability:funnel")
+    login(client, owner)
+    agency_view = client.get(url, {"scope": "agency"}).content.decode()
+    assert f'value="team:{south.pk}"' in agency_view
+    assert f'value="producer:{elsewhere.pk}"' not in agency_view
+    south_view = client.get(url, {"scope": f"team:{south.pk}"}).content.decode()
+    assert f'value="producer:{elsewhere.pk}"' in south_view
+    assert f'value="producer:{producer.pk}"' not in south_view
+    person_view = client.get(url, {"scope": f"producer:{elsewhere.pk}"}).content.decode()
+    assert f'value="producer:{elsewhere.pk}" selected' in person_view

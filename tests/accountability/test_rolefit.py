@@ -204,3 +204,46 @@ def test_the_list_comes_a_page_at_a_time_flagged_people_first(client, owner, age
     last = client.get(url, {"page": "99"}).content.decode()
     assert "Page 2 of 2" in last and last.count('class="card fit-row') == everyone - 25
     assert "Page 1 of 2" in client.get(url, {"page": "abc"}).content.decode()
+
+
+@pytest.mark.parametrize("kept_below, wins_below",
+                         [(0.5, 0.5), (0.75, 0.25), (0.0, 0.5), (0.75, 0.0)])
+def test_the_database_flags_exactly_whom_the_detail_flags(agency, owner, settings, kept_below,
+                                                          wins_below):
+    """The list counts flags in SQL, the detail in Python: on random histories (weeks with
+    and without cards or commitments, plans with a pace, none or zero) they agree."""
+    import random
+
+    from accountability.planning.rolefit import _judged, role_fit_rules
+    from salesculture.weeks import local_now
+
+    settings.SALESCULTURE = {**settings.SALESCULTURE, "ROLE_FIT_KEPT_BELOW": kept_below,
+                             "ROLE_FIT_WINS_VS_PLAN_BELOW": wins_below, "ROLE_FIT_WEEKS": 4}
+    chance = random.Random(f"{kept_below}-{wins_below}")
+    people = []
+    for _ in range(12):
+        person = ProducerFactory(agency=agency)
+        pace = chance.choice([None, 0, 1, 2.5, 4])
+        if pace is not None:
+            plan_with_pace(person, pace)
+        top = chance.choice([1, 4])  # half of them struggle
+        history(person, [None if chance.random() < 0.2 else
+                         (k := chance.randint(0, top), k + chance.randint(0, 3),
+                          chance.randint(0, top)) for _ in range(13)])
+        people.append(person)
+    judged = _judged(Producer.objects.filter(pk__in=[p.pk for p in people]), agency=agency,
+                     weeks=role_fit_weeks(agency), year=local_now(agency).year,
+                     conf=role_fit_rules())
+    by_database = {pk: (flagged, weeks) for pk, flagged, weeks in
+                   judged.values_list("pk", "flagged", "flagged_weeks")}
+    by_python = {}
+    for person in people:
+        fit = role_fit_get(actor=owner, producer_id=person.pk)
+        by_python[person.pk] = (fit.flagged, len(fit.flagged_weeks))
+    assert {pk: f for pk, (f, _) in by_database.items()} == {
+        pk: f for pk, (f, _) in by_python.items()}
+    # The histories flag somebody, unless a threshold of 0 makes a flag impossible.
+    assert (sum(f for f, _ in by_python.values()) > 0) == (kept_below > 0 and wins_below > 0)
+    assessed = {pk for pk in by_python if role_fit_get(actor=owner, producer_id=pk).assessed}
+    assert {pk: w for pk, (_, w) in by_database.items() if pk in assessed} == {
+        pk: w for pk, (_, w) in by_python.items() if pk in assessed}
