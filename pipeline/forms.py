@@ -5,7 +5,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
+from django.utils import timezone
 
 from salesculture.forms import client_token_field
 from salesculture.models import Producer
@@ -122,6 +123,9 @@ class AdvanceForm(forms.Form):
         return data
 
 
+RECENTLY_CLOSED_DAYS = 14
+
+
 class ActivityForm(forms.Form):
     """Log one activity with its details; also the body of a one-tap quick log."""
 
@@ -153,15 +157,23 @@ class ActivityForm(forms.Form):
             # Logged from the prospect's own page: the prospect is fixed by the URL.
             del self.fields["prospect"]
         else:
-            # Open prospects first (the ones being worked); closed ones say where they ended.
-            field = self.fields["prospect"]
-            field.queryset = (prospects_owned_by(producer, open_only=False)
-                              .select_related("stage")
-                              .order_by(Case(When(stage__kind=Stage.Kind.OPEN, then=0),
-                                             default=1), "name", "pk"))
-            field.label_from_instance = (
-                lambda p: p.name if p.stage.kind == Stage.Kind.OPEN
-                else f"{p.name} ({p.stage.name})")
+            self._prospect_choices(producer)
+
+    def _prospect_choices(self, producer: Producer) -> None:
+        """Any of the producer's own prospects is accepted; the list offers the open ones
+        (the ones being worked) and those closed in the last RECENTLY_CLOSED_DAYS, saying where
+        they ended: years of closed prospects would make the list, and My week, ever longer."""
+        field = self.fields["prospect"]
+        field.queryset = prospects_owned_by(producer, open_only=False)
+        recently = timezone.now() - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
+        offered = (field.queryset.filter(Q(stage__kind=Stage.Kind.OPEN)
+                                         | Q(stage_entered_at__gte=recently))
+                   .order_by(Case(When(stage__kind=Stage.Kind.OPEN, then=0), default=1),
+                             "name", "pk")
+                   .values_list("pk", "name", "stage__kind", "stage__name"))
+        field.choices = [("", field.empty_label), *(
+            (pk, name if kind == Stage.Kind.OPEN else f"{name} ({stage})")
+            for pk, name, kind, stage in offered)]
 
     def clean_activity_type(self):
         kind = self.cleaned_data["activity_type"]

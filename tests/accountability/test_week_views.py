@@ -280,3 +280,28 @@ def test_log_form_errors_do_not_leak_into_the_check_in_prompt(producer_client, p
     html = text(response)
     assert html.count('value="typed note"') == 1
     assert "Enter a quantity between 1 and 500." in html
+
+
+def test_the_log_form_offers_open_and_recently_closed_prospects_and_accepts_any_own(
+        producer_client, producer):
+    """Years of closed prospects would make the list (and the page) ever longer: it offers
+    the open ones and those closed in the last two weeks, saying where they ended, yet a
+    prospect closed long ago can still be logged against."""
+    agency = producer.agency
+    now = timezone.now()
+    open_one = prospect_create(owner=producer, name="Open Oak", stage=stage(agency, "Lead"))
+    for name, days in (("Recent Rowan", 3), ("Old Olive", 40)):
+        closed = prospect_create(owner=producer, name=name, stage=stage(agency, "Lead"),
+                                 occurred_at=now - dt.timedelta(days=days + 1))
+        prospect_advance(prospect=closed, expected_stage=where(closed),
+                         to_stage=stage(agency, "Lost"), actor=producer, lost_reason="Price",
+                         occurred_at=now - dt.timedelta(days=days))
+    page = text(producer_client.get(reverse("accountability:my_week")))
+    assert f'value="{open_one.pk}">Open Oak</option>' in page
+    assert "Recent Rowan (Lost)" in page
+    assert "Old Olive" not in page
+    old = Prospect.objects.get(name="Old Olive")
+    producer_client.post(reverse("accountability:week_log"), {
+        "detail": "1", "activity_type": activity_type(agency).pk, "quantity": "2",
+        "prospect": old.pk, "client_token": "old-olive"})
+    assert Activity.objects.get(prospect=old).quantity == 2
