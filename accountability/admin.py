@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from salesculture.admin import ReadOnlyAdmin
+
 from .models import (
+    AgencyFunnelWeek,
     Celebration,
     Commitment,
     ConfidenceCheckIn,
@@ -27,6 +30,14 @@ class WeeklyScorecardAdmin(admin.ModelAdmin):
                     "commitments_total", "is_final"]
     list_filter = ["agency", "week_start", "is_final"]
     list_select_related = ["producer__user"]
+
+
+@admin.register(AgencyFunnelWeek)
+class AgencyFunnelWeekAdmin(ReadOnlyAdmin):
+    """The scorecard job's sums for the agency's funnel: recomputed, never edited."""
+
+    list_display = ["agency", "week_start", "computed_at"]
+    list_filter = ["agency"]
 
 
 @admin.register(Celebration)

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from .audit import audit_record
 from .models import Agency, AuditEvent, Producer, Team
@@ -113,6 +114,7 @@ def _profile_changes_record(*, before: Producer, producer: Producer,
     """goal.changed with the figures before and after; why.changed without either text: a why
     is personal (principle 7), and the owners' history page needs only that it changed."""
     if before.annual_goal != producer.annual_goal:
+        boards_changed(producer=producer)
         audit_record(agency=producer.agency_id, actor=actor, kind=AuditEvent.Kind.GOAL_CHANGED,
                      subject=producer, label=producer.name,
                      changes={"annual_goal": [before.annual_goal, producer.annual_goal]})
@@ -147,8 +149,20 @@ def producer_set_active(*, producer: Producer, active: bool,
     return producer
 
 
+def boards_changed(*, producer: Producer, former_team_id: int | None = None) -> None:
+    """A change to a person the live boards show (their standing, goal, plan or team) makes
+    the boards showing them render afresh: the version of their team (and of the team they
+    left) and the agency's are bumped, as the scorecard job bumps them for new numbers."""
+    teams = {pk for pk in (producer.team_id, former_team_id) if pk}
+    if teams:
+        Team.objects.filter(pk__in=teams).update(live_version=F("live_version") + 1)
+    Agency.objects.filter(pk=producer.agency_id).update(live_version=F("live_version") + 1)
+
+
 def _standing_changes_record(*, before: Producer, producer: Producer,
                              actor: Producer | None) -> None:
+    if before.role != producer.role or before.is_active != producer.is_active:
+        boards_changed(producer=producer)
     if before.role != producer.role:
         audit_record(agency=producer.agency_id, actor=actor, kind=AuditEvent.Kind.ROLE_CHANGED,
                      subject=producer, label=producer.name,
@@ -164,6 +178,8 @@ def _standing_changes_record(*, before: Producer, producer: Producer,
 def producer_admin_saved(*, before: Producer, producer: Producer,
                          actor: Producer | None) -> None:
     """Record what the admin's form changed about a person, once saved (`before`: the row as
-    it was): goal, why, role and activation, as the services above record them."""
+    it was): goal, why, role and activation, as the services above record them. The admin may
+    have moved them to another team or renamed them, so the boards render afresh."""
+    boards_changed(producer=producer, former_team_id=before.team_id)
     _profile_changes_record(before=before, producer=producer, actor=actor)
     _standing_changes_record(before=before, producer=producer, actor=actor)

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
-from salesculture.services import goal_clean, producer_goal_save, producer_set_role
+from salesculture.services import (
+    boards_changed,
+    goal_clean,
+    producer_goal_save,
+    producer_set_role,
+)
 
 from ..models import GoalPlan
 from .results import PlanResult
@@ -19,7 +24,10 @@ from .selectors import absurd_goal_limit, agency_plan_reads, goal_plan_for, plan
 
 def goal_plan_store(*, producer: Producer, result: PlanResult,
                     now: dt.datetime | None = None) -> GoalPlan:
-    """Upsert the producer's plan for the result's year."""
+    """Upsert the producer's plan for the result's year. A new label shows on the live boards,
+    so they render afresh."""
+    label_before = (GoalPlan.objects.filter(producer=producer, year=result.year)
+                    .values_list("label", flat=True).first())
     plan, _ = GoalPlan.objects.update_or_create(
         producer=producer, year=result.year,
         defaults={
@@ -30,6 +38,8 @@ def goal_plan_store(*, producer: Producer, result: PlanResult,
             "label": result.label, "label_reason": result.label_reason[:240],
             "computed_at": now or timezone.now(),
         })
+    if plan.label != label_before:
+        boards_changed(producer=producer)
     return plan
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accountability.models import WeeklyScorecard
 from accountability.scorecards.live import team_versions_bump
 from accountability.scorecards.refresh import scorecards_refresh
-from salesculture.models import Agency, Team
+from salesculture.models import Agency, Producer, Team
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import ActivityFactory, AgencyFactory, ProducerFactory, TeamFactory
@@ -337,3 +337,23 @@ def test_a_shared_board_page_costs_a_few_trivial_requests_not_its_rows(client, a
           f"logged-in redirect: {floor_ms:.2f} ms; ratio {page_ms / floor_ms:.1f}")
     # Rendering 41 rows each time costs about 20 of these; the shared board about 3.
     assert page_ms / floor_ms < 8
+
+
+def test_a_change_to_a_person_renders_their_teams_board_afresh(producer, leader, owner):
+    """Role, activation, goal and plan label show on the boards, which are cached by their
+    team's version: each change bumps it (and the agency's, for the whole-agency board)."""
+    from salesculture.services import producer_set_active, producer_set_role
+
+    def versions():
+        team = Team.objects.get(pk=producer.team_id)
+        return team.live_version, Agency.objects.get(pk=producer.agency_id).live_version
+
+    before = versions()
+    producer_set_role(producer=producer, role=Producer.Role.NON_PRODUCER, actor=owner)
+    after_role = versions()
+    assert after_role[0] > before[0] and after_role[1] > before[1]
+    producer_set_active(producer=producer, active=False, actor=owner)
+    assert versions()[0] > after_role[0]
+    unchanged = versions()
+    producer_set_active(producer=producer, active=False, actor=owner)  # nothing changes
+    assert versions() == unchanged
