@@ -196,7 +196,7 @@ def test_the_list_comes_a_page_at_a_time_flagged_people_first(client, owner, age
     url = reverse("accountability:role_fit")
     first = client.get(url).content.decode()
     everyone = Producer.objects.filter(agency=agency, is_active=True).count()
-    assert f"<strong>3</strong> of {everyone} people: conversation recommended" in first
+    assert f"<strong>3</strong> of {everyone}\n  people: conversation recommended" in first
     assert first.count('class="card fit-row') == 25
     assert all(f'data-producer="{p.pk}"' in first for p in flagged)
     assert first.index(f'data-producer="{flagged[0].pk}"') < first.index("Aa00")
