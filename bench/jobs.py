@@ -11,7 +11,13 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accountability.models import Commitment, ConfidenceCheckIn, GoalPlan, WeeklyScorecard
+from accountability.models import (
+    AgencyFunnelWeek,
+    Commitment,
+    ConfidenceCheckIn,
+    GoalPlan,
+    WeeklyScorecard,
+)
 from accountability.scorecards.refresh import scorecards_refresh
 from bench.env import ROOT, process_env
 from bench.pages import QueryCounter, percentile
@@ -28,7 +34,8 @@ PLANS_SECONDS = 60
 def _tables() -> dict[str, str]:
     models = {"activity": Activity, "win": StageWin, "advance": StageAdvance,
               "prospect": Prospect, "stage": Stage, "commitment": Commitment,
-              "check_in": ConfidenceCheckIn, "card": WeeklyScorecard, "producer": Producer}
+              "check_in": ConfidenceCheckIn, "card": WeeklyScorecard, "producer": Producer,
+              "funnel_week": AgencyFunnelWeek}
     return {name: model._meta.db_table for name, model in models.items()}
 
 
@@ -38,7 +45,9 @@ def scorecard_floor_sql() -> list[str]:
     activity totals per producer and type; stage wins per producer and stage; the winning
     moves that followed the process, per producer; the open pipeline per producer as it stood
     at the week's end (where a prospect stands now, unless it moved since: then where its
-    first move since started); the week's commitments; the stored cards."""
+    first move since started); the funnel's evidence (prospects created per stage, moves out
+    per stage, and the whole days each stay lasted, from the move before each); the week's
+    commitments; the stored cards and the agency's stored funnel week."""
     t = _tables()
     in_week = "agency_id = %(agency)s AND occurred_at >= %(start)s AND occurred_at < %(end)s"
     alive = "(p.deleted_at IS NULL OR p.deleted_at >= %(end)s)"
@@ -72,7 +81,20 @@ def scorecard_floor_sql() -> list[str]:
         "SELECT id, producer_id, kind, activity_type_id, stage_id, target, self_reported_done, "
         f"status, actual FROM {t['commitment']} "
         "WHERE agency_id = %(agency)s AND week_start = %(week)s",
+        "SELECT a.producer_id, a.from_stage_id, "
+        "CASE WHEN a.from_stage_id IS NULL THEN a.to_stage_id END, "
+        "floor(extract(epoch FROM a.occurred_at - b.occurred_at) / 86400)::int, count(*) "
+        f"FROM {t['advance']} a LEFT JOIN LATERAL (SELECT occurred_at FROM {t['advance']} b "
+        "  WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id "
+        "  AND (b.occurred_at, b.id) < (a.occurred_at, a.id) "
+        "  ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) b ON a.from_stage_id IS NOT NULL "
+        f"WHERE a.{in_week.replace(' occurred_at', ' a.occurred_at')} GROUP BY 1, 2, 3, 4",
+        "SELECT id, producer_id, kind, activity_type_id, stage_id, target, self_reported_done, "
+        f"status, actual FROM {t['commitment']} "
+        "WHERE agency_id = %(agency)s AND week_start = %(week)s",
         f"SELECT * FROM {t['card']} WHERE agency_id = %(agency)s AND week_start = %(week)s",
+        f"SELECT * FROM {t['funnel_week']} "
+        "WHERE agency_id = %(agency)s AND week_start = %(week)s",
     ]
 
 

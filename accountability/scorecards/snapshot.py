@@ -179,53 +179,51 @@ def _funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[
     """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
     created in each stage, the moves out of each stage (forward, back or lost) and, for each
     move out, how many whole days the prospect had stayed in that stage since the move before
-    it, whenever that was. One query over the week's moves; the move before each is one step
-    back along the (agency, prospect, occurred_at, id) index.
+    it, whenever that was. One query over the week's moves, counted by the database (a row
+    per producer, stage and day, not per move); the move before each is one step back along
+    the (agency, prospect, occurred_at, id) index.
 
     Raw SQL for the row-value comparison "the latest move before this one", which the ORM
-    cannot write; it runs as is on PostgreSQL and SQLite."""
+    cannot write; the whole days are the one expression PostgreSQL and SQLite say apart."""
     advance = StageAdvance._meta.db_table
     ops = connection.ops
+    if connection.vendor == "postgresql":
+        days = "FLOOR(EXTRACT(EPOCH FROM (occurred_at - entered_at)) / 86400)::int"
+    else:
+        days = ("(CAST(strftime('%%s', occurred_at) AS INTEGER)"
+                " - CAST(strftime('%%s', entered_at) AS INTEGER)) / 86400")
     sql = f"""
-        SELECT a.producer_id, a.from_stage_id, a.to_stage_id, a.occurred_at,
-               CASE WHEN a.from_stage_id IS NOT NULL THEN (
-                   SELECT b.occurred_at FROM {advance} b
-                   WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id
-                     AND (b.occurred_at < a.occurred_at
-                          OR (b.occurred_at = a.occurred_at AND b.id < a.id))
-                   ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END
-        FROM {advance} a
-        WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s"""
+        SELECT producer_id, from_stage_id,
+               CASE WHEN from_stage_id IS NULL THEN to_stage_id END, {days}, COUNT(*)
+        FROM (
+            SELECT a.producer_id, a.from_stage_id, a.to_stage_id, a.occurred_at,
+                   CASE WHEN a.from_stage_id IS NOT NULL THEN (
+                       SELECT b.occurred_at FROM {advance} b
+                       WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id
+                         AND (b.occurred_at, b.id) < (a.occurred_at, a.id)
+                       ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END AS entered_at
+            FROM {advance} a
+            WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
+        ) moves
+        GROUP BY 1, 2, 3, 4"""
     tally: dict[int, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
                              ops.adapt_datetimefield_value(end)])
-        for pid, from_id, to_id, moved_at, entered_at in cursor.fetchall():
+        for pid, from_id, created_in, stayed, n in cursor.fetchall():
             mine = tally.setdefault(pid, {})
             if from_id is None:
-                _add(mine, "created", str(to_id))
+                _add(mine, "created", str(created_in), n)
                 continue
-            _add(mine, "out", str(from_id))
-            if entered_at is not None:
-                days = int(_seconds_between(entered_at, moved_at) // 86400)
-                _add(mine.setdefault("stays", {}), str(from_id), str(days))
+            _add(mine, "out", str(from_id), n)
+            if stayed is not None:
+                _add(mine.setdefault("stays", {}), str(from_id), str(stayed), n)
     return tally
 
 
-def _add(counts: dict, group: str, key: str) -> None:
+def _add(counts: dict, group: str, key: str, n: int) -> None:
     bucket = counts.setdefault(group, {})
-    bucket[key] = bucket.get(key, 0) + 1
-
-
-def _seconds_between(earlier, later) -> float:
-    return (_utc(later) - _utc(earlier)).total_seconds()
-
-
-def _utc(value) -> dt.datetime:
-    """SQLite hands raw timestamps back as text, or naive (they are stored in UTC)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    bucket[key] = bucket.get(key, 0) + n
 
 
 def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]:
