@@ -60,11 +60,13 @@ def test_bigger_data_on_request():
 @pytest.mark.django_db
 def test_the_demo_shows_every_plan_label_and_one_role_fit_conversation():
     from accountability.models import GoalPlan
-    from accountability.planning.rolefit import role_fit_rows
+    from accountability.planning.rolefit import role_fit_list
 
     call_command("seed_demo", verbosity=0)
     labels = set(GoalPlan.objects.values_list("label", flat=True))
     assert {"realistic", "stretch", "pretend"} <= labels
     leader = Producer.objects.get(user__username="leader")
-    flagged = [fit.producer.user.username for fit in role_fit_rows(leader) if fit.flagged]
-    assert flagged == ["james"]
+    rows, _, flagged_count = role_fit_list(leader, page=None)
+    james = Producer.objects.get(user__username="james")
+    assert [fit.producer.pk for fit in rows if fit.flagged] == [james.pk]
+    assert flagged_count == 1
