@@ -169,9 +169,7 @@ def test_odd_query_parameters_answer_below_500_and_change_nothing(world, data):
 
 @pytest.mark.parametrize("big", [2**31, 2**63, 10**30])
 def test_ids_beyond_any_integer_column_are_404(world, big):
-    from tests.test_cross_agency_access import routes_with_ids
-
-    from tests.test_cross_agency_access import TOKEN_ROUTES
+    from tests.test_cross_agency_access import TOKEN_ROUTES, routes_with_ids
 
     for name, params in routes_with_ids():
         if name in TOKEN_ROUTES:

@@ -27,7 +27,7 @@ def owner_client(client, owner):
 def test_the_owner_sees_everyone_with_role_team_status_and_pending_invitations(
         owner_client, owner, leader, producer, agency):
     south = TeamFactory(agency=agency, name="South")
-    gone = ProducerFactory(agency=agency, team=south, is_active=False,
+    ProducerFactory(agency=agency, team=south, is_active=False,
                            user__first_name="Gina", user__last_name="Gone")
     invitation_create(actor=owner, email="ana@example.com", name="Ana Lopez",
                       role="leader", team=south)
