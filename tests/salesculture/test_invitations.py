@@ -271,3 +271,23 @@ def test_a_failing_mail_server_keeps_the_invitation_to_send_again(owner_client, 
         "annual_goal": "0"}, follow=True)
     assert "could not be sent" in response.content.decode()
     assert Invitation.objects.count() == 1
+
+
+def test_an_invitees_name_is_shown_escaped(owner_client, owner, team, client):
+    evil = '<script>alert("x")</script>'
+    _, token = invitation_create(actor=owner, email="ana@example.com", name=evil,
+                                 role="producer", team=team)
+    for page in (owner_client.get(reverse("people")),
+                 client.get(reverse("invitation_accept", args=[token]))):
+        assert "<script>alert" not in page.content.decode()
+        assert "&lt;script&gt;" in page.content.decode()
+
+
+def test_someone_logged_in_without_a_why_still_sees_the_invitation(owner, team, client):
+    _, token = invitation_create(actor=owner, email="ana@example.com", name="Ana Lopez",
+                                 role="producer", team=team)
+    owner.why = ""
+    owner.save()
+    login(client, owner)
+    page = client.get(reverse("invitation_accept", args=[token]))
+    assert page.status_code == 200 and "Join Summit Test Agency" in page.content.decode()
