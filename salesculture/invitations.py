@@ -192,7 +192,8 @@ def invitation_accept(*, token: str, password: str) -> Producer:
     """The account and its Producer, created together from a pending invitation; the link is
     spent in the same transaction. `password` was judged by Django's validators already."""
     hashed = token_hash(token)
-    invitation = (Invitation.objects.select_for_update().select_related("agency", "team")
+    invitation = (Invitation.objects.select_for_update(of=("self",))
+                  .select_related("agency", "team")
                   .filter(token_hash=hashed).first())
     if invitation is None:
         raise ValidationError("This invitation link is not valid.")
