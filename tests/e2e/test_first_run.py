@@ -74,3 +74,33 @@ def test_a_new_owner_sets_up_the_agency_and_invites_a_producer_who_joins(
     again = new_page(viewport)
     again.goto(link)
     assert "already used" in again.content()
+
+
+def test_a_producer_resets_a_forgotten_password_from_the_login_page(transactional_db,
+                                                                    new_page):
+    from tests.factories import ProducerFactory
+
+    ProducerFactory(user__username="pia", user__email="pia@example.com")
+    page = new_page(PHONE)
+    page.goto("/login/")
+    page.click("text=Forgot your password?")
+    page.fill("#id_email", "pia@example.com")
+    page.click("button:has-text('Send the link')")
+    page.wait_for_load_state("networkidle")
+    assert "Check your email" in page.content()
+    screenshot(page, "password-reset-1-sent-phone")
+
+    link = re.search(r"https?://[^/\s]+(/reset/\S+)", mail.outbox[0].body).group(1)
+    page.goto(link)
+    page.fill("#id_new_password1", "brisk-lantern-31")
+    page.fill("#id_new_password2", "brisk-lantern-31")
+    screenshot(page, "password-reset-2-new-password-phone")
+    page.click("button:has-text('Save the new password')")
+    page.wait_for_load_state("networkidle")
+    assert "Password changed" in page.content()
+    page.click("a.btn:has-text('Log in')")
+    page.fill("#id_username", "pia")
+    page.fill("#id_password", "brisk-lantern-31")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/week/")
