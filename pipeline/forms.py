@@ -2,8 +2,10 @@
 the services re-check everything and do the writes."""
 
 import datetime as dt
+import zoneinfo
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
 from django.utils import timezone
@@ -183,3 +185,48 @@ class ActivityForm(forms.Form):
 
     def clean_quantity(self):
         return self.cleaned_data.get("quantity") or 1
+
+
+# Offered first on the setup page; every other zone follows, by name.
+COMMON_TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+                     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIME_ZONES))
+    return [(z, z.replace("_", " ")) for z in COMMON_TIME_ZONES + others
+            if not z.startswith(("Etc/", "SystemV/")) and "/" in z]
+
+
+class AgencySetupForm(forms.Form):
+    """The first run: the agency and its owner. The password is judged by Django's
+    validators, with the owner's name and email as the account they will belong to."""
+
+    name = forms.CharField(label="Agency name", max_length=120)
+    time_zone = forms.ChoiceField(label="Time zone", initial="America/Chicago",
+                                  help_text="Weeks start on Monday in this time zone.")
+    owner_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(label="Your email", max_length=150,
+                             help_text="You log in with it.")
+    password1 = forms.CharField(label="Password", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="Password again", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            user = get_user_model()(username=data.get("email", ""), email=data.get("email", ""),
+                                    first_name=data.get("owner_name", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

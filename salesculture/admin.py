@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .audit import admin_actor
-from .models import Agency, AuditEvent, DirtyWeek, Producer, Team
+from .models import Agency, AuditEvent, DirtyWeek, Invitation, Producer, Team
 from .services import producer_admin_saved, producer_set_active
 
 
@@ -87,3 +87,17 @@ class DirtyWeekAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Read-only: invitations are sent, sent again and revoked on Settings → People, where
+    the email goes out and the audit trail records it. The token is never shown (only its
+    hash is stored)."""
+
+    list_display = ["email", "name", "agency", "role", "team", "sent_at", "expires_at",
+                    "accepted_at", "revoked_at"]
+    list_filter = ["agency", "role"]
+    list_select_related = ["agency", "team"]
+    search_fields = ["email", "name"]
+    exclude = ["token_hash"]

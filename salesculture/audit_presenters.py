@@ -115,6 +115,19 @@ def _person(event: AuditEvent, who: str) -> str:
     return f"{who} reactivated {subject}"
 
 
+def _joining(event: AuditEvent, who: str) -> str:
+    subject = event.subject_label
+    if event.kind == Kind.AGENCY_CREATED:
+        return f"{who} created the agency {subject}"
+    if event.kind == Kind.INVITATION_ACCEPTED:
+        return f"{subject} accepted the invitation and joined"
+    if event.kind == Kind.INVITATION_REVOKED:
+        return f"{who} revoked the invitation of {subject}"
+    role = _role(_pair(event, "role")[1]) if "role" in event.changes else ""
+    again = " again" if event.kind == Kind.INVITATION_RESENT else ""
+    return f"{who} invited {subject}{again}" + (f" as {role.lower()}" if role else "")
+
+
 def _sentence(event: AuditEvent, who: str) -> str:
     subject = event.subject_label
     kind = event.kind
@@ -132,6 +145,8 @@ def _sentence(event: AuditEvent, who: str) -> str:
         return f"{who} created the TV link “{subject}”" + (f" for {team}" if team else "")
     if kind == Kind.TV_LINK_REVOKED:
         return f"{who} revoked the TV link “{subject}”"
+    if kind.startswith(("invitation.", "agency.")):
+        return _joining(event, who)
     return _person(event, who)
 
 

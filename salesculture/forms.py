@@ -52,3 +52,46 @@ class ProfileForm(forms.Form):
             return goal_clean(value=self.cleaned_data["annual_goal"], allow_zero=True)
         except ValidationError as error:
             raise ValidationError(error.message_dict["annual_goal"]) from None
+
+
+class InviteForm(forms.Form):
+    """An invitation by email. A leader's form offers only the producer role and their own
+    team; the service checks the same again."""
+
+    name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=Producer.Role.choices,
+                             initial=Producer.Role.PRODUCER)
+    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    annual_goal = forms.DecimalField(
+        label="Annual new-revenue goal ($)", min_value=0, max_digits=12, decimal_places=2,
+        initial=0, help_text="0 for no goal yet; they can set it themselves.",
+        error_messages={"min_value": "The goal cannot be negative.",
+                        "max_digits": "That goal is too large; enter at most 10 digits."})
+
+    def __init__(self, *args, actor: Producer, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {team.pk: team for team in teams}
+        if actor.is_owner:
+            self.fields["team"].choices = [("", "No team")] + [
+                (pk, team.name) for pk, team in self.teams.items()]
+        else:
+            self.fields["role"].choices = [(Producer.Role.PRODUCER, "Producer")]
+            self.fields["team"].choices = [(pk, team.name) for pk, team in self.teams.items()
+                                           if pk == actor.team_id]
+            self.fields["team"].required = True
+            self.fields["team"].initial = actor.team_id
+
+    def clean_annual_goal(self):
+        try:
+            return goal_clean(value=self.cleaned_data["annual_goal"], allow_zero=True)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["annual_goal"]) from None
+
+    def clean_team(self):
+        pk = self.cleaned_data.get("team")
+        return self.teams.get(pk) if pk is not None else None
+
+
+class PersonRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Producer.Role.choices)

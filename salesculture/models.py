@@ -149,6 +149,11 @@ class AuditEvent(models.Model):
         PRODUCER_REACTIVATED = "producer.reactivated", "Person reactivated"
         TV_LINK_CREATED = "tv_link.created", "TV link created"
         TV_LINK_REVOKED = "tv_link.revoked", "TV link revoked"
+        AGENCY_CREATED = "agency.created", "Agency created"
+        INVITATION_SENT = "invitation.sent", "Invitation sent"
+        INVITATION_RESENT = "invitation.resent", "Invitation sent again"
+        INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
+        INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps
@@ -180,3 +185,57 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The audit trail is append-only; its rows are never deleted.")
+
+
+class Invitation(models.Model):
+    """An email invitation to join an agency: the invitee opens its one-time link, sets a
+    password, and becomes a Producer with the role, team and goal chosen here.
+
+    Only a SHA-256 of the link's token is stored, so the table read by someone else (a backup,
+    the admin) opens no account. A link works while the invitation is pending: not accepted,
+    not revoked, and younger than `expires_at`; sending it again replaces the token, so the
+    old link dies."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)  # stored lower-case: one person, one address
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Producer.Role.choices,
+                            default=Producer.Role.PRODUCER)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    annual_goal = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Who the invitation became, once accepted.
+    producer = models.OneToOneField(Producer, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="invitation")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # One open invitation per address in an agency: a second one is a resend.
+            models.UniqueConstraint(
+                fields=["agency", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email"),
+            models.CheckConstraint(condition=models.Q(annual_goal__gte=0),
+                                   name="invitation_goal_not_negative"),
+        ]
+        indexes = [models.Index(fields=["agency", "accepted_at"],
+                                name="invitation_agency_accepted")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now) -> bool:
+        return now >= self.expires_at

@@ -11,7 +11,9 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/login/", "/logout/", "/media/", "/favicon",
-                 "/live/", "/kiosk/")
+                 "/live/", "/kiosk/",
+                 # pages reached from an email, which work the same for whoever is logged in
+                 "/invitation/", "/setup/", "/password_reset/", "/reset/")
 
 
 class WhyOnboardingMiddleware:

@@ -1,7 +1,7 @@
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
-from .models import Agency, Producer, Team
+from .models import Agency, Invitation, Producer, Team
 
 
 def producer_for_user(user) -> Producer | None:
@@ -59,3 +59,31 @@ def team_get(*, agency: Agency, team_id) -> Team:
         return Team.objects.get(agency=agency, pk=int(team_id))
     except (Team.DoesNotExist, ValueError, TypeError):
         raise Http404("No such team.") from None
+
+
+def people_for(actor: Producer) -> QuerySet[Producer]:
+    """The people page: everyone the actor may manage (an owner the agency, a leader their
+    team), deactivated people included, leaders first."""
+    return producers_visible_to(actor).order_by(
+        "-is_active", leaders_first(), "user__first_name", "user__last_name", "pk")
+
+
+def invitations_visible_to(actor: Producer) -> QuerySet[Invitation]:
+    """Open invitations (pending or expired) an owner sees for the agency, a leader for
+    their team."""
+    qs = (Invitation.objects.filter(agency=actor.agency, accepted_at__isnull=True,
+                                    revoked_at__isnull=True)
+          .select_related("team", "invited_by__user"))
+    if not actor.is_owner:
+        qs = qs.filter(team_id=actor.team_id) if actor.team_id else qs.none()
+    return qs.order_by("-sent_at", "-pk")
+
+
+def invitation_get_visible(*, actor: Producer, invitation_id) -> Invitation:
+    try:
+        qs = Invitation.objects.filter(agency=actor.agency).select_related("team", "agency")
+        if not actor.is_owner:
+            qs = qs.filter(team_id=actor.team_id) if actor.team_id else qs.none()
+        return qs.get(pk=int(invitation_id))
+    except (Invitation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such invitation.") from None

@@ -144,7 +144,13 @@ def producer_set_active(*, producer: Producer, active: bool,
     before = Producer(role=producer.role, is_active=producer.is_active)
     if producer.is_active != active:
         producer.is_active = active
-        producer.save(update_fields=["is_active"])
+        update = ["is_active"]
+        if not active:
+            # Every session they have ends at its next request, on every device.
+            producer.session_epoch += 1
+            update.append("session_epoch")
+        producer.save(update_fields=update)
+    _user_access_sync(producer)
     _standing_changes_record(before=before, producer=producer, actor=actor)
     return producer
 
@@ -157,6 +163,16 @@ def boards_changed(*, producer: Producer, former_team_id: int | None = None) -> 
     if teams:
         Team.objects.filter(pk__in=teams).update(live_version=F("live_version") + 1)
     Agency.objects.filter(pk=producer.agency_id).update(live_version=F("live_version") + 1)
+
+
+def _user_access_sync(producer: Producer) -> None:
+    """A deactivated person's account refuses their password (Django's backends turn an
+    inactive user away) and they receive no password-reset email; reactivating opens both
+    again. Their rows, and the account itself, stay."""
+    user = producer.user
+    if user.is_active != producer.is_active:
+        user.is_active = producer.is_active
+        user.save(update_fields=["is_active"])
 
 
 def _standing_changes_record(*, before: Producer, producer: Producer,
@@ -183,3 +199,23 @@ def producer_admin_saved(*, before: Producer, producer: Producer,
     boards_changed(producer=producer, former_team_id=before.team_id)
     _profile_changes_record(before=before, producer=producer, actor=actor)
     _standing_changes_record(before=before, producer=producer, actor=actor)
+    _user_access_sync(producer)
+
+
+def _check_owner_changes(*, actor: Producer, producer: Producer) -> None:
+    """The people page's rule for role and activation: an owner of the same agency, and never
+    about themself (an agency must not lose its last way in by a slip of the thumb)."""
+    if not actor.is_owner or producer.agency_id != actor.agency_id:
+        raise ValidationError("Only an owner of the agency changes roles and access.")
+    if producer.pk == actor.pk:
+        raise ValidationError("You cannot change your own role or access; ask another owner.")
+
+
+def person_set_role(*, actor: Producer, producer: Producer, role: str) -> Producer:
+    _check_owner_changes(actor=actor, producer=producer)
+    return producer_set_role(producer=producer, role=role, actor=actor)
+
+
+def person_set_active(*, actor: Producer, producer: Producer, active: bool) -> Producer:
+    _check_owner_changes(actor=actor, producer=producer)
+    return producer_set_active(producer=producer, active=active, actor=actor)

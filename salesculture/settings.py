@@ -247,6 +247,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sales Culture <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Invitations an agency may send (or send again) per hour, and how often one address may be
+# sent a password-reset email: the app must not become a way to flood an inbox.
+INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+PASSWORD_RESET_EVERY_SECONDS = env.int("PASSWORD_RESET_EVERY_SECONDS", default=300)
+# Who may create a new agency on the first-run page (/setup/): unset or empty, anyone while no
+# agency exists (the first visit of a new install) and nobody after; on, anyone at any time (a
+# hosted instance that takes sign-ups); off, nobody (agencies only from `manage.py
+# agency_create`). Empty is "unset", so a .env copied from .env.example keeps the first run.
+_signup = env.str("SIGNUP_ENABLED", default="").strip().lower()
+SIGNUP_ENABLED = None if _signup in ("", "auto") else _signup in ("1", "true", "yes", "on")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

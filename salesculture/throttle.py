@@ -32,3 +32,18 @@ def miss_note(request, *, scope: str, window: int) -> None:
 
 def misses_reset(*, scope: str, address: str) -> None:
     cache.delete(_address_key(scope, address))
+
+
+def rate_take(*, scope: str, key: str, limit: int, window: int) -> bool:
+    """Take one of `limit` uses of `scope` for `key` (an agency, an email address) in a window
+    of `window` seconds: True when one was left, False when the window's uses are spent. Used
+    for what sends email (invitations per agency, password resets per address), so the app
+    never becomes a way to flood someone's inbox."""
+    cache_key = f"rate:{scope}:{key}"
+    cache.add(cache_key, 0, timeout=window)
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:  # expired between the two calls: this use opens a new window
+        cache.set(cache_key, 1, timeout=window)
+        used = 1
+    return used <= limit

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import auth_views as password_views
+from . import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +11,29 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("settings/people/", people_views.people, name="people"),
+    path("invite/", people_views.invite, name="invite"),
+    path("settings/people/invitations/<int:invitation_id>/resend/",
+         people_views.invitation_resend_view, name="invitation_resend"),
+    path("settings/people/invitations/<int:invitation_id>/revoke/",
+         people_views.invitation_revoke_view, name="invitation_revoke"),
+    path("settings/people/<int:producer_id>/role/", people_views.person_role,
+         name="person_role"),
+    path("settings/people/<int:producer_id>/active/", people_views.person_active,
+         name="person_active"),
+    path("invitation/<str:token>/", people_views.invitation_accept_view,
+         name="invitation_accept"),
     path("admin/", admin.site.urls),
+    # The first-run pages create an agency with its default stages, which are pipeline's:
+    # they live there, included by name so this package imports nothing above it.
+    path("", include("pipeline.setup_urls")),
     path("pipeline/", include("pipeline.urls")),
     path("", include("accountability.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -8,13 +9,22 @@ from django.views.decorators.http import require_http_methods
 from .access import owner_required, producer_required
 from .audit_selectors import audit_trail
 from .forms import ProfileForm, add_service_errors
+from .models import Agency
 from .services import producer_update_profile
 from .sessions import producer_end_all_sessions
 
 
-@producer_required
 def home(request):
-    """Producers start on their own week; leaders and owners on the team scorecard."""
+    """A new install (no agency yet) starts on the first-run page; producers start on their
+    own week; leaders and owners on the team scorecard."""
+    if (not request.user.is_authenticated and settings.SIGNUP_ENABLED is not False
+            and not Agency.objects.exists()):
+        return redirect("first_run")
+    return _home(request)
+
+
+@producer_required
+def _home(request):
     if request.producer.is_leader:
         return redirect("accountability:team")
     return redirect("accountability:my_week")

@@ -10,11 +10,16 @@ from django.utils import timezone
 
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
 from pipeline.models import Activity, Prospect, StageAdvance
-from salesculture.models import AuditEvent
+from salesculture.invitations import invitation_create
+from salesculture.models import AuditEvent, Invitation, Producer
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
 
 SKIP_PREFIXES = ("admin:",)
+# Reached by a secret in the link, not by an id and a login: each has its own tests
+# (test_kiosk, salesculture/test_invitations, test_first_run, test_password_reset).
+TOKEN_ROUTES = ("accountability:kiosk", "accountability:kiosk_poll", "invitation_accept",
+                "first_run_link", "password_reset_confirm")
 
 
 def routes_with_ids():
@@ -47,10 +52,14 @@ def stranger_world(other_agency):
     turn = MeetingTurn.objects.create(meeting=meeting, producer=stranger, position=0)
     link = KioskLink.objects.create(agency=other_agency, team=stranger.team,
                                     token="t" * 43, created_by=stranger)
+    invitation, _ = invitation_create(actor=ProducerFactory(agency=other_agency, role="owner"),
+                                      email="invitee@example.com", name="Invitee",
+                                      role="producer", team=stranger.team)
     return {
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
         "producer_id": stranger.pk, "activity_id": activity.pk, "meeting_id": meeting.pk,
         "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
+        "invitation_id": invitation.pk,
     }
 
 
@@ -72,6 +81,8 @@ def _ledger_state():
             list(Meeting.objects.values_list("section", "version", "turn_index", "rating")),
             list(MeetingTurn.objects.values_list("note", flat=True)),
             list(KioskLink.objects.values_list("revoked_at", flat=True)),
+            list(Invitation.objects.values_list("revoked_at", "token_hash")),
+            list(Producer.objects.values_list("role", "is_active")),
             WeeklyScorecard.objects.count())
 
 
@@ -83,8 +94,7 @@ def test_every_route_with_an_id_is_covered_here():
 
 
 @pytest.mark.parametrize("name,params", [r for r in routes_with_ids()
-                                         if r[0] not in ("accountability:kiosk",
-                                                         "accountability:kiosk_poll")])
+                                         if r[0] not in TOKEN_ROUTES])
 def test_another_agencys_id_answers_404_and_changes_nothing(client, owner, stranger_world,
                                                             name, params):
     login(client, owner)

@@ -35,7 +35,7 @@ def test_a_post_without_the_token_is_refused_everywhere_and_writes_nothing(leade
     link = KioskLink.objects.create(agency=team.agency, team=team, token="k" * 43,
                                     created_by=leader)
     ids = {"pk": 1, "producer_id": leader.pk, "activity_id": 1, "meeting_id": 1, "turn_id": 1,
-           "link_id": link.pk, "token": link.token}
+           "link_id": link.pk, "token": link.token, "invitation_id": 1, "uidb64": "MQ"}
     client = login(Client(enforce_csrf_checks=True), leader)
     before = snapshot()
     for url in every_url(ids):

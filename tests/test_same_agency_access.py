@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
+from salesculture.invitations import invitation_create
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
@@ -20,14 +21,14 @@ from tests.factories import (
     ProspectFactory,
     TeamFactory,
 )
-from tests.test_cross_agency_access import _kwargs, routes_with_ids
+from tests.test_cross_agency_access import TOKEN_ROUTES, _kwargs, routes_with_ids
 from tests.test_fuzz_forms import snapshot
 
-ROUTES = [r for r in routes_with_ids() if not r[0].startswith("accountability:kiosk")]
+ROUTES = [r for r in routes_with_ids() if r[0] not in TOKEN_ROUTES]
 
 
 @pytest.fixture
-def north(agency, team, producer, leader):
+def north(agency, team, producer, leader, owner):
     """Pat's rows on team North, and the people who may not see them."""
     prospect = ProspectFactory(owner=producer)
     commitment = CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC,
@@ -40,7 +41,10 @@ def north(agency, team, producer, leader):
                   "producer_id": producer.pk,
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,
-                  "link_id": link.pk},
+                  "link_id": link.pk,
+                  "invitation_id": invitation_create(
+                      actor=owner, email="invitee@example.com", name="Invitee",
+                      role="producer", team=team)[0].pk},
         "people": {
             "colleague": ProducerFactory(agency=agency, team=team),
             "south_leader": ProducerFactory(agency=agency, team=south, role="leader"),

@@ -124,7 +124,8 @@ def role_fit_set_role(*, actor: Producer, producer: Producer, role: str) -> Prod
     if role not in allowed:
         raise ValidationError({"role": "Choose one of the listed roles."})
     if producer.role == Producer.Role.OWNER:
-        raise ValidationError({"role": "An owner's role is changed in the admin."})
+        raise ValidationError({"role": "An owner's role is changed by another owner, on "
+                                       "Settings → People."})
     if producer.role == Producer.Role.LEADER and not actor.is_owner:
         raise ValidationError({"role": "Only an owner can change a leader's role."})
     return producer_set_role(producer=producer, role=role, actor=actor)

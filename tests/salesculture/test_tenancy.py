@@ -14,7 +14,8 @@ def test_home_sends_producers_to_their_week_and_leaders_to_the_team(client, prod
     assert login(client, leader).get("/").url == reverse("accountability:team")
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, db):
+def test_anonymous_visitors_are_sent_to_log_in(client, agency):
+    # (before any agency exists, "/" opens the first run instead: test_first_run)
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/login/")
 
