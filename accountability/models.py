@@ -98,6 +98,14 @@ class Commitment(models.Model):
         return self.kind != self.Kind.SPECIFIC
 
 
+class ScorecardManager(models.Manager):
+    """Cards are read as rows by every board; the funnel's evidence, their largest field, is
+    read only by the funnel page (as values), so rows leave it out unless asked."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("funnel")
+
+
 class WeeklyScorecard(models.Model):
     """One producer's numbers for one week, materialised by `refresh_scorecards`."""
 
@@ -128,6 +136,8 @@ class WeeklyScorecard(models.Model):
     confidence = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     is_final = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
+
+    objects = ScorecardManager()
 
     class Meta:
         ordering = ["week_start"]

@@ -71,7 +71,8 @@ ENDPOINTS = {
 
 
 def snapshot() -> dict:
-    """Every row of our own tables (GoalPlan is a cache the plan page may refresh)."""
+    """Every row of our own tables (GoalPlan is a cache the plan page may refresh, and the
+    live versions count renders of the boards, which a refreshed plan's new label bumps)."""
     state = {}
     for model in apps.get_models():
         if model._meta.app_label in ("sessions", "admin", "contenttypes") or model is GoalPlan:
@@ -79,6 +80,7 @@ def snapshot() -> dict:
         rows = list(model.objects.order_by("pk").values())
         for row in rows:
             row.pop("last_login", None)
+            row.pop("live_version", None)
         state[model._meta.label] = rows
     return state
 

@@ -83,7 +83,9 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
                  queryset=WeeklyScorecard.objects.filter(
                      agency=agency, week_start__gte=weeks[0].start, week_start__lte=shown.start)),
         Prefetch("goal_plans", to_attr="year_plans",
-                 queryset=GoalPlan.objects.filter(agency=agency, year=local_now(agency).year))))
+                 # The board shows the plan's label; its lines are the plan page's.
+                 queryset=GoalPlan.objects.filter(agency=agency, year=local_now(agency).year)
+                 .defer("lines"))))
     commitments = Commitment.objects.filter(
         agency=agency, week_start=shown.start, producer__is_active=True).exclude(
         producer__role=Producer.Role.NON_PRODUCER)
