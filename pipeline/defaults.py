@@ -29,3 +29,12 @@ DEFAULT_ACTIVITY_TYPES = [
     ("Quote", "🧾"),
     ("Proposal", "📄"),
 ]
+
+# The pick list offered when a prospect is marked lost; "Other" with a text is always there too.
+DEFAULT_LOST_REASONS = [
+    "Price",
+    "Stayed with current agent",
+    "Coverage did not fit",
+    "No decision / went quiet",
+    "Chose a direct writer",
+]

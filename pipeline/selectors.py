@@ -9,12 +9,23 @@ from salesculture.models import Agency, Producer
 from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
+from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance
 
 
 def stages_for(agency: Agency) -> QuerySet[Stage]:
+    """Every stage, retired ones too: what history (ledgers, scorecards, the funnel) names."""
     return Stage.objects.filter(agency=agency).order_by("position")
 
+
+def stages_offered(agency: Agency) -> QuerySet[Stage]:
+    """The stages a prospect can be created in or moved to: the ones not retired."""
+    return stages_for(agency).filter(retired_at__isnull=True)
+
+
+def lost_reasons_offered(agency: Agency) -> list[str]:
+    """The names of the agency's lost reasons in use, in the owner's order."""
+    return list(LostReason.objects.filter(agency=agency, is_active=True)
+                .order_by("position", "name").values_list("name", flat=True))
 
 
 
@@ -60,9 +71,9 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
     estimated revenue, and each card's days in stage and stale flag; each card's `next_stage` is
     the following open or won stage (so the last open column offers the one-tap win to Bound,
     as the prospect page does). Two queries."""
-    forward = list(Stage.objects.filter(agency=owner.agency).exclude(kind=Stage.Kind.LOST)
-                   .order_by("position"))
-    stages = [s for s in forward if s.kind == Stage.Kind.OPEN]
+    every = list(Stage.objects.filter(agency=owner.agency).exclude(kind=Stage.Kind.LOST)
+                 .order_by("position"))
+    forward = [s for s in every if s.retired_at is None]
     prospects = (Prospect.objects.filter(agency=owner.agency, owner=owner,
                                          stage__kind=Stage.Kind.OPEN)
                  .select_related("stage").order_by("stage_entered_at", "id"))
@@ -70,16 +81,19 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
         prospects = prospects.filter(line_of_business=line_of_business)
     now = timezone.now()
     today = today or now.astimezone(owner.agency.tz).date()
-    by_stage: dict[int, list[Prospect]] = {s.pk: [] for s in stages}
+    by_stage: dict[int, list[Prospect]] = {}
     for prospect in prospects:
         decorate_prospect(prospect, now=now, today=today)
         by_stage.setdefault(prospect.stage_id, []).append(prospect)
     columns = []
+    # A retired stage keeps a column only while prospects still sit in it.
+    stages = [s for s in every if s.kind == Stage.Kind.OPEN
+              and (s.retired_at is None or by_stage.get(s.pk))]
     for stage in stages:
         cards = by_stage.get(stage.pk, [])
-        index = forward.index(stage)
+        following = [s for s in forward if s.position > stage.position]
         for card in cards:
-            card.next_stage = forward[index + 1] if index + 1 < len(forward) else None
+            card.next_stage = following[0] if following else None
         columns.append({
             "stage": stage,
             "prospects": cards,
@@ -115,7 +129,7 @@ def due_state(prospect: Prospect, today: dt.date) -> str:
 
 def next_stage_of(prospect: Prospect) -> Stage | None:
     """The open or won stage right after the prospect's current one (never Lost)."""
-    return (Stage.objects.filter(agency_id=prospect.agency_id,
+    return (Stage.objects.filter(agency_id=prospect.agency_id, retired_at__isnull=True,
                                  position__gt=prospect.stage.position)
             .exclude(kind=Stage.Kind.LOST).order_by("position").first())
 
