@@ -1,7 +1,20 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,7 +22,7 @@ from salesculture.models import Agency, Producer
 from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
-from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance
+from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 
 
 def stages_for(agency: Agency) -> QuerySet[Stage]:
@@ -250,3 +263,40 @@ def activity_types_of(agency: Agency) -> QuerySet[ActivityType]:
     """All of the agency's activity types, retired ones included, so a form can say that a
     retired type is no longer in use instead of "not a valid choice"."""
     return ActivityType.objects.filter(agency=agency).order_by("position", "name")
+
+
+# --- the owners' settings of the sales process (issue 13) ---------------------------------------
+
+
+def stages_with_use(agency: Agency) -> list[Stage]:
+    """Every stage in order, each with `in_use` (named by a prospect or a ledger row: it can be
+    retired, not deleted) and `prospects_in` (live prospects sitting in it): one query."""
+    named_by_prospect = Prospect.all_objects.filter(
+        Q(stage=OuterRef("pk")) | Q(furthest_stage=OuterRef("pk")))
+    named_by_move = StageAdvance.objects.filter(
+        Q(from_stage=OuterRef("pk")) | Q(to_stage=OuterRef("pk")))
+    sitting = (Prospect.objects.filter(stage=OuterRef("pk")).order_by()
+               .values("stage").annotate(n=Count("pk")).values("n"))
+    return list(stages_for(agency).annotate(
+        in_use=Exists(named_by_prospect) | Exists(named_by_move)
+        | Exists(StageWin.objects.filter(stage=OuterRef("pk"))),
+        prospects_in=Coalesce(Subquery(sitting), 0)))
+
+
+def stage_get(*, agency: Agency, stage_id) -> Stage:
+    try:
+        return Stage.objects.get(agency=agency, pk=int(stage_id))
+    except (Stage.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such stage.") from None
+
+
+def listed_rows(model, agency: Agency) -> list:
+    """An agency's activity types or lost reasons, in order, retired ones included."""
+    return list(model.objects.filter(agency=agency).order_by("position", "name", "pk"))
+
+
+def listed_get(model, *, agency: Agency, row_id):
+    try:
+        return model.objects.get(agency=agency, pk=int(row_id))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such row.") from None

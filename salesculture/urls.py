@@ -12,5 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("pipeline/", include("pipeline.urls")),
+    path("settings/", include("salesculture.settings_urls")),
+    path("settings/", include("pipeline.settings_urls")),
     path("", include("accountability.urls")),
 ]
