@@ -39,7 +39,7 @@ def _clean_name(name: str, *, model: type[Model], agency: Agency, exclude_pk=Non
         raise ValidationError({"name": f"Keep the name to {limit} characters."})
     taken = model.objects.filter(agency=agency, name__iexact=name).exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"name": f"Your agency already has a {what} called “{name}”."})
+        raise ValidationError({"name": f"“{name}” is already one of your agency's {what}s."})
     return name
 
 

@@ -69,7 +69,7 @@ def test_owner_adds_an_open_stage_after_the_last_open_one(owner_client, owner):
 
 @pytest.mark.parametrize("field,value,message", [
     ("name", "", "Give the stage a name."),
-    ("name", "contacted", "Your agency already has a stage called “contacted”."),
+    ("name", "contacted", "“contacted” is already one of your agency's stages."),
     ("stale_after_days", "0", "Enter a number of days between 1 and 365."),
     ("stale_after_days", "lots", "Enter a number of days between 1 and 365."),
     ("definition_of_done", "  ", "Say what must be true for a prospect to reach this stage."),
