@@ -239,3 +239,15 @@ def test_the_hub_and_agency_pages_cost_a_fixed_number_of_queries(owner_client, a
         ProducerFactory(agency=agency, team=TeamFactory(agency=agency, name=f"T{n}"))
     assert queries_of(owner_client.get, HUB) == hub
     assert queries_of(owner_client.get, AGENCY) == page
+
+
+def test_a_stored_plan_is_recomputed_when_the_working_weeks_change(owner_client, producer):
+    from accountability.planning.services import goal_plan_refresh, goal_plan_refresh_if_stale
+
+    plan = goal_plan_refresh(producer=producer)
+    owner_client.post(AGENCY, agency_data(working_weeks_per_year="40"))
+    producer.agency.refresh_from_db()
+
+    refreshed = goal_plan_refresh_if_stale(producer=producer)
+
+    assert (plan.working_weeks, refreshed.working_weeks) == (48, 40)
