@@ -159,13 +159,6 @@ def _listed_page(request, section: str, *, form=None, status=200):
         status=status)
 
 
-def _cleaned(config: Section, form) -> dict:
-    data = dict(form.cleaned_data)
-    if config.model is ActivityType:
-        data.setdefault("icon", "")
-    return data
-
-
 @owner_required
 @require_http_methods(["GET", "POST"])
 def listed(request, section):
@@ -176,7 +169,7 @@ def listed(request, section):
     if form.is_valid():
         try:
             row = services.listed_add(model=config.model, agency=request.producer.agency,
-                                      actor=request.producer, **_cleaned(config, form))
+                                      actor=request.producer, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -194,7 +187,7 @@ def listed_edit(request, section, pk):
     form = config.form(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            services.listed_update(row=row, actor=request.producer, **_cleaned(config, form))
+            services.listed_update(row=row, actor=request.producer, **form.cleaned_data)
         except ValidationError as error:
             row.refresh_from_db()
             add_service_errors(form, error)
