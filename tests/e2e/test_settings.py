@@ -55,3 +55,28 @@ def test_owner_adds_a_stage_and_moves_it_up(new_page, owner, device, viewport):
                  .values_list("name", flat=True))
     assert order[-4:] == ["Quoted", "Proposal presented", "Bound", "Lost"]
     screenshot(page, f"settings-stage-moved-{device}")
+
+
+def test_owner_moves_a_producer_to_a_new_team_on_a_phone(new_page, owner):
+    from salesculture.models import Producer
+    pat = ProducerFactory(agency=owner.agency, team=owner.team, user__first_name="Pat",
+                          user__last_name="Producer")
+    page = new_page(PHONE)
+    log_in(page, "olive", PASSWORD)
+
+    page.goto("/settings/agency/")
+    screenshot(page, "settings-agency-phone")
+    page.goto("/settings/teams/")
+    page.fill("#id_name", "South")
+    page.locator("#team-add-form button[type=submit]").click()
+    page.wait_for_url("**/settings/teams/")
+    row = page.locator(f"#person-{pat.pk}")
+    row.locator("select").select_option(label="South")
+    row.get_by_role("button", name="Move").click()
+    page.wait_for_url("**/settings/teams/")
+    assert "Pat Producer is now on South." in page.locator(".flash").inner_text()
+    page.locator(f"#person-{pat.pk}").get_by_role("button", name="Make leader").click()
+    page.wait_for_url("**/settings/teams/")
+    assert Producer.objects.get(pk=pat.pk).role == "leader"
+    assert Producer.objects.get(pk=pat.pk).team.name == "South"
+    screenshot(page, "settings-teams-phone")
