@@ -251,3 +251,24 @@ def test_a_stored_plan_is_recomputed_when_the_working_weeks_change(owner_client,
     refreshed = goal_plan_refresh_if_stale(producer=producer)
 
     assert (plan.working_weeks, refreshed.working_weeks) == (48, 40)
+
+
+def test_the_meeting_screen_times_itself_to_the_agencys_meeting_length(owner_client, owner,
+                                                                       leader, producer):
+    from accountability.meetings.selectors import meeting_screen
+    from accountability.meetings.services import meeting_start
+    from salesculture.weeks import Week
+
+    for _ in range(9):  # twelve turns: enough to fill the meeting
+        ProducerFactory(agency=owner.agency, team=leader.team)
+    meeting = meeting_start(team=leader.team, week_start=Week.current(owner.agency).start,
+                            actor=leader)
+    assert meeting_screen(meeting).total_target == 30 * 60
+
+    owner_client.post(AGENCY, agency_data(meeting_minutes="20"))
+    meeting.agency.refresh_from_db()
+
+    screen = meeting_screen(meeting)
+    # wins, pipeline and wrap-up keep their 13 minutes; the turns share what is left
+    assert screen.total_target == 20 * 60
+    assert len(screen.turns) == 12 and screen.turn_target == (7 * 60) // 12
