@@ -19,11 +19,18 @@ AGENCY_FIELDS = ("name", "time_zone", "working_weeks_per_year", "meeting_weekday
                  "meeting_minutes")
 
 
+def _agency_snapshot(agency: Agency) -> dict:
+    """The settings as the history page shows them: the meeting day by its name."""
+    values = {field: getattr(agency, field) for field in AGENCY_FIELDS}
+    values["meeting_weekday"] = agency.get_meeting_weekday_display()
+    return values
+
+
 @transaction.atomic
 def agency_update(*, agency: Agency, actor: Producer | None, name: str, time_zone: str,
                   working_weeks_per_year: int, meeting_weekday: int,
                   meeting_minutes: int) -> Agency:
-    before = {field: getattr(agency, field) for field in AGENCY_FIELDS}
+    before = _agency_snapshot(agency)
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Give the agency a name."})
@@ -36,7 +43,7 @@ def agency_update(*, agency: Agency, actor: Producer | None, name: str, time_zon
     agency.meeting_weekday, agency.meeting_minutes = meeting_weekday, meeting_minutes
     agency.full_clean()
     agency.save(update_fields=list(AGENCY_FIELDS))
-    changes = changed_fields(before, {field: getattr(agency, field) for field in AGENCY_FIELDS})
+    changes = changed_fields(before, _agency_snapshot(agency))
     if changes:
         audit_record(agency=agency, actor=actor, kind=AuditEvent.Kind.AGENCY_CHANGED,
                      subject=agency, changes=changes)

@@ -77,6 +77,7 @@ def test_owner_saves_the_agency_settings_and_the_change_is_recorded(owner_client
     event = AuditEvent.objects.get(kind="agency.changed")
     assert event.changes["time_zone"] == ["America/Chicago", "America/Denver"]
     assert event.changes["working_weeks_per_year"] == [48, 46]
+    assert event.changes["meeting_weekday"] == ["Monday", "Tuesday"]
     page = text(owner_client.get(AGENCY))
     assert "Agency settings saved." in page and 'value="Summit Insurance"' in page
     history = text(owner_client.get(reverse("audit")))
@@ -272,3 +273,25 @@ def test_the_meeting_screen_times_itself_to_the_agencys_meeting_length(owner_cli
     # wins, pipeline and wrap-up keep their 13 minutes; the turns share what is left
     assert screen.total_target == 20 * 60
     assert len(screen.turns) == 12 and screen.turn_target == (7 * 60) // 12
+
+
+def test_names_typed_in_settings_are_shown_escaped(owner_client, owner, producer):
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    owner_client.post(reverse("pipeline_settings:stages"), {
+        "name": evil, "kind": "open", "definition_of_done": evil, "stale_after_days": "5"})
+    owner_client.post(reverse("pipeline_settings:activity_types"), {"name": evil, "icon": ""})
+    owner_client.post(reverse("pipeline_settings:lost_reasons"), {"name": evil})
+    owner_client.post(TEAMS, {"name": evil})
+    owner_client.post(AGENCY, agency_data(name=evil))
+    from pipeline.models import Stage
+    stage = Stage.objects.get(agency=owner.agency, name=evil)
+    team = Team.objects.get(agency=owner.agency, name=evil)
+
+    for url in (HUB, AGENCY, TEAMS, reverse("settings_team", args=[team.pk]),
+                reverse("pipeline_settings:stages"), reverse("pipeline_settings:stage",
+                                                             args=[stage.pk]),
+                reverse("pipeline_settings:activity_types"),
+                reverse("pipeline_settings:lost_reasons"), reverse("audit")):
+        content = owner_client.get(url).content.decode()
+        assert "<script>alert" not in content and "<img src=x" not in content, url
+        assert "&lt;script&gt;" in content, url
