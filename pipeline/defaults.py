@@ -33,8 +33,9 @@ DEFAULT_ACTIVITY_TYPES = [
 # The pick list offered when a prospect is marked lost; "Other" with a text is always there too.
 DEFAULT_LOST_REASONS = [
     "Price",
-    "Stayed with current agent",
+    "Went with their current agent",
+    "Not the right time",
+    "Bought direct online",
+    "Stopped responding",
     "Coverage did not fit",
-    "No decision / went quiet",
-    "Chose a direct writer",
 ]

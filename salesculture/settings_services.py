@@ -51,6 +51,9 @@ def agency_update(*, agency: Agency, actor: Producer | None, name: str, time_zon
 
 
 def _team_name(*, agency: Agency, name: str, exclude_pk=None) -> str:
+    """The name, tidied and checked against the agency's other teams. Called under the agency's
+    row lock, so two owners naming two teams alike take turns and the second is told why."""
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
     name = " ".join((name or "").split())
     limit = Team._meta.get_field("name").max_length
     if not name:

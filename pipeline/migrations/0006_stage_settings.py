@@ -4,8 +4,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The defaults as they were when this migration was written (pipeline/defaults.py may change).
-LOST_REASONS = ["Price", "Stayed with current agent", "Coverage did not fit",
-                "No decision / went quiet", "Chose a direct writer"]
+LOST_REASONS = ["Price", "Went with their current agent", "Not the right time",
+                "Bought direct online", "Stopped responding", "Coverage did not fit"]
 
 
 def lost_reasons_for_existing_agencies(apps, schema_editor):

@@ -154,13 +154,13 @@ def lose(client, prospect, **data):
 def test_marking_lost_offers_the_pick_list_and_stores_the_chosen_text(producer_client,
                                                                       producer):
     acme = prospect_create(owner=producer, name="Acme")
-    LostReason.objects.filter(agency=producer.agency, name="Chose a direct writer").update(
+    LostReason.objects.filter(agency=producer.agency, name="Bought direct online").update(
         is_active=False)
 
     form = text(producer_client.get(reverse("pipeline:prospect_advance", args=[acme.pk]),
                                     {"to_stage": stage(producer.agency, "Lost").pk}))
     assert '<option value="Price">Price</option>' in form and "Other…" in form
-    assert "Chose a direct writer" not in form
+    assert "Bought direct online" not in form
 
     response = lose(producer_client, acme, lost_choice="Price")
     assert response.status_code == 302
