@@ -242,7 +242,7 @@ def screen(meeting: Meeting, *, turns: list, committed: dict, commit_week: dt.da
         turn.committed = committed.get(turn.producer_id, 0)
         turn.clock = agenda.clock(turn.seconds)
         turn.is_current = (meeting.section == S.TURNS and turn.position == meeting.turn_index)
-    limit = meeting_limit_seconds(meeting)
+    limit = meeting.agency.meeting_minutes * 60  # the agency's length (Settings → Agency)
     items = agenda_items(meeting, len(turns), now, limit=limit)
     return Screen(
         meeting=meeting, position=agenda.position_key(meeting), turns=turns, agenda=items,
@@ -250,11 +250,6 @@ def screen(meeting: Meeting, *, turns: list, committed: dict, commit_week: dt.da
         total_elapsed=sum(item.elapsed for item in items),
         total_target=sum(item.target for item in items),
         turn_target=agenda.turn_target_seconds(len(turns), limit))
-
-
-def meeting_limit_seconds(meeting: Meeting) -> int:
-    """The agency's meeting length (Settings → Agency), in seconds."""
-    return meeting.agency.meeting_minutes * 60
 
 
 def agenda_items(meeting: Meeting, turn_count: int, now: dt.datetime, *,
