@@ -31,11 +31,13 @@ def _refused(request, error: ValidationError) -> None:
 # --- stages -----------------------------------------------------------------------------------
 
 
-def _stages_page(request, *, form=None, status=200, error=""):
+def _stages_page(request, *, form=None, status=200, moved=None):
+    """`moved`: the (row id, direction) just moved, whose button keeps the focus after the
+    swap, so a keyboard or screen reader stays on the row being moved."""
     template = f"{STAGES_PAGE}#stage_list" if request.htmx and form is None else STAGES_PAGE
     return render(request, template, {
         "stages": stages_with_use(request.producer.agency), "form": form or StageForm(),
-        "list_error": error}, status=status)
+        "moved": moved}, status=status)
 
 
 @owner_required
@@ -80,10 +82,10 @@ def stage_edit(request, pk):
 @require_POST
 def stage_move(request, pk):
     stage = stage_get(agency=request.producer.agency, stage_id=pk)
-    services.stage_move(stage=stage, actor=request.producer,
-                        direction=request.POST.get("direction", ""))
+    direction = request.POST.get("direction", "")
+    services.stage_move(stage=stage, actor=request.producer, direction=direction)
     if request.htmx:
-        return _stages_page(request)
+        return _stages_page(request, moved=(stage.pk, direction))
     return redirect("pipeline_settings:stages")
 
 
@@ -150,12 +152,13 @@ def _section(section: str) -> Section:
         raise Http404("No such section.") from None
 
 
-def _listed_page(request, section: str, *, form=None, status=200):
+def _listed_page(request, section: str, *, form=None, status=200, moved=None):
     config = _section(section)
     template = f"{LISTED_PAGE}#listed_rows" if request.htmx and form is None else LISTED_PAGE
     return render(request, template, {
         "section": config, "rows": listed_rows(config.model, request.producer.agency),
-        "form": form or config.form(), "row_url": f"pipeline_settings:{config.url[:-1]}"},
+        "form": form or config.form(), "row_url": f"pipeline_settings:{config.url[:-1]}",
+        "moved": moved},
         status=status)
 
 
@@ -203,10 +206,10 @@ def listed_edit(request, section, pk):
 def listed_move(request, section, pk):
     config = _section(section)
     row = listed_get(config.model, agency=request.producer.agency, row_id=pk)
-    services.listed_move(row=row, actor=request.producer,
-                         direction=request.POST.get("direction", ""))
+    direction = request.POST.get("direction", "")
+    services.listed_move(row=row, actor=request.producer, direction=direction)
     if request.htmx:
-        return _listed_page(request, section)
+        return _listed_page(request, section, moved=(row.pk, direction))
     return redirect(f"pipeline_settings:{config.url}")
 
 

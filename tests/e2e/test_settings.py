@@ -51,6 +51,8 @@ def test_owner_adds_a_stage_and_moves_it_up(new_page, owner, device, viewport):
     page.wait_for_selector("#stage-list li:nth-last-child(4) a:text-is('Quoted')")
     assert stage_names(page)[-4:] == ["Quoted", "Proposal presented", "Bound", "Lost"]
     assert page.url.endswith("/settings/stages/")
+    # the moved row's arrow keeps the focus, so a keyboard or screen reader stays on it
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Quoted up"
     order = list(Stage.objects.filter(agency=owner.agency).order_by("position")
                  .values_list("name", flat=True))
     assert order[-4:] == ["Quoted", "Proposal presented", "Bound", "Lost"]
