@@ -300,3 +300,11 @@ def listed_get(model, *, agency: Agency, row_id):
         return model.objects.get(agency=agency, pk=int(row_id))
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such row.") from None
+
+
+def lost_by_reason(agency: Agency) -> list[tuple[str, int]]:
+    """How many of the agency's prospects are lost for each reason given (the stored text, so a
+    reason renamed since keeps its old name here), most first: one query."""
+    return list(Prospect.objects.filter(agency=agency, stage__kind=Stage.Kind.LOST)
+                .exclude(lost_reason="").values("lost_reason").annotate(n=Count("pk"))
+                .order_by("-n", "lost_reason").values_list("lost_reason", "n"))

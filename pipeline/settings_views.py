@@ -17,7 +17,7 @@ from salesculture.forms import add_service_errors
 
 from . import settings_services as services
 from .models import ActivityType, LostReason
-from .selectors import listed_get, listed_rows, stage_get, stages_with_use
+from .selectors import listed_get, listed_rows, lost_by_reason, stage_get, stages_with_use
 from .settings_forms import ActivityTypeForm, LostReasonForm, StageForm
 
 STAGES_PAGE = "pipeline/settings_stages.html"
@@ -154,9 +154,13 @@ def _section(section: str) -> Section:
 
 def _listed_page(request, section: str, *, form=None, status=200, moved=None):
     config = _section(section)
-    template = f"{LISTED_PAGE}#listed_rows" if request.htmx and form is None else LISTED_PAGE
+    htmx_rows = request.htmx and form is None
+    template = f"{LISTED_PAGE}#listed_rows" if htmx_rows else LISTED_PAGE
+    agency = request.producer.agency
     return render(request, template, {
-        "section": config, "rows": listed_rows(config.model, request.producer.agency),
+        "lost_by_reason": (lost_by_reason(agency) if config.model is LostReason and not htmx_rows
+                           else None),
+        "section": config, "rows": listed_rows(config.model, agency),
         "form": form or config.form(), "row_url": f"pipeline_settings:{config.url[:-1]}",
         "moved": moved},
         status=status)

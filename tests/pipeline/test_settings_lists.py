@@ -234,3 +234,18 @@ def test_the_list_costs_the_same_however_long_it_is(owner_client, owner, url, mo
                               for n in range(30))
     assert queries_of(owner_client.get, url) == small
 
+
+
+def test_the_lost_reasons_page_counts_lost_prospects_by_reason(owner_client, owner, producer):
+    from pipeline.services import prospect_advance
+    for name, reason in [("A", "Price"), ("B", "Price"), ("C", "Moved away")]:
+        prospect = prospect_create(owner=producer, name=name)
+        prospect_advance(prospect=prospect, to_stage=stage(owner.agency, "Lost"), actor=producer,
+                         expected_stage=where(prospect), lost_reason=reason)
+
+    page = text(owner_client.get(REASONS))
+
+    counts = page[page.index('id="lost-by-reason"'):]
+    assert counts.index("Price") < counts.index("Moved away")
+    assert '<span class="settings-row-main">Price</span> <span class="num">2</span>' in counts
+    assert '<span class="settings-row-main">Moved away</span> <span class="num">1</span>' in counts
