@@ -249,3 +249,25 @@ def test_the_lost_reasons_page_counts_lost_prospects_by_reason(owner_client, own
     assert counts.index("Price") < counts.index("Moved away")
     assert '<span class="settings-row-main">Price</span> <span class="num">2</span>' in counts
     assert '<span class="settings-row-main">Moved away</span> <span class="num">1</span>' in counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_an_existing_agency_gives_it_the_lost_reasons_and_settings_defaults():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("pipeline", "0005_advance_agency_prospect_time_index"),
+              ("salesculture", "0005_team_live_version")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    old_apps.get_model("salesculture", "Agency").objects.create(name="Old", slug="old")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    agency = Agency.objects.get(slug="old")
+    assert names(LostReason, agency) == DEFAULT_LOST_REASONS
+    assert (agency.working_weeks_per_year, agency.meeting_weekday, agency.meeting_minutes) == (
+        48, 0, 30)
