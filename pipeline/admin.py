@@ -3,13 +3,13 @@ from django.contrib import admin
 from salesculture.admin import ReadOnlyAdmin
 from salesculture.audit import admin_actor
 
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
+from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 from .services import prospect_audit_snapshot, prospect_changes_record, prospect_delete
 
 
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "position", "kind", "stale_after_days"]
+    list_display = ["name", "agency", "position", "kind", "stale_after_days", "retired_at"]
     list_filter = ["agency", "kind"]
 
 
@@ -61,6 +61,12 @@ class StageAdvanceAdmin(ReadOnlyAdmin):
 
 @admin.register(ActivityType)
 class ActivityTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "position", "is_active"]
+    list_filter = ["agency", "is_active"]
+
+
+@admin.register(LostReason)
+class LostReasonAdmin(admin.ModelAdmin):
     list_display = ["name", "agency", "position", "is_active"]
     list_filter = ["agency", "is_active"]
 

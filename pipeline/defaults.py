@@ -29,3 +29,13 @@ DEFAULT_ACTIVITY_TYPES = [
     ("Quote", "🧾"),
     ("Proposal", "📄"),
 ]
+
+# The pick list offered when a prospect is marked lost; "Other" with a text is always there too.
+DEFAULT_LOST_REASONS = [
+    "Price",
+    "Went with their current agent",
+    "Not the right time",
+    "Bought direct online",
+    "Stopped responding",
+    "Coverage did not fit",
+]

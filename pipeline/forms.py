@@ -14,12 +14,14 @@ from salesculture.forms import client_token_field
 from salesculture.models import Producer
 
 from .models import Activity, Prospect, Stage, StageAdvance
-from .selectors import activity_types_of, prospects_owned_by, stages_for
+from .selectors import activity_types_of, lost_reasons_offered, prospects_owned_by, stages_offered
 from .services import OUT_OF_DATE, moved_meanwhile
 
 QUANTITY_MESSAGE = f"Enter a quantity between 1 and {Activity.MAX_QUANTITY}."
 PAST_DUE_MESSAGE = "The next step cannot be due in the past."
 STAGE_MESSAGE = "Choose a stage of your agency's pipeline."
+LOST_OTHER = "__other__"
+LOST_MESSAGE = "Say why the prospect was lost; a reason is required."
 
 
 def max_length(model, field: str) -> int:
@@ -60,7 +62,7 @@ class ProspectForm(forms.Form):
             # The stage changes only through an advance, which writes the ledger.
             del self.fields["stage"]
         else:
-            self.fields["stage"].queryset = stages_for(agency).filter(kind=Stage.Kind.OPEN)
+            self.fields["stage"].queryset = stages_offered(agency).filter(kind=Stage.Kind.OPEN)
 
     def clean_next_step_due(self):
         due = self.cleaned_data.get("next_step_due")
@@ -88,8 +90,11 @@ class AdvanceForm(forms.Form):
     next_step = forms.CharField(max_length=max_length(StageAdvance, "next_step"), required=False,
                                 help_text="Every advance leaves a scheduled next step.")
     next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
+    # The agency's pick list, or "Other" and the text below; what is stored is the text, so a
+    # report groups losses by it and a renamed reason never rewrites a past loss.
+    lost_choice = forms.ChoiceField(required=False, label="Why was it lost?")
     lost_reason = forms.CharField(max_length=max_length(StageAdvance, "lost_reason"),
-                                  required=False, label="Why was it lost?")
+                                  required=False, label="Other reason")
     note = forms.CharField(required=False, max_length=StageAdvance.NOTE_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -98,8 +103,12 @@ class AdvanceForm(forms.Form):
         self.prospect = prospect
         self.today = today
         self.fields["next_step_due"].widget.attrs["min"] = today.isoformat()
-        self.fields["to_stage"].queryset = (stages_for(prospect.agency)
+        self.fields["to_stage"].queryset = (stages_offered(prospect.agency)
                                             .exclude(pk=prospect.stage_id))
+        self.lost_reasons = lost_reasons_offered(prospect.agency)
+        self.fields["lost_choice"].choices = [
+            ("", "Choose a reason…"), *((name, name) for name in self.lost_reasons),
+            (LOST_OTHER, "Other…")]
 
     def clean(self):
         data = super().clean()
@@ -120,8 +129,12 @@ class AdvanceForm(forms.Form):
                 self.add_error("next_step_due", "Give the next step a date.")
         if due is not None and due < self.today:
             self.add_error("next_step_due", PAST_DUE_MESSAGE)
-        if to_stage.is_lost and not data.get("lost_reason", "").strip():
-            self.add_error("lost_reason", "Say why the prospect was lost; a reason is required.")
+        if to_stage.is_lost:
+            choice = data.get("lost_choice") or LOST_OTHER
+            if choice != LOST_OTHER:
+                data["lost_reason"] = choice
+            elif not data.get("lost_reason", "").strip():
+                self.add_error("lost_reason", LOST_MESSAGE)
         return data
 
 

@@ -17,6 +17,9 @@ class Stage(models.Model):
     definition_of_done = models.TextField(
         help_text="What must be true for a prospect to reach this stage.")
     stale_after_days = models.PositiveSmallIntegerField(default=14)
+    # A stage with history is never deleted: once retired it is no longer offered for a move
+    # or a new prospect, and every ledger row, win and count that names it stays.
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]
@@ -38,6 +41,10 @@ class Stage(models.Model):
     @property
     def is_won(self) -> bool:
         return self.kind == self.Kind.WON
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
 
 
 class LiveProspectManager(models.Manager):
@@ -257,3 +264,24 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.activity_type_id}"
+
+
+class LostReason(models.Model):
+    """One answer of the agency's short pick list for "why was it lost?". The prospect and its
+    ledger row keep the chosen text (`lost_reason`), so renaming or retiring a reason never
+    rewrites a past loss, and reports group by the text."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="lost_reasons")
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"],
+                                    name="lost_reason_name_unique_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

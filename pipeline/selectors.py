@@ -1,7 +1,20 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,12 +22,23 @@ from salesculture.models import Agency, Producer
 from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance
+from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 
 
 def stages_for(agency: Agency) -> QuerySet[Stage]:
+    """Every stage, retired ones too: what history (ledgers, scorecards, the funnel) names."""
     return Stage.objects.filter(agency=agency).order_by("position")
 
+
+def stages_offered(agency: Agency) -> QuerySet[Stage]:
+    """The stages a prospect can be created in or moved to: the ones not retired."""
+    return stages_for(agency).filter(retired_at__isnull=True)
+
+
+def lost_reasons_offered(agency: Agency) -> list[str]:
+    """The names of the agency's lost reasons in use, in the owner's order."""
+    return list(LostReason.objects.filter(agency=agency, is_active=True)
+                .order_by("position", "name").values_list("name", flat=True))
 
 
 
@@ -60,9 +84,9 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
     estimated revenue, and each card's days in stage and stale flag; each card's `next_stage` is
     the following open or won stage (so the last open column offers the one-tap win to Bound,
     as the prospect page does). Two queries."""
-    forward = list(Stage.objects.filter(agency=owner.agency).exclude(kind=Stage.Kind.LOST)
-                   .order_by("position"))
-    stages = [s for s in forward if s.kind == Stage.Kind.OPEN]
+    every = list(Stage.objects.filter(agency=owner.agency).exclude(kind=Stage.Kind.LOST)
+                 .order_by("position"))
+    forward = [s for s in every if s.retired_at is None]
     prospects = (Prospect.objects.filter(agency=owner.agency, owner=owner,
                                          stage__kind=Stage.Kind.OPEN)
                  .select_related("stage").order_by("stage_entered_at", "id"))
@@ -70,16 +94,19 @@ def board_columns(*, owner: Producer, line_of_business: str = "",
         prospects = prospects.filter(line_of_business=line_of_business)
     now = timezone.now()
     today = today or now.astimezone(owner.agency.tz).date()
-    by_stage: dict[int, list[Prospect]] = {s.pk: [] for s in stages}
+    by_stage: dict[int, list[Prospect]] = {}
     for prospect in prospects:
         decorate_prospect(prospect, now=now, today=today)
         by_stage.setdefault(prospect.stage_id, []).append(prospect)
     columns = []
+    # A retired stage keeps a column only while prospects still sit in it.
+    stages = [s for s in every if s.kind == Stage.Kind.OPEN
+              and (s.retired_at is None or by_stage.get(s.pk))]
     for stage in stages:
         cards = by_stage.get(stage.pk, [])
-        index = forward.index(stage)
+        following = [s for s in forward if s.position > stage.position]
         for card in cards:
-            card.next_stage = forward[index + 1] if index + 1 < len(forward) else None
+            card.next_stage = following[0] if following else None
         columns.append({
             "stage": stage,
             "prospects": cards,
@@ -115,7 +142,7 @@ def due_state(prospect: Prospect, today: dt.date) -> str:
 
 def next_stage_of(prospect: Prospect) -> Stage | None:
     """The open or won stage right after the prospect's current one (never Lost)."""
-    return (Stage.objects.filter(agency_id=prospect.agency_id,
+    return (Stage.objects.filter(agency_id=prospect.agency_id, retired_at__isnull=True,
                                  position__gt=prospect.stage.position)
             .exclude(kind=Stage.Kind.LOST).order_by("position").first())
 
@@ -236,3 +263,48 @@ def activity_types_of(agency: Agency) -> QuerySet[ActivityType]:
     """All of the agency's activity types, retired ones included, so a form can say that a
     retired type is no longer in use instead of "not a valid choice"."""
     return ActivityType.objects.filter(agency=agency).order_by("position", "name")
+
+
+# --- the owners' settings of the sales process (issue 13) ---------------------------------------
+
+
+def stages_with_use(agency: Agency) -> list[Stage]:
+    """Every stage in order, each with `in_use` (named by a prospect or a ledger row: it can be
+    retired, not deleted) and `prospects_in` (live prospects sitting in it): one query."""
+    named_by_prospect = Prospect.all_objects.filter(
+        Q(stage=OuterRef("pk")) | Q(furthest_stage=OuterRef("pk")))
+    named_by_move = StageAdvance.objects.filter(
+        Q(from_stage=OuterRef("pk")) | Q(to_stage=OuterRef("pk")))
+    sitting = (Prospect.objects.filter(stage=OuterRef("pk")).order_by()
+               .values("stage").annotate(n=Count("pk")).values("n"))
+    return list(stages_for(agency).annotate(
+        in_use=Exists(named_by_prospect) | Exists(named_by_move)
+        | Exists(StageWin.objects.filter(stage=OuterRef("pk"))),
+        prospects_in=Coalesce(Subquery(sitting), 0)))
+
+
+def stage_get(*, agency: Agency, stage_id) -> Stage:
+    try:
+        return Stage.objects.get(agency=agency, pk=int(stage_id))
+    except (Stage.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such stage.") from None
+
+
+def listed_rows(model, agency: Agency) -> list:
+    """An agency's activity types or lost reasons, in order, retired ones included."""
+    return list(model.objects.filter(agency=agency).order_by("position", "name", "pk"))
+
+
+def listed_get(model, *, agency: Agency, row_id):
+    try:
+        return model.objects.get(agency=agency, pk=int(row_id))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such row.") from None
+
+
+def lost_by_reason(agency: Agency) -> list[tuple[str, int]]:
+    """How many of the agency's prospects are lost for each reason given (the stored text, so a
+    reason renamed since keeps its old name here), most first: one query."""
+    return list(Prospect.objects.filter(agency=agency, stage__kind=Stage.Kind.LOST)
+                .exclude(lost_reason="").values("lost_reason").annotate(n=Count("pk"))
+                .order_by("-n", "lost_reason").values_list("lost_reason", "n"))

@@ -11,8 +11,16 @@ from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, AuditEvent, Producer
 from salesculture.weeks import Week
 
-from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_STAGES
-from .models import Activity, ActivityType, Prospect, Stage, StageAdvance, StageWin
+from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
+from .models import (
+    Activity,
+    ActivityType,
+    LostReason,
+    Prospect,
+    Stage,
+    StageAdvance,
+    StageWin,
+)
 from .wins import furthest_after, replay, stages_won
 
 
@@ -31,6 +39,10 @@ def agency_create(*, name: str, slug: str, time_zone: str = "America/Chicago") -
     ActivityType.objects.bulk_create(
         ActivityType(agency=agency, name=type_name, icon=icon, position=index)
         for index, (type_name, icon) in enumerate(DEFAULT_ACTIVITY_TYPES)
+    )
+    LostReason.objects.bulk_create(
+        LostReason(agency=agency, name=reason, position=index)
+        for index, reason in enumerate(DEFAULT_LOST_REASONS)
     )
     return agency
 
@@ -62,10 +74,12 @@ def prospect_create(
         return first
     occurred_at = occurred_at or timezone.now()
     if stage is None:
-        stage = (Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN)
-                 .order_by("position").first())
+        stage = (Stage.objects.filter(agency=agency, kind=Stage.Kind.OPEN,
+                                      retired_at__isnull=True).order_by("position").first())
     if stage is None or stage.agency_id != agency.pk:
         raise ValidationError({"stage": "Choose a stage of your agency's pipeline."})
+    if stage.retired_at is not None:
+        raise ValidationError({"stage": f"{stage.name} is retired; choose another stage."})
     _check_next_step_due(next_step_due, agency=agency, moment=occurred_at)
     prospect = Prospect(
         agency=agency, owner=owner, name=name.strip(), line_of_business=line_of_business,
@@ -169,6 +183,9 @@ def prospect_advance(
         agency = locked.agency
         if to_stage.agency_id != agency.pk:
             raise ValidationError({"to_stage": "Choose a stage of your agency's pipeline."})
+        if to_stage.retired_at is not None:
+            raise ValidationError({"to_stage": f"{to_stage.name} is retired; choose another "
+                                               "stage."})
         if expected_stage is None:
             raise ValidationError(OUT_OF_DATE)
         if locked.stage_id != expected_stage.pk:
@@ -186,7 +203,9 @@ def prospect_advance(
         # A prospect built before the high-water mark existed had reached at least where it is.
         furthest = next((s for s in stages if s.pk == locked.furthest_stage_id), None) or (
             None if from_stage.is_lost else from_stage)
-        won = stages_won(stages=stages, furthest=furthest, to_stage=to_stage)
+        # A retired stage is never won again, even by a move that skips past it.
+        won = stages_won(stages=[s for s in stages if s.retired_at is None],
+                         furthest=furthest, to_stage=to_stage)
         closed = to_stage.kind != Stage.Kind.OPEN
         locked.stage = to_stage
         locked.stage_entered_at = occurred_at

@@ -35,7 +35,7 @@ from .selectors import (
     prospect_activities,
     prospect_get_visible,
     prospect_history,
-    stages_for,
+    stages_offered,
 )
 
 LINES = Prospect.LineOfBusiness
@@ -335,7 +335,7 @@ def _advance_form(request, prospect: Prospect, form: AdvanceForm, origin: _Origi
                   status: int = 200) -> HttpResponse:
     context = {"prospect": prospect, "form": form, "to_stage": _chosen_stage(form, prospect),
                "in_board": origin.in_board, "line": origin.line,
-               "stages": stages_for(prospect.agency)}
+               "stages": stages_offered(prospect.agency)}
     template = "pipeline/advance.html#advance_form" if request.htmx else "pipeline/advance.html"
     return render(request, template, context, status=status)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .models import AuditEvent, Producer
+from .settings_audit import is_settings_event, settings_details, settings_sentence
 
 Kind = AuditEvent.Kind
 MONEY_FIELDS = {"annual_goal", "estimated_revenue"}
@@ -145,6 +146,8 @@ def _sentence(event: AuditEvent, who: str) -> str:
         return f"{who} created the TV link “{subject}”" + (f" for {team}" if team else "")
     if kind == Kind.TV_LINK_REVOKED:
         return f"{who} revoked the TV link “{subject}”"
+    if is_settings_event(event):
+        return settings_sentence(event, who)
     if kind.startswith(("invitation.", "agency.")):
         return _joining(event, who)
     return _person(event, who)
@@ -157,5 +160,7 @@ def audit_line(event: AuditEvent) -> AuditLine:
         details = [f"{name.replace('_', ' ').capitalize()}: {shown(name, before)} → "
                    f"{shown(name, after)}"
                    for name, (before, after) in ((n, _pair(event, n)) for n in event.changes)]
+    elif is_settings_event(event):
+        details = settings_details(event)
     return AuditLine(at=event.at, who=who, kind_label=event.get_kind_display(),
                      sentence=_sentence(event, who), details=details)

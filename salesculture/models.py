@@ -2,12 +2,23 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a time zone name such as America/Chicago.")
+
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
+            (5, "Saturday"), (6, "Sunday")]
+
+
+def default_working_weeks() -> int:
+    """A new agency's working weeks per year: the instance's WORKING_WEEKS_PER_YEAR setting,
+    which the owner then changes on the agency's settings page."""
+    return int(settings.SALESCULTURE.get("WORKING_WEEKS_PER_YEAR", 48))
 
 
 class Agency(models.Model):
@@ -20,6 +31,17 @@ class Agency(models.Model):
     # Bumped by the scorecard job whenever materialised numbers change; pages that poll
     # compare it with the version they rendered, so an unchanged poll costs no rendering.
     live_version = models.PositiveBigIntegerField(default=0)
+    # What the goal-to-plan divides a year by (holidays and time off taken out).
+    working_weeks_per_year = models.PositiveSmallIntegerField(
+        default=default_working_weeks,
+        validators=[MinValueValidator(1, "Enter a number of weeks between 1 and 52."),
+                    MaxValueValidator(52, "Enter a number of weeks between 1 and 52.")])
+    meeting_weekday = models.PositiveSmallIntegerField(
+        choices=WEEKDAYS, default=0, help_text="The day of the weekly accountability meeting.")
+    meeting_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5, "A meeting lasts between 5 and 240 minutes."),
+                    MaxValueValidator(240, "A meeting lasts between 5 and 240 minutes.")])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,6 +176,26 @@ class AuditEvent(models.Model):
         INVITATION_RESENT = "invitation.resent", "Invitation sent again"
         INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
         INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+        AGENCY_CHANGED = "agency.changed", "Agency settings changed"
+        STAGE_ADDED = "stage.added", "Stage added"
+        STAGE_CHANGED = "stage.changed", "Stage changed"
+        STAGE_MOVED = "stage.moved", "Stage moved"
+        STAGE_RETIRED = "stage.retired", "Stage retired"
+        STAGE_RESTORED = "stage.restored", "Stage brought back"
+        STAGE_DELETED = "stage.deleted", "Stage deleted"
+        ACTIVITY_TYPE_ADDED = "activity_type.added", "Activity type added"
+        ACTIVITY_TYPE_CHANGED = "activity_type.changed", "Activity type changed"
+        ACTIVITY_TYPE_MOVED = "activity_type.moved", "Activity type moved"
+        ACTIVITY_TYPE_RETIRED = "activity_type.retired", "Activity type retired"
+        ACTIVITY_TYPE_RESTORED = "activity_type.restored", "Activity type brought back"
+        LOST_REASON_ADDED = "lost_reason.added", "Lost reason added"
+        LOST_REASON_CHANGED = "lost_reason.changed", "Lost reason changed"
+        LOST_REASON_MOVED = "lost_reason.moved", "Lost reason moved"
+        LOST_REASON_RETIRED = "lost_reason.retired", "Lost reason retired"
+        LOST_REASON_RESTORED = "lost_reason.restored", "Lost reason brought back"
+        TEAM_ADDED = "team.added", "Team added"
+        TEAM_RENAMED = "team.renamed", "Team renamed"
+        PRODUCER_TEAM_CHANGED = "producer.team_changed", "Moved to another team"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps

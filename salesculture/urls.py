@@ -35,5 +35,7 @@ urlpatterns = [
     # they live there, included by name so this package imports nothing above it.
     path("", include("pipeline.setup_urls")),
     path("pipeline/", include("pipeline.urls")),
+    path("settings/", include("salesculture.settings_urls")),
+    path("settings/", include("pipeline.settings_urls")),
     path("", include("accountability.urls")),
 ]

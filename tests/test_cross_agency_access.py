@@ -9,9 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
-from pipeline.models import Activity, Prospect, StageAdvance
+from pipeline.models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance
 from salesculture.invitations import invitation_create
-from salesculture.models import AuditEvent, Invitation, Producer
+from salesculture.models import AuditEvent, Invitation, Producer, Team
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
 
@@ -56,11 +56,27 @@ def stranger_world(other_agency):
                                       email="invitee@example.com", name="Invitee",
                                       role="producer", team=stranger.team)
     return {
-        "pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
+        "pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
+               **settings_pks(agency=other_agency, team=stranger.team, producer=stranger)},
         "producer_id": stranger.pk, "activity_id": activity.pk, "meeting_id": meeting.pk,
         "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
         "invitation_id": invitation.pk,
     }
+
+
+def settings_pks(*, agency, team, producer) -> dict[str, int]:
+    """The ids the Settings area's routes take, from `agency` (url name → pk)."""
+    stage = Stage.objects.filter(agency=agency).order_by("position").first()
+    kind = ActivityType.objects.filter(agency=agency).first()
+    reason = LostReason.objects.filter(agency=agency).first()
+    pks = {"settings_team": team.pk, "settings_member_move": producer.pk,
+           "settings_member_leader": producer.pk}
+    for suffix in ("", "_move", "_retire", "_restore", "_delete"):
+        pks[f"pipeline_settings:stage{suffix}"] = stage.pk
+    for suffix in ("", "_move", "_active"):
+        pks[f"pipeline_settings:activity_type{suffix}"] = kind.pk
+        pks[f"pipeline_settings:lost_reason{suffix}"] = reason.pk
+    return pks
 
 
 def _kwargs(name, params, world):
@@ -68,7 +84,8 @@ def _kwargs(name, params, world):
     for param in params:
         value = world[param]
         if isinstance(value, dict):
-            value = value[name.split(":")[0]]
+            # By the route's own name (the settings pages), else by its app's namespace.
+            value = value[name] if name in value else value[name.split(":")[0]]
         kwargs[param] = value
     return kwargs
 
@@ -82,8 +99,13 @@ def _ledger_state():
             list(MeetingTurn.objects.values_list("note", flat=True)),
             list(KioskLink.objects.values_list("revoked_at", flat=True)),
             list(Invitation.objects.values_list("revoked_at", "token_hash")),
-            list(Producer.objects.values_list("role", "is_active")),
-            WeeklyScorecard.objects.count())
+            WeeklyScorecard.objects.count(),
+            # the Settings area's rows
+            list(Stage.objects.order_by("pk").values_list("name", "position", "retired_at")),
+            list(ActivityType.objects.order_by("pk").values_list("name", "position", "is_active")),
+            list(LostReason.objects.order_by("pk").values_list("name", "position", "is_active")),
+            list(Team.objects.order_by("pk").values_list("name", flat=True)),
+            list(Producer.objects.order_by("pk").values_list("team_id", "role", "is_active")))
 
 
 def test_every_route_with_an_id_is_covered_here():

@@ -35,7 +35,8 @@ ENDPOINTS = {
         "name", "line_of_business", "estimated_revenue", "next_step", "next_step_due",
         "source"]),
     "pipeline:prospect_advance": ("producer", {"pk": "prospect"}, [
-        "to_stage", "expected_stage", "next_step", "next_step_due", "lost_reason", "note",
+        "to_stage", "expected_stage", "next_step", "next_step_due", "lost_choice", "lost_reason",
+        "note",
         "definition_confirmed", "from", "lob"]),
     "pipeline:prospect_log": ("producer", {"pk": "prospect"}, [
         "activity_type", "quantity", "outcome", "note", "client_token"]),
@@ -67,6 +68,24 @@ ENDPOINTS = {
     "accountability:meeting_kiosk_create": ("leader", {}, ["team", "label"]),
     "accountability:role_change": ("leader", {"producer_id": "producer"}, ["role"]),
     "invite": ("leader", {}, ["name", "email", "role", "team", "annual_goal"]),
+    # the owners' Settings area
+    "settings_agency": ("owner", {}, ["name", "time_zone", "working_weeks_per_year",
+                                      "meeting_weekday", "meeting_minutes"]),
+    "settings_teams": ("owner", {}, ["name"]),
+    "settings_team": ("owner", {"pk": "team"}, ["name"]),
+    "settings_member_move": ("owner", {"pk": "producer"}, ["p{producer}-team"]),
+    "settings_member_leader": ("owner", {"pk": "producer"}, ["leader"]),
+    "pipeline_settings:stages": ("owner", {}, ["name", "kind", "definition_of_done",
+                                               "stale_after_days"]),
+    "pipeline_settings:stage": ("owner", {"pk": "stage"}, ["name", "kind", "definition_of_done",
+                                                           "stale_after_days"]),
+    "pipeline_settings:stage_move": ("owner", {"pk": "stage"}, ["direction"]),
+    "pipeline_settings:activity_types": ("owner", {}, ["name", "icon"]),
+    "pipeline_settings:activity_type": ("owner", {"pk": "activity_type"}, ["name", "icon"]),
+    "pipeline_settings:activity_type_active": ("owner", {"pk": "activity_type"}, ["active"]),
+    "pipeline_settings:lost_reasons": ("owner", {}, ["name"]),
+    "pipeline_settings:lost_reason": ("owner", {"pk": "lost_reason"}, ["name"]),
+    "pipeline_settings:lost_reason_move": ("owner", {"pk": "lost_reason"}, ["direction"]),
 }
 
 
@@ -86,7 +105,7 @@ def snapshot() -> dict:
 
 
 @pytest.fixture
-def world(agency, team, producer, leader):
+def world(agency, team, producer, leader, owner):
     prospect = ProspectFactory(owner=producer)
     week = Week.current(agency).start
     commitment = CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC,
@@ -94,9 +113,9 @@ def world(agency, team, producer, leader):
     meeting = meeting_start(team=team, week_start=week, actor=leader)
     KioskLink.objects.create(agency=agency, team=team, token="k" * 43, created_by=leader)
     clients = {}
-    for role, person in (("producer", producer), ("leader", leader)):
+    for role, person in (("producer", producer), ("leader", leader), ("owner", owner)):
         clients[role] = login(Client(), person)
-    from pipeline.models import Activity, ActivityType, Stage
+    from pipeline.models import Activity, ActivityType, LostReason, Stage
     activity = Activity.objects.create(agency=agency, producer=producer,
                                        activity_type=ActivityType.objects.filter(
                                            agency=agency).first(), occurred_at=meeting.started_at)
@@ -104,7 +123,10 @@ def world(agency, team, producer, leader):
         "clients": clients,
         "ids": {"prospect": prospect.pk, "commitment": commitment.pk, "meeting": meeting.pk,
                 "turn": meeting.turns.get(producer=producer).pk, "producer": producer.pk,
-                "activity": activity.pk},
+                "activity": activity.pk, "team": team.pk,
+                "stage": Stage.objects.filter(agency=agency).order_by("position")[0].pk,
+                "activity_type": activity.activity_type_id,
+                "lost_reason": LostReason.objects.filter(agency=agency).first().pk},
         "type": ActivityType.objects.filter(agency=agency).first().pk,
         "stage": Stage.objects.filter(agency=agency).order_by("position")[1].pk,
     }
@@ -120,7 +142,8 @@ EXAMPLES = int(os.environ.get("SC_FUZZ_EXAMPLES", "20"))
 @given(data=st.data())
 def test_odd_input_answers_below_500_and_a_refusal_saves_nothing(world, name, data):
     role, args, fields = ENDPOINTS[name]
-    fields = [f.format(type=world["type"], stage=world["stage"]) for f in fields]
+    fields = [f.format(type=world["type"], stage=world["stage"], producer=world["ids"]["producer"])
+              for f in fields]
     payload = data.draw(st.fixed_dictionaries({f: VALUES for f in fields}), label="payload")
     htmx = data.draw(st.booleans(), label="htmx")
     url = reverse(name, kwargs={k: world["ids"][v] for k, v in args.items()})
@@ -142,6 +165,9 @@ PAGES = {
     "leader": ["/team/", "/live/team/", "/live/wins/", "/pipeline/", "/funnel/",
                "/meeting/{meeting}/", "/meeting/{meeting}/poll/", "/role-fit/",
                "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/"],
+    "owner": ["/settings/", "/settings/agency/", "/settings/stages/", "/settings/teams/",
+              "/settings/activity-types/", "/settings/lost-reasons/", "/settings/stages/{stage}/",
+              "/settings/teams/{team}/"],
 }
 PARAMS = ["week", "v", "seen", "producer", "team", "scope", "weeks", "sort", "dir", "lob",
           "to", "to_stage", "expected_stage", "next_step_due", "k", "view", "from",
@@ -177,7 +203,7 @@ def test_ids_beyond_any_integer_column_are_404(world, big):
         if name in TOKEN_ROUTES:
             continue
         url = reverse(name, kwargs={p: big for p in params})
-        for role in ("producer", "leader"):
+        for role in ("producer", "leader", "owner"):
             client = world["clients"][role]
             assert client.get(url).status_code in (404, 405), url
             assert client.post(url, {"note": "x"}).status_code in (404, 405), url

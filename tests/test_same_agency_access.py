@@ -21,7 +21,7 @@ from tests.factories import (
     ProspectFactory,
     TeamFactory,
 )
-from tests.test_cross_agency_access import TOKEN_ROUTES, _kwargs, routes_with_ids
+from tests.test_cross_agency_access import TOKEN_ROUTES, _kwargs, routes_with_ids, settings_pks
 from tests.test_fuzz_forms import snapshot
 
 ROUTES = [r for r in routes_with_ids() if r[0] not in TOKEN_ROUTES]
@@ -37,7 +37,8 @@ def north(agency, team, producer, leader, owner):
     link = KioskLink.objects.create(agency=agency, team=team, token="k" * 43, created_by=leader)
     south = TeamFactory(agency=agency, name="South")
     return {
-        "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
+        "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
+                         **settings_pks(agency=agency, team=team, producer=producer)},
                   "producer_id": producer.pk,
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,

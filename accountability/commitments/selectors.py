@@ -17,7 +17,7 @@ from pipeline.models import ActivityType, Stage, StageAdvance
 from pipeline.selectors import (
     active_activity_types,
     activity_counts_between,
-    stages_for,
+    stages_offered,
     wins_between,
 )
 from salesculture.models import Producer
@@ -94,7 +94,7 @@ def commitment_form_choices(producer: Producer) -> tuple[list[ActivityType], lis
     """Active activity types, and the stages a win can go into: every stage but Lost and the
     first one (a prospect enters the first stage by being created, which is not a win)."""
     types = list(active_activity_types(producer.agency))
-    stages = list(stages_for(producer.agency).exclude(kind=Stage.Kind.LOST))
+    stages = list(stages_offered(producer.agency).exclude(kind=Stage.Kind.LOST))
     return types, stages[1:]
 
 

@@ -17,6 +17,7 @@ AGENDA = [S.WINS, S.TURNS, S.PIPELINE, S.WRAP_UP]
 # Target seconds per section (EOS/4DX style: the whole meeting within 30 minutes).
 SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 5 * 60, S.WRAP_UP: 3 * 60}
 TURN_TARGET = 2 * 60
+# The default length; an agency sets its own (Agency.meeting_minutes, Settings → Agency).
 MEETING_LIMIT = 30 * 60
 # The wins reel shows every win one by one only while that fits its five minutes; a bigger
 # week shows the REEL_SPOTLIGHT biggest (bound first) one by one, then one wall of them all.
@@ -27,17 +28,18 @@ DIRECTIONS = ("next", "prev", "next_section")
 
 # --- time -----------------------------------------------------------------------------------
 
-def turn_target_seconds(turn_count: int) -> int:
-    """Two minutes a turn, shortened when a big team would push the meeting over 30 minutes."""
+def turn_target_seconds(turn_count: int, limit: int = MEETING_LIMIT) -> int:
+    """Two minutes a turn, shortened when a big team would push the meeting over its length
+    (`limit` seconds: the agency's meeting length, 30 minutes unless the owner set another)."""
     if turn_count <= 0:
         return TURN_TARGET
-    budget = MEETING_LIMIT - sum(SECTION_TARGETS.values())
+    budget = max(limit - sum(SECTION_TARGETS.values()), 0)
     return min(TURN_TARGET, budget // turn_count)
 
 
-def section_target_seconds(section: str, turn_count: int) -> int:
+def section_target_seconds(section: str, turn_count: int, limit: int = MEETING_LIMIT) -> int:
     if section == S.TURNS:
-        return turn_target_seconds(turn_count) * max(turn_count, 1)
+        return turn_target_seconds(turn_count, limit) * max(turn_count, 1)
     return SECTION_TARGETS.get(section, 0)
 
 

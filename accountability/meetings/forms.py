@@ -62,8 +62,9 @@ class MeetingCommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["activity_type"].queryset = ActivityType.objects.filter(
             agency=agency, is_active=True).order_by("position", "name")
-        self.fields["stage"].queryset = Stage.objects.filter(agency=agency).exclude(
-            kind=Stage.Kind.LOST).order_by("position")
+        self.fields["stage"].queryset = Stage.objects.filter(
+            agency=agency, retired_at__isnull=True).exclude(kind=Stage.Kind.LOST).order_by(
+            "position")
 
     def clean(self):
         data = super().clean()

@@ -242,16 +242,18 @@ def screen(meeting: Meeting, *, turns: list, committed: dict, commit_week: dt.da
         turn.committed = committed.get(turn.producer_id, 0)
         turn.clock = agenda.clock(turn.seconds)
         turn.is_current = (meeting.section == S.TURNS and turn.position == meeting.turn_index)
-    items = agenda_items(meeting, len(turns), now)
+    limit = meeting.agency.meeting_minutes * 60  # the agency's length (Settings → Agency)
+    items = agenda_items(meeting, len(turns), now, limit=limit)
     return Screen(
         meeting=meeting, position=agenda.position_key(meeting), turns=turns, agenda=items,
         commit_week=commit_week, wins_count=wins, stage_wins=stage_wins, win_moves=win_moves,
         total_elapsed=sum(item.elapsed for item in items),
         total_target=sum(item.target for item in items),
-        turn_target=agenda.turn_target_seconds(len(turns)))
+        turn_target=agenda.turn_target_seconds(len(turns), limit))
 
 
-def agenda_items(meeting: Meeting, turn_count: int, now: dt.datetime) -> list[AgendaItem]:
+def agenda_items(meeting: Meeting, turn_count: int, now: dt.datetime, *,
+                 limit: int = agenda.MEETING_LIMIT) -> list[AgendaItem]:
     """Each section with the time spent in it (the running one up to `now`) and its target."""
     seconds = meeting.section_seconds or {}
     running = meeting.section if not meeting.ended_at else None
@@ -262,7 +264,7 @@ def agenda_items(meeting: Meeting, turn_count: int, now: dt.datetime) -> list[Ag
             elapsed += agenda.seconds_between(meeting.section_started_at, now)
         items.append(AgendaItem(
             section=section, label=S(section).label,
-            target=agenda.section_target_seconds(section, turn_count), elapsed=elapsed,
+            target=agenda.section_target_seconds(section, turn_count, limit), elapsed=elapsed,
             running=section == running,
             done=section in seconds and section != running))
     return items

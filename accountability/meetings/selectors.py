@@ -49,7 +49,8 @@ def meeting_teams_for(actor: Producer):
 
 
 def meetings_visible_to(actor: Producer):
-    qs = Meeting.objects.filter(agency=actor.agency).select_related("team", "started_by__user")
+    qs = Meeting.objects.filter(agency=actor.agency).select_related("team", "started_by__user",
+                                                                    "agency")
     if actor.is_owner:
         return qs
     if actor.is_leader and actor.team_id:

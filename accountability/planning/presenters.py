@@ -72,7 +72,7 @@ def plan_page_for(*, plan: GoalPlan, producer: Producer, is_own: bool) -> PlanPa
     proposal = (commitments_proposal(result, cap=MAX_TARGET) if is_own and producer.sells
                 else {})
     return PlanPage(producer=producer, is_own=is_own, plan=plan, result=result,
-                    rules=plan_rules(),
+                    rules=plan_rules(producer.agency),
                     proposal_url=commitments_url(proposal) if proposal else "")
 
 

@@ -5,6 +5,7 @@ Computing a plan takes a fixed number of queries (about ten) however long the le
 fewer when it stops early (no goal, no won stage, nobody has bound anything yet).
 """
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -28,8 +29,18 @@ from .results import HISTORY_WEEKS, LAST_WEEKS, PlanLine, PlanResult, PlanRules
 ABSURD_FACTOR = 100
 
 
-def plan_rules() -> PlanRules:
-    return PlanRules.from_settings(settings.SALESCULTURE)
+def plan_rules(agency: Agency | None = None) -> PlanRules:
+    """The instance's rules, with the agency's own working weeks per year when given (the
+    owner sets them on the agency's settings page; the setting is a new agency's default)."""
+    rules = PlanRules.from_settings(settings.SALESCULTURE)
+    if agency is not None and agency.working_weeks_per_year:
+        rules = dataclasses.replace(rules, working_weeks=agency.working_weeks_per_year)
+    return rules
+
+
+def plan_path(stages: list[Stage]) -> list[Stage]:
+    """The plan asks for wins only at stages still in use: a retired stage is never won again."""
+    return path_stages([stage for stage in stages if stage.retired_at is None])
 
 
 def working_weeks_left(agency: Agency, *, working_weeks: int, today: dt.date | None = None) -> int:
@@ -122,11 +133,11 @@ def _plan_basics(producer: Producer, annual_goal: Decimal | None, now: dt.dateti
     agency = producer.agency
     stages = shared.stages if shared is not None else list(
         Stage.objects.filter(agency=agency).order_by("position"))
-    path = path_stages(stages)
+    path = plan_path(stages)
     inputs = PlanInputs(
         producer_id=producer.pk, today=now.astimezone(agency.tz).date(),
         annual_goal=Decimal(producer.annual_goal if annual_goal is None else annual_goal),
-        rules=plan_rules(), path=[PathStage(stage.pk, stage.name) for stage in path],
+        rules=plan_rules(agency), path=[PathStage(stage.pk, stage.name) for stage in path],
         ends_won=bool(path) and path[-1].kind == Stage.Kind.WON)
     return inputs, stages
 
@@ -187,7 +198,7 @@ def _read_weeks(inputs: PlanInputs, producer: Producer, stages: list[Stage],
     history = this_week.trailing(HISTORY_WEEKS)
     inputs.history = [week.start for week in history]
     inputs.last_weeks = [week.start for week in this_week.previous.trailing(LAST_WEEKS)]
-    inputs.weekly = _weekly_counts(producer, history[0].begins, now, path_stages(stages))
+    inputs.weekly = _weekly_counts(producer, history[0].begins, now, plan_path(stages))
     inputs.activity_types = shared.activity_types if shared is not None else [
         ActivityKind(kind.pk, kind.name) for kind in
         ActivityType.objects.filter(agency=producer.agency, is_active=True)

@@ -53,12 +53,14 @@ def goal_plan_refresh(*, producer: Producer, now: dt.datetime | None = None) -> 
 
 def goal_plan_is_stale(plan: GoalPlan | None, producer: Producer, *,
                        now: dt.datetime | None = None) -> bool:
-    """A stored plan is recomputed once a day, and whenever the goal or the year changed."""
+    """A stored plan is recomputed once a day, and whenever the goal, the year or the agency's
+    working weeks per year changed."""
     if plan is None:
         return True
     now = now or timezone.now()
     tz = producer.agency.tz
     return (plan.annual_goal != producer.annual_goal
+            or plan.working_weeks != producer.agency.working_weeks_per_year
             or plan.computed_at.astimezone(tz).date() != now.astimezone(tz).date())
 
 
