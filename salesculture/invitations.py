@@ -87,7 +87,10 @@ def _check_inviter(*, actor: Producer, role: str, team: Team | None) -> None:
 
 
 def _throttle(actor: Producer) -> None:
-    if not rate_take(scope="invitations", key=str(actor.agency_id),
+    # The agency's creation time is in the key, as in the boards' cache keys: a key never
+    # outlives its agency (a test database hands the next test's agency the same id).
+    agency = actor.agency
+    if not rate_take(scope="invitations", key=f"{agency.pk}:{agency.created_at.timestamp()}",
                      limit=settings.INVITATIONS_PER_HOUR, window=3600):
         raise ValidationError(
             f"Your agency has sent {settings.INVITATIONS_PER_HOUR} invitations in the last "
