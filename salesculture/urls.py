@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("pipeline/", include("pipeline.urls")),
+    # The pipeline's pages are under /pipeline/; its import and export at /import/, /export/.
+    path("", include("pipeline.urls")),
     path("", include("accountability.urls")),
 ]

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
-from pipeline.models import Activity, Prospect, StageAdvance
+from pipeline.models import Activity, ImportJob, Prospect, StageAdvance
 from salesculture.models import AuditEvent
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
@@ -47,10 +47,13 @@ def stranger_world(other_agency):
     turn = MeetingTurn.objects.create(meeting=meeting, producer=stranger, position=0)
     link = KioskLink.objects.create(agency=other_agency, team=stranger.team,
                                     token="t" * 43, created_by=stranger)
+    job = ImportJob.objects.create(agency=other_agency, created_by=stranger, kind="prospects",
+                                   csv_text="Name,Owner email\nAcme,a@x.co\n", total_rows=1,
+                                   mapping={"name": "Name", "owner_email": "Owner email"})
     return {
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
         "producer_id": stranger.pk, "activity_id": activity.pk, "meeting_id": meeting.pk,
-        "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
+        "turn_id": turn.pk, "link_id": link.pk, "token": link.token, "job_id": job.pk,
     }
 
 
@@ -72,7 +75,8 @@ def _ledger_state():
             list(Meeting.objects.values_list("section", "version", "turn_index", "rating")),
             list(MeetingTurn.objects.values_list("note", flat=True)),
             list(KioskLink.objects.values_list("revoked_at", flat=True)),
-            WeeklyScorecard.objects.count())
+            WeeklyScorecard.objects.count(),
+            list(ImportJob.objects.values_list("status", "mapping")))
 
 
 def test_every_route_with_an_id_is_covered_here():
