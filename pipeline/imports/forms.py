@@ -3,6 +3,7 @@ from django.conf import settings
 
 from ..models import ImportJob
 from .columns import FIELDS
+from .reading import file_size
 
 
 class UploadForm(forms.Form):
@@ -18,8 +19,8 @@ class UploadForm(forms.Form):
         limit = settings.IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"This file is {upload.size / 1_000_000:.1f} MB; files up to "
-                f"{limit / 1_000_000:.1f} MB can be imported. Split it into smaller files.")
+                f"This file is {file_size(upload.size)}; files up to {file_size(limit)} can be "
+                "imported. Split it into smaller files and import each.")
         return upload
 
 

@@ -65,8 +65,9 @@ def read_table(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
     """The file's header and rows, or FileProblem. Blank lines are dropped; short rows are
     padded and long ones kept to the headers' width (the extra cells have no column)."""
     if len(data) > max_bytes:
-        raise FileProblem(f"This file is {_size(len(data))}; files up to {_size(max_bytes)} "
-                          "can be imported. Split it into smaller files and import each.")
+        raise FileProblem(f"This file is {file_size(len(data))}; files up to "
+                          f"{file_size(max_bytes)} can be imported. Split it into smaller "
+                          "files and import each.")
     text, encoding = decode(data)
     return table_of_text(text, encoding=encoding, max_rows=max_rows)
 
@@ -96,5 +97,8 @@ def table_of_text(text: str, *, encoding: str = "utf-8", max_rows: int) -> Table
                  rows=[[c.strip() for c in (row + [""] * width)[:width]] for row in body])
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} KB"
+def file_size(n: int) -> str:
+    """A size as a person reads it: "10 MB", "10.4 MB", "12 KB"."""
+    if n >= 100 * 1024:
+        return f"{n / 2**20:.1f}".removesuffix(".0") + " MB"
+    return f"{n / 1024:.0f} KB"

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 
 from salesculture.models import Producer, Team
@@ -96,9 +97,10 @@ def _people_lookups(lookups: Lookups, *, actor: Producer, table, mapping) -> Non
     if table is not None and mapping and mapping.get("email"):
         column = column_indexes(table.headers, mapping)["email"]
         emails = {row[column].lower() for row in table.rows if column is not None}
-    taken = get_user_model().objects.filter(username__in=emails).exclude(
-        producer__agency=agency).values_list("username", flat=True)
-    lookups.emails_elsewhere = {email.lower() for email in taken}
+    # A login (username or email) of anyone outside the agency, or of no agency at all.
+    taken = get_user_model().objects.filter(Q(username__in=emails) | Q(email__in=emails)).exclude(
+        producer__agency=agency).values_list("username", "email")
+    lookups.emails_elsewhere = {name.lower() for pair in taken for name in pair} & emails
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pipeline.imports.checks import (
 from pipeline.imports.columns import guess_mapping, mapping_clean, missing_fields
 from pipeline.imports.reading import FileProblem, read_table
 
-LIMITS = {"max_bytes": 10_000, "max_rows": 5}
+LIMITS = {"max_bytes": 10_240, "max_rows": 5}
 
 
 def test_utf8_with_a_byte_order_mark_reads_its_first_header_cleanly():
@@ -49,7 +49,7 @@ def test_excel_quoted_newlines_stay_in_their_cell():
     (b"", "This file is empty"),
     (b"  \r\n\r\n", "This file is empty"),
     (b"Name,Owner email\r\n", "only the header line"),
-    (b"x" * 10_001, "files up to 10 KB can be imported"),
+    (b"x" * 10_241, "files up to 10 KB can be imported"),
     (b"Name\n" + b"a\n" * 6, "up to 5 can be imported"),
     ("Name\nA\n".encode("utf-16"), "UTF-16"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
