@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, GoalPlan, KioskLink
+from pipeline.models import ImportJob
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProspectFactory
@@ -66,6 +67,10 @@ ENDPOINTS = {
     "accountability:meeting_follow_up": ("leader", {"meeting_id": "meeting"}, ["prospect"]),
     "accountability:meeting_kiosk_create": ("leader", {}, ["team", "label"]),
     "accountability:role_change": ("leader", {"producer_id": "producer"}, ["role"]),
+    "pipeline:import": ("leader", {}, ["kind", "file"]),
+    "pipeline:import_job": ("leader", {"job_id": "job"}, [
+        "name", "owner_email", "stage", "estimated_revenue", "next_step_due"]),
+    "pipeline:import_confirm": ("leader", {"job_id": "job"}, ["skip_bad_rows"]),
 }
 
 
@@ -97,11 +102,15 @@ def world(agency, team, producer, leader):
     activity = Activity.objects.create(agency=agency, producer=producer,
                                        activity_type=ActivityType.objects.filter(
                                            agency=agency).first(), occurred_at=meeting.started_at)
+    job = ImportJob.objects.create(
+        agency=agency, created_by=leader, kind="prospects", total_rows=1,
+        csv_text=f"Name,Owner email,Stage\r\nAcme,{producer.user.email},Lead\r\n",
+        mapping={"name": "Name", "owner_email": "Owner email", "stage": "Stage"})
     return {
         "clients": clients,
         "ids": {"prospect": prospect.pk, "commitment": commitment.pk, "meeting": meeting.pk,
                 "turn": meeting.turns.get(producer=producer).pk, "producer": producer.pk,
-                "activity": activity.pk},
+                "activity": activity.pk, "job": job.pk},
         "type": ActivityType.objects.filter(agency=agency).first().pk,
         "stage": Stage.objects.filter(agency=agency).order_by("position")[1].pk,
     }
@@ -135,14 +144,17 @@ PAGES = {
     "producer": ["/week/", "/pipeline/", "/commitments/", "/team/", "/plan/", "/funnel/",
                  "/confidence/", "/meeting/turn/", "/live/team/", "/live/wins/",
                  "/pipeline/prospects/{prospect}/advance/", "/pipeline/prospects/{prospect}/card/",
-                 "/team/producer/{producer}/"],
+                 "/team/producer/{producer}/", "/export/", "/export/prospects.csv",
+                 "/export/activities.csv", "/export/ledger.csv", "/export/scorecards.csv"],
     "leader": ["/team/", "/live/team/", "/live/wins/", "/pipeline/", "/funnel/",
                "/meeting/{meeting}/", "/meeting/{meeting}/poll/", "/role-fit/",
-               "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/"],
+               "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/",
+               "/import/", "/import/{job}/", "/import/{job}/progress/",
+               "/import/{job}/errors.csv", "/export/ledger.csv", "/export/scorecards.csv"],
 }
 PARAMS = ["week", "v", "seen", "producer", "team", "scope", "weeks", "sort", "dir", "lob",
           "to", "to_stage", "expected_stage", "next_step_due", "k", "view", "from",
-          "activity_{type}", "wins_any"]
+          "activity_{type}", "wins_any", "start", "end", "kind"]
 
 
 @settings(max_examples=EXAMPLES * 10, deadline=None, derandomize=True,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
+from pipeline.models import ImportJob
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
@@ -40,7 +41,10 @@ def north(agency, team, producer, leader):
                   "producer_id": producer.pk,
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,
-                  "link_id": link.pk},
+                  "link_id": link.pk,
+                  "job_id": ImportJob.objects.create(
+                      agency=agency, created_by=leader, kind="prospects", total_rows=1,
+                      csv_text="Name,Owner email\r\nAcme,a@example.com\r\n").pk},
         "people": {
             "colleague": ProducerFactory(agency=agency, team=team),
             "south_leader": ProducerFactory(agency=agency, team=south, role="leader"),
