@@ -217,6 +217,9 @@ def _weekly_counts(producer: Producer, start: dt.datetime, end: dt.datetime,
                 .filter(producer=producer, from_stage__isnull=True, occurred_at__gte=start,
                         occurred_at__lt=end)
                 .exclude(to_stage__kind=Stage.Kind.LOST)
+                # A spreadsheet brought in is not a week of selling: it would make the import's
+                # week everyone's best run.
+                .exclude(source=StageAdvance.Source.IMPORTED)
                 .annotate(**weekly).values("week").annotate(**created).order_by()):
         monday = Week.of(agency, row["week"]).start
         for s in path:
