@@ -68,12 +68,13 @@ def _reasons(rows: list[Row]) -> dict[str, int]:
 
 
 def _finish(job: ImportJob, *, status: str, created: int = 0, updated: int = 0,
-            bad: list[Row] | None = None, headers: list[str] | None = None,
-            message: str = "") -> None:
+            unchanged: int = 0, bad: list[Row] | None = None,
+            headers: list[str] | None = None, message: str = "") -> None:
     bad = bad or []
     job.status, job.finished_at = status, timezone.now()
     job.done_rows = job.total_rows if status == ImportJob.Status.DONE else 0
-    job.summary = {"created": created, "updated": updated, "skipped": len(bad),
+    job.summary = {"created": created, "updated": updated, "unchanged": unchanged,
+                   "skipped": len(bad),
                    "reasons": _reasons(bad), "message": message}
     job.error_report = error_report(bad, headers or []) if bad else ""
     job.csv_text = "" if status == ImportJob.Status.DONE else job.csv_text
@@ -118,6 +119,7 @@ def import_job_run(*, job_id: int) -> None:
                 counts["created"] += created
                 counts["updated"] += updated
                 progress_report(job.pk, done)
+            counts["unchanged"] = len(rows) - len(bad) - counts["created"] - counts["updated"]
             _finish(job, status=ImportJob.Status.DONE, bad=bad, headers=table.headers,
                     message="", **counts)
     except Exception:

@@ -102,7 +102,7 @@ def test_an_export_imports_back_without_duplicates(client, owner, producer,
 
     job = confirm(client, upload_job(client, exported), django_capture_on_commit_callbacks)
 
-    assert job.summary["created"] == 0 and job.summary["updated"] == 2
+    assert (job.summary["created"], job.summary["updated"], job.summary["unchanged"]) == (0, 0, 2)
     assert Prospect.objects.count() == 2
 
 

@@ -158,7 +158,8 @@ def test_reimporting_the_same_file_creates_no_duplicates(owner_client, producer,
     job = confirm(owner_client, upload_job(owner_client, csv_bytes(changed)),
                   django_capture_on_commit_callbacks)
 
-    assert job.summary["created"] == 0 and job.summary["updated"] == 3
+    assert (job.summary["created"], job.summary["updated"], job.summary["unchanged"]) == (0, 2, 1)
+    assert "Already up to date" in owner_client.get(f"/import/{job.pk}/").content.decode()
     assert Prospect.objects.count() == 3
     assert Prospect.objects.get(external_id="AMS-1").estimated_revenue == 5000
     cafe = Prospect.objects.get(name="Oak Cafe")
