@@ -6,10 +6,11 @@
 Migrates the database given (use one of its own: it adds an agency each run), makes an agency
 of 20 producers, writes a CSV file of `--rows` prospects (every column, a fifth with a next
 step date, all with an external id), then runs what the Celery worker runs
-(`import_job_run`) in this process twice: the first import creates every row, the second (the
-same file) updates them. Prints the time of the upload's parse and preview, of each run, and
-the process's peak resident memory before and after each run (ru_maxrss: what a worker
-would need on top of its idle size). A measurement, never a test that fails."""
+(`import_job_run`) in this process three times: the first import creates every row, the
+same file again finds them all up to date, a file with every revenue changed updates them.
+Prints the time of the upload's parse and preview and of each run, and the process's peak
+resident memory before and after each run (ru_maxrss: what a worker needs on top of its idle
+size). A measurement, never a test that fails."""
 
 import argparse
 import csv
@@ -33,14 +34,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def sample_file(rows: int, emails: list[str]) -> bytes:
+def sample_file(rows: int, emails: list[str], revenue_plus: int = 0) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Name", "Owner email", "Stage", "Line of business", "Estimated revenue",
                      "Source", "Next step", "Next step due", "External id"])
     for n in range(rows):
         writer.writerow([f"Prospect {n:06d} Holdings", emails[n % len(emails)],
-                         STAGES[n % len(STAGES)], LINES[n % len(LINES)], f"{1000 + n % 9000}",
+                         STAGES[n % len(STAGES)], LINES[n % len(LINES)],
+                         f"{1000 + n % 9000 + revenue_plus}",
                          "Referral", "Call about the renewal" if n % 5 == 0 else "",
                          "2030-01-15" if n % 5 == 0 else "", f"BENCH-{n:06d}"])
     return out.getvalue().encode()
@@ -85,9 +87,11 @@ def main() -> None:
     print(f"upload and preview: {time.perf_counter() - started:.1f} s "
           f"({preview.good_rows:,} ready, {preview.bad_rows:,} with problems); "
           f"peak {peak_mb():.0f} MB")
-    for label in ("first import (creates)", "same file again (updates)"):
+    changed = sample_file(args.rows, emails, revenue_plus=1)
+    for label, file in (("first import (creates)", data), ("same file again", data),
+                        ("every row changed", changed)):
         if job.status != ImportJob.Status.PREVIEW:
-            job = import_job_create(actor=owner, kind="prospects", data=data, filename="b.csv")
+            job = import_job_create(actor=owner, kind="prospects", data=file, filename="b.csv")
         jobs._pending.tasks = []  # as inside a request: nothing is published to a broker
         import_job_confirm(job=job, skip_bad_rows=False)
         before = peak_mb()
