@@ -40,12 +40,16 @@ def import_job_map(*, job: ImportJob, headers: list[str], chosen: dict[str, str]
 
 
 def import_job_confirm(*, job: ImportJob, skip_bad_rows: bool) -> ImportJob:
-    """Queue the import; confirming twice (a double click) queues it once."""
+    """Queue the import; confirming twice (a double click) queues it once. An import that
+    wrote nothing (bad rows, an error) keeps its file and can be confirmed again, say with
+    "skip bad rows", without uploading it again."""
     if missing := missing_fields(job.kind, job.mapping):
         raise ValidationError(f"Choose the column for {', '.join(missing)} first.")
     with transaction.atomic():
-        queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-            status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows)
+        queued = ImportJob.objects.filter(
+            pk=job.pk, status__in=[ImportJob.Status.PREVIEW, ImportJob.Status.FAILED],
+        ).exclude(csv_text="").update(status=ImportJob.Status.QUEUED,
+                                      skip_bad_rows=skip_bad_rows, finished_at=None)
         if queued:
             enqueue_on_commit(import_rows, job.pk)
     job.refresh_from_db()

@@ -2,7 +2,7 @@
 Owners import for the agency, leaders for their team; to producers the pages do not exist."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +41,10 @@ def _progress_context(job: ImportJob) -> dict:
     done = min(progress_read(job), job.total_rows)
     percent = 100 if job.status == ImportJob.Status.DONE else (
         round(100 * done / job.total_rows) if job.total_rows else 0)
-    return {"job": job, "done": done, "percent": percent}
+    # An import that wrote nothing can be run again from here, skipping bad rows by default.
+    retry = ConfirmForm(initial={"skip_bad_rows": True}) if (
+        job.status == ImportJob.Status.FAILED and job.csv_text) else None
+    return {"job": job, "done": done, "percent": percent, "retry_form": retry}
 
 
 @leader_required
@@ -80,6 +83,8 @@ def import_confirm(request, job_id):
         services.import_job_confirm(job=job, skip_bad_rows=form.cleaned_data["skip_bad_rows"])
     except ValidationError as error:
         add_service_errors(form, error)
+        if job.status != ImportJob.Status.PREVIEW:
+            raise Http404("Nothing to confirm.") from None
         return _preview(request, job, confirm=form, status=400)
     return redirect("pipeline:import_job", job.pk)
 

@@ -110,6 +110,19 @@ def test_every_bad_row_is_listed_and_nothing_is_imported_without_skip(
     assert len(lines) == 6 and "Unknown producer: nobody@example.com" in lines[1]
 
 
+def test_an_import_that_wrote_nothing_can_run_again_skipping_bad_rows(
+        owner_client, producer, django_capture_on_commit_callbacks):
+    job = confirm(owner_client, upload_job(owner_client, csv_bytes(BAD)),
+                  django_capture_on_commit_callbacks)
+    progress = owner_client.get(f"/import/{job.pk}/progress/").content.decode()
+    assert "Import this file again" in progress and "checked" in progress
+
+    job = confirm(owner_client, job, django_capture_on_commit_callbacks, skip=True)
+
+    assert job.status == ImportJob.Status.DONE and job.summary["created"] == 2
+    assert "Import this file again" not in owner_client.get(f"/import/{job.pk}/").content.decode()
+
+
 def test_skip_bad_rows_imports_the_rest(owner_client, producer,
                                         django_capture_on_commit_callbacks):
     job = upload_job(owner_client, csv_bytes(BAD))
