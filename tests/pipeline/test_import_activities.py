@@ -114,3 +114,17 @@ def test_another_agencys_login_cannot_be_imported(owner_client, other_producer):
     job = upload_job(owner_client, csv_bytes(rows, PEOPLE_HEADER), kind="people")
     page = owner_client.get(f"/import/{job.pk}/").content.decode()
     assert "is already the login of someone else" in page
+
+
+def test_a_changed_quantity_updates_the_imported_activity(owner_client, producer,
+                                                           django_capture_on_commit_callbacks):
+    row = ["2025-01-07", "pat@example.com", "Call", "10", "", ""]
+    confirm(owner_client, upload_job(owner_client, csv_bytes([row], ACTIVITY_HEADER),
+                                     kind="activities"), django_capture_on_commit_callbacks)
+    job = confirm(owner_client, upload_job(owner_client, csv_bytes(
+        [[*row[:3], "12", "", "recounted"]], ACTIVITY_HEADER), kind="activities"),
+        django_capture_on_commit_callbacks)
+
+    assert (job.summary["created"], job.summary["updated"]) == (0, 1)
+    activity = Activity.objects.get()
+    assert (activity.quantity, activity.note) == (12, "recounted")
