@@ -86,7 +86,8 @@ def _people_lookups(lookups: Lookups, *, actor: Producer, table, mapping) -> Non
         # A leader brings producers into their own team, nothing else.
         teams = teams.filter(pk=actor.team_id)
         roles = [(Producer.Role.PRODUCER, Producer.Role.PRODUCER.label)]
-        lookups.team_only = lookups.default_team = actor.team_id
+        lookups.default_team = actor.team_id
+        lookups.team_only = actor.team_id or 0  # a leader with no team: no one's (ids start at 1)
     lookups.teams = {name.lower(): pk for pk, name in teams.values_list("pk", "name")}
     lookups.roles = {**{v: v for v, _ in roles}, **{label.lower(): v for v, label in roles},
                      **{v.replace("_", "-"): v for v, _ in roles}}

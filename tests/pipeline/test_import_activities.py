@@ -128,3 +128,11 @@ def test_a_changed_quantity_updates_the_imported_activity(owner_client, producer
     assert (job.summary["created"], job.summary["updated"]) == (0, 1)
     activity = Activity.objects.get()
     assert (activity.quantity, activity.note) == (12, "recounted")
+
+
+def test_a_leader_with_no_team_changes_no_one(client, agency, producer):
+    lone = ProducerFactory(agency=agency, team=None, role="leader")
+    login(client, lone)
+    rows = [["Pat Renamed", producer.user.email, "", "", "500000"]]
+    job = upload_job(client, csv_bytes(rows, PEOPLE_HEADER), kind="people")
+    assert "is not a producer of your team" in client.get(f"/import/{job.pk}/").content.decode()

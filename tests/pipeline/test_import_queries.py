@@ -35,3 +35,21 @@ def test_the_progress_poll_costs_the_same_for_3_rows_and_300(
     assert queries_of(client.get, f"/import/{small.pk}/progress/") == queries_of(
         client.get, f"/import/{large.pk}/progress/")
     assert queries_of(client.get, f"/import/{large.pk}/progress/").count <= 6
+
+
+def test_the_upload_page_costs_the_same_with_1_import_listed_and_10(client, owner, leader):
+    from pipeline.models import ImportJob
+
+    login(client, owner)
+
+    def job(by):
+        ImportJob.objects.create(agency=owner.agency, created_by=by, kind="prospects",
+                                 filename="f.csv", total_rows=1)
+
+    job(owner)
+    one = queries_of(client.get, "/import/")
+    for _ in range(9):
+        job(leader)
+    page = client.get("/import/").content.decode()
+    assert page.count("f.csv") == 10 and "Lee Leader" in page
+    assert queries_of(client.get, "/import/") == one
