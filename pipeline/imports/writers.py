@@ -1,7 +1,8 @@
 """Writing an import's good rows, a batch at a time: each writer is a generator that yields
 (rows of the file gone through, created, updated) after each batch, and is called inside the
-one transaction of the import (apply.py). Bulk statements: a 50,000-row file is some hundred
-queries, not a hundred thousand.
+one transaction of the import (apply.py). New rows are inserted in bulk (a 50,000-row file is
+some hundred statements); a row already there costs nothing when it is as in the file, one
+UPDATE when it changed.
 
 Imported prospects enter the ledger as `StageAdvance.Source.IMPORTED` rows: where each stood
 in the spreadsheet. Such a row wins nothing (no StageWin), so the scorecard job, which
