@@ -87,3 +87,21 @@ def test_the_sample_files_import_cleanly_and_are_served_as_they_are_in_tests_dat
     for name in ("prospects.csv", "activities.csv", "people.csv"):
         assert (root / "static/samples" / name).read_bytes() == (
             root / "tests/data" / name).read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["prospects", "activities", "people"])
+def test_each_sample_file_previews_without_a_problem_in_the_demo_agency(db, client, kind):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from salesculture.models import Producer
+
+    call_command("seed_demo", producers=4, weeks=1, verbosity=0)
+    client.force_login(Producer.objects.get(user__username="owner").user)
+    data = (Path(__file__).resolve().parents[1] / "data" / f"{kind}.csv").read_bytes()
+
+    job = upload_job(client, data, kind=kind)
+    page = client.get(f"/import/{job.pk}/").content.decode()
+
+    assert f"{job.total_rows} ready" in page and "0 with problems" in page
