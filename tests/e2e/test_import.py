@@ -42,3 +42,18 @@ def test_the_owner_imports_the_sample_prospects(demo, new_page, device, viewport
     assert not StageWin.objects.filter(advance__in=imported).exists()
     # No page of the import scrolls sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_producer_exports_their_prospects_on_a_phone(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/export/")
+    assert "Your own rows" in page.locator("main").inner_text()
+    screenshot(page, "export-phone")
+    with page.expect_download() as download:
+        page.click("text=Download prospects.csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, *rows = text.splitlines()
+    assert header.startswith("Name,Owner email,Stage")
+    assert rows and all(",producer@summit.example," in row for row in rows)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
