@@ -55,13 +55,12 @@ def import_job(request, job_id):
     job = import_job_get(actor=request.producer, job_id=job_id)
     if job.status != ImportJob.Status.PREVIEW:
         return render(request, "pipeline/import_job.html", _progress_context(job))
-    status = 200
     if request.method == "POST":
         headers = import_table(job).headers
         form = MappingForm(request.POST, kind=job.kind, headers=headers, mapping=job.mapping)
-        form.is_valid()
+        form.is_valid()  # a choice that is not a header of the file leaves its field out
         services.import_job_map(job=job, headers=headers, chosen=form.cleaned_data)
-    return _preview(request, job, status=status)
+    return _preview(request, job)
 
 
 def _preview(request, job: ImportJob, *, confirm: ConfirmForm | None = None,
