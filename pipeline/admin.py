@@ -3,7 +3,16 @@ from django.contrib import admin
 from salesculture.admin import ReadOnlyAdmin
 from salesculture.audit import admin_actor
 
-from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
+from .models import (
+    Activity,
+    ActivityType,
+    ImportJob,
+    LostReason,
+    Prospect,
+    Stage,
+    StageAdvance,
+    StageWin,
+)
 from .services import prospect_audit_snapshot, prospect_changes_record, prospect_delete
 
 
@@ -55,7 +64,7 @@ class StageAdvanceAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only and changes only through prospect_advance."""
 
     list_display = ["prospect", "producer", "from_stage", "to_stage", "occurred_at", "wins"]
-    list_filter = ["agency", "is_win"]
+    list_filter = ["agency", "is_win", "source"]
     list_select_related = ["prospect", "producer__user", "from_stage", "to_stage"]
 
 
@@ -86,3 +95,13 @@ class StageWinAdmin(ReadOnlyAdmin):
     list_display = ["prospect", "stage", "producer", "occurred_at"]
     list_filter = ["agency"]
     list_select_related = ["prospect", "stage", "producer__user"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Read-only: an import is made and run from the import page, never edited here."""
+
+    list_display = ["pk", "agency", "kind", "filename", "status", "total_rows", "created_at"]
+    list_filter = ["agency", "kind", "status"]
+    list_select_related = ["agency"]
+    exclude = ["csv_text", "error_report"]

@@ -242,4 +242,26 @@ class AgencySetupForm(forms.Form):
                 password_validation.validate_password(first, user)
             except ValidationError as error:
                 self.add_error("password1", error)
+
+
+class ExportPeriodForm(forms.Form):
+    """The period of an export, in the agency's days. Read from the query string (a download
+    is a GET), so it is bound even when empty: then it asks for the dates."""
+
+    MAX_DAYS = 366 * 5
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": "Choose the first day.",
+                                            "invalid": "Enter a date like 2025-01-31."})
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"required": "Choose the last day.",
+                                          "invalid": "Enter a date like 2025-12-31."})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The last day cannot be before the first.")
+        elif start and end and (end - start).days > self.MAX_DAYS:
+            self.add_error("end", "Choose a period of at most five years.")
         return data

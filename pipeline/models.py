@@ -86,6 +86,9 @@ class Prospect(models.Model):
     next_step_due = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=80, blank=True)
     lost_reason = models.CharField(max_length=200, blank=True)
+    # The prospect's id in the spreadsheet or system it was imported from: re-importing the
+    # same file updates it instead of adding it again. Unique per agency when set.
+    external_id = models.CharField(max_length=100, null=True, blank=True)
     # One per rendered "new prospect" form: a double submit sends it twice and creates one.
     client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,6 +109,9 @@ class Prospect(models.Model):
             models.UniqueConstraint(fields=["agency", "client_token"],
                                     name="prospect_client_token_once",
                                     condition=Q(client_token__isnull=False)),
+            models.UniqueConstraint(fields=["agency", "external_id"],
+                                    name="prospect_external_id_once",
+                                    condition=Q(external_id__isnull=False)),
         ]
         indexes = [
             models.Index(fields=["agency", "owner", "stage"]),
@@ -128,6 +134,12 @@ class StageAdvance(models.Model):
     # The note is free text; forms keep it to this many characters.
     NOTE_MAX_LENGTH = 500
 
+    class Source(models.TextChoices):
+        LIVE = "live", "Moved in the app"
+        # Written by a CSV import: where the prospect stood in the spreadsheet. Never a win and
+        # never celebrated: nobody moved it this week, the agency's history came in.
+        IMPORTED = "imported", "Imported"
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="stage_advances")
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="advances")
     # Credited producer: the prospect's owner at the time of the move.
@@ -148,6 +160,7 @@ class StageAdvance(models.Model):
     next_step_due = models.DateField(null=True, blank=True)
     definition_confirmed = models.BooleanField(default=False)
     lost_reason = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.LIVE)
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -155,6 +168,8 @@ class StageAdvance(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(from_stage=models.F("to_stage")),
                                    name="advance_changes_stage"),
+            models.CheckConstraint(condition=Q(source="live") | Q(wins=0, is_win=False),
+                                   name="advance_imported_never_wins"),
         ]
         indexes = [
             models.Index(fields=["agency", "occurred_at"]),
@@ -285,3 +300,54 @@ class LostReason(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """One CSV file brought in by an owner or leader: uploaded, previewed, confirmed, run by a
+    Celery task (pipeline/imports/), summarised.
+
+    The file's text is kept in the database rather than under MEDIA_ROOT: the web process
+    that receives it and the worker that applies it may run on different machines with no
+    shared disk (ARCHITECTURE.md), and the upload limit (settings.IMPORT_MAX_BYTES) keeps a
+    row small. The text is cleared once the job has finished; the error report stays."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "People"
+        PROSPECTS = "prospects", "Prospects"
+        ACTIVITIES = "activities", "Past activities"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Nothing imported"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    filename = models.CharField(max_length=200, blank=True)
+    csv_text = models.TextField(blank=True)
+    # Field key → the column's header, as matched by name or chosen in the preview.
+    mapping = models.JSONField(default=dict, blank=True)
+    skip_bad_rows = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PREVIEW)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    # {"created": n, "updated": n, "skipped": n, "reasons": {reason: n}, "message": text}
+    summary = models.JSONField(default=dict, blank=True)
+    error_report = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

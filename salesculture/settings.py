@@ -168,6 +168,15 @@ CELERY_TASK_ROUTES = {
     "accountability.send_weekly_digests": {"queue": "email"},
     "*.import_*": {"queue": "imports"},  # reserved for the importers
 }
+# CSV import (pipeline/imports/): the largest file and the most rows one import takes, the
+# rows written between two progress reports, and the import task's own time limits (a
+# 50,000-row file outlasts the default ones; the hard limit stays under the visibility
+# timeout, or a slow import would be handed to a second worker).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=1000)
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT", default=480)
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=540)
 # Writes to one agency-week within this many seconds make one scorecard refresh (jobs.py).
 SCORECARD_COALESCE_SECONDS = env.float("SCORECARD_COALESCE_SECONDS", default=2)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

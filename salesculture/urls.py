@@ -34,7 +34,8 @@ urlpatterns = [
     # The first-run pages create an agency with its default stages, which are pipeline's:
     # they live there, included by name so this package imports nothing above it.
     path("", include("pipeline.setup_urls")),
-    path("pipeline/", include("pipeline.urls")),
+    # The pipeline's pages are under /pipeline/; its import and export at /import/, /export/.
+    path("", include("pipeline.urls")),
     path("settings/", include("salesculture.settings_urls")),
     path("settings/", include("pipeline.settings_urls")),
     path("", include("accountability.urls")),

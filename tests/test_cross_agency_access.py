@@ -9,7 +9,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
-from pipeline.models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance
+from pipeline.models import (
+    Activity,
+    ActivityType,
+    ImportJob,
+    LostReason,
+    Prospect,
+    Stage,
+    StageAdvance,
+)
 from salesculture.invitations import invitation_create
 from salesculture.models import AuditEvent, Invitation, Producer, Team
 from tests.conftest import login
@@ -55,11 +63,14 @@ def stranger_world(other_agency):
     invitation, _ = invitation_create(actor=ProducerFactory(agency=other_agency, role="owner"),
                                       email="invitee@example.com", name="Invitee",
                                       role="producer", team=stranger.team)
+    job = ImportJob.objects.create(agency=other_agency, created_by=stranger, kind="prospects",
+                                   csv_text="Name,Owner email\nAcme,a@x.co\n", total_rows=1,
+                                   mapping={"name": "Name", "owner_email": "Owner email"})
     return {
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                **settings_pks(agency=other_agency, team=stranger.team, producer=stranger)},
         "producer_id": stranger.pk, "activity_id": activity.pk, "meeting_id": meeting.pk,
-        "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
+        "turn_id": turn.pk, "link_id": link.pk, "token": link.token, "job_id": job.pk,
         "invitation_id": invitation.pk,
     }
 
@@ -105,7 +116,8 @@ def _ledger_state():
             list(ActivityType.objects.order_by("pk").values_list("name", "position", "is_active")),
             list(LostReason.objects.order_by("pk").values_list("name", "position", "is_active")),
             list(Team.objects.order_by("pk").values_list("name", flat=True)),
-            list(Producer.objects.order_by("pk").values_list("team_id", "role", "is_active")))
+            list(Producer.objects.order_by("pk").values_list("team_id", "role", "is_active")),
+            list(ImportJob.objects.values_list("status", "mapping")))
 
 
 def test_every_route_with_an_id_is_covered_here():

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability.models import KioskLink
-from pipeline.models import Activity
+from pipeline.models import Activity, ImportJob
 from tests.conftest import login
 from tests.factories import activity_type
 from tests.test_fuzz_forms import snapshot
@@ -34,8 +34,12 @@ def every_url(ids: dict) -> list[str]:
 def test_a_post_without_the_token_is_refused_everywhere_and_writes_nothing(leader, team):
     link = KioskLink.objects.create(agency=team.agency, team=team, token="k" * 43,
                                     created_by=leader)
+    job = ImportJob.objects.create(agency=team.agency, created_by=leader, kind="prospects",
+                                   csv_text="Name,Owner email\r\nAcme,a@example.com\r\n",
+                                   total_rows=1, mapping={"name": "Name"})
     ids = {"pk": 1, "producer_id": leader.pk, "activity_id": 1, "meeting_id": 1, "turn_id": 1,
-           "link_id": link.pk, "token": link.token, "invitation_id": 1, "uidb64": "MQ"}
+           "link_id": link.pk, "token": link.token, "invitation_id": 1, "uidb64": "MQ",
+           "job_id": job.pk}
     client = login(Client(enforce_csrf_checks=True), leader)
     before = snapshot()
     for url in every_url(ids):

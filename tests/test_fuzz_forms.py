@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, GoalPlan, KioskLink
+from pipeline.models import ImportJob
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import CommitmentFactory, ProspectFactory
@@ -86,6 +87,10 @@ ENDPOINTS = {
     "pipeline_settings:lost_reasons": ("owner", {}, ["name"]),
     "pipeline_settings:lost_reason": ("owner", {"pk": "lost_reason"}, ["name"]),
     "pipeline_settings:lost_reason_move": ("owner", {"pk": "lost_reason"}, ["direction"]),
+    "pipeline:import": ("leader", {}, ["kind", "file"]),
+    "pipeline:import_job": ("leader", {"job_id": "job"}, [
+        "name", "owner_email", "stage", "estimated_revenue", "next_step_due"]),
+    "pipeline:import_confirm": ("leader", {"job_id": "job"}, ["skip_bad_rows"]),
 }
 
 
@@ -119,6 +124,10 @@ def world(agency, team, producer, leader, owner):
     activity = Activity.objects.create(agency=agency, producer=producer,
                                        activity_type=ActivityType.objects.filter(
                                            agency=agency).first(), occurred_at=meeting.started_at)
+    job = ImportJob.objects.create(
+        agency=agency, created_by=leader, kind="prospects", total_rows=1,
+        csv_text=f"Name,Owner email,Stage\r\nAcme,{producer.user.email},Lead\r\n",
+        mapping={"name": "Name", "owner_email": "Owner email", "stage": "Stage"})
     return {
         "clients": clients,
         "ids": {"prospect": prospect.pk, "commitment": commitment.pk, "meeting": meeting.pk,
@@ -126,7 +135,8 @@ def world(agency, team, producer, leader, owner):
                 "activity": activity.pk, "team": team.pk,
                 "stage": Stage.objects.filter(agency=agency).order_by("position")[0].pk,
                 "activity_type": activity.activity_type_id,
-                "lost_reason": LostReason.objects.filter(agency=agency).first().pk},
+                "lost_reason": LostReason.objects.filter(agency=agency).first().pk,
+                "job": job.pk},
         "type": ActivityType.objects.filter(agency=agency).first().pk,
         "stage": Stage.objects.filter(agency=agency).order_by("position")[1].pk,
     }
@@ -161,17 +171,20 @@ PAGES = {
     "producer": ["/week/", "/pipeline/", "/commitments/", "/team/", "/plan/", "/funnel/",
                  "/confidence/", "/meeting/turn/", "/live/team/", "/live/wins/",
                  "/pipeline/prospects/{prospect}/advance/", "/pipeline/prospects/{prospect}/card/",
-                 "/team/producer/{producer}/"],
+                 "/team/producer/{producer}/", "/export/", "/export/prospects.csv",
+                 "/export/activities.csv", "/export/ledger.csv", "/export/scorecards.csv"],
     "leader": ["/team/", "/live/team/", "/live/wins/", "/pipeline/", "/funnel/",
                "/meeting/{meeting}/", "/meeting/{meeting}/poll/", "/role-fit/",
-               "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/"],
+               "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/",
+               "/import/", "/import/{job}/", "/import/{job}/progress/",
+               "/import/{job}/errors.csv", "/export/ledger.csv", "/export/scorecards.csv"],
     "owner": ["/settings/", "/settings/agency/", "/settings/stages/", "/settings/teams/",
               "/settings/activity-types/", "/settings/lost-reasons/", "/settings/stages/{stage}/",
               "/settings/teams/{team}/"],
 }
 PARAMS = ["week", "v", "seen", "producer", "team", "scope", "weeks", "sort", "dir", "lob",
           "to", "to_stage", "expected_stage", "next_step_due", "k", "view", "from",
-          "activity_{type}", "wins_any"]
+          "activity_{type}", "wins_any", "start", "end", "kind"]
 
 
 @settings(max_examples=EXAMPLES * 10, deadline=None, derandomize=True,

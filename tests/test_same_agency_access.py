@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
+from pipeline.models import ImportJob
 from salesculture.invitations import invitation_create
 from salesculture.weeks import Week
 from tests.conftest import login
@@ -45,7 +46,10 @@ def north(agency, team, producer, leader, owner):
                   "link_id": link.pk,
                   "invitation_id": invitation_create(
                       actor=owner, email="invitee@example.com", name="Invitee",
-                      role="producer", team=team)[0].pk},
+                      role="producer", team=team)[0].pk,
+                  "job_id": ImportJob.objects.create(
+                      agency=agency, created_by=leader, kind="prospects", total_rows=1,
+                      csv_text="Name,Owner email\r\nAcme,a@example.com\r\n").pk},
         "people": {
             "colleague": ProducerFactory(agency=agency, team=team),
             "south_leader": ProducerFactory(agency=agency, team=south, role="leader"),

@@ -102,9 +102,12 @@ def _bound_by_producer(agency: Agency, start: dt.datetime, now: dt.datetime
            .order_by()}
     ytd: dict[int, tuple] = {}
     # A prospect bound twice by one producer this year counts once, as in `_bound_revenue`.
+    # An imported prospect already bound was bound before the import, on a day nobody knows:
+    # not this year's revenue (its size still counts in the history's average).
     for producer_id, _, revenue in (StageAdvance.objects
                                     .filter(agency=agency, to_stage__kind=Stage.Kind.WON,
-                                            occurred_at__gte=year_start, occurred_at__lt=now)
+                                            occurred_at__gte=year_start, occurred_at__lt=now,
+                                            source=StageAdvance.Source.LIVE)
                                     .values_list("producer_id", "prospect_id",
                                                  "prospect__estimated_revenue")
                                     .distinct().order_by()):
@@ -173,7 +176,8 @@ def _bound_revenue(producer: Producer, start: dt.datetime, now: dt.datetime) -> 
         occurred_at__lt=now)
     won_this_year = StageAdvance.objects.filter(
         prospect=OuterRef("pk"), to_stage__kind=Stage.Kind.WON, producer=producer,
-        occurred_at__gte=year_start, occurred_at__lt=now)
+        occurred_at__gte=year_start, occurred_at__lt=now,
+        source=StageAdvance.Source.LIVE)  # an imported Bound was bound before, unknown when
     # all_objects: a prospect bound and deleted since was still bound (history, like its win).
     bound = (Prospect.all_objects.filter(agency=agency)
              .alias(in_history=Exists(won_in_history), this_year=Exists(won_this_year))
@@ -228,6 +232,9 @@ def _weekly_counts(producer: Producer, start: dt.datetime, end: dt.datetime,
                 .filter(producer=producer, from_stage__isnull=True, occurred_at__gte=start,
                         occurred_at__lt=end)
                 .exclude(to_stage__kind=Stage.Kind.LOST)
+                # A spreadsheet brought in is not a week of selling: it would make the import's
+                # week everyone's best run.
+                .exclude(source=StageAdvance.Source.IMPORTED)
                 .annotate(**weekly).values("week").annotate(**created).order_by()):
         monday = Week.of(agency, row["week"]).start
         for s in path:

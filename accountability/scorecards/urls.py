@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import polls, views
+from . import exports, polls, views
 
 urlpatterns = [
     path("team/", views.team_scorecard_view, name="team"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("live/team/", polls.live_team, name="live_team"),
     path("live/team/rows/", polls.live_team_rows, name="live_team_rows"),
     path("live/wins/", polls.live_wins, name="live_wins"),
+    path("export/scorecards.csv", exports.export_scorecards, name="export_scorecards"),
 ]
