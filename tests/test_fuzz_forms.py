@@ -136,7 +136,7 @@ PAGES = {
     "producer": ["/week/", "/pipeline/", "/commitments/", "/team/", "/plan/", "/funnel/",
                  "/confidence/", "/meeting/turn/", "/live/team/", "/live/wins/",
                  "/pipeline/prospects/{prospect}/advance/", "/pipeline/prospects/{prospect}/card/",
-                 "/team/producer/{producer}/"],
+                 "/team/producer/{producer}/", "/meeting/{meeting}/minutes/"],
     "leader": ["/team/", "/live/team/", "/live/wins/", "/pipeline/", "/funnel/",
                "/meeting/{meeting}/", "/meeting/{meeting}/poll/", "/role-fit/",
                "/team/producer/{producer}/", "/kiosk/{token}/", "/kiosk/{token}/poll/"],
