@@ -1,6 +1,6 @@
 """Small defects found by trying the app on a phone and a TV, pinned in a real browser."""
 
-from .conftest import PHONE, log_in
+from .conftest import PHONE, SCREENSHOTS, TV, log_in, screenshot
 
 
 def collect_console_errors(page) -> list[str]:
@@ -55,3 +55,54 @@ def test_the_pipeline_boards_show_button_is_hidden_with_javascript(demo, new_pag
     log_in(page, "producer")
     page.goto("/pipeline/")
     assert not page.locator("form.board-filter button", has_text="Show").is_visible()
+
+
+REACHABLE = """el => {
+  const r = el.getBoundingClientRect();
+  return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+}"""
+
+
+def overlaps(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_on_a_phone_a_toast_leaves_the_next_button_reachable_and_a_tap_dismisses_it(
+        demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/commitments/")
+    page.locator(".targets-form button[type=submit]").click()
+    toast = page.locator(".toast")
+    toast.wait_for()
+    # The next thing on the page: a specific promise, its button at the bottom of the screen.
+    add = page.locator(".promise-form button[type=submit]")
+    add.evaluate("el => el.scrollIntoView({block: 'end'})")
+    page.screenshot(path=str(SCREENSHOTS / "commitments-toast-phone.png"))  # the viewport
+    assert not overlaps(toast.bounding_box(), add.bounding_box())
+    assert add.evaluate(REACHABLE)
+    toast.click()
+    assert page.locator(".toast").count() == 0
+
+
+def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, new_page):
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page.fill("#id_note", "Strong week")
+    page.click(".turn-note button")
+    toast = page.locator(".toast")
+    toast.wait_for()
+    screenshot(page, "meeting-turn-toast")
+    box = toast.bounding_box()
+    for needed in (".keys", ".controls", ".turn-note", ".commit-add", ".turn-name"):
+        assert not overlaps(box, page.locator(needed).first.bounding_box()), needed
+    toast.click()
+    assert page.locator(".toast").count() == 0
