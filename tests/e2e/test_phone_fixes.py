@@ -106,3 +106,31 @@ def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, 
         assert not overlaps(box, page.locator(needed).first.bounding_box()), needed
     toast.click()
     assert page.locator(".toast").count() == 0
+
+
+NOT_CUT = "el => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1"
+
+
+def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo, new_page):
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    why = page.locator(".turn-why")
+    assert why.evaluate(NOT_CUT), why.inner_text()
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
+
+    page.keyboard.press("PageDown")
+    page.wait_for_selector("#meeting-stage.section-pipeline")
+    stages = page.locator(".funnel-stage")
+    assert stages.count() > 0
+    for i in range(stages.count()):
+        assert stages.nth(i).evaluate(NOT_CUT), stages.nth(i).inner_text()
+    assert "Proposal presented" in page.locator(".funnel").inner_text()
+    screenshot(page, "meeting-pipeline-tv")
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
