@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `make demo` serves the app: `make demo ADDR=127.0.0.1:8001` when 8000 is taken.
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: install demo test lint e2e bench clean
 
@@ -20,7 +22,7 @@ demo: export DEBUG ?= 1
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py run_demo
+	$(BIN)/python manage.py run_demo --addr $(ADDR)
 
 test: $(STAMP)
 	$(BIN)/pytest

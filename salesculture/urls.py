@@ -7,6 +7,7 @@ from . import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
     path("audit/", views.audit, name="audit"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -1,10 +1,15 @@
+from functools import cache
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import owner_required, producer_required
 from .audit_selectors import audit_trail
@@ -21,6 +26,20 @@ def home(request):
             and not Agency.objects.exists()):
         return redirect("first_run")
     return _home(request)
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    with open(finders.find("img/favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers, bookmarks and link previews ask for /favicon.ico whatever the page's
+    <link rel=icon> says: answer it rather than log a 404 on every first visit."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
 
 
 @producer_required

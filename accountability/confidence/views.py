@@ -1,6 +1,9 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
 
 from salesculture.access import local_path, producer_required
@@ -52,7 +55,8 @@ def check_in(request):
         except ValidationError as error:
             add_service_errors(form, error)
     context = {"check_in": saved, "week": week, "producer": producer, "form": form,
-               "pillars": PILLARS, "note_max_length": NOTE_MAX_LENGTH}
+               "pillars": PILLARS, "note_max_length": NOTE_MAX_LENGTH,
+               "on_confidence_page": _from_confidence_page(request.POST.get("next", ""))}
     if saved is None:
         template = PROMPT if request.htmx else "accountability/confidence/check_in.html"
         return render(request, template, context, status=400)
@@ -60,6 +64,15 @@ def check_in(request):
         return toast(render(request, PROMPT, context), SAVED, "win")
     messages.success(request, SAVED)
     return _back(request)
+
+
+def _from_confidence_page(next_url: str) -> bool:
+    """The prompt swapped back into the confidence page must not link to that same page."""
+    try:
+        match = resolve(urlsplit(next_url).path or "/")
+    except Resolver404:
+        return False
+    return match.view_name in ("accountability:confidence", "accountability:confidence_of")
 
 
 def _back(request):

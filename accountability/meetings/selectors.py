@@ -66,6 +66,29 @@ def meeting_get(*, actor: Producer, meeting_id) -> Meeting:
         raise Http404("No such meeting.") from None
 
 
+def minutes_get(*, actor: Producer, meeting_id) -> Meeting:
+    """An ended meeting, read-only, for anyone on its team or who may run it; otherwise 404
+    (another team, another agency, or a meeting still running)."""
+    try:
+        meeting = (Meeting.objects.filter(agency=actor.agency, ended_at__isnull=False)
+                   .select_related("agency", "team", "started_by__user").get(pk=int(meeting_id)))
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such minutes.") from None
+    if meeting.team_id != actor.team_id and not may_run_meeting(
+            actor, agency_id=meeting.agency_id, team_id=meeting.team_id):
+        raise Http404("No such minutes.")
+    return meeting
+
+
+def team_minutes(actor: Producer, *, limit: int = 6) -> list[Meeting]:
+    """The latest ended meetings of the actor's own team, newest first."""
+    if not actor.team_id:
+        return []
+    return list(Meeting.objects.filter(agency=actor.agency, team_id=actor.team_id,
+                                       ended_at__isnull=False)
+                .order_by("-week_start", "-started_at")[:limit])
+
+
 def meeting_version(*, actor: Producer, meeting_id) -> int | None:
     """The poll's only read: the meeting's version, or None when it is not the actor's."""
     return (meetings_visible_to(actor).filter(pk=meeting_id)

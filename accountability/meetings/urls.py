@@ -12,6 +12,7 @@ urlpatterns = [
     path("meeting/tv-links/<int:link_id>/revoke/", meeting.kiosk_revoke_view,
          name="meeting_kiosk_revoke"),
     path("meeting/<int:meeting_id>/", meeting.meeting_detail, name="meeting"),
+    path("meeting/<int:meeting_id>/minutes/", phone.meeting_minutes, name="meeting_minutes"),
     path("meeting/<int:meeting_id>/poll/", meeting.meeting_poll, name="meeting_poll"),
     path("meeting/<int:meeting_id>/move/", meeting.meeting_move_view, name="meeting_move"),
     path("meeting/<int:meeting_id>/end/", meeting.meeting_end_view, name="meeting_end"),

@@ -26,6 +26,7 @@
   });
 
   // A response can ask for a toast with the HX-Trigger header: {"toast": {"text": "...", "kind": "win"}}.
+  // It goes by itself after five seconds; a tap takes it away at once.
   document.body.addEventListener("toast", function (event) {
     var detail = event.detail || {};
     var box = document.getElementById("toasts");
@@ -34,6 +35,8 @@
     toast.className = "toast" + (detail.kind ? " toast-" + detail.kind : "");
     toast.setAttribute("role", "status");
     toast.textContent = detail.text;
+    toast.title = "Tap to dismiss";
+    toast.addEventListener("click", function () { toast.remove(); });
     box.appendChild(toast);
     setTimeout(function () { toast.remove(); }, 5200);
   });

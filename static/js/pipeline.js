@@ -1,9 +1,5 @@
 // The pipeline pages: the board, a prospect, moving a prospect.
 
-// Marks the page as scripted so controls meant only for browsers without JavaScript (such as
-// a "Show" button next to a select that htmx already updates on change) can be hidden.
-document.documentElement.classList.add("js");
-
 // After a move on the board, bring the celebrated card into view: on a phone its new column
 // may be scrolled out of sight inside the board.
 document.addEventListener("htmx:afterSettle", function () {

@@ -193,3 +193,30 @@ def test_check_in_partial_query_count_does_not_grow(producer_client, producer):
     for i in range(1, 30):
         ConfidenceCheckInFactory(producer=producer, week_start=week - dt.timedelta(weeks=i))
     assert post() == small
+
+
+SEE_13_WEEKS = "See 13 weeks of confidence"
+
+
+def test_the_see_13_weeks_link_leads_from_the_week_to_the_confidence_page(producer_client,
+                                                                         producer):
+    ConfidenceCheckInFactory(producer=producer, week_start=Week.current(producer.agency).start)
+    html = producer_client.get(reverse("accountability:my_week")).content.decode()
+    assert f'<a href="{reverse("accountability:confidence")}">{SEE_13_WEEKS}' in html
+
+
+def test_the_confidence_page_does_not_link_to_itself(producer_client, producer):
+    ConfidenceCheckInFactory(producer=producer, week_start=Week.current(producer.agency).start)
+    html = producer_client.get(reverse("accountability:confidence")).content.decode()
+    assert "Checked in" in html and SEE_13_WEEKS not in html
+
+
+@pytest.mark.parametrize("came_from, links", [
+    ("/confidence/", False), ("/", True), ("/week/", True), ("nonsense", True)])
+def test_a_check_in_swapped_in_links_to_the_panel_unless_it_is_on_it(producer_client, came_from,
+                                                                     links):
+    response = producer_client.post(reverse("accountability:check_in"),
+                                    {"process": "4", "pipeline": "2", "team": "5",
+                                     "next": came_from}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Checked in" in response.content.decode()
+    assert (SEE_13_WEEKS in response.content.decode()) is links

@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 
 from accountability.models import Celebration, Commitment, ConfidenceCheckIn, WeeklyScorecard
 from pipeline.models import Prospect, Stage, StageAdvance
@@ -70,3 +70,20 @@ def test_the_demo_shows_every_plan_label_and_one_role_fit_conversation():
     james = Producer.objects.get(user__username="james")
     assert [fit.producer.pk for fit in rows if fit.flagged] == [james.pk]
     assert flagged_count == 1
+
+
+@pytest.mark.django_db
+def test_a_fresh_visitor_is_not_offered_to_undo_a_seeded_activity(client):
+    from django.test import RequestFactory
+
+    from pipeline.models import Activity
+    from pipeline.selectors import last_undoable_activity
+
+    call_command("seed_demo", verbosity=0, producers=2, weeks=2)
+    assert client.login(request=RequestFactory().post("/login/"), username="producer",
+                        password="salesculture")
+    html = client.get("/week/").content.decode()
+    assert 'class="undo-bar"' not in html and "Undo</button>" not in html
+    assert all(last_undoable_activity(p, seconds=60) is None for p in Producer.objects.all())
+    # The history still reads as history: each row written when it happened.
+    assert not Activity.objects.exclude(created_at=models.F("occurred_at")).exists()

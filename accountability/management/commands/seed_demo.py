@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
@@ -111,6 +112,9 @@ class DemoBuilder:
         self.producer_count = producer_count
         self.weeks = weeks
         self.now = timezone.now()
+        # Nothing happens in the last undo window: the week page offers to undo an activity
+        # written within it, and a visitor to the demo never logged any of these.
+        self.history_ends = self.now - dt.timedelta(seconds=settings.SALESCULTURE["UNDO_SECONDS"])
         self.advances: list[StageAdvance] = []
         self.activities: list[Activity] = []
 
@@ -148,6 +152,8 @@ class DemoBuilder:
                 self._simulate_week(producer, pace, skill, week, prospects[producer.pk])
         self._schedule_next_steps(prospects)
         Activity.objects.bulk_create(self.activities, batch_size=500)
+        # Stamped as written when they happened, not when the demo was loaded (see history_ends).
+        Activity.objects.filter(agency=agency).update(created_at=F("occurred_at"))
         # Ledger rows are written in time order so ids follow occurred_at.
         self.advances.sort(key=lambda a: a.occurred_at)
         StageAdvance.objects.bulk_create(self.advances, batch_size=500)
@@ -194,7 +200,7 @@ class DemoBuilder:
         day = week + dt.timedelta(days=self.rng.randint(0, 4))
         at = dt.datetime.combine(day, dt.time(self.rng.randint(8, 17), self.rng.randint(0, 59)),
                                  tzinfo=self.tz)
-        return at if at <= self.now else None
+        return at if at <= self.history_ends else None
 
     def _simulate_week(self, producer, pace, skill, week, prospects):
         rng = self.rng

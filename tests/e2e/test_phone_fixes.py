@@ -1,0 +1,136 @@
+"""Small defects found by trying the app on a phone and a TV, pinned in a real browser."""
+
+from .conftest import PHONE, SCREENSHOTS, TV, log_in, screenshot
+
+
+def collect_console_errors(page) -> list[str]:
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def test_the_move_picker_opens_and_changes_stage_without_console_errors(demo, new_page):
+    page = new_page(PHONE)
+    errors = collect_console_errors(page)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    card = page.locator(".board-card").first
+    card_id = card.get_attribute("id")
+    card.locator(".card-actions a", has_text="Move…").click()
+    form = page.locator(f"#{card_id} form.advance-form")
+    form.wait_for()
+    # Choosing a stage asks the server for its definition of done (an htmx request from the select).
+    select = form.locator("select[name=to_stage]")
+    select.select_option(index=1)
+    page.locator(f"#{card_id} .form-actions .btn-primary", has_text="Move to").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+
+
+def test_the_team_boards_show_button_is_only_for_browsers_without_javascript(
+        demo, new_page, browser, live_server):
+    page = new_page(PHONE)
+    log_in(page, "leader")
+    page.goto("/team/")
+    show = page.locator("form.team-filter button[type=submit]")
+    assert show.count() == 1 and not show.is_visible()
+    # The select sends its form by itself once scripts run.
+    page.locator("#team-select").select_option("all")
+    page.wait_for_url("**team=all**")
+
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url,
+                                  java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        log_in(plain, "leader")
+        plain.goto("/team/")
+        assert plain.locator("form.team-filter button[type=submit]").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_pipeline_boards_show_button_is_hidden_with_javascript(demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    assert not page.locator("form.board-filter button", has_text="Show").is_visible()
+
+
+REACHABLE = """el => {
+  const r = el.getBoundingClientRect();
+  return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+}"""
+
+
+def overlaps(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_on_a_phone_a_toast_leaves_the_next_button_reachable_and_a_tap_dismisses_it(
+        demo, new_page):
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/commitments/")
+    page.locator(".targets-form button[type=submit]").click()
+    toast = page.locator(".toast")
+    toast.wait_for()
+    # The next thing on the page: a specific promise, its button at the bottom of the screen.
+    add = page.locator(".promise-form button[type=submit]")
+    add.evaluate("el => el.scrollIntoView({block: 'end'})")
+    page.screenshot(path=str(SCREENSHOTS / "commitments-toast-phone.png"))  # the viewport
+    assert not overlaps(toast.bounding_box(), add.bounding_box())
+    assert add.evaluate(REACHABLE)
+    toast.click()
+    assert page.locator(".toast").count() == 0
+
+
+def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, new_page):
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page.fill("#id_note", "Strong week")
+    page.click(".turn-note button")
+    toast = page.locator(".toast")
+    toast.wait_for()
+    screenshot(page, "meeting-turn-toast")
+    box = toast.bounding_box()
+    for needed in (".keys", ".controls", ".turn-note", ".commit-add", ".turn-name"):
+        assert not overlaps(box, page.locator(needed).first.bounding_box()), needed
+    toast.click()
+    assert page.locator(".toast").count() == 0
+
+
+NOT_CUT = "el => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1"
+
+
+def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo, new_page):
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    why = page.locator(".turn-why")
+    assert why.evaluate(NOT_CUT), why.inner_text()
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
+
+    page.keyboard.press("PageDown")
+    page.wait_for_selector("#meeting-stage.section-pipeline")
+    stages = page.locator(".funnel-stage")
+    assert stages.count() > 0
+    for i in range(stages.count()):
+        assert stages.nth(i).evaluate(NOT_CUT), stages.nth(i).inner_text()
+    assert "Proposal presented" in page.locator(".funnel").inner_text()
+    screenshot(page, "meeting-pipeline-tv")
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
