@@ -53,7 +53,8 @@ PROSPECT_COLUMNS = ("id", "agency_id", "owner_id", "name", "line_of_business",
                     "updated_at")
 ADVANCE_COLUMNS = ("id", "agency_id", "prospect_id", "producer_id", "moved_by_id",
                    "from_stage_id", "to_stage_id", "occurred_at", "wins", "is_win", "note",
-                   "next_step", "next_step_due", "definition_confirmed", "lost_reason")
+                   "next_step", "next_step_due", "definition_confirmed", "lost_reason",
+                   "source")
 WIN_COLUMNS = ("id", "agency_id", "prospect_id", "advance_id", "producer_id", "stage_id",
                "occurred_at")
 ACTIVITY_COLUMNS = ("id", "agency_id", "producer_id", "activity_type_id", "prospect_id",
@@ -163,7 +164,7 @@ class AgencyHistory:
             advance = self.ids.take("advance")
             ledger.advances.append((
                 advance, self.agency_id, prospect, seller, seller, from_stage, to_stage, at,
-                len(won), bool(won), "", step, due, done, lost))
+                len(won), bool(won), "", step, due, done, lost, "live"))
             ledger.wins += [(self.ids.take("win"), self.agency_id, prospect, advance, seller,
                              stage_id, at) for stage_id in won]
         return ledger
