@@ -154,6 +154,8 @@ class AuditEvent(models.Model):
         INVITATION_RESENT = "invitation.resent", "Invitation sent again"
         INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
         INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+        API_TOKEN_CREATED = "api_token.created", "API token created"
+        API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps
@@ -239,3 +241,26 @@ class Invitation(models.Model):
 
     def is_expired(self, now) -> bool:
         return now >= self.expires_at
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API (`Authorization: Bearer <token>`): it acts as its
+    producer, with their agency and role. Only a SHA-256 of the secret is stored; the secret
+    is shown once, when the token is made. A revoked token never works again."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    # Django Ninja's docs page and its swagger-ui files, served from our static files.
+    "ninja",
     "salesculture",
     "pipeline",
     "accountability",
@@ -326,4 +328,6 @@ SALESCULTURE = {
     "ROLE_FIT_WINS_VS_PLAN_BELOW": env.float("ROLE_FIT_WINS_VS_PLAN_BELOW", default=0.5),
     "ROLE_FIT_WEEKS": env.int("ROLE_FIT_WEEKS", default=8),
     "UNDO_SECONDS": env.int("UNDO_SECONDS", default=60),
+    # Calls a minute each API token may make; past it the API answers 429 with Retry-After.
+    "API_RATE_PER_MINUTE": env.int("API_RATE_PER_MINUTE", default=120),
 }
