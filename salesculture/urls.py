@@ -36,4 +36,7 @@ urlpatterns = [
     path("", include("pipeline.setup_urls")),
     path("pipeline/", include("pipeline.urls")),
     path("", include("accountability.urls")),
+    # The JSON API (token auth, OpenAPI at /api/v1/openapi.json) reads accountability's
+    # numbers, so it lives there, included by name.
+    path("api/v1/", include("accountability.api.urls")),
 ]
