@@ -5,8 +5,7 @@ service the page calls."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from pipeline import services
 from pipeline.forms import ActivityForm, AdvanceForm, ProspectForm
@@ -103,8 +102,8 @@ def activity_log(request, payload: ActivityIn):
         client_token=data["client_token"] or None)
     message = (f"Logged {logged.quantity} × {logged.activity_type.name}." if created else
                f"Already counted: that {logged.activity_type.name} was logged once.")
-    return (201 if created else 200), {"activity": _activity(logged), "created": created,
-                                       "message": message}
+    return Status(201 if created else 200, {"activity": _activity(logged), "created": created,
+                                            "message": message})
 
 
 @router.delete("/activities/{activity_id}", response={204: None, **ERRORS},
@@ -114,7 +113,7 @@ def activity_log(request, payload: ActivityIn):
 def activity_undo(request, activity_id: int):
     activity = activity_get_own(producer=request.producer, activity_id=activity_id)
     services.activity_undo(activity=activity, actor=request.producer)
-    return HttpResponse(status=204)
+    return Status(204, None)
 
 
 # --- prospects --------------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def prospect_create(request, payload: ProspectIn):
         # The key named someone else's prospect, or one deleted since: never shown here.
         raise ValidationError({"client_token": "This key was used for another prospect; "
                                                "send a new one."})
-    return (200 if known else 201), _prospect(prospect)
+    return Status(200 if known else 201, _prospect(prospect))
 
 
 @router.get("/prospects/{prospect_id}", response={200: ProspectOut, **ERRORS},
