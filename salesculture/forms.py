@@ -95,3 +95,11 @@ class InviteForm(forms.Form):
 
 class PersonRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Producer.Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=80,
+        help_text="Where it is used, e.g. “Dialer” or “Zapier”, so you know which to revoke.",
+        error_messages={"required": "Name the token after where it is used, e.g. “Dialer”.",
+                        "max_length": "Keep the name to 80 characters."})

@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as password_views
-from . import people_views, views
+from . import people_views, token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("audit/", views.audit, name="audit"),
+    path("profile/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", token_views.api_token_revoke_view,
+         name="api_token_revoke"),
+    path("settings/tokens/", token_views.agency_api_tokens, name="agency_api_tokens"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),

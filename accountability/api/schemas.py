@@ -10,6 +10,11 @@ def example(**values) -> dict:
     return {"json_schema_extra": {"examples": [values]}}
 
 
+def example_of(schema) -> dict:
+    """A schema's example, to build the examples of the schemas holding it."""
+    return schema.model_config["json_schema_extra"]["examples"][0]
+
+
 class Ref(Schema):
     id: int
     name: str
@@ -81,7 +86,7 @@ class ActivityLogged(Schema):
     created: bool = Field(description="False when the client token had been seen: counted once.")
     message: str
 
-    model_config = example(activity=ActivityOut.model_config["json_schema_extra"]["examples"][0],
+    model_config = example(activity=example_of(ActivityOut),
                            created=True, message="Logged 1 × Call.")
 
 
@@ -165,8 +170,8 @@ class AdvanceOut(Schema):
     stages_won: list[Ref]
     message: str
 
-    model_config = example(id=77, prospect=ProspectOut.model_config["json_schema_extra"][
-        "examples"][0], from_stage={"id": 3, "name": "Quoted"},
+    model_config = example(
+        id=77, prospect=example_of(ProspectOut), from_stage={"id": 3, "name": "Quoted"},
         to_stage={"id": 4, "name": "Presented"}, occurred_at="2026-11-24T16:00:00Z", wins=1,
         stages_won=[{"id": 4, "name": "Presented"}],
         message="🎉 Win! Acme Roofing moved to Presented. Success is the next step.")
@@ -204,9 +209,9 @@ class WeekOut(Schema):
 
     model_config = example(
         producer={"id": 12, "name": "Pat Producer"}, week_start="2026-11-23",
-        activities=[CountOut.model_config["json_schema_extra"]["examples"][0]],
+        activities=[example_of(CountOut)],
         activities_total=14, wins_total=2,
-        commitments=[CommitmentOut.model_config["json_schema_extra"]["examples"][0]])
+        commitments=[example_of(CommitmentOut)])
 
 
 class ScorecardOut(Schema):
@@ -235,16 +240,18 @@ class TeamRow(Schema):
     role: str
     card: ScorecardOut | None = Field(description="None: no scorecard for that week yet.")
 
+    model_config = example(producer={"id": 12, "name": "Pat Producer"},
+                           team={"id": 2, "name": "North"}, role="producer",
+                           card=example_of(ScorecardOut))
+
 
 class TeamScorecardOut(Schema):
     week_start: dt.date
     team: Ref | None = Field(description="None: the whole agency (owners).")
     rows: list[TeamRow]
 
-    model_config = example(week_start="2026-11-23", team={"id": 2, "name": "North"}, rows=[{
-        "producer": {"id": 12, "name": "Pat Producer"}, "team": {"id": 2, "name": "North"},
-        "role": "producer",
-        "card": ScorecardOut.model_config["json_schema_extra"]["examples"][0]}])
+    model_config = example(week_start="2026-11-23", team={"id": 2, "name": "North"},
+                           rows=[example_of(TeamRow)])
 
 
 class WinOut(Schema):
@@ -284,5 +291,5 @@ class TargetsOut(Schema):
 
     model_config = example(
         week_start="2026-11-30", added=2, changed=1, removed=0,
-        commitments=[CommitmentOut.model_config["json_schema_extra"]["examples"][0]],
+        commitments=[example_of(CommitmentOut)],
         message="Commitments for the week of Nov 30 saved (2 added, 1 changed); planned ahead.")
