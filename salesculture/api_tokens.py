@@ -97,7 +97,8 @@ def api_token_rate_take(token: ApiToken, *, now: float | None = None) -> int:
     limit = settings.SALESCULTURE["API_RATE_PER_MINUTE"]
     now = time.time() if now is None else now
     window = int(now // RATE_WINDOW_SECONDS)
-    key = f"rate:api_token:{token.pk}:{window}"
+    # By the hash, not the id: a token's count never passes to a later row with a reused id.
+    key = f"rate:api_token:{token.token_hash[:32]}:{window}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
         used = cache.incr(key)

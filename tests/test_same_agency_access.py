@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
+from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
 from salesculture.weeks import Week
 from tests.conftest import login
@@ -39,6 +40,7 @@ def north(agency, team, producer, leader, owner):
     return {
         "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
                   "producer_id": producer.pk,
+                  "token_id": api_token_create(producer=producer, name="Dialer")[0].pk,
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,
                   "link_id": link.pk,

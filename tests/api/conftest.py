@@ -1,13 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from tests.api.client import ApiClient, token_for
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_counts():
-    """Each test starts with every token's allowance whole (the counts live in the cache)."""
-    cache.clear()
 
 
 @pytest.fixture
