@@ -11,6 +11,7 @@ forms' and services' own, so a dialer's log shows what a producer would read on 
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
@@ -49,7 +50,17 @@ class TokenAuth(HttpBearer):
         return api_token
 
 
-api = NinjaAPI(
+class SalesCultureAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(request, data, status=status,
+                                           temporal_response=temporal_response)
+        # A producer's pipeline and numbers: no browser or proxy may keep them (the pages'
+        # PrivatePagesMiddleware does the same for a logged-in session, which the API has not).
+        add_never_cache_headers(response)
+        return response
+
+
+api = SalesCultureAPI(
     title="Sales Culture API",
     version="1",
     description=(

@@ -61,6 +61,13 @@ def test_a_revoked_token_answers_401(client, producer):
     assert AuditEvent.objects.filter(kind="api_token.revoked").count() == 1
 
 
+def test_answers_are_never_stored_by_a_browser_or_proxy(client, producer):
+    api = ApiClient(client, api_token_create(producer=producer, name="Dialer")[1])
+    for response in (api.get("/week"), api.get("/prospects/999"), ApiClient(client, None)
+                     .get("/week")):
+        assert "no-store" in response["Cache-Control"], response.status_code
+
+
 @pytest.mark.parametrize("header", [None, "Bearer nope", "Bearer sc_unknown", "Basic abc"])
 def test_no_or_an_unknown_token_answers_401(client, producer, header):
     headers = {"Authorization": header} if header else {}
