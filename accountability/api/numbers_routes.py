@@ -19,7 +19,7 @@ from ..commitments.selectors import commitments_of_week, week_ledger
 from ..models import WeeklyScorecard
 from ..scorecards.selectors import team_rows
 from .errors import ERRORS
-from .paging import ListFilters, Page, between, dates_between, page_of
+from .paging import MAX_ID, ListFilters, Page, between, dates_between, id_param, page_of
 from .schemas import ScorecardOut, TargetsIn, TargetsOut, TeamScorecardOut, WeekOut, WinOut
 
 router = Router(tags=["Numbers"])
@@ -57,7 +57,8 @@ def _ref(producer: Producer) -> dict:
             description="A week's activity counts, stage wins and commitments with their "
                         "progress, read live from the ledgers as My week shows them. "
                         "`producer`: a leader's team member or, for an owner, anyone.")
-def my_week(request, producer: int | None = None, week: str | None = None):
+def my_week(request, producer: int | None = id_param("A producer you may see (default: you)."),
+            week: str | None = None):
     person = _person(request, producer)
     shown = _week(request, week)
     ledger = week_ledger(person, shown.start)
@@ -84,7 +85,8 @@ def _card(card: WeeklyScorecard, producer: Producer) -> dict:
             summary="My scorecard history",
             description="A producer's weekly scorecards, newest week first; `since` and "
                         "`until` pick the weeks by their Monday.")
-def scorecards(request, filters: Query[ListFilters], producer: int | None = None):
+def scorecards(request, filters: Query[ListFilters],
+               producer: int | None = id_param("A producer you may see (default: you).")):
     person = _person(request, producer)
     cards = dates_between(WeeklyScorecard.objects.filter(producer=person)
                           .order_by("-week_start"), filters, agency=request.agency,
@@ -97,7 +99,8 @@ def scorecards(request, filters: Query[ListFilters], producer: int | None = None
             description="One week's scorecard of every selling producer of a team, leaders "
                         "first. Leaders read their own team; owners any `team`, or the whole "
                         "agency without one. A producer's token answers 404.")
-def team_scorecard(request, week: str | None = None, team: int | None = None):
+def team_scorecard(request, week: str | None = None,
+                   team: int | None = id_param("A team (owners; default: the whole agency).")):
     actor = request.producer
     if not actor.is_leader:
         raise Http404("Leaders and owners only.")
@@ -127,7 +130,9 @@ def _win(advance: StageAdvance) -> dict:
 @router.get("/wins", response={200: Page[WinOut], **ERRORS}, summary="Wins since a time",
             description="The moves that won stages, newest first, of everyone you may see "
                         "(or of one `producer`); `since` is the time of the last win you saw.")
-def wins(request, filters: Query[ListFilters], producer: int | None = None):
+def wins(request, filters: Query[ListFilters],
+         producer: int | None = id_param("Only this producer's wins (default: everyone you "
+                                         "may see).")):
     people = (producers_visible_to(request.producer) if producer is None
               else Producer.objects.filter(pk=_person(request, producer).pk))
     moves = (StageAdvance.objects.filter(agency=request.agency, is_win=True,
@@ -147,16 +152,27 @@ def _planning_week(request, which: str) -> Week:
     raise ValidationError({"week": "Choose next (planned ahead) or this (late)."})
 
 
+TYPE_MESSAGE = "Choose one of your agency's activity types."
+STAGE_MESSAGE = "Choose one of your agency's stages (not Lost), or \"any\"."
+
+
 def _targets(payload: TargetsIn) -> tuple[dict, dict]:
+    """The payload's numbers as the service takes them; keys that cannot be an id are refused
+    under the page's field names."""
+    errors: dict[str, str] = {}
+    for type_id in payload.activities:
+        if not 0 < type_id <= MAX_ID:
+            errors[f"activity_{type_id}"] = TYPE_MESSAGE
     stage_targets: dict[int | None, int] = {}
     for key, value in payload.stage_wins.items():
         if key == "any":
             stage_targets[None] = value
-        elif key.isdigit() and len(key) < 19:
+        elif key.isdecimal() and 0 < int(key) <= MAX_ID:
             stage_targets[int(key)] = value
         else:
-            raise ValidationError({f"wins_{key}"[:60]: "Choose one of your agency's stages "
-                                                       "(not Lost), or \"any\"."})
+            errors[f"wins_{key}"[:80]] = STAGE_MESSAGE
+    if errors:
+        raise ValidationError(errors)
     return dict(payload.activities), stage_targets
 
 

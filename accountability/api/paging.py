@@ -6,7 +6,7 @@ from typing import Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 
 from salesculture.models import Agency
 
@@ -16,6 +16,13 @@ MAX_PAGE_SIZE = 200
 # Times outside these years are refused rather than carried to the database (a year-1 moment
 # with an offset cannot even be turned into UTC).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+# The largest id a column holds: a larger one in a filter is refused before a query sees it.
+MAX_ID = 2**63 - 1
+
+
+def id_param(description: str):
+    """An optional id in the query string."""
+    return Query(None, ge=1, le=MAX_ID, description=description)
 
 
 class ListFilters(Schema):

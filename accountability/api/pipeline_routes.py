@@ -22,7 +22,7 @@ from pipeline.selectors import (
 from salesculture.weeks import local_now
 
 from .errors import ERRORS, check
-from .paging import ListFilters, Page, aware, between, page_of
+from .paging import ListFilters, Page, aware, between, id_param, page_of
 from .schemas import (
     ActivityIn,
     ActivityLogged,
@@ -130,8 +130,9 @@ def _prospect(prospect: Prospect) -> dict:
             description="The prospects you may see (yours; a leader's team's; an owner's "
                         "agency's), most recently changed first, filtered by when they last "
                         "changed; `owner` and `stage` narrow the list.")
-def prospects(request, filters: Query[ListFilters], owner: int | None = None,
-              stage: int | None = None):
+def prospects(request, filters: Query[ListFilters],
+              owner: int | None = id_param("Only this producer's prospects."),
+              stage: int | None = id_param("Only the prospects in this stage.")):
     rows = prospects_visible_to(request.producer).order_by("-updated_at", "-id")
     if owner is not None:
         rows = rows.filter(owner_id=owner)

@@ -195,3 +195,16 @@ def test_a_started_weeks_commitment_stands(api_as, agency, producer, this_week):
     assert response.status_code == 400
     assert response.json()["errors"] == {
         f"activity_{call.pk}": ["The week has started; your commitment of 5 stands."]}
+
+
+def test_ids_beyond_any_integer_column_are_refused_not_a_crash(api_as, producer):
+    big = str(2**70)
+    response = api_as(producer).put("/commitments", {"activities": {big: 1},
+                                                     "stage_wins": {big: 1}})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {f"activity_{big}", f"wins_{big}"}
+    for path, params in (("/week", {"producer": big}), ("/prospects", {"owner": big}),
+                         ("/prospects", {"stage": big}), ("/team-scorecard", {"team": big})):
+        response = api_as(producer).get(path, params)
+        assert response.status_code == 400, path
+        assert list(response.json()["errors"]) == list(params)

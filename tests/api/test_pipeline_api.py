@@ -254,3 +254,17 @@ def test_a_leader_moves_a_team_members_prospect_not_another_teams(api_as, agency
     api = api_as(leader)
     assert _advance(api, mine, stage(agency, "Contacted")).status_code == 200
     assert _advance(api, theirs, stage(agency, "Contacted")).status_code == 404
+
+
+def test_ids_beyond_any_integer_column_in_a_body_are_refused_not_a_crash(api, producer):
+    big = 2**70
+    logged = api.post("/activities", {"activity_type": big, "prospect": big})
+    assert logged.status_code == 400
+    assert set(logged.json()["errors"]) == {"activity_type", "prospect"}
+    prospect = ProspectFactory(owner=producer)
+    moved = api.post(f"/prospects/{prospect.pk}/advance",
+                     {"to_stage": big, "expected_stage": prospect.stage_id})
+    assert moved.status_code == 400
+    assert api.post("/prospects", {"name": "Acme", "stage": big}).status_code == 400
+    assert api.get(f"/prospects/{big}").status_code == 404
+    assert api.delete(f"/activities/{big}").status_code == 404
