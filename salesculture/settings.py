@@ -169,6 +169,8 @@ CELERY_TASK_ROUTES = {
     "accountability.refresh_agency_goal_plans": {"queue": "plans"},
     "accountability.send_weekly_digests": {"queue": "email"},
     "*.import_*": {"queue": "imports"},  # reserved for the importers
+    # Outgoing calls to other sites, like the emails: slow I/O kept off the scorecards queue.
+    "salesculture.deliver_webhook": {"queue": "email"},
 }
 # Writes to one agency-week within this many seconds make one scorecard refresh (jobs.py).
 SCORECARD_COALESCE_SECONDS = env.float("SCORECARD_COALESCE_SECONDS", default=2)
@@ -252,6 +254,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Invitations an agency may send (or send again) per hour, and how often one address may be
 # sent a password-reset email: the app must not become a way to flood an inbox.
 INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+# Outgoing webhooks to private, loopback and link-local addresses are refused (SSRF) unless
+# this is on: for tests, or a receiver on the agency's own network.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 PASSWORD_RESET_EVERY_SECONDS = env.int("PASSWORD_RESET_EVERY_SECONDS", default=300)
 # Who may create a new agency on the first-run page (/setup/): unset or empty, anyone while no
 # agency exists (the first visit of a new install) and nobody after; on, anyone at any time (a

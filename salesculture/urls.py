@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as password_views
-from . import people_views, token_views, views
+from . import people_views, token_views, views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,10 @@ urlpatterns = [
     path("profile/tokens/<int:token_id>/revoke/", token_views.api_token_revoke_view,
          name="api_token_revoke"),
     path("settings/tokens/", token_views.agency_api_tokens, name="agency_api_tokens"),
+    path("settings/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("settings/webhooks/<int:webhook_id>/", webhook_views.webhook, name="webhook"),
+    path("settings/webhooks/<int:webhook_id>/remove/", webhook_views.webhook_remove,
+         name="webhook_remove"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),

@@ -26,6 +26,7 @@ def queue_of(task_name: str) -> str:
     ("accountability.refresh_goal_plans", "plans"),
     ("accountability.refresh_agency_goal_plans", "plans"),
     ("accountability.send_weekly_digests", "email"),
+    ("salesculture.deliver_webhook", "email"),
     ("pipeline.import_prospects", "imports"),  # reserved: whatever importer comes
 ])
 def test_each_kind_of_work_has_its_own_queue(task, queue):
