@@ -1,7 +1,17 @@
 from django.contrib import admin, messages
 
 from .audit import admin_actor
-from .models import Agency, ApiToken, AuditEvent, DirtyWeek, Invitation, Producer, Team
+from .models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    DirtyWeek,
+    Invitation,
+    Producer,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
 from .services import producer_admin_saved, producer_set_active
 
 
@@ -114,3 +124,19 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_select_related = ["producer__user"]
     search_fields = ["name", "producer__user__first_name", "producer__user__last_name"]
     exclude = ["token_hash"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    """Read-only: owners add and remove webhooks on Settings → Webhooks (audited there)."""
+
+    list_display = ["url", "agency", "body_format", "created_at"]
+    list_filter = ["agency", "body_format"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["event", "webhook", "status", "attempts", "response_code", "created_at"]
+    list_filter = ["status", "event"]
+    list_select_related = ["webhook"]

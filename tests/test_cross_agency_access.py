@@ -13,7 +13,7 @@ from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, W
 from pipeline.models import Activity, Prospect, StageAdvance
 from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
-from salesculture.models import ApiToken, AuditEvent, Invitation, Producer
+from salesculture.models import ApiToken, AuditEvent, Invitation, Producer, Webhook
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
 
@@ -63,9 +63,12 @@ def stranger_world(other_agency):
                                       email="invitee@example.com", name="Invitee",
                                       role="producer", team=stranger.team)
     token, _ = api_token_create(producer=stranger, name="Their dialer")
+    webhook = Webhook.objects.create(agency=other_agency, url="https://example.com/hook",
+                                     secret="s", events=["stage.win"])
     return {
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk},
-        "producer_id": stranger.pk, "token_id": token.pk, "activity_id": activity.pk,
+        "producer_id": stranger.pk, "token_id": token.pk, "webhook_id": webhook.pk,
+        "activity_id": activity.pk,
         "meeting_id": meeting.pk, "turn_id": turn.pk, "link_id": link.pk, "token": link.token,
         "invitation_id": invitation.pk,
     }
@@ -92,6 +95,7 @@ def _ledger_state():
             list(Invitation.objects.values_list("revoked_at", "token_hash")),
             list(Producer.objects.values_list("role", "is_active")),
             list(ApiToken.objects.values_list("revoked_at", flat=True)),
+            Webhook.objects.count(),
             WeeklyScorecard.objects.count())
 
 

@@ -180,3 +180,41 @@ def test_another_agencys_webhook_is_a_404(client, owner, other_agency, receiver)
     login(client, owner)
     assert client.get(f"/settings/webhooks/{theirs.pk}/").status_code == 404
     assert client.post(f"/settings/webhooks/{theirs.pk}/remove/").status_code == 404
+
+
+def test_a_meeting_that_ends_is_posted(receiver, owner, leader, team, agency,
+                                       django_capture_on_commit_callbacks):
+    from accountability.meetings.services import meeting_end, meeting_start
+    from salesculture.weeks import Week
+
+    server = receiver()
+    webhook_create(actor=owner, url=server.url, events=["meeting.ended"], body_format="slack")
+    meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_end(meeting=meeting, actor=leader)
+
+    assert [json.loads(body) for _, body in server.calls] == [
+        {"text": "The North weekly meeting ended."}]
+
+
+def test_a_closed_week_posts_its_kept_and_missed_commitments(
+        receiver, owner, producer, agency, django_capture_on_commit_callbacks):
+    from accountability.scorecards.rollover import week_close
+    from salesculture.weeks import Week
+    from tests.factories import CommitmentFactory, activity_type
+
+    server = receiver()
+    webhook_create(actor=owner, url=server.url, events=["commitment.judged"])
+    last_week = Week.current(agency).previous
+    CommitmentFactory(producer=producer, week_start=last_week.start, kind="activity",
+                      activity_type=activity_type(agency), target=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        week_close(agency=agency, week_start=last_week.start)
+
+    payload = json.loads(server.calls[0][1])
+    assert payload["event"] == "commitment.judged"
+    assert (payload["data"]["kept"], payload["data"]["missed"]) == (0, 1)
+    assert payload["data"]["commitments"][0]["status"] == "missed"
+    assert payload["text"] == f"Week of {last_week.label} closed: 0 of 1 commitments kept."
