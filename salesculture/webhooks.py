@@ -183,6 +183,17 @@ def webhook_attempt(delivery_id: int) -> str:
     return delivery.status
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed (it could lead past the address guard to a private
+    address); the 3xx is logged as the answer."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     timestamp = int(time.time())
     request = urllib.request.Request(
@@ -194,7 +205,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
             "X-SalesCulture-Signature": signature(delivery.webhook.secret, timestamp,
                                                   delivery.body)})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

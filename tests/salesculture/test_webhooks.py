@@ -34,6 +34,8 @@ class Receiver:
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else \
                     receiver.statuses[0]
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "http://169.254.169.254/latest/meta-data")
                 self.end_headers()
 
             def log_message(self, *args):
@@ -218,3 +220,16 @@ def test_a_closed_week_posts_its_kept_and_missed_commitments(
     assert (payload["data"]["kept"], payload["data"]["missed"]) == (0, 1)
     assert payload["data"]["commitments"][0]["status"] == "missed"
     assert payload["text"] == f"Week of {last_week.label} closed: 0 of 1 commitments kept."
+
+
+def test_a_redirect_is_not_followed(receiver, owner, producer, agency,
+                                    django_capture_on_commit_callbacks):
+    server = receiver(statuses=(302,))
+    webhook_create(actor=owner, url=server.url, events=["stage.win"])
+
+    _win(producer, agency, django_capture_on_commit_callbacks)
+
+    delivery = WebhookDelivery.objects.get()
+    # Each attempt got the 302 and stopped there; none went where it pointed.
+    assert (delivery.status, delivery.response_code) == ("failed", 302)
+    assert len(server.calls) == delivery.attempts == 5
