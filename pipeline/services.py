@@ -9,6 +9,7 @@ from django.utils import timezone
 from salesculture.audit import audit_record, changed_fields
 from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, AuditEvent, Producer
+from salesculture.webhooks import webhook_event_publish
 from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
@@ -21,6 +22,7 @@ from .models import (
     StageAdvance,
     StageWin,
 )
+from .presenters import advance_message
 from .wins import furthest_after, replay, stages_won
 
 
@@ -226,8 +228,22 @@ def prospect_advance(
                      producer_id=advance.producer_id, stage=stage, occurred_at=occurred_at)
             for stage in won)
         agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
+        if won:
+            _stage_win_publish(locked, advance, won)
     prospect.refresh_from_db()
     return advance
+
+
+def _stage_win_publish(prospect: Prospect, advance: StageAdvance, won: list[Stage]) -> None:
+    """The win to the agency's webhooks, in the move's transaction (sent after commit)."""
+    owner = Producer.objects.select_related("user").get(pk=prospect.owner_id)
+    text, _ = advance_message(prospect, advance)
+    webhook_event_publish(agency_id=prospect.agency_id, event="stage.win", text=text, data={
+        "prospect": {"id": prospect.pk, "name": prospect.name},
+        "producer": {"id": owner.pk, "name": owner.name},
+        "to_stage": {"id": advance.to_stage.pk, "name": advance.to_stage.name},
+        "stages_won": [{"id": stage.pk, "name": stage.name} for stage in won],
+        "wins": advance.wins, "occurred_at": advance.occurred_at.isoformat()})
 
 
 def _check_activity(*, producer: Producer, activity_type: ActivityType, quantity: int,

@@ -25,6 +25,7 @@ from salesculture.weeks import local_now
 from . import services
 from .forms import ActivityForm, AdvanceForm, ProspectForm
 from .models import Prospect, Stage, StageAdvance
+from .presenters import advance_message
 from .selectors import (
     active_activity_types,
     agency_stage_get,
@@ -215,23 +216,6 @@ def prospect_log(request, pk):
     return render(request, template, context, status=400)
 
 
-def _win_text(prospect: Prospect, advance: StageAdvance) -> tuple[str, str]:
-    """What the toast says after a move; "win" marks a celebration. The wins are the stages
-    the move reached for the first time (pipeline/wins.py)."""
-    to_stage = advance.to_stage
-    if to_stage.is_lost:
-        return f"{prospect.name} marked lost. The reason is recorded.", ""
-    if not advance.wins:
-        where = "back to" if to_stage.position < advance.from_stage.position else "to"
-        return (f"{prospect.name} moved {where} {to_stage.name}. It had been this far "
-                "before, so no new win.", "")
-    stages = f" {advance.wins} stage wins." if advance.wins > 1 else ""
-    if to_stage.is_won:
-        return f"🎉 Bound! {prospect.name} is a new client.{stages}", "win"
-    return (f"🎉 Win! {prospect.name} moved to {to_stage.name}.{stages} "
-            "Success is the next step.", "win")
-
-
 @dataclass(frozen=True)
 class _Origin:
     """Where a move was started: on the board (and its line-of-business filter) or on the
@@ -308,7 +292,7 @@ def _advanced(request, prospect: Prospect, advance: StageAdvance,
               origin: _Origin) -> HttpResponse:
     """After a move: the board with the moved card celebrated in place (htmx on the board),
     otherwise back to where the move started with the message."""
-    text, kind = _win_text(prospect, advance)
+    text, kind = advance_message(prospect, advance)
     if request.htmx and origin.in_board:
         context = _board_context(request, prospect.owner, origin.line, just_moved=prospect.pk,
                                  just_won=advance.is_win)

@@ -1,7 +1,17 @@
 from django.contrib import admin, messages
 
 from .audit import admin_actor
-from .models import Agency, AuditEvent, DirtyWeek, Invitation, Producer, Team
+from .models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    DirtyWeek,
+    Invitation,
+    Producer,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
 from .services import producer_admin_saved, producer_set_active
 
 
@@ -101,3 +111,32 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_select_related = ["agency", "team"]
     search_fields = ["email", "name"]
     exclude = ["token_hash"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Read-only: tokens are made and revoked on the profile's tokens page (an owner's on
+    Settings → API tokens), where the audit trail records it. Only the secret's hash is
+    stored, and it is not shown."""
+
+    list_display = ["name", "producer", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["producer__agency"]
+    list_select_related = ["producer__user"]
+    search_fields = ["name", "producer__user__first_name", "producer__user__last_name"]
+    exclude = ["token_hash"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    """Read-only: owners add and remove webhooks on Settings → Webhooks (audited there)."""
+
+    list_display = ["url", "agency", "body_format", "created_at"]
+    list_filter = ["agency", "body_format"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["event", "webhook", "status", "attempts", "response_code", "created_at"]
+    list_filter = ["status", "event"]
+    list_select_related = ["webhook"]

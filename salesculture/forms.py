@@ -95,3 +95,27 @@ class InviteForm(forms.Form):
 
 class PersonRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Producer.Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=80,
+        help_text="Where it is used, e.g. “Dialer” or “Zapier”, so you know which to revoke.",
+        error_messages={"required": "Name the token after where it is used, e.g. “Dialer”.",
+                        "max_length": "Keep the name to 80 characters."})
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https",
+                         help_text="Where the events are POSTed, e.g. a Slack or Teams "
+                                   "incoming-webhook address.",
+                         error_messages={"invalid": "Enter a full http:// or https:// address."})
+    events = forms.MultipleChoiceField(label="Events", widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": "Choose at least one of the "
+                                                                   "listed events."})
+    body_format = forms.ChoiceField(label="Format", initial="json")
+
+    def __init__(self, *args, events: dict, formats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = list(events.items())
+        self.fields["body_format"].choices = formats

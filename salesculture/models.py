@@ -196,6 +196,10 @@ class AuditEvent(models.Model):
         TEAM_ADDED = "team.added", "Team added"
         TEAM_RENAMED = "team.renamed", "Team renamed"
         PRODUCER_TEAM_CHANGED = "producer.team_changed", "Moved to another team"
+        API_TOKEN_CREATED = "api_token.created", "API token created"
+        API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+        WEBHOOK_CREATED = "webhook.created", "Webhook added"
+        WEBHOOK_DELETED = "webhook.deleted", "Webhook removed"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps
@@ -281,3 +285,82 @@ class Invitation(models.Model):
 
     def is_expired(self, now) -> bool:
         return now >= self.expires_at
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API (`Authorization: Bearer <token>`): it acts as its
+    producer, with their agency and role. Only a SHA-256 of the secret is stored; the secret
+    is shown once, when the token is made. A revoked token never works again."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Webhook(models.Model):
+    """An owner's outgoing webhook: the chosen events of the agency are POSTed to `url`,
+    signed with `secret` (HMAC-SHA256 of the timestamp and body), as plain JSON or as a
+    Slack- or Microsoft Teams-compatible message."""
+
+    class Format(models.TextChoices):
+        JSON = "json", "Plain JSON"
+        SLACK = "slack", "Slack-compatible"
+        TEAMS = "teams", "Microsoft Teams-compatible"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    # Kept as is: the receiver checks the signature with it, so it cannot be a hash.
+    secret = models.CharField(max_length=64, editable=False)
+    events = models.JSONField(default=list)
+    body_format = models.CharField(max_length=8, choices=Format.choices, default=Format.JSON)
+    created_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one webhook: the delivery log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        RETRYING = "retrying", "Failed; retrying"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed; gave up"
+        REFUSED = "refused", "Refused: private address"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["webhook", "created_at"],
+                                name="webhook_delivery_log")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id}"

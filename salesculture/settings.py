@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    # Django Ninja's docs page and its swagger-ui files, served from our static files.
+    "ninja",
     "salesculture",
     "pipeline",
     "accountability",
@@ -167,6 +169,8 @@ CELERY_TASK_ROUTES = {
     "accountability.refresh_agency_goal_plans": {"queue": "plans"},
     "accountability.send_weekly_digests": {"queue": "email"},
     "*.import_*": {"queue": "imports"},  # reserved for the importers
+    # Outgoing calls to other sites, like the emails: slow I/O kept off the scorecards queue.
+    "salesculture.deliver_webhook": {"queue": "email"},
 }
 # CSV import (pipeline/imports/): the largest file and the most rows one import takes, the
 # rows written between two progress reports, and the import task's own time limits (a
@@ -259,6 +263,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Invitations an agency may send (or send again) per hour, and how often one address may be
 # sent a password-reset email: the app must not become a way to flood an inbox.
 INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=30)
+# Outgoing webhooks to private, loopback and link-local addresses are refused (SSRF) unless
+# this is on: for tests, or a receiver on the agency's own network.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 PASSWORD_RESET_EVERY_SECONDS = env.int("PASSWORD_RESET_EVERY_SECONDS", default=300)
 # Who may create a new agency on the first-run page (/setup/): unset or empty, anyone while no
 # agency exists (the first visit of a new install) and nobody after; on, anyone at any time (a
@@ -335,6 +342,8 @@ SALESCULTURE = {
     "ROLE_FIT_WINS_VS_PLAN_BELOW": env.float("ROLE_FIT_WINS_VS_PLAN_BELOW", default=0.5),
     "ROLE_FIT_WEEKS": env.int("ROLE_FIT_WEEKS", default=8),
     "UNDO_SECONDS": env.int("UNDO_SECONDS", default=60),
+    # Calls a minute each API token may make; past it the API answers 429 with Retry-After.
+    "API_RATE_PER_MINUTE": env.int("API_RATE_PER_MINUTE", default=120),
 }
 
 # The covering indexes (Meta.indexes with `include`) are PostgreSQL's; on the embedded SQLite

@@ -3,13 +3,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as password_views
-from . import people_views, views
+from . import people_views, token_views, views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
     path("audit/", views.audit, name="audit"),
+    path("profile/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", token_views.api_token_revoke_view,
+         name="api_token_revoke"),
+    path("settings/tokens/", token_views.agency_api_tokens, name="agency_api_tokens"),
+    path("settings/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("settings/webhooks/<int:webhook_id>/", webhook_views.webhook, name="webhook"),
+    path("settings/webhooks/<int:webhook_id>/remove/", webhook_views.webhook_remove,
+         name="webhook_remove"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
@@ -40,4 +48,7 @@ urlpatterns = [
     path("settings/", include("salesculture.settings_urls")),
     path("settings/", include("pipeline.settings_urls")),
     path("", include("accountability.urls")),
+    # The JSON API (token auth, OpenAPI at /api/v1/openapi.json) reads accountability's
+    # numbers, so it lives there, included by name.
+    path("api/v1/", include("accountability.api.urls")),
 ]

@@ -27,6 +27,7 @@ def queue_of(task_name: str) -> str:
     ("accountability.refresh_agency_goal_plans", "plans"),
     ("accountability.send_weekly_digests", "email"),
     ("pipeline.import_rows", "imports"),  # the CSV importer (pipeline/tasks.py)
+    ("salesculture.deliver_webhook", "email"),
 ])
 def test_each_kind_of_work_has_its_own_queue(task, queue):
     assert queue_of(task) == queue

@@ -42,8 +42,9 @@ def test_models_never_import_views_forms_or_tasks(app):
 # Feature slices of `accountability`, highest first: a slice imports only slices after it.
 # The drill-down shows the role-fit flag and the board the plan label, so `scorecards` sits
 # above `planning`; the confidence panel weighs the pipeline with the plan's conversion
-# rates, so `confidence` sits above `planning` too.
-SLICES = ["week", "meetings", "scorecards", "confidence", "planning", "commitments"]
+# rates, so `confidence` sits above `planning` too. The JSON API answers what the pages answer,
+# so `api` sits on top.
+SLICES = ["api", "week", "meetings", "scorecards", "confidence", "planning", "commitments"]
 
 
 def _slice_of(module: str) -> str | None:

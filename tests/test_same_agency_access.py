@@ -12,7 +12,9 @@ from django.urls import reverse
 from accountability.meetings.services import meeting_start
 from accountability.models import Commitment, KioskLink
 from pipeline.models import ImportJob
+from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
+from salesculture.models import Webhook
 from salesculture.weeks import Week
 from tests.conftest import login
 from tests.factories import (
@@ -41,6 +43,10 @@ def north(agency, team, producer, leader, owner):
         "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                          **settings_pks(agency=agency, team=team, producer=producer)},
                   "producer_id": producer.pk,
+                  "token_id": api_token_create(producer=producer, name="Dialer")[0].pk,
+                  "webhook_id": Webhook.objects.create(
+                      agency=agency, url="https://example.com/hook", secret="s",
+                      events=["stage.win"]).pk,
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,
                   "link_id": link.pk,

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from salesculture.models import Producer, Team
 from salesculture.selectors import selling_producers
+from salesculture.webhooks import webhook_event_publish
 from salesculture.weeks import Week
 
 from ..commitments.services import commitment_create, commitment_follow_up_ensure
@@ -179,6 +180,11 @@ def meeting_end(*, meeting: Meeting, actor: Producer) -> Meeting:
     locked.version += 1
     locked.save(update_fields=["section", "section_started_at", "section_seconds",
                                "ended_at", "version"])
+    webhook_event_publish(
+        agency_id=locked.agency_id, event="meeting.ended",
+        text=f"The {locked.team.name} weekly meeting ended.",
+        data={"meeting": locked.pk, "team": {"id": locked.team_id, "name": locked.team.name},
+              "week_start": locked.week_start.isoformat(), "ended_at": now.isoformat()})
     return locked
 
 

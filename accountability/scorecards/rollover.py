@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pipeline.models import Activity, StageAdvance
 from salesculture.models import Agency
+from salesculture.webhooks import webhook_event_publish
 from salesculture.weeks import Week
 
 from ..models import Commitment, WeekClosure
@@ -79,7 +80,29 @@ def week_close(*, agency: Agency, week_start: dt.date) -> bool:
         if not created:
             return False
         scorecards_refresh(agency=agency, week_start=week_start, final=True)
+        _judged_publish(agency, week_start)
     return True
+
+
+def _judged_publish(agency: Agency, week_start: dt.date) -> None:
+    """The week's commitments, kept or missed, to the agency's webhooks: one event a week."""
+    judged = list(Commitment.objects.filter(agency=agency, week_start=week_start)
+                  .exclude(status=Commitment.Status.OPEN)
+                  .select_related("producer__user", "activity_type", "stage")
+                  .order_by("producer__user__first_name", "id"))
+    if not judged:
+        return
+    kept = sum(c.status == Commitment.Status.KEPT for c in judged)
+    week = Week(week_start, agency.tz)
+    webhook_event_publish(
+        agency_id=agency.pk, event="commitment.judged",
+        text=f"Week of {week.label} closed: {kept} of {len(judged)} commitments kept.",
+        data={"week_start": week_start.isoformat(), "kept": kept,
+              "missed": len(judged) - kept,
+              "commitments": [{"id": c.pk, "producer": {"id": c.producer_id,
+                                                        "name": c.producer.name},
+                               "commitment": c.describe(), "status": c.status}
+                              for c in judged]})
 
 
 def weeks_close_due(*, agency: Agency) -> list[dt.date]:
