@@ -36,6 +36,7 @@ from .models import Agency, AuditEvent, Producer, Webhook, WebhookDelivery
 
 EVENTS = {
     "stage.win": "A stage win (a prospect reached a stage for the first time)",
+    "celebration": "A celebration: a personal best, a week of every commitment kept, a streak",
     "commitment.judged": "Commitments kept or missed, when a week closes",
     "meeting.ended": "A weekly meeting ended",
 }
@@ -137,15 +138,22 @@ def body_for(webhook: Webhook, *, event: str, text: str, data: dict) -> str:
 def webhook_event_publish(*, agency_id: int, event: str, text: str, data: dict) -> int:
     """One delivery per webhook of the agency that wants `event`, sent after the caller's
     transaction commits; returns how many. Called inside the transaction of the change."""
+    return webhook_events_publish(agency_id=agency_id, event=event, items=[(text, data)])
+
+
+def webhook_events_publish(*, agency_id: int, event: str, items: list[tuple[str, dict]]) -> int:
+    """`webhook_event_publish` for several events of one kind at once (a refresh's
+    celebrations): the agency's webhooks are read once."""
     from .tasks import deliver_webhook  # tasks import this module
 
     hooks = [w for w in Webhook.objects.filter(agency_id=agency_id) if event in w.events]
     for webhook in hooks:
-        delivery = WebhookDelivery.objects.create(
-            webhook=webhook, event=event, body=body_for(webhook, event=event, text=text,
-                                                        data=data))
-        enqueue_on_commit(deliver_webhook, delivery.pk)
-    return len(hooks)
+        for text, data in items:
+            delivery = WebhookDelivery.objects.create(
+                webhook=webhook, event=event, body=body_for(webhook, event=event, text=text,
+                                                            data=data))
+            enqueue_on_commit(deliver_webhook, delivery.pk)
+    return len(hooks) * len(items)
 
 
 # --- sending ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from salesculture.models import Agency
+from salesculture.webhooks import webhook_events_publish
 from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
@@ -327,7 +328,20 @@ def _celebrations_create(snapshot: WeekSnapshot,
     Celebration.objects.bulk_create(fresh, ignore_conflicts=True)
     if reworded:
         Celebration.objects.bulk_update(reworded, ["title", "detail"])
+    _celebrations_announce(snapshot, fresh)
     return fresh + reworded
+
+
+def _celebrations_announce(snapshot: WeekSnapshot, fresh: list[Celebration]) -> None:
+    """New celebrations go to the agency's webhooks that want them; a win has its own event
+    (`stage.win`, sent by the move itself), so only the others are sent here."""
+    news = [c for c in fresh if c.kind != Celebration.Kind.ADVANCE]
+    if news:
+        webhook_events_publish(agency_id=snapshot.agency.pk, event="celebration", items=[
+            (f"{c.title} {c.detail}".strip(), {
+                "kind": c.kind, "title": c.title, "detail": c.detail,
+                "producer_id": c.producer_id, "week_start": snapshot.week.start.isoformat()})
+            for c in news])
 
 
 _TEXT_LIMITS = {f: Celebration._meta.get_field(f).max_length for f in ("title", "detail")}

@@ -233,3 +233,35 @@ def test_a_redirect_is_not_followed(receiver, owner, producer, agency,
     # Each attempt got the 302 and stopped there; none went where it pointed.
     assert (delivery.status, delivery.response_code) == ("failed", 302)
     assert len(server.calls) == delivery.attempts == 5
+
+
+def test_a_new_celebration_posts_once_and_a_second_refresh_sends_nothing(
+        receiver, owner, producer, agency, django_capture_on_commit_callbacks):
+    """The `celebration` event: a personal best (the win itself is `stage.win`'s, not sent
+    here); the refresh that runs again finds nothing new and sends nothing."""
+    from accountability.models import WeeklyScorecard
+    from accountability.scorecards.celebrations import PERSONAL_BEST_MIN_WINS
+    from accountability.scorecards.refresh import scorecards_refresh
+    from salesculture.weeks import Week
+
+    server = receiver()
+    webhook_create(actor=owner, url=server.url, events=["celebration"])
+    this_week = Week.current(agency)
+    WeeklyScorecard.objects.create(agency=agency, producer=producer, wins=1,
+                                   week_start=this_week.shift(-1).start,
+                                   computed_at=timezone.now())
+    for n in range(max(2, PERSONAL_BEST_MIN_WINS)):
+        prospect = ProspectFactory(owner=producer, name=f"Best {n}")
+        prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=producer,
+                         expected_stage=prospect.stage, next_step="Call",
+                         next_step_due=timezone.localdate() + dt.timedelta(days=1))
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            scorecards_refresh(agency=agency, week_start=this_week.start)
+
+    assert len(server.calls) == 1
+    headers, body = server.calls[0]
+    assert headers["X-SalesCulture-Event"] == "celebration"
+    payload = json.loads(body)
+    assert payload["data"]["kind"] == "personal_best"
+    assert payload["text"].startswith("Personal best: Pat Producer has")
