@@ -138,7 +138,7 @@ def test_page_shows_the_funnel_with_drop_off(stored, producer_client):
     assert response.status_code == 200
     assert 'data-stage="Lead" data-reached="4"' in html
     assert "75% go on" in html and "25% drop off" in html
-    assert "median 4.0 days in stage (n=3)" in html
+    assert "median 4 days in stage (n=3)" in html
     assert "10.0</strong> activities for every prospect reaching Lead (40 ÷ 4)" in html
 
 
