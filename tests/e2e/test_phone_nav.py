@@ -56,6 +56,14 @@ def test_more_opens_and_its_links_are_reachable(demo, new_page):
     for i in range(links.count()):
         assert within_screen(links.nth(i).bounding_box()), names[i]
     thumb_view(page, "phone-nav-more-open")
+    # Escape closes it, back on "More"; a tap elsewhere too.
+    page.keyboard.press("Escape")
+    assert menu.is_hidden()
+    assert page.evaluate("document.activeElement.matches('.bn-more > summary')")
+    page.locator(".bn-more > summary").click()
+    page.locator("main h1").first.click()
+    assert menu.is_hidden()
+    page.locator(".bn-more > summary").click()
     menu.locator("a", has_text="Funnel").click()
     page.wait_for_url("**/funnel/**")
     # The page is marked in the menu and "More" shows it holds the current page.
