@@ -210,21 +210,24 @@ def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> li
                 .order_by("-occurred_at", "-id"))
 
 
-def next_steps_due(producer: Producer, *, limit: int = 20,
-                   today: dt.date | None = None) -> list[Prospect]:
-    """Open prospects needing attention, most urgent first: overdue, due today, no next step
-    scheduled, then later ones. One query, capped at `limit`."""
+def next_steps_due(producer: Producer, *, limit: int = 20, today: dt.date | None = None,
+                   only_today: bool = False) -> list[Prospect]:
+    """Open prospects needing attention, today's first (the day's plan between appointments),
+    then overdue, no next step scheduled, then later ones; `only_today` keeps just today's.
+    One query, capped at `limit`."""
     today = today or local_now(producer.agency).date()
     urgency = Case(
-        When(next_step_due__lt=today, then=Value(0)),
-        When(next_step_due=today, then=Value(1)),
+        When(next_step_due=today, then=Value(0)),
+        When(next_step_due__lt=today, then=Value(1)),
         When(next_step_due__isnull=True, then=Value(2)),
         default=Value(3),
         output_field=IntegerField(),
     )
-    rows = list(Prospect.objects.filter(agency=producer.agency, owner=producer,
+    prospects = Prospect.objects.filter(agency=producer.agency, owner=producer,
                                         stage__kind=Stage.Kind.OPEN)
-                .select_related("stage").annotate(urgency=urgency)
+    if only_today:
+        prospects = prospects.filter(next_step_due=today)
+    rows = list(prospects.select_related("stage").annotate(urgency=urgency)
                 .order_by("urgency", "next_step_due", "name", "id")[:limit])
     now = timezone.now()
     for prospect in rows:

@@ -78,17 +78,27 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
     }
 
 
-def _page_context(producer, **kwargs) -> dict:
+def _next_steps_context(producer, *, only_today: bool = False) -> dict:
+    """"Next steps due": today's first and never folded away (they are the day's plan), then
+    the most urgent of the rest; `only_today` is the "today" pill used as a filter."""
+    today = local_now(producer.agency).date()
+    steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today, only_today=only_today)
+    shown = max(NEXT_STEPS_FIRST, sum(1 for p in steps if p.due_state == "today"))
+    return {
+        "today": today,
+        "only_today": only_today,
+        "next_steps": steps,
+        "next_steps_top": steps[:shown],
+        "next_steps_more": steps[shown:],
+        "due_summary": next_steps_summary(producer, today=today),
+    }
+
+
+def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
     context = _live_context(producer, **kwargs)
     week = context["week"]
-    today = local_now(producer.agency).date()
-    steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today)
+    context.update(_next_steps_context(producer, only_today=only_today))
     context.update({
-        "today": today,
-        "next_steps": steps,
-        "next_steps_top": steps[:NEXT_STEPS_FIRST],
-        "next_steps_more": steps[NEXT_STEPS_FIRST:],
-        "due_summary": next_steps_summary(producer, today=today),
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
         "note_max_length": NOTE_MAX_LENGTH,
@@ -100,7 +110,13 @@ def _page_context(producer, **kwargs) -> dict:
 
 @producer_required
 def my_week(request):
-    return render(request, TEMPLATE, _page_context(request.producer))
+    only_today = request.GET.get("due") == "today"
+    if request.htmx and request.htmx.target == "next-steps":
+        # The pill as a filter swaps just the section: its two queries, not the whole page.
+        context = {"producer": request.producer,
+                   **_next_steps_context(request.producer, only_today=only_today)}
+        return render(request, f"{TEMPLATE}#next_steps", context)
+    return render(request, TEMPLATE, _page_context(request.producer, only_today=only_today))
 
 
 def _live_response(request, context: dict, main: str, *, text: str = "",

@@ -7,6 +7,21 @@
     current.scrollIntoView({ block: "nearest", inline: "center" });
   }
 
+  // The phone's "More" menu is a <details> (it works without this): Escape or a tap elsewhere
+  // closes it, as a menu does.
+  var more = document.querySelector(".bn-more");
+  if (more) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) more.open = false;
+    });
+  }
+
   // Small behaviours the templates ask for with data attributes (the Content-Security-Policy
   // allows no inline handlers): a form that asks before it is sent, a select that sends its form,
   // a read-only field whose text is selected when focused (a link to copy). An htmx form asks

@@ -98,7 +98,7 @@ def test_next_steps_due_are_coloured_by_urgency(producer_client, producer):
                                 next_step_due=due)
     response = producer_client.get(WEEK)
     rows = [(p.name, p.due_state) for p in response.context["next_steps"]]
-    assert rows == [("Overdue Co", "overdue"), ("Today Co", "today"),
+    assert rows == [("Today Co", "today"), ("Overdue Co", "overdue"),
                     ("Nothing Co", "none"), ("Later Co", "later")]
     html = text(response)
     assert 'class="next-step due-overdue"' in html and 'class="next-step due-none"' in html

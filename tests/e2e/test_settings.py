@@ -28,8 +28,10 @@ def test_owner_adds_a_stage_and_moves_it_up(new_page, owner, device, viewport):
     page = new_page(viewport)
     log_in(page, "olive", PASSWORD)
 
-    # Settings, from the nav
-    page.locator("nav a", has_text="Settings").click()
+    # Settings, from the nav (on a phone, under the bottom bar's "More")
+    if device == "phone":
+        page.locator(".bn-more > summary").click()
+    page.locator("nav a:visible", has_text="Settings").click()
     page.wait_for_url("**/settings/")
     screenshot(page, f"settings-hub-{device}")
     page.locator("#settings-sections a", has_text="Stages").click()
