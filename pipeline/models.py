@@ -76,6 +76,27 @@ class Prospect(models.Model):
     estimated_revenue = models.DecimalField(
         max_digits=12, decimal_places=2, default=0,
         help_text="Estimated annual revenue (commission) in dollars.")
+    # What an insurance producer knows about the household or business (issue 15).
+    class ClientType(models.TextChoices):
+        HOUSEHOLD = "household", "Household"
+        BUSINESS = "business", "Business"
+
+    client_type = models.CharField(max_length=10, choices=ClientType.choices,
+                                   default=ClientType.HOUSEHOLD)
+    contact_name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    current_carrier = models.CharField(max_length=80, blank=True)
+    current_premium = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="What the prospect pays the current carrier a year, in dollars.")
+    # The premium of the policy this agency quotes and, once bound, writes: the scorecard's
+    # "premium bound" sums it over the week's bound wins.
+    premium = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="Annual premium of the policy you are quoting, in dollars.")
+    # When the current policy renews: the producer quotes 60 to 30 days before it.
+    x_date = models.DateField("X-date", null=True, blank=True)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="prospects")
     stage_entered_at = models.DateTimeField()
     # The high-water mark of the win rule (pipeline/wins.py): the furthest stage of the path
@@ -106,6 +127,11 @@ class Prospect(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(estimated_revenue__gte=0),
                                    name="prospect_revenue_not_negative"),
+            models.CheckConstraint(condition=Q(premium__gte=0) | Q(premium__isnull=True),
+                                   name="prospect_premium_not_negative"),
+            models.CheckConstraint(
+                condition=Q(current_premium__gte=0) | Q(current_premium__isnull=True),
+                name="prospect_current_premium_not_negative"),
             models.UniqueConstraint(fields=["agency", "client_token"],
                                     name="prospect_client_token_once",
                                     condition=Q(client_token__isnull=False)),
@@ -116,6 +142,7 @@ class Prospect(models.Model):
         indexes = [
             models.Index(fields=["agency", "owner", "stage"]),
             models.Index(fields=["owner", "next_step_due"]),
+            models.Index(fields=["owner", "x_date"]),
         ]
 
     def __str__(self) -> str:
