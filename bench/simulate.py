@@ -43,6 +43,7 @@ LOST_REASONS = ["Went with their current agent", "Price", "Not the right time",
 NEXT_STEPS = ["Call to confirm the appointment", "Send the coverage checklist",
               "Collect loss runs", "Review quotes together", "Present the proposal",
               "Ask for two referrals", "Follow up on the signed application"]
+CARRIERS = ["Travelers", "Progressive", "State Farm", "The Hartford", "Chubb", "Nationwide"]
 PROMISES = ["Send the Moss Dental proposal by Thursday",
             "Book a renewal review with my top 3 clients",
             "Ask every bound client this week for a referral"]
@@ -50,7 +51,8 @@ PROMISES = ["Send the Moss Dental proposal by Thursday",
 PROSPECT_COLUMNS = ("id", "agency_id", "owner_id", "name", "line_of_business",
                     "estimated_revenue", "stage_id", "stage_entered_at", "furthest_stage_id",
                     "next_step", "next_step_due", "source", "lost_reason", "created_at",
-                    "updated_at")
+                    "updated_at", "client_type", "contact_name", "phone", "email",
+                    "current_carrier", "current_premium", "premium", "x_date")
 ADVANCE_COLUMNS = ("id", "agency_id", "prospect_id", "producer_id", "moved_by_id",
                    "from_stage_id", "to_stage_id", "occurred_at", "wins", "is_win", "note",
                    "next_step", "next_step_due", "definition_confirmed", "lost_reason",
@@ -217,9 +219,18 @@ class AgencyHistory:
         if stage.kind == "open" and rng.random() < 0.88:
             step = rng.choice(NEXT_STEPS)
             due = self.cal.date(self.cal.today + rng.randint(-5, 9))
-        return (pk, self.agency_id, seller.pk, name, lob, Decimal(rng.randrange(low, high, 50)),
+        revenue = Decimal(rng.randrange(low, high, 50))
+        business = lob in ("commercial", "benefits")
+        contact = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        # About an eighth of the premium is the agency's commission (the estimated revenue).
+        premium = revenue * 8
+        return (pk, self.agency_id, seller.pk, name, lob, revenue,
                 stage.pk, when, furthest.pk, step, due, rng.choice(SOURCES), lost_reason, born,
-                when)
+                when, "business" if business else "household", contact,
+                f"(555) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
+                f"{contact.split()[0].lower()}.{pk}@example.com", rng.choice(CARRIERS),
+                premium * Decimal("1.1"), premium,
+                self.cal.date(self.cal.today + rng.randint(10, 365)))
 
     def _poisson(self, mean: float) -> int:
         """Knuth's method: good enough for small means."""

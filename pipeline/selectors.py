@@ -201,6 +201,17 @@ def totals_in_ranges(producer: Producer,
     return [(activities[f"r{i}"] or 0, wins[f"r{i}"] or 0) for i in range(len(ranges))]
 
 
+def stage_wins_between(producer: Producer, start: dt.datetime,
+                       end: dt.datetime) -> dict[str, int]:
+    """{stage id (as the scorecards key it): stage wins} of one producer in [start, end); one
+    aggregate query."""
+    return {str(stage_id): n for stage_id, n in
+            StageWin.objects.filter(producer=producer, occurred_at__gte=start,
+                                    occurred_at__lt=end)
+            .values("stage_id").annotate(n=Count("id")).values_list("stage_id", "n")
+            .order_by()}
+
+
 def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> list[StageAdvance]:
     """The producer's moves that won stages in [start, end), newest first, each with the
     `stage_wins` it earned; two queries."""

@@ -13,7 +13,7 @@ from ..models import Commitment
 from .rules import commitment_actual, commitment_target
 
 if TYPE_CHECKING:
-    from .selectors import WeekLedger
+    from .selectors import WeekLedger, WeekTally
 
 
 @dataclass
@@ -36,8 +36,9 @@ def commitment_values(commitment: Commitment) -> dict:
             "self_reported_done": commitment.self_reported_done}
 
 
-def commitment_progress(commitments: list[Commitment], ledger: "WeekLedger") -> list[Progress]:
-    """This week's commitments against the live ledger."""
+def commitment_progress(commitments: list[Commitment],
+                        ledger: "WeekLedger | WeekTally") -> list[Progress]:
+    """This week's commitments against the live ledger (the moves, or just their tally)."""
     counts = {str(k): v for k, v in ledger.counts.items()}
     by_stage = ledger.wins_by_stage
     wins = ledger.wins_total

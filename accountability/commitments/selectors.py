@@ -17,6 +17,7 @@ from pipeline.models import ActivityType, Stage, StageAdvance
 from pipeline.selectors import (
     active_activity_types,
     activity_counts_between,
+    stage_wins_between,
     stages_offered,
     wins_between,
 )
@@ -54,6 +55,26 @@ class WeekLedger:
         return result
 
 
+@dataclass
+class WeekTally:
+    """What one producer-week counted, without the moves themselves: all that progress
+    against commitments reads (the commitments page shows no list of wins)."""
+
+    counts: dict[int, int]
+    wins_by_stage: dict[str, int]
+
+    @property
+    def wins_total(self) -> int:
+        return sum(self.wins_by_stage.values())
+
+
+def week_tally(producer: Producer, week: dt.date) -> WeekTally:
+    """Two aggregate queries, read live so a tap shows at once."""
+    start, end = Week(week, producer.agency.tz).bounds
+    return WeekTally(counts=activity_counts_between(producer, start, end),
+                     wins_by_stage=stage_wins_between(producer, start, end))
+
+
 def week_ledger(producer: Producer, week: dt.date) -> WeekLedger:
     start, end = Week(week, producer.agency.tz).bounds
     return WeekLedger(counts=activity_counts_between(producer, start, end),
@@ -61,16 +82,29 @@ def week_ledger(producer: Producer, week: dt.date) -> WeekLedger:
 
 
 def commitments_of_week(producer: Producer, week: dt.date) -> list[Commitment]:
-    return list(Commitment.objects.filter(producer=producer, week_start=week)
-                .select_related("activity_type", "stage", "prospect")
-                .order_by("kind", "activity_type__position", "stage__position", "due_date", "id"))
+    return commitments_of_weeks(producer, [week])[week]
 
 
-def judged_commitments(producer: Producer, week: dt.date) -> list[Progress]:
+def commitments_of_weeks(producer: Producer, weeks: list[dt.date]) -> dict[dt.date,
+                                                                           list[Commitment]]:
+    """{week start: that week's commitments, in the page's order} for a few weeks; one query."""
+    by_week: dict[dt.date, list[Commitment]] = {week: [] for week in weeks}
+    for c in (Commitment.objects.filter(producer=producer, week_start__in=by_week)
+              .select_related("activity_type", "stage", "prospect")
+              .order_by("kind", "activity_type__position", "stage__position", "due_date",
+                        "id")):
+        by_week[c.week_start].append(c)
+    return by_week
+
+
+def judged_commitments(producer: Producer, week: dt.date,
+                       commitments: list[Commitment] | None = None) -> list[Progress]:
     """A finished week's commitments, kept or missed. Measurable ones come from the ledgers
     (the judged actual, or the materialised scorecard before the rollover has run, or the
-    ledger itself); specific promises are the producer's own tick and say so."""
-    commitments = commitments_of_week(producer, week)
+    ledger itself); specific promises are the producer's own tick and say so. `commitments`,
+    the week's, when the caller has read them already."""
+    if commitments is None:
+        commitments = commitments_of_week(producer, week)
     card = (WeeklyScorecard.objects.filter(producer=producer, week_start=week)
             .only("commitment_actuals").first())
     ledger = None
@@ -82,7 +116,7 @@ def judged_commitments(producer: Producer, week: dt.date) -> list[Progress]:
         elif card is not None and str(c.pk) in card.commitment_actuals:
             actual = card.commitment_actuals[str(c.pk)]
         else:
-            ledger = ledger or week_ledger(producer, week)
+            ledger = ledger or week_tally(producer, week)
             actual = commitment_progress([c], ledger)[0].actual
         kept = (c.status == Commitment.Status.KEPT if c.status != Commitment.Status.OPEN
                 else actual >= target)

@@ -25,8 +25,9 @@ from .selectors import (
     commitment_form_choices,
     commitment_get_own,
     commitments_of_week,
+    commitments_of_weeks,
     judged_commitments,
-    week_ledger,
+    week_tally,
 )
 
 TEMPLATE = "accountability/commitments/page.html"
@@ -50,14 +51,16 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
     _, plan_week = _planning_week(producer, which)
     started = _has_started(plan_week)
     types, stages = commitment_form_choices(producer)
-    planned = commitments_of_week(producer, plan_week.start)
+    last_week = this_week.previous.start
+    weeks = commitments_of_weeks(producer, [last_week, this_week.start, plan_week.start])
+    planned = weeks[plan_week.start]
     if targets_form is None:
         targets_form = TargetsForm(initial={"week": which}, types=types, stages=stages,
                                    existing=planned, started=started, prefill=prefill)
     if promise_form is None:
         promise_form = _promise_form(producer, which, plan_week)
-    this_rows = commitment_progress(commitments_of_week(producer, this_week.start),
-                                    week_ledger(producer, this_week.start))
+    this_rows = commitment_progress(weeks[this_week.start],
+                                    week_tally(producer, this_week.start))
     offer_copy = which == "next" and not targets_form.prefilled and not any(
         c.is_measurable for c in planned)
     return {
@@ -70,8 +73,8 @@ def _context(request, *, which: str, targets_form=None, promise_form=None, prefi
         "promise_form": promise_form,
         "this_week": this_week.start,
         "this_rows": this_rows,
-        "last_week": this_week.previous.start,
-        "last_rows": judged_commitments(producer, this_week.previous.start),
+        "last_week": last_week,
+        "last_rows": judged_commitments(producer, last_week, weeks[last_week]),
     }
 
 
