@@ -230,8 +230,9 @@ class Viewer:
 def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[Producer],
                commitments: list[Commitment], weeks: list[Week], viewer: Viewer,
                personal: bool = True) -> TeamScorecard:
-    """Rows, columns and totals from each producer's prefetched `trend_cards` (the `weeks`,
-    oldest first, ending with the board's week) and `year_plans`, and the week's
+    """Rows, columns and totals from each producer's prefetched `recent_cards` (the board's
+    week and the one before) and `trend_cards` (the `weeks` before those, wins only) and
+    `year_plans`, and the week's
     commitments. On this week the board also sums up last week. Not `personal`: the actor's
     own row is drawn as anyone with the same `viewer` sees it (for a board many share)."""
     measures: dict[str, Measure] = {}
@@ -268,7 +269,7 @@ def _measure_of(c: Commitment) -> Measure:
 
 def _row(board: TeamScorecard, p: Producer, commitments: list[Commitment],
          weeks: list[dt.date], *, detail: bool, is_me: bool) -> Row:
-    cards = {c.week_start: c for c in p.trend_cards}
+    cards = {c.week_start: c for c in (*p.trend_cards, *p.recent_cards)}
     card = cards.get(board.week)
     return Row(
         producer=p, card=card, cells=_cells(board, card, commitments),

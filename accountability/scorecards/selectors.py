@@ -59,8 +59,9 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     `no_team`, the people on no team), leaders first. Not `personal`: as everyone with the
     actor's `Viewer` sees it, the actor's own row unmarked (a board to share).
 
-    Five queries whatever the number of producers: teams, producers (+ their 13 weeks of
-    scorecards, + this year's goal plan), and the week's commitments. On this week the
+    Six queries whatever the number of producers: teams, producers (+ this and last week's
+    scorecards, + the 11 weeks before as wins, + this year's goal plan), and the week's
+    commitments. On this week the
     board also sums up last week from the same prefetched scorecards.
     """
     agency = actor.agency
@@ -78,10 +79,16 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     producers = selling_producers(agency, team=team)
     if no_team:
         producers = producers.filter(team__isnull=True)
+    # The week's and last week's cards are read whole; the weeks before only draw the trend
+    # line, so they come as bare wins: a leader's board is 50 people × 13 weeks of cards.
+    whole = [w.start for w in weeks[-2:]]
     producers = list(producers.prefetch_related(
+        Prefetch("scorecards", to_attr="recent_cards",
+                 queryset=WeeklyScorecard.objects.filter(agency=agency, week_start__in=whole)),
         Prefetch("scorecards", to_attr="trend_cards",
                  queryset=WeeklyScorecard.objects.filter(
-                     agency=agency, week_start__gte=weeks[0].start, week_start__lte=shown.start)),
+                     agency=agency, week_start__gte=weeks[0].start, week_start__lt=whole[0])
+                 .only("producer_id", "week_start", "wins")),
         Prefetch("goal_plans", to_attr="year_plans",
                  # The board shows the plan's label; its lines are the plan page's.
                  queryset=GoalPlan.objects.filter(agency=agency, year=local_now(agency).year)
