@@ -6,7 +6,6 @@ not grow with the team."""
 import datetime as dt
 import zoneinfo
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
