@@ -70,9 +70,11 @@ def _week(day: dt.date) -> str:
 
 
 def led_by(actor: Producer) -> QuerySet[Producer]:
-    """The people whose alerts `actor` sees: those they lead who sell (not themself)."""
-    return (producers_visible_to(actor).filter(is_active=True)
-            .exclude(role=Producer.Role.NON_PRODUCER).exclude(pk=actor.pk))
+    """The people whose alerts `actor` sees: those they lead who sell (not themself; an owner
+    is nobody's to coach but another owner's)."""
+    people = (producers_visible_to(actor).filter(is_active=True)
+              .exclude(role=Producer.Role.NON_PRODUCER).exclude(pk=actor.pk))
+    return people if actor.is_owner else people.exclude(role=Producer.Role.OWNER)
 
 
 def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert]:

@@ -58,7 +58,8 @@ class OneOnOneForm(LeaderSideForm):
 
 
 class ProducerSideForm(forms.Form):
-    producer_notes = forms.CharField(label="My side", required=False, max_length=TEXT_LIMIT,
+    producer_notes = forms.CharField(label="What I took from it, and what I need",
+                                     required=False, max_length=TEXT_LIMIT,
                                      widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -4,7 +4,7 @@ those of the people they lead, an owner the agency's. Anyone else gets a 404."""
 import datetime as dt
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from salesculture.models import Producer
@@ -17,8 +17,17 @@ from ..models import OneOnOne, OneOnOneAction
 PAGE_SIZE = 25
 
 
+def _people(actor: Producer) -> QuerySet[Producer]:
+    """Whose one-on-ones the actor sees: the people they see, less the owners unless the
+    actor is one (an owner has no leader), but always themself."""
+    people = producers_visible_to(actor)
+    if not actor.is_owner:
+        people = people.exclude(Q(role=Producer.Role.OWNER) & ~Q(pk=actor.pk))
+    return people
+
+
 def one_on_ones_visible_to(actor: Producer) -> QuerySet[OneOnOne]:
-    people = producers_visible_to(actor).values("pk")
+    people = _people(actor).values("pk")
     return (OneOnOne.objects.filter(agency=actor.agency, producer__in=people)
             .select_related("producer__user", "producer__team", "leader__user"))
 
@@ -52,13 +61,15 @@ def action_get(*, actor: Producer, one_on_one: OneOnOne, action_id) -> OneOnOneA
 
 
 def may_lead(actor: Producer, producer: Producer) -> bool:
-    """Whether `actor` records and edits one-on-ones with `producer` (not with themself)."""
-    return actor.is_leader and actor.pk != producer.pk
+    """Whether `actor` records and edits one-on-ones with `producer` (someone they see,
+    not themself, and an owner only if they are one)."""
+    return (actor.is_leader and actor.pk != producer.pk
+            and (actor.is_owner or not producer.is_owner))
 
 
 def people_to_coach(actor: Producer) -> QuerySet[Producer]:
     """The form's choice of producer: everyone the actor leads who is active, not themself."""
-    return (producers_visible_to(actor).filter(is_active=True).exclude(pk=actor.pk)
+    return (_people(actor).filter(is_active=True).exclude(pk=actor.pk)
             .order_by("user__first_name", "user__last_name", "pk"))
 
 

@@ -37,10 +37,14 @@ def _dates_errors(*, held_on: dt.date, follow_up_on: dt.date | None, today: dt.d
 
 
 def _may_lead(actor: Producer, producer: Producer) -> bool:
-    """A leader of the producer's team or an owner of their agency, never about themself."""
+    """A leader of the producer's team (an owner only by another owner) or an owner of their
+    agency, never about themself."""
     if actor.agency_id != producer.agency_id or actor.pk == producer.pk or not actor.is_leader:
         return False
-    return actor.is_owner or (actor.team_id is not None and actor.team_id == producer.team_id)
+    if actor.is_owner:
+        return True
+    return (not producer.is_owner and actor.team_id is not None
+            and actor.team_id == producer.team_id)
 
 
 def one_on_one_record(*, actor: Producer, producer: Producer, held_on: dt.date, notes: str,

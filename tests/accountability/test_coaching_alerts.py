@@ -173,9 +173,10 @@ def test_a_follow_up_still_to_come_is_no_alert(producer, leader, agency):
 def test_a_leader_sees_their_team_an_owner_everyone_a_producer_none(producer, leader, owner,
                                                                     agency):
     south = ProducerFactory(agency=agency, team=TeamFactory(agency=agency, name="South"))
-    for person in (producer, south):
+    for person in (producer, south, owner):
         _missed(person, Week.current(agency).shift(-1).start)
         _missed(person, Week.current(agency).shift(-2).start)
+    # The owner is on the leader's team but is not theirs to coach.
     assert {a.producer_id for a in alerts_for(leader)} == {producer.pk}
     assert {a.producer_id for a in alerts_for(owner)} >= {producer.pk, south.pk}
     assert alerts_for(producer) == []
