@@ -395,3 +395,6 @@ class WeekClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} week of {self.week_start} closed"
+
+# Coaching's models have their own module only because this one is at the length limit.
+from .coaching.models import AlertDismissal, OneOnOne, OneOnOneAction  # noqa: E402, F401

@@ -5,5 +5,6 @@ from django.urls import include, path
 app_name = "accountability"
 urlpatterns = [
     path("", include(f"accountability.{slice_}.urls"))
-    for slice_ in ("week", "commitments", "confidence", "scorecards", "planning", "meetings")
+    for slice_ in ("week", "commitments", "confidence", "scorecards", "planning", "meetings",
+                   "coaching")
 ]

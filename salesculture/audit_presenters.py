@@ -129,6 +129,12 @@ def _joining(event: AuditEvent, who: str) -> str:
     return f"{who} invited {subject}{again}" + (f" as {role.lower()}" if role else "")
 
 
+# The coaching loop's events; their labels name the one-on-one or the alert, never its notes.
+COACHING_VERBS = {Kind.ONE_ON_ONE_RECORDED: "recorded", Kind.ONE_ON_ONE_UPDATED: "updated",
+                  Kind.ONE_ON_ONE_ANSWERED: "added their side to",
+                  Kind.ALERT_DISMISSED: "dismissed the alert"}
+
+
 def _sentence(event: AuditEvent, who: str) -> str:
     subject = event.subject_label
     kind = event.kind
@@ -150,6 +156,8 @@ def _sentence(event: AuditEvent, who: str) -> str:
         return settings_sentence(event, who)
     if kind.startswith(("invitation.", "agency.")):
         return _joining(event, who)
+    if kind in COACHING_VERBS:
+        return f"{who} {COACHING_VERBS[kind]} {subject}"
     return _person(event, who)
 
 

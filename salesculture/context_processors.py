@@ -10,6 +10,7 @@ MAIN_NAV = [
     ("accountability:commitments", "Commitments"), ("accountability:plan", "Plan"),
     ("accountability:funnel", "Funnel"), ("accountability:team", "Team"),
     ("accountability:meetings", "Meeting"), ("accountability:role_fit", "Role fit"),
+    ("accountability:one_on_ones", "One-on-ones"),
     ("audit", "History"), ("settings", "Settings"), ("profile", "Profile"),
 ]
 DAILY = {"accountability:my_week": "◎", "pipeline:board": "▤", "accountability:commitments": "✓",

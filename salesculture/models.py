@@ -200,6 +200,10 @@ class AuditEvent(models.Model):
         API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
         WEBHOOK_CREATED = "webhook.created", "Webhook added"
         WEBHOOK_DELETED = "webhook.deleted", "Webhook removed"
+        ONE_ON_ONE_RECORDED = "one_on_one.recorded", "One-on-one recorded"
+        ONE_ON_ONE_UPDATED = "one_on_one.updated", "One-on-one updated"
+        ONE_ON_ONE_ANSWERED = "one_on_one.answered", "Producer's side of a one-on-one added"
+        ALERT_DISMISSED = "alert.dismissed", "Leader alert dismissed"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps

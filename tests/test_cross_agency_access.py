@@ -22,6 +22,7 @@ from pipeline.models import (
 from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
 from salesculture.models import ApiToken, AuditEvent, Invitation, Producer, Team, Webhook
+from tests.accountability.coaching_data import one_on_one_with_action
 from tests.conftest import login
 from tests.factories import ActivityFactory, CommitmentFactory, ProducerFactory, ProspectFactory
 
@@ -79,7 +80,11 @@ def stranger_world(other_agency, settings):
     token, _ = api_token_create(producer=stranger, name="Their dialer")
     webhook = Webhook.objects.create(agency=other_agency, url="https://example.com/hook",
                                      secret="s", events=["stage.win"])
+    one_on_one = one_on_one_with_action(leader=stranger,
+                                        producer=ProducerFactory(agency=other_agency,
+                                                                 team=stranger.team))
     return {
+        "one_on_one_id": one_on_one.pk, "action_id": one_on_one.actions.get().pk,
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                **settings_pks(agency=other_agency, team=stranger.team, producer=stranger)},
         "producer_id": stranger.pk, "token_id": token.pk, "webhook_id": webhook.pk,

@@ -44,7 +44,8 @@ def test_models_never_import_views_forms_or_tasks(app):
 # above `planning`; the confidence panel weighs the pipeline with the plan's conversion
 # rates, so `confidence` sits above `planning` too. The JSON API answers what the pages answer,
 # so `api` sits on top.
-SLICES = ["api", "week", "meetings", "scorecards", "confidence", "planning", "commitments"]
+SLICES = ["api", "week", "meetings", "scorecards", "coaching", "confidence", "planning",
+          "commitments"]
 
 
 def _slice_of(module: str) -> str | None:

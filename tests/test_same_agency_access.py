@@ -16,6 +16,7 @@ from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
 from salesculture.models import Webhook
 from salesculture.weeks import Week
+from tests.accountability.coaching_data import one_on_one_with_action
 from tests.conftest import login
 from tests.factories import (
     ActivityFactory,
@@ -39,10 +40,12 @@ def north(agency, team, producer, leader, owner):
     meeting = meeting_start(team=team, week_start=Week.current(agency).start, actor=leader)
     link = KioskLink.objects.create(agency=agency, team=team, token="k" * 43, created_by=leader)
     south = TeamFactory(agency=agency, name="South")
+    one_on_one = one_on_one_with_action(leader=leader, producer=producer)
     return {
         "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                          **settings_pks(agency=agency, team=team, producer=producer)},
-                  "producer_id": producer.pk,
+                  "producer_id": producer.pk, "one_on_one_id": one_on_one.pk,
+                  "action_id": one_on_one.actions.get().pk,
                   "token_id": api_token_create(producer=producer, name="Dialer")[0].pk,
                   "webhook_id": Webhook.objects.create(
                       agency=agency, url="https://example.com/hook", secret="s",

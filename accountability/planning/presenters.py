@@ -128,6 +128,7 @@ class RoleFit:
     wins_needed: float | None = None
     plan: GoalPlan | None = None
     threshold_weeks: int = 8
+    outcome: str = ""  # the latest decision of a one-on-one with them, as it reads
 
     @property
     def flagged_weeks(self) -> list[RoleFitWeek]:

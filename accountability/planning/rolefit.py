@@ -30,8 +30,10 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     When,
 )
 from django.http import Http404
@@ -40,7 +42,7 @@ from salesculture.models import Agency, Producer
 from salesculture.selectors import leaders_first, producers_visible_to
 from salesculture.weeks import Week, local_now
 
-from ..models import GoalPlan, WeeklyScorecard
+from ..models import GoalPlan, OneOnOne, WeeklyScorecard
 from .presenters import RoleFit, RoleFitWeek
 from .selectors import plan_result_from
 
@@ -104,9 +106,20 @@ def assess(producer: Producer, cards: list[WeekNumbers], plan: GoalPlan | None,
     return fit
 
 
+def _outcome():
+    """The latest decision recorded in a one-on-one with the person ("" for none): read from
+    the coaching loop's rows, as a column of the same query."""
+    return Subquery(OneOnOne.objects.filter(producer=OuterRef("pk")).exclude(outcome="")
+                    .order_by("-held_on", "-id").values("outcome")[:1])
+
+
+def outcome_label(code: str | None) -> str:
+    return OneOnOne.Outcome(code).label if code else ""
+
+
 def _people(actor: Producer, weeks: list[dt.date]):
     year = local_now(actor.agency).year
-    return (producers_visible_to(actor).filter(is_active=True)
+    return (producers_visible_to(actor).filter(is_active=True).annotate(outcome=_outcome())
             .prefetch_related(
                 Prefetch("scorecards", to_attr="fit_cards",
                          queryset=WeeklyScorecard.objects.filter(week_start__in=weeks)),
@@ -118,7 +131,9 @@ def _people(actor: Producer, weeks: list[dt.date]):
 def _assess_person(person: Producer, weeks: list[dt.date], conf: dict) -> RoleFit:
     """`person` as read by `_people`, with their scorecards and this year's plan attached."""
     plan = person.fit_plans[0] if person.fit_plans else None
-    return assess(person, person.fit_cards, plan, weeks, conf)
+    fit = assess(person, person.fit_cards, plan, weeks, conf)
+    fit.outcome = outcome_label(person.outcome)
+    return fit
 
 
 def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int, conf: dict):
@@ -167,8 +182,9 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
     # and the page; only the page's people are then read in full.
     listing = list(judged.order_by("-flagged", leaders_first(), "user__first_name",
                                    "user__last_name", "pk")
+                   .annotate(outcome=_outcome())
                    .values_list("pk", "user__first_name", "user__last_name",
-                                "user__username", "role", "wins_needed", "flagged"))
+                                "user__username", "role", "wins_needed", "outcome", "flagged"))
     flagged_count = sum(1 for row in listing if row[-1])
     shown = Paginator(listing, ROLE_FIT_PAGE_SIZE).get_page(page)
     cards: dict[int, list[WeekNumbers]] = defaultdict(list)
@@ -176,11 +192,21 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
                           .filter(producer__in=[row[0] for row in shown], week_start__in=weeks)
                           .values_list("producer_id", *CARD_NUMBERS).order_by()):
         cards[pid].append(WeekNumbers(*numbers))
-    rows = [assess(Person(pk, f"{first} {last}".strip() or username,
-                          role != Producer.Role.NON_PRODUCER),
-                   cards[pk], None, weeks, conf, needed=needed)
-            for pk, first, last, username, role, needed, _ in shown]
+    rows = []
+    for pk, first, last, username, role, needed, outcome, _ in shown:
+        rows.append(assess(Person(pk, f"{first} {last}".strip() or username,
+                                  role != Producer.Role.NON_PRODUCER),
+                           cards[pk], None, weeks, conf, needed=needed))
+        rows[-1].outcome = outcome_label(outcome)
     return rows, shown, flagged_count
+
+
+def role_fit_flags(people, *, agency: Agency) -> dict[int, int]:
+    """{person id: weeks below on both} for the flagged among `people` (a queryset of the
+    agency's producers): one query however many, as the list counts its flags."""
+    judged = _judged(people, agency=agency, weeks=role_fit_weeks(agency),
+                     year=local_now(agency).year, conf=role_fit_rules())
+    return dict(judged.filter(flagged=True).values_list("pk", "flagged_weeks"))
 
 
 def role_fit_get(*, actor: Producer, producer_id) -> RoleFit:

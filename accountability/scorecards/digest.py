@@ -23,6 +23,7 @@ from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
 from salesculture.weeks import Week
 
+from ..coaching.alerts import Alert, agency_alerts
 from ..commitments.rules import commitment_target
 from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
 from .numbers import CardNumbers
@@ -84,6 +85,7 @@ class Digest:
     team: list[TeamLine] = field(default_factory=list)
     team_wins: list[Celebration] = field(default_factory=list)
     links: dict = field(default_factory=dict)
+    alerts: list[Alert] = field(default_factory=list)  # a leader's: who needs attention
     numbers: CardNumbers = field(init=False)
 
     def __post_init__(self) -> None:
@@ -145,7 +147,8 @@ def _judged(c: Commitment, card: WeeklyScorecard | None) -> Commitment:
 
 def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
     """One digest per producer who wants one (and has an email address) and had joined by
-    the week's end: nobody is told about a week from before they were there. Six queries."""
+    the week's end: nobody is told about a week from before they were there. Six queries, and
+    the leader alerts' four (coaching/alerts.py) when a leader is among them."""
     week = Week(week_start, agency.tz)
     recipients = list(
         Producer.objects.filter(agency=agency, is_active=True, digest_enabled=True,
@@ -166,13 +169,15 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
                         .select_related("producer__user").order_by("-occurred_at", "-id"))
     for c in celebrations:
         c.highlight = _is_highlight(c)
-    everyone = list(selling_producers(agency)) if any(p.is_leader for p in recipients) else []
+    leaders = any(p.is_leader for p in recipients)
+    everyone = list(selling_producers(agency)) if leaders else []
+    alerts = agency_alerts(agency) if leaders else []
 
     # The team link opens the board on the week the email is about, not on the new week.
     links = {"week": _link("accountability:my_week"),
              "commitments": _link("accountability:commitments"),
              "team": _link("accountability:team") + f"?week={week.isoformat()}",
-             "profile": _link("profile")}
+             "profile": _link("profile"), "site": settings.SITE_URL.rstrip("/")}
     digests = []
     for p in recipients:
         card = cards.get(p.pk)
@@ -185,6 +190,9 @@ def weekly_digests(*, agency: Agency, week_start: dt.date) -> list[Digest]:
             links=links)
         if p.is_leader:
             _add_team(digest, everyone, cards, celebrations)
+            # The same alerts as the leader's home (led_by: the team, not themself).
+            digest.alerts = [a for a in alerts if a.producer_id != p.pk
+                             and (p.is_owner or (p.team_id and a.team_id == p.team_id))]
         digests.append(digest)
     return digests
 

@@ -1,0 +1,179 @@
+"""Who needs a leader's attention this week, and why (the rules are in rules.py).
+
+Set-based: four queries for a team of any size (team_alerts), each filtered by the same
+sub-select of people, so an owner's 500 cost what a leader's 5 do. A dismissed alert stays
+hidden for the week it was dismissed in.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from pipeline.models import Activity
+from salesculture.models import Agency, Producer
+from salesculture.numbers import number_text
+from salesculture.selectors import producers_visible_to
+from salesculture.weeks import Week
+
+from ..models import AlertDismissal, Commitment, ConfidenceCheckIn, OneOnOne
+from ..planning.rolefit import role_fit_flags
+from .rules import (
+    CONFIDENCE,
+    CONFIDENCE_SPAN_WEEKS,
+    FOLLOW_UP,
+    MISSED,
+    MISSED_WEEKS_IN_A_ROW,
+    QUIET,
+    QUIET_WORKING_DAYS,
+    ROLE_FIT,
+    RULES,
+    confidence_drop,
+    quiet_since,
+)
+
+ALERTS_SHOWN = 8  # on the home page; the rest are one link away
+
+
+@dataclass(frozen=True)
+class Alert:
+    producer_id: int
+    name: str
+    team_id: int | None
+    rule: str
+    reason: str
+    url: str
+
+    @property
+    def title(self) -> str:
+        return RULES[self.rule]
+
+
+def alerts_context(actor: Producer, *, limit: int | None = ALERTS_SHOWN, form=None) -> dict:
+    """The alerts partial's context: the first `limit` alerts (None: all) and how many more."""
+    alerts = alerts_for(actor)
+    shown = alerts if limit is None else alerts[:limit]
+    return {"alerts": shown, "alerts_more": len(alerts) - len(shown),
+            "alerts_total": len(alerts), "dismiss_form": form}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a} {day:%b} {day.day}"
+
+
+def _week(day: dt.date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def led_by(actor: Producer) -> QuerySet[Producer]:
+    """The people whose alerts `actor` sees: those they lead who sell (not themself; an owner
+    is nobody's to coach but another owner's)."""
+    people = (producers_visible_to(actor).filter(is_active=True)
+              .exclude(role=Producer.Role.NON_PRODUCER).exclude(pk=actor.pk))
+    return people if actor.is_owner else people.exclude(role=Producer.Role.OWNER)
+
+
+def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert]:
+    if not actor.is_leader:
+        return []
+    return team_alerts(actor.agency, led_by(actor), now=now)
+
+
+def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Alert]:
+    """Everyone's alerts, for the weekly digest to share out by team."""
+    people = (Producer.objects.filter(agency=agency, is_active=True)
+              .exclude(role=Producer.Role.NON_PRODUCER))
+    return team_alerts(agency, people, now=now)
+
+
+def team_alerts(agency: Agency, people: QuerySet[Producer], *,
+                now: dt.datetime | None = None) -> list[Alert]:
+    """The alerts about `people` (a queryset of the agency's producers), by name then rule,
+    without those dismissed this week. Four queries: the people with what the ledger rules
+    need as columns (activity since the quiet span, missed weeks, an overdue follow-up), their
+    check-ins, their role-fit flags, and this week's dismissals."""
+    now = now or timezone.now()
+    today = now.astimezone(agency.tz).date()
+    week = Week.of(agency, today)
+    since = quiet_since(today)
+    begins = dt.datetime.combine(since, dt.time.min, tzinfo=agency.tz)
+    last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
+    rows = list(_with_ledger_columns(people, begins=begins, last=last, today=today)
+                .order_by("user__first_name", "user__last_name", "pk").values_list(
+                    "pk", "user__first_name", "user__last_name", "user__username", "team_id",
+                    "created_at", "active_since", "missed", "follow_up_id", "follow_up_on"))
+    if not rows:
+        return []
+    ids = people.values("pk")
+    found: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    _confidence(found, agency, ids, week)
+    weeks = " and ".join(_week(w) for w in last)
+    for pk, *_, joined, active, missed, follow_up_id, due in rows:
+        drilldown = reverse("accountability:drilldown", args=[pk])
+        if missed == len(last):
+            found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.", drilldown)
+        # Someone who joined inside the span has not had the days to be quiet in.
+        if not active and joined < begins:
+            found[pk][QUIET] = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working "
+                                f"days (since {_day(since)}).", drilldown)
+        if follow_up_id is not None:
+            found[pk][FOLLOW_UP] = (f"A follow-up was due {_day(due)}.",
+                                    reverse("accountability:one_on_one", args=[follow_up_id]))
+    for pk, flagged in role_fit_flags(people, agency=agency).items():
+        found[pk][ROLE_FIT] = (f"Conversation recommended: {flagged} of the last 13 weeks low "
+                               "on both kept commitments and wins against plan.",
+                               reverse("accountability:role_fit_detail", args=[pk]))
+    dismissed = set(AlertDismissal.objects.filter(agency=agency, week_start=week.start,
+                                                  producer__in=ids)
+                    .values_list("producer_id", "rule"))
+    alerts = []
+    for pk, first, last_name, username, team_id, *_ in rows:
+        name = f"{first} {last_name}".strip() or username
+        for rule in RULES:
+            if rule in found[pk] and (pk, rule) not in dismissed:
+                reason, url = found[pk][rule]
+                alerts.append(Alert(pk, name, team_id, rule, reason, url))
+    return alerts
+
+
+def _with_ledger_columns(people: QuerySet[Producer], *, begins: dt.datetime,
+                         last: list[dt.date], today: dt.date) -> QuerySet[Producer]:
+    """Each person with: whether they logged anything since `begins`, in how many of the
+    `last` weeks a commitment was judged missed, and their overdue follow-up (a follow-up
+    date passed with no one-on-one held after that conversation), if any. Each column is an
+    indexed look-up per row, in the one query."""
+    overdue = (OneOnOne.objects.filter(producer=OuterRef("pk"), follow_up_on__lt=today)
+               .exclude(Exists(OneOnOne.objects.filter(producer=OuterRef("producer"),
+                                                       held_on__gt=OuterRef("held_on"))))
+               .order_by("-follow_up_on", "-id"))
+    missed = (Commitment.objects.filter(producer=OuterRef("pk"), week_start__in=last,
+                                        status=Commitment.Status.MISSED)
+              .order_by().values("producer")
+              .annotate(weeks=Count("week_start", distinct=True)).values("weeks"))
+    return people.annotate(
+        active_since=Exists(Activity.objects.filter(producer=OuterRef("pk"),
+                                                    occurred_at__gte=begins)),
+        missed=Coalesce(Subquery(missed), 0),
+        follow_up_id=Subquery(overdue.values("pk")[:1]),
+        follow_up_on=Subquery(overdue.values("follow_up_on")[:1]))
+
+
+def _confidence(found, agency: Agency, ids, week: Week) -> None:
+    span = [w.start for w in week.trailing(CONFIDENCE_SPAN_WEEKS + 1)]
+    averages = defaultdict(list)
+    for pk, start, *ratings in (ConfidenceCheckIn.objects
+                                .filter(agency=agency, producer__in=ids, week_start__in=span)
+                                .order_by("week_start")
+                                .values_list("producer_id", "week_start", "process",
+                                             "pipeline", "team")):
+        averages[pk].append((start, sum(ratings) / 3))
+    for pk, series in averages.items():
+        if (drop := confidence_drop(series)) is not None:
+            found[pk][CONFIDENCE] = (
+                f"Check-in average fell from {number_text(drop[0], 1)} to "
+                f"{number_text(drop[1], 1)} since the week of {_week(series[0][0])}.",
+                reverse("accountability:confidence_of", args=[pk]))
