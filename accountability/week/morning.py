@@ -83,13 +83,18 @@ class MorningList:
         return f"Your morning list for {self.day:%A %B} {self.day.day}: {', '.join(parts)}"
 
 
-def morning_list(producer: Producer, *, today: dt.date | None = None) -> MorningList:
-    """The producer's morning list for `today` (their agency's local date)."""
+def morning_list(producer: Producer, *, today: dt.date | None = None,
+                 steps: list[Prospect] | None = None,
+                 counts: dict[str, int] | None = None) -> MorningList:
+    """The producer's morning list for `today` (their agency's local date). My week passes
+    the next steps and counts it has read already (`next_steps_due`, `next_steps_summary`)."""
     today = today or local_now(producer.agency).date()
     since = last_working_day_before(producer, today)
     # Today's first, then overdue (next_steps_due's order), capped; the counts are over all.
-    steps = next_steps_due(producer, limit=2 * SHOWN, today=today)
-    counts = next_steps_summary(producer, today=today)
+    if steps is None:
+        steps = next_steps_due(producer, limit=2 * SHOWN, today=today)
+    if counts is None:
+        counts = next_steps_summary(producer, today=today)
     listed = MorningList(
         producer=producer, day=today, since=since,
         due_today=[p for p in steps if p.due_state == "today"][:SHOWN],
