@@ -22,7 +22,6 @@ from tests.factories import (
     ProspectFactory,
     StageAdvanceFactory,
     TeamFactory,
-    stage,
 )
 from tests.queries import counting
 
@@ -222,7 +221,7 @@ def test_the_list_is_a_fixed_number_of_queries(producer, team):
     today = dt.datetime.now(producer.agency.tz).date()
 
     def add(n):
-        for i in range(n):
+        for _ in range(n):
             ProspectFactory(owner=producer, next_step_due=today, x_date=today
                             + dt.timedelta(days=60))
             StageAdvanceFactory(prospect=ProspectFactory(owner=teammate), occurred_at=yesterday)
