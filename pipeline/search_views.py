@@ -3,6 +3,7 @@ without JavaScript the same box is a GET form to the results page."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from salesculture.access import producer_required
 
@@ -13,6 +14,7 @@ TEMPLATE = "pipeline/search.html"
 
 @producer_required
 @require_GET
+@vary_on_headers("HX-Request")  # one url answers the page or its results partial
 def search(request):
     results = prospect_search(actor=request.producer, query=request.GET.get("q", ""))
     context = {"results": results, "min_length": SEARCH_MIN_LENGTH}

@@ -101,10 +101,11 @@ class Producer(models.Model):
     is_active = models.BooleanField(default=True)
     digest_enabled = models.BooleanField(default=True,
                                          help_text="Receive the weekly email digest.")
-    # The morning list by email (opt-in), at this hour of the agency's time zone.
-    morning_list_enabled = models.BooleanField(default=False)
+    # The morning list by email (opt-in), at this hour of the agency's time zone: the person's
+    # own choice, on their Notifications page (so not in the admin's form).
+    morning_list_enabled = models.BooleanField(default=False, editable=False)
     morning_list_hour = models.PositiveSmallIntegerField(
-        default=7, validators=[MaxValueValidator(23, "Choose an hour from 0 to 23.")])
+        default=7, editable=False, validators=[MaxValueValidator(23, "Choose an hour, 0 to 23.")])
     created_at = models.DateTimeField(auto_now_add=True)
     # Stored in each session at login; raising it ends every session ("Log out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)

@@ -61,6 +61,18 @@ class MorningList:
         return f"Wins since {self.since:%A}"
 
     @property
+    def team_win_lines(self) -> list[str]:
+        """What each win says: the producer's own name their prospect; a colleague's names the
+        stage, not the prospect (a colleague's clients are theirs, as on the wins feed)."""
+        lines = []
+        for win in self.team_wins:
+            who = (f"You moved {win.prospect.name}" if win.producer_id == self.producer.pk
+                   else f"{win.producer.name} moved a prospect")
+            extra = f" ({win.wins} stage wins)" if win.wins > 1 else ""
+            lines.append(f"{who} to {win.to_stage.name}{extra}")
+        return lines
+
+    @property
     def due_today_more(self) -> int:
         return max(0, self.due_today_count - len(self.due_today))
 
