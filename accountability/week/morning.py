@@ -61,6 +61,17 @@ class MorningList:
         return f"Wins since {self.since:%A}"
 
     @property
+    def summary(self) -> str:
+        """One line for the folded list on My week: "2 today · 1 overdue · 3 team wins"."""
+        parts = [f"{self.due_today_count} today" if self.due_today_count else "",
+                 f"{self.overdue_count} overdue" if self.overdue_count else "",
+                 f"{len(self.xdates)} X-date{'' if len(self.xdates) == 1 else 's'} open"
+                 if self.xdates else "",
+                 f"{len(self.team_wins)} team win{'' if len(self.team_wins) == 1 else 's'}"
+                 if self.team_wins else ""]
+        return " · ".join(p for p in parts if p) or "a clean slate"
+
+    @property
     def team_win_lines(self) -> list[str]:
         """What each win says: the producer's own name their prospect; a colleague's names the
         stage, not the prospect (a colleague's clients are theirs, as on the wins feed)."""

@@ -206,8 +206,8 @@ def test_my_week_opens_with_the_same_list(client, producer, team):
     page = text(client.get(reverse("accountability:my_week")))
 
     morning = page[page.index('id="morning-list"'):]
-    morning = " ".join(re.sub(r"<[^>]+>", " ", morning[:morning.index("</section>")]).split())
-    assert "This morning" in morning
+    morning = " ".join(re.sub(r"<[^>]+>", " ", morning[:morning.index("</details>")]).split())
+    assert "This morning 1 today · 1 X-date open" in morning  # the folded line
     assert "Next steps today (1)" in morning and "Acme Roofing — Call about the quote" in morning
     assert "X-date windows open" in morning and "Dune Homes" in morning
     assert "Email me this list each morning" in morning
