@@ -53,6 +53,7 @@ class MorningList:
     overdue_count: int = 0
     xdates: list[Prospect] = field(default_factory=list)
     team_wins: list[StageAdvance] = field(default_factory=list)
+    team_wins_more: bool = False  # more than SHOWN: the list says "10+"
 
     @property
     def wins_label(self) -> str:
@@ -67,8 +68,8 @@ class MorningList:
                  f"{self.overdue_count} overdue" if self.overdue_count else "",
                  f"{len(self.xdates)} X-date{'' if len(self.xdates) == 1 else 's'} open"
                  if self.xdates else "",
-                 f"{len(self.team_wins)} team win{'' if len(self.team_wins) == 1 else 's'}"
-                 if self.team_wins else ""]
+                 f"{len(self.team_wins)}{'+' if self.team_wins_more else ''} team win"
+                 f"{'' if len(self.team_wins) == 1 else 's'}" if self.team_wins else ""]
         return " · ".join(p for p in parts if p) or "a clean slate"
 
     @property
@@ -124,7 +125,8 @@ def morning_list(producer: Producer, *, today: dt.date | None = None,
         overdue=[p for p in steps if p.due_state == "overdue"][:SHOWN],
         due_today_count=counts["today"], overdue_count=counts["overdue"])
     listed.xdates = xdates_opened(producer, since=since, today=today)
-    listed.team_wins = team_wins_between(producer, since=since, today=today)
+    wins = team_wins_between(producer, since=since, today=today, limit=SHOWN + 1)
+    listed.team_wins, listed.team_wins_more = wins[:SHOWN], len(wins) > SHOWN
     return listed
 
 
@@ -139,8 +141,8 @@ def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date) -> list
         .order_by("x_date", "name", "pk")[:SHOWN])
 
 
-def team_wins_between(producer: Producer, *, since: dt.date,
-                      today: dt.date) -> list[StageAdvance]:
+def team_wins_between(producer: Producer, *, since: dt.date, today: dt.date,
+                      limit: int = SHOWN) -> list[StageAdvance]:
     """The moves that won stages from the start of `since` to the start of `today`, by the
     producer's team (by the producer alone when they are on none), newest first. One query."""
     tz = producer.agency.tz
@@ -151,4 +153,4 @@ def team_wins_between(producer: Producer, *, since: dt.date,
         who, agency=producer.agency, is_win=True, source=StageAdvance.Source.LIVE,
         occurred_at__gte=start, occurred_at__lt=end)
         .select_related("producer__user", "to_stage", "prospect")
-        .order_by("-occurred_at", "-id")[:SHOWN])
+        .order_by("-occurred_at", "-id")[:limit])
