@@ -19,6 +19,7 @@ from .planning.services import goal_plans_refresh_agency
 from .scorecards.digest import TRANSIENT_MAIL_ERRORS, digests_send
 from .scorecards.refresh import scorecards_refresh
 from .scorecards.rollover import week_close, weeks_close_due
+from .week.morning_mail import morning_list_send, morning_lists_due
 
 
 def _agency(agency_id: int) -> Agency | None:
@@ -112,3 +113,21 @@ def refresh_agency_goal_plans(agency_id: int) -> None:
     agency = _agency(agency_id)
     if agency is not None:
         goal_plans_refresh_agency(agency=agency)
+
+
+@shared_task(name="accountability.send_morning_lists")
+def send_morning_lists() -> int:
+    """Every five minutes: queue the morning list of each producer whose hour has come in
+    their agency's zone and whose day is not claimed yet (sending claims it)."""
+    due = morning_lists_due()
+    for producer_id, local_date in due:
+        send_morning_list.delay(producer_id, local_date.isoformat())
+    return len(due)
+
+
+@shared_task(name="accountability.send_morning_list", autoretry_for=TRANSIENT_MAIL_ERRORS,
+             retry_backoff=60, retry_backoff_max=15 * 60, max_retries=4)
+def send_morning_list(producer_id: int, local_date: str) -> bool:
+    """One producer's list of one local day, at most once (the claim is its idempotency)."""
+    return morning_list_send(producer_id=producer_id,
+                             local_date=dt.date.fromisoformat(local_date))

@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from salesculture.models import Agency, Producer
 
+from .phones import PhoneDigitsField
+
 
 class Stage(models.Model):
     class Kind(models.TextChoices):
@@ -85,6 +87,7 @@ class Prospect(models.Model):
                                    default=ClientType.HOUSEHOLD)
     contact_name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    phone_digits = PhoneDigitsField(source="phone")  # what search matches a number against
     email = models.EmailField(blank=True)
     current_carrier = models.CharField(max_length=80, blank=True)
     current_premium = models.DecimalField(
@@ -143,6 +146,7 @@ class Prospect(models.Model):
             models.Index(fields=["agency", "owner", "stage"]),
             models.Index(fields=["owner", "next_step_due"]),
             models.Index(fields=["owner", "x_date"]),
+            models.Index(fields=["agency", "phone_digits"]),
         ]
 
     def __str__(self) -> str:

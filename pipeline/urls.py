@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, search_views, views
 from .imports import views as import_views
 
 app_name = "pipeline"
 urlpatterns = [
     path("pipeline/", views.board, name="board"),
+    path("search/", search_views.search, name="search"),
     path("pipeline/prospects/new/", views.prospect_new, name="prospect_new"),
     path("pipeline/prospects/<int:pk>/", views.prospect_detail, name="prospect"),
     path("pipeline/prospects/<int:pk>/edit/", views.prospect_edit, name="prospect_edit"),

@@ -7,6 +7,7 @@ from .models import (
     AuditEvent,
     DirtyWeek,
     Invitation,
+    MorningListSent,
     Producer,
     Team,
     Webhook,
@@ -140,3 +141,10 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["event", "webhook", "status", "attempts", "response_code", "created_at"]
     list_filter = ["status", "event"]
     list_select_related = ["webhook"]
+
+
+@admin.register(MorningListSent)
+class MorningListSentAdmin(ReadOnlyAdmin):
+    list_display = ["producer", "local_date", "sent_at"]
+    list_select_related = ["producer__user"]
+    date_hierarchy = "local_date"

@@ -21,6 +21,10 @@ def default_working_weeks() -> int:
     return int(settings.SALESCULTURE.get("WORKING_WEEKS_PER_YEAR", 48))
 
 
+def default_closed_weekdays() -> list[int]:
+    return [5, 6]  # Saturday and Sunday
+
+
 class Agency(models.Model):
     """The tenant. Nothing of one agency is ever visible to another."""
 
@@ -42,6 +46,9 @@ class Agency(models.Model):
         default=30,
         validators=[MinValueValidator(5, "A meeting lasts between 5 and 240 minutes."),
                     MaxValueValidator(240, "A meeting lasts between 5 and 240 minutes.")])
+    # Days nobody is sent a morning list: weekdays (0 = Monday) and dates ("2026-12-25").
+    closed_weekdays = models.JSONField(default=default_closed_weekdays, blank=True)
+    closed_dates = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,6 +101,11 @@ class Producer(models.Model):
     is_active = models.BooleanField(default=True)
     digest_enabled = models.BooleanField(default=True,
                                          help_text="Receive the weekly email digest.")
+    # The morning list by email (opt-in), at this hour of the agency's time zone: the person's
+    # own choice, on their Notifications page (so not in the admin's form).
+    morning_list_enabled = models.BooleanField(default=False, editable=False)
+    morning_list_hour = models.PositiveSmallIntegerField(
+        default=7, editable=False, validators=[MaxValueValidator(23, "Choose an hour, 0 to 23.")])
     created_at = models.DateTimeField(auto_now_add=True)
     # Stored in each session at login; raising it ends every session ("Log out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
@@ -124,6 +136,22 @@ class Producer(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+class MorningListSent(models.Model):
+    """A producer's morning list of one local day, claimed before it is sent: its unique
+    constraint is what keeps a beat that fires twice from sending a second one."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="+")
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["producer", "local_date"],
+                                               name="morning_list_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id} {self.local_date}"
 
 
 class DirtyWeek(models.Model):

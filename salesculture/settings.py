@@ -168,6 +168,7 @@ CELERY_TASK_ROUTES = {
     "accountability.refresh_goal_plans": {"queue": "plans"},
     "accountability.refresh_agency_goal_plans": {"queue": "plans"},
     "accountability.send_weekly_digests": {"queue": "email"},
+    "accountability.send_morning_list*": {"queue": "email"},
     "*.import_*": {"queue": "imports"},  # reserved for the importers
     # Outgoing calls to other sites, like the emails: slow I/O kept off the scorecards queue.
     "salesculture.deliver_webhook": {"queue": "email"},
@@ -198,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-goal-plans": {
         "task": "accountability.refresh_goal_plans",
         "schedule": crontab(hour=4, minute=30),
+    },
+    # Every producer's morning list at the hour they chose in their agency's zone: one entry
+    # for every zone, as for closing weeks (accountability/week/morning_mail.py).
+    "send-morning-lists": {
+        "task": "accountability.send_morning_lists",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

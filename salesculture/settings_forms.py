@@ -5,6 +5,7 @@ import zoneinfo
 
 from django import forms
 
+from .closed_days import closed_dates_parse
 from .models import WEEKDAYS, Agency, Team
 
 WEEKS_MESSAGE = "Enter a number of weeks between 1 and 52."
@@ -35,11 +36,26 @@ class AgencyForm(forms.Form):
         label="Meeting length (minutes)", min_value=5, max_value=240,
         error_messages={"min_value": MINUTES_MESSAGE, "max_value": MINUTES_MESSAGE,
                         "invalid": MINUTES_MESSAGE, "required": MINUTES_MESSAGE})
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        label="Closed every week", choices=WEEKDAYS, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="No morning list is sent on these days.",
+        error_messages={"invalid_choice": "Choose days of the week from the list."})
+    closed_dates = forms.CharField(
+        label="Closed dates (holidays)", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One date a line, as 2026-12-25; a note may follow the date. No morning "
+                  "list is sent on these dates either.")
 
     @classmethod
     def for_agency(cls, agency: Agency, data=None) -> "AgencyForm":
-        return cls(data, initial={field: getattr(agency, field) for field in (
-            "name", "time_zone", "working_weeks_per_year", "meeting_weekday", "meeting_minutes")})
+        initial = {field: getattr(agency, field) for field in (
+            "name", "time_zone", "working_weeks_per_year", "meeting_weekday", "meeting_minutes",
+            "closed_weekdays")}
+        initial["closed_dates"] = "\n".join(agency.closed_dates or [])
+        return cls(data, initial=initial)
+
+    def clean_closed_dates(self) -> list[str]:
+        return closed_dates_parse(self.cleaned_data["closed_dates"])
 
 
 class TeamForm(forms.Form):

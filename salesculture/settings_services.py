@@ -12,24 +12,29 @@ from django.db import transaction
 from django.db.models import F
 
 from .audit import audit_record, changed_fields
+from .closed_days import closed_dates_parse, closed_weekdays_label
 from .models import Agency, AuditEvent, Producer, Team, validate_time_zone
 from .services import producer_set_role
 
 AGENCY_FIELDS = ("name", "time_zone", "working_weeks_per_year", "meeting_weekday",
-                 "meeting_minutes")
+                 "meeting_minutes", "closed_weekdays", "closed_dates")
 
 
 def _agency_snapshot(agency: Agency) -> dict:
     """The settings as the history page shows them: the meeting day by its name."""
     values = {field: getattr(agency, field) for field in AGENCY_FIELDS}
     values["meeting_weekday"] = agency.get_meeting_weekday_display()
+    values["closed_weekdays"] = closed_weekdays_label(agency.closed_weekdays)
+    values["closed_dates"] = ", ".join(agency.closed_dates or []) or "none"
     return values
 
 
 @transaction.atomic
 def agency_update(*, agency: Agency, actor: Producer | None, name: str, time_zone: str,
                   working_weeks_per_year: int, meeting_weekday: int,
-                  meeting_minutes: int) -> Agency:
+                  meeting_minutes: int, closed_weekdays: list[int] | None = None,
+                  closed_dates: list[str] | None = None) -> Agency:
+    """The closed days are left as they are when not given."""
     before = _agency_snapshot(agency)
     name = " ".join((name or "").split())
     if not name:
@@ -41,6 +46,15 @@ def agency_update(*, agency: Agency, actor: Producer | None, name: str, time_zon
     agency.name, agency.time_zone = name, time_zone
     agency.working_weeks_per_year = working_weeks_per_year
     agency.meeting_weekday, agency.meeting_minutes = meeting_weekday, meeting_minutes
+    if closed_weekdays is not None:
+        if any(day not in range(7) for day in closed_weekdays):
+            raise ValidationError({"closed_weekdays": "Choose days of the week from the list."})
+        agency.closed_weekdays = sorted(set(closed_weekdays))
+    if closed_dates is not None:
+        try:
+            agency.closed_dates = closed_dates_parse("\n".join(closed_dates))
+        except ValidationError as error:
+            raise ValidationError({"closed_dates": error.messages}) from None
     agency.full_clean()
     agency.save(update_fields=list(AGENCY_FIELDS))
     changes = changed_fields(before, _agency_snapshot(agency))

@@ -32,6 +32,7 @@ from ..confidence.forms import NOTE_MAX_LENGTH
 from ..confidence.selectors import check_in_for_week
 from ..meetings.selectors import running_meeting_for_team
 from ..scorecards.selectors import wins_feed
+from .morning import morning_list
 from .selectors import comparison, quick_log_buttons
 
 TEMPLATE = "accountability/week/page.html"
@@ -104,6 +105,9 @@ def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
         "note_max_length": NOTE_MAX_LENGTH,
         # While the team's weekly meeting runs, the week links to the producer's turn.
         "running_meeting": running_meeting_for_team(producer.team_id),
+        # The list shares the next steps read above, unless the "today" filter cut them.
+        "morning": morning_list(producer, today=context["today"], counts=context["due_summary"],
+                                steps=None if only_today else context["next_steps"]),
     })
     return context
 

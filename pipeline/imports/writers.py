@@ -22,6 +22,7 @@ from salesculture.models import AuditEvent, Producer
 from salesculture.weeks import Week
 
 from ..models import Activity, ImportJob, Prospect, Stage, StageAdvance
+from ..phones import phone_digits
 from ..wins import furthest_after
 from .checks import Row
 
@@ -78,6 +79,8 @@ def _prospect_changes(prospect: Prospect, values: dict, stages: dict, now) -> di
         changes["owner_id"] = values["owner_email"]
     if values["external_id"] and values["external_id"] != prospect.external_id:
         changes["external_id"] = values["external_id"]
+    if "phone" in changes:  # a queryset update bypasses the field's own pre_save
+        changes["phone_digits"] = phone_digits(changes["phone"])
     to_stage = stages[values["stage"]]
     if to_stage.pk != prospect.stage_id:
         changes.update(stage=to_stage, stage_entered_at=now, furthest_stage=furthest_after(
