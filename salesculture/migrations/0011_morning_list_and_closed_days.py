@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('salesculture', '0009_webhooks'),
+        ('salesculture', '0010_audit_kinds_coaching'),
     ]
 
     operations = [
