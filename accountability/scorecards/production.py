@@ -123,6 +123,31 @@ class Production:
                    revenue_ytd=card.revenue_ytd, bound_13w=card.bound_13w,
                    quoted_13w=card.quoted_13w, pace=card.pace, close_rate=card.close_rate)
 
+    @classmethod
+    def total(cls, numbers: list[Production]) -> Production:
+        """A team's sums; its close rate from the summed bound and quoted. No pace: goals
+        differ, and a team's pace is not the sum of its people's."""
+        numbers = list(numbers)
+
+        def add(field: str, zero=0):
+            return sum((getattr(n, field) for n in numbers), zero)
+
+        bound_13w, quoted_13w = add("bound_13w"), add("quoted_13w")
+        return cls(bound=add("bound"), premium=add("premium", Decimal(0)),
+                   revenue=add("revenue", Decimal(0)), bound_mtd=add("bound_mtd"),
+                   premium_mtd=add("premium_mtd", Decimal(0)), bound_ytd=add("bound_ytd"),
+                   premium_ytd=add("premium_ytd", Decimal(0)),
+                   revenue_ytd=add("revenue_ytd", Decimal(0)), bound_13w=bound_13w,
+                   quoted_13w=quoted_13w, close_rate=close_rate_percent(bound_13w, quoted_13w))
+
+    def sort_value(self, key: str):
+        """The number the team board sorts by for `key` (one of SORT_KEYS); no pace or close
+        rate sorts below every number."""
+        if key in ("pace", "close"):
+            value = self.pace if key == "pace" else self.close_rate
+            return Decimal(-1) if value is None else value
+        return getattr(self, key)
+
     @property
     def pace_pct(self) -> int | None:
         return None if self.pace is None else int(half_up(self.pace))
@@ -149,6 +174,11 @@ class Production:
             return "–"
         return f"{self.close_rate_pct}% ({self.bound_13w} of {self.quoted_13w})"
 
+
+# The team board's production columns, each sortable: a Production attribute, or pace and
+# close (`sort_value`).
+SORT_KEYS = ("bound", "premium", "bound_mtd", "premium_mtd", "bound_ytd", "premium_ytd",
+             "pace", "close")
 
 # Below this share of pace the figure shows red: a quarter behind is a conversation.
 PACE_LOW_PCT = 75

@@ -61,7 +61,8 @@ def build_history(producer):
     """The history above; returns the built week's Monday. Each week refreshed in order, as
     the job does it."""
     producer.annual_goal = Decimal(10_000)
-    producer.save(update_fields=["annual_goal"])
+    producer.created_at = at(producer.agency, WEEKS[0], 0, 8)  # on the board since then
+    producer.save(update_fields=["annual_goal", "created_at"])
     alder = _prospect(producer, "Alder", WEEKS[0], premium=1000, revenue=100)
     _move(alder, "Bound", WEEKS[0])
     birch = _prospect(producer, "Birch", WEEKS[1], premium=2400, revenue=300)
