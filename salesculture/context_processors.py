@@ -10,6 +10,7 @@ MAIN_NAV = [
     ("accountability:commitments", "Commitments"), ("accountability:plan", "Plan"),
     ("accountability:funnel", "Funnel"), ("accountability:team", "Team"),
     ("accountability:meetings", "Meeting"), ("accountability:role_fit", "Role fit"),
+    ("pipeline:lost_reasons", "Lost reasons"),
     ("audit", "History"), ("settings", "Settings"), ("profile", "Profile"),
 ]
 DAILY = {"accountability:my_week": "◎", "pipeline:board": "▤", "accountability:commitments": "✓",
@@ -50,7 +51,7 @@ def main_nav(request, me) -> list[NavLink]:
     people, an import)."""
     urls = {name: _url(name) for name, _ in MAIN_NAV}
     leads, owns = bool(me and me.is_leader), bool(me and me.is_owner)
-    shown = {"accountability:role_fit": leads, "audit": owns,
+    shown = {"accountability:role_fit": leads, "pipeline:lost_reasons": leads, "audit": owns,
              "settings": owns or (leads and bool(_url("people") or _url("pipeline:import")))}
     here = request.path
     return [NavLink(name, label, urls[name],
