@@ -4,6 +4,8 @@ from django.db.models import Q
 from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
 
+from .scorecards.columns import ProductionColumns
+
 
 class Commitment(models.Model):
     """A promise for one week (its Monday, in the agency's time zone).
@@ -106,7 +108,7 @@ class ScorecardManager(models.Manager):
         return super().get_queryset().defer("funnel")
 
 
-class WeeklyScorecard(models.Model):
+class WeeklyScorecard(ProductionColumns, models.Model):
     """One producer's numbers for one week, materialised by `refresh_scorecards`."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="scorecards")
@@ -134,27 +136,6 @@ class WeeklyScorecard(models.Model):
     process_adherence = models.DecimalField(max_digits=5, decimal_places=2, null=True,
                                             blank=True)
     confidence = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    # Production (issue 15), defined once in scorecards/production.py: this week's policies
-    # bound, their premium and revenue, and wins into the quoting stage; then the same summed
-    # over the stored weeks of the month and the year (running columns, so no page adds up
-    # weeks), the 13 weeks' bound and quoted behind the close rate, and the pace.
-    bound = models.PositiveIntegerField(default=0)
-    premium_bound = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    revenue_bound = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    quoted = models.PositiveIntegerField(default=0)
-    bound_mtd = models.PositiveIntegerField(default=0)
-    premium_mtd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    revenue_mtd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    bound_ytd = models.PositiveIntegerField(default=0)
-    premium_ytd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    revenue_ytd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    bound_13w = models.PositiveIntegerField(default=0)
-    quoted_13w = models.PositiveIntegerField(default=0)
-    pace = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
-                               help_text="Percent of pace: revenue bound this year ÷ goal, "
-                                         "against the share of working weeks gone.")
-    close_rate = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
-                                     help_text="Percent: bound ÷ quoted over 13 weeks.")
     is_final = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
 

@@ -42,6 +42,8 @@ from decimal import Decimal
 from pipeline.wins import S, path_of
 from salesculture.numbers import half_up
 
+from ..planning.calculator import working_weeks_left
+
 CLOSE_RATE_WEEKS = 13
 WON = "won"
 OPEN = "open"
@@ -72,12 +74,8 @@ def close_rate_start(week_start: dt.date) -> dt.date:
 
 def working_weeks_gone(week_start: dt.date, working_weeks: int) -> int:
     """The year's working weeks gone by the end of this week: the working weeks a year less
-    the ones left at its Monday, counted as the plan counts them (planning/calculator.py
-    `working_weeks_left`, which this slice may not import: calendar weeks left, this one
-    included, scaled by working weeks ÷ 52 and rounded), plus this one."""
-    year_end = dt.date(week_start.year, 12, 31)
-    calendar_left = ((year_end - dt.timedelta(days=year_end.weekday())) - week_start).days // 7 + 1
-    left = max(1, int(half_up(calendar_left * working_weeks / 52)))
+    the ones the plan counts as left at its Monday (this one included), plus this one."""
+    left = working_weeks_left(week_start, working_weeks=working_weeks)
     return max(1, min(working_weeks, working_weeks - left + 1))
 
 

@@ -140,14 +140,14 @@ def test_the_quoting_stage_is_the_open_stage_before_bound(agency):
     assert quoting_stage(list(Stage.objects.filter(agency=agency))).name == "Proposal presented"
 
 
-def test_working_weeks_gone_agrees_with_the_plans_weeks_left():
-    from accountability.planning.calculator import working_weeks_left
-
-    for monday in (dt.date(2026, 1, 5), BUILT, dt.date(2026, 12, 28), dt.date(2025, 12, 29)):
-        for weeks in (48, 50, 52, 30):
-            left = working_weeks_left(monday, working_weeks=weeks)
-            assert working_weeks_gone(monday, weeks) == max(1, min(weeks, weeks - left + 1))
-    assert working_weeks_gone(BUILT, 48) == 13
+def test_working_weeks_gone_counts_this_week_as_the_plan_does():
+    # 48 working weeks: the first Monday of 2026 has 52 calendar weeks left (48 working), so
+    # 1 gone; Apr 6 has 39 left (36 working), so 13 gone; the last week (and Dec 29, 2025,
+    # the last week of 2025) has them all gone.
+    gone = {monday: working_weeks_gone(monday, 48) for monday in (
+        dt.date(2026, 1, 5), BUILT, dt.date(2026, 12, 28), dt.date(2025, 12, 29))}
+    assert list(gone.values()) == [1, 13, 48, 48]
+    assert working_weeks_gone(BUILT, 52) == 14
 
 
 def test_the_refresh_adds_the_same_two_queries_however_many_producers(agency):
