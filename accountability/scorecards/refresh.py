@@ -36,6 +36,7 @@ from .celebrations import (
 )
 from .live import team_versions_bump
 from .production import close_rate_percent, pace_percent
+from .running import later_weeks_mark
 from .snapshot import SCORECARD_FIELDS, WeekSnapshot, week_snapshot
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
@@ -65,6 +66,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
     snapshot = week_snapshot(agency, Week(week_start, agency.tz), final)
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
+    later_weeks_mark(snapshot, cards)  # their month, year and 13 weeks sum this week
     if wrote:  # unchanged cards sum to the agency's funnel week as it is stored
         _agency_funnel_week_save(snapshot, cards)
     if snapshot.final:

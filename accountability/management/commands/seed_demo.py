@@ -16,7 +16,7 @@ from accountability.planning.services import goal_plans_refresh_agency
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create, stage_wins_replay
-from salesculture.models import Agency
+from salesculture.models import Agency, DirtyWeek
 from salesculture.services import producer_create, team_create
 from salesculture.weeks import Week
 
@@ -182,6 +182,8 @@ class DemoBuilder:
             if closed:
                 WeekClosure.objects.create(agency=agency, week_start=week, closed_at=self.now)
             scorecards_refresh(agency=agency, week_start=week, final=closed)
+        # Refreshed in order, each week summed the ones before: nothing is left to redo.
+        DirtyWeek.objects.filter(agency=agency).delete()
         goal_plans_refresh_agency(agency=agency)
         return agency
 

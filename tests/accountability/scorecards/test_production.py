@@ -163,3 +163,22 @@ def test_the_refresh_adds_the_same_two_queries_however_many_producers(agency):
         return run.queries
 
     assert refresh_queries(2) == refresh_queries(20)
+
+
+def test_a_late_change_to_a_past_week_marks_the_weeks_that_sum_it(built, producer):
+    from salesculture.models import DirtyWeek
+
+    DirtyWeek.objects.all().delete()
+    late = _prospect(producer, "Gum", WEEKS[1], premium=1000, revenue=100)
+    _move(late, "Bound", WEEKS[1], 4)
+    DirtyWeek.objects.all().delete()  # the move's own mark, for its own week
+    scorecards_refresh(agency=producer.agency, week_start=WEEKS[1])
+    marked = set(DirtyWeek.objects.values_list("week_start", flat=True))
+    assert {WEEKS[2], BUILT} <= marked and WEEKS[1] not in marked and WEEKS[0] not in marked
+    assert WeeklyScorecard.objects.get(producer=producer, week_start=BUILT).bound_ytd == 3
+    scorecards_refresh(agency=producer.agency, week_start=BUILT)  # as the drain does
+    card = WeeklyScorecard.objects.get(producer=producer, week_start=BUILT)
+    assert (card.bound_ytd, card.premium_ytd, card.bound_mtd) == (4, 8400, 1)
+    DirtyWeek.objects.all().delete()
+    scorecards_refresh(agency=producer.agency, week_start=WEEKS[1])  # nothing new: no marks
+    assert not DirtyWeek.objects.exists()
