@@ -4,6 +4,8 @@ from django.db.models import Q
 from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
 
+from .scorecards.columns import ProductionColumns
+
 
 class Commitment(models.Model):
     """A promise for one week (its Monday, in the agency's time zone).
@@ -106,7 +108,7 @@ class ScorecardManager(models.Manager):
         return super().get_queryset().defer("funnel")
 
 
-class WeeklyScorecard(models.Model):
+class WeeklyScorecard(ProductionColumns, models.Model):
     """One producer's numbers for one week, materialised by `refresh_scorecards`."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="scorecards")

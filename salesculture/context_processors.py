@@ -11,6 +11,7 @@ MAIN_NAV = [
     ("accountability:funnel", "Funnel"), ("accountability:team", "Team"),
     ("accountability:meetings", "Meeting"), ("accountability:role_fit", "Role fit"),
     ("accountability:one_on_ones", "One-on-ones"),
+    ("pipeline:lost_reasons", "Lost reasons"),
     ("audit", "History"), ("settings", "Settings"), ("profile", "Profile"),
 ]
 DAILY = {"accountability:my_week": "◎", "pipeline:board": "▤", "accountability:commitments": "✓",
@@ -51,7 +52,7 @@ def main_nav(request, me) -> list[NavLink]:
     people, an import)."""
     urls = {name: _url(name) for name, _ in MAIN_NAV}
     leads, owns = bool(me and me.is_leader), bool(me and me.is_owner)
-    shown = {"accountability:role_fit": leads, "audit": owns,
+    shown = {"accountability:role_fit": leads, "pipeline:lost_reasons": leads, "audit": owns,
              "settings": owns or (leads and bool(_url("people") or _url("pipeline:import")))}
     here = request.path
     return [NavLink(name, label, urls[name],

@@ -42,8 +42,9 @@ def test_a_producer_has_four_daily_places_and_more(producer_client):
     assert more == ["Plan", "Funnel", "Meeting", "Profile", "Log out"]
 
 
-@pytest.mark.parametrize("role,extra", [("leader", ["Role fit", "Settings"]),
-                                        ("owner", ["Role fit", "History", "Settings"])])
+@pytest.mark.parametrize("role,extra", [("leader", ["Role fit", "Lost reasons", "Settings"]),
+                                        ("owner", ["Role fit", "Lost reasons", "History",
+                                                   "Settings"])])
 def test_leaders_and_owners_find_their_pages_under_more(client, request, role, extra):
     login(client, request.getfixturevalue(role))
     daily, more = daily_and_more(client.get(WEEK))

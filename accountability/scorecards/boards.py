@@ -22,6 +22,7 @@ from salesculture.weeks import Week
 from .links import board_links
 from .live import board_cached, board_key
 from .presenters import Viewer
+from .production import SORT_KEYS as PRODUCTION_SORT_KEYS
 from .selectors import agency_summary, team_scorecard
 from .summary import NO_TEAM
 
@@ -49,6 +50,8 @@ def shared_board(*, actor: Producer, scope: Scope, week: Week, version: int, sor
     `version`, from the cache when someone who sees it alike had it rendered, marked for
     `actor`. `sort` is a valid sort key or ""."""
     viewer = Viewer.of(actor, team=scope.team, no_team=scope.no_team)
+    if sort in PRODUCTION_SORT_KEYS and not viewer.full:
+        sort = ""  # their columns are the leaders': no order that tells colleagues' premium
     desc = desc and bool(sort)
     key = board_key(actor.agency, "rows" if rows_only else "board", scope.param, version,
                     week.start, Week.current(actor.agency).start, sort, desc, viewer.full,

@@ -69,6 +69,11 @@ class Drilldown:
         return CardNumbers.total(line.numbers for line in self.lines)
 
     @property
+    def week_card(self) -> WeeklyScorecard | None:
+        """The drill-down week's own card: its production numbers are the week's."""
+        return self.lines[-1].card
+
+    @property
     def first_card_week(self) -> dt.date:
         """Weeks before a producer's first scorecard are left out of the table."""
         return next((line.week for line in self.lines if line.card), self.week)

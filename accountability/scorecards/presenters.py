@@ -15,12 +15,14 @@ from salesculture.weeks import Week
 from ..commitments.rules import commitment_target, counts_toward_total
 from ..models import Commitment, GoalPlan, WeeklyScorecard
 from .numbers import CardNumbers
+from .production import SORT_KEYS as PRODUCTION_SORT_KEYS
+from .production import Production
 
 # OPEN: the week is still running and the commitment is not met yet. It is not red: nobody
 # has missed anything until the week is over.
 MET, MISSED, OPEN, NONE = "met", "missed", "open", "none"
 
-SORT_KEYS = ("name", "wins", "kept", "open", "value", "plan")
+SORT_KEYS = ("name", "wins", "kept", "open", "value", "plan", *PRODUCTION_SORT_KEYS)
 # The Monday summary names the few producers with the most stage wins.
 MOST_WINS_SHOWN = 3
 
@@ -82,10 +84,12 @@ class Row:
     week_ended: bool = False
     numbers: CardNumbers = field(init=False)
     prev: CardNumbers = field(init=False)
+    production: Production = field(init=False)
 
     def __post_init__(self) -> None:
         self.numbers = CardNumbers.of(self.card)
         self.prev = CardNumbers.of(self.prev_card)
+        self.production = Production.of(self.card)
 
     @property
     def is_leader(self) -> bool:
@@ -146,6 +150,7 @@ class TeamScorecard:
     rows: list[Row] = field(default_factory=list)
     totals: list[Cell] = field(default_factory=list)
     numbers: CardNumbers = CardNumbers()
+    production: Production = Production()
     comparison: Comparison | None = None
     last_week: LastWeek | None = None
     is_far: bool = False
@@ -326,7 +331,9 @@ def _sort_rows(board: TeamScorecard) -> None:
         "value": lambda r: r.numbers.open_value,
         "plan": lambda r: r.plan.label if r.plan else "",
     }
-    if board.sort.startswith("m:"):
+    if board.sort in PRODUCTION_SORT_KEYS:
+        key = lambda r: r.production.sort_value(board.sort)  # noqa: E731
+    elif board.sort.startswith("m:"):
         index = next((i for i, m in enumerate(board.measures)
                       if m.key == board.sort[2:]), None)
         if index is None:
@@ -352,6 +359,7 @@ def _totals(board: TeamScorecard) -> None:
         total.status = cell_status(total.done, total.committed, total.count, board.has_ended)
         board.totals.append(total)
     board.numbers = CardNumbers.total(row.numbers for row in board.rows)
+    board.production = Production.total(row.production for row in board.rows)
     leaders = [r for r in board.rows if r.is_leader]
     board.comparison = Comparison(
         leaders_wins=_median([r.numbers.wins for r in leaders]),

@@ -35,6 +35,8 @@ from .celebrations import (
     sized_to_fit,
 )
 from .live import team_versions_bump
+from .production import close_rate_percent, pace_percent
+from .running import later_weeks_mark
 from .snapshot import SCORECARD_FIELDS, WeekSnapshot, week_snapshot
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
@@ -64,6 +66,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
     snapshot = week_snapshot(agency, Week(week_start, agency.tz), final)
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
+    later_weeks_mark(snapshot, cards)  # their month, year and 13 weeks sum this week
     if wrote:  # unchanged cards sum to the agency's funnel week as it is stored
         _agency_funnel_week_save(snapshot, cards)
     if snapshot.final:
@@ -143,7 +146,39 @@ def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
         process_adherence=_fit(_round(100 * adherent / moves), "process_adherence")
         if moves else None,
         confidence=_fit(_round(_mean_rating(check_in)), "confidence") if check_in else None,
+        **_production(snapshot, pid, stage_wins),
         is_final=snapshot.final, computed_at=snapshot.now)
+
+
+def _production(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int]) -> dict:
+    """The card's production columns (production.py): this week's from the snapshot, the
+    month, year and 13 weeks as the stored earlier weeks plus this one."""
+    bound = snapshot.bound.get(pid, {})
+    earlier = snapshot.earlier.get(pid, {})
+    n = bound.get("n", 0)
+    premium = bound.get("premium") or Decimal(0)
+    revenue = bound.get("revenue") or Decimal(0)
+    quoted = (stage_wins.get(str(snapshot.quoting_stage_id), 0)
+              if snapshot.quoting_stage_id else 0)
+    numbers = {
+        "bound": n, "premium_bound": _fit(premium, "premium_bound"),
+        "revenue_bound": _fit(revenue, "revenue_bound"), "quoted": quoted,
+        "bound_mtd": earlier.get("bound_mtd", 0) + n,
+        "premium_mtd": _fit(earlier.get("premium_mtd", 0) + premium, "premium_mtd"),
+        "revenue_mtd": _fit(earlier.get("revenue_mtd", 0) + revenue, "revenue_mtd"),
+        "bound_ytd": earlier.get("bound_ytd", 0) + n,
+        "premium_ytd": _fit(earlier.get("premium_ytd", 0) + premium, "premium_ytd"),
+        "revenue_ytd": _fit(earlier.get("revenue_ytd", 0) + revenue, "revenue_ytd"),
+        "bound_13w": earlier.get("bound_13w", 0) + n,
+        "quoted_13w": earlier.get("quoted_13w", 0) + quoted,
+    }
+    numbers["pace"] = _fit(pace_percent(
+        revenue_ytd=numbers["revenue_ytd"], goal=snapshot.producers[pid]["annual_goal"],
+        week_start=snapshot.week.start, working_weeks=snapshot.agency.working_weeks_per_year),
+        "pace")
+    numbers["close_rate"] = _fit(close_rate_percent(numbers["bound_13w"],
+                                                    numbers["quoted_13w"]), "close_rate")
+    return numbers
 
 
 def _coverage(snapshot: WeekSnapshot, pid: int, open_value: Decimal) -> Decimal | None:

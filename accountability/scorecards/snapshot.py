@@ -9,9 +9,23 @@ indexes added for them are in pipeline/migrations/0005 and accountability/migrat
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
@@ -19,11 +33,20 @@ from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
+from .production import close_rate_start, month_start, quoting_stage, year_start
+
+# The production columns (production.py says what each counts).
+PRODUCTION_FIELDS = [
+    "bound", "premium_bound", "revenue_bound", "quoted", "bound_mtd", "premium_mtd",
+    "revenue_mtd", "bound_ytd", "premium_ytd", "revenue_ytd", "bound_13w", "quoted_13w",
+    "pace", "close_rate",
+]
 
 SCORECARD_FIELDS = [
     "activity_counts", "activities_total", "wins", "wins_by_stage", "funnel",
     "commitments_total", "commitments_kept", "commitment_actuals", "pipeline_open_count",
     "pipeline_open_value", "coverage", "process_adherence", "confidence",
+    *PRODUCTION_FIELDS,
 ]
 
 
@@ -46,6 +69,9 @@ class WeekSnapshot:
     check_ins: dict[int, dict]
     previous_best: dict[int, int]  # producer → most wins in any earlier week
     stored: dict[int, dict]  # producer → this week's scorecard as it is stored now
+    bound: dict[int, dict]  # producer → this week's policies bound: n, premium, revenue
+    earlier: dict[int, dict]  # producer → the stored earlier weeks' production, summed
+    quoting_stage_id: int | None
 
 
 def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapshot:
@@ -53,7 +79,10 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
     now = timezone.now()
     if final is None:
         final = WeekClosure.objects.filter(agency=agency, week_start=week.start).exists()
-    stages = dict(Stage.objects.filter(agency=agency).values_list("pk", "kind"))
+    stage_rows = [SimpleNamespace(pk=pk, kind=kind, position=position) for pk, kind, position
+                  in Stage.objects.filter(agency=agency).values_list("pk", "kind", "position")]
+    stages = {s.pk: s.kind for s in stage_rows}
+    quoting = quoting_stage(stage_rows)
     producers = _producers(agency, week)
     activity_counts: dict[int, dict[str, int]] = defaultdict(dict)
     for pid, type_id, n in (
@@ -83,7 +112,9 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
             pid for pid, m in moves.items() if m["uncelebrated"] and pid in producers]),
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
-        previous_best=previous_best, stored=stored)
+        previous_best=previous_best, stored=stored,
+        bound=_bound_tally(agency, start, end), earlier=_earlier_production(agency, week),
+        quoting_stage_id=quoting.pk if quoting else None)
 
 
 CHECK_IN_FIELDS = ["process", "pipeline", "team"]
@@ -173,6 +204,40 @@ def _wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
                       "latest": latest}
     return wins_by_stage, moves
+
+
+def _bound_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """Per producer, the week's policies bound (wins into a Won stage) and the premium and
+    revenue of the prospects bound; a missing premium adds $0 (production.py). One query."""
+    return {row["producer_id"]: row for row in (
+        _week_wins(agency, start, end).filter(stage__kind=Stage.Kind.WON)
+        .values("producer_id")
+        .annotate(n=Count("id"), premium=Sum(Coalesce("prospect__premium", Value(Decimal(0)))),
+                  revenue=Sum("prospect__estimated_revenue"))
+        .order_by())}
+
+
+def _earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
+    """Per producer, the production of the stored weeks before this one that count towards
+    its month, year and 13 weeks (production.py): one grouped query over the cards, never
+    the ledgers, so a year to date costs the same in December as in January."""
+    first_of_month, first_of_year = month_start(week.start), year_start(week.start)
+    since_13w = close_rate_start(week.start)
+    in_month, in_year = Q(week_start__gte=first_of_month), Q(week_start__gte=first_of_year)
+    in_13w = Q(week_start__gte=since_13w)
+    return {row["producer_id"]: row for row in (
+        WeeklyScorecard.objects.filter(agency=agency, week_start__lt=week.start,
+                                       week_start__gte=min(first_of_year, since_13w))
+        .values("producer_id")
+        .annotate(bound_mtd=Sum("bound", filter=in_month, default=0),
+                  premium_mtd=Sum("premium_bound", filter=in_month, default=Decimal(0)),
+                  revenue_mtd=Sum("revenue_bound", filter=in_month, default=Decimal(0)),
+                  bound_ytd=Sum("bound", filter=in_year, default=0),
+                  premium_ytd=Sum("premium_bound", filter=in_year, default=Decimal(0)),
+                  revenue_ytd=Sum("revenue_bound", filter=in_year, default=Decimal(0)),
+                  bound_13w=Sum("bound", filter=in_13w, default=0),
+                  quoted_13w=Sum("quoted", filter=in_13w, default=0))
+        .order_by())}
 
 
 def _funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from accountability.scorecards import feed
+from accountability.scorecards.production import Production
 from salesculture.numbers import number_text, percent_text
 
 register = template.Library()
@@ -188,3 +189,9 @@ def win_icon(celebration) -> str:
         'width="18" height="18" fill="none" stroke="currentColor" stroke-width="1.8" '
         'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{}</svg></span>',
         kind, label, mark_safe(path))  # noqa: S308 (constant markup above)
+
+
+@register.filter
+def production(card) -> Production:
+    """A scorecard's production numbers, as every page shows them (zeros without a card)."""
+    return Production.of(card)

@@ -25,6 +25,12 @@ def quick_log_buttons(types: list[ActivityType], ledger: WeekLedger) -> list[dic
             for t in types]
 
 
+def week_card(producer: Producer, week: dt.date) -> WeeklyScorecard | None:
+    """The producer's scorecard of the week as the job stored it (its production numbers),
+    or None before the job has run for it. One query, no ledger."""
+    return WeeklyScorecard.objects.filter(producer=producer, week_start=week).first()
+
+
 def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
                now: dt.datetime | None = None) -> dict:
     """This week so far against the producer's own last four weeks: at the same point of the

@@ -33,7 +33,7 @@ from ..confidence.selectors import check_in_for_week
 from ..meetings.selectors import running_meeting_for_team
 from ..scorecards.selectors import wins_feed
 from .morning import morning_list
-from .selectors import comparison, quick_log_buttons
+from .selectors import comparison, quick_log_buttons, week_card
 
 TEMPLATE = "accountability/week/page.html"
 # On a phone between appointments the most urgent few come first; the rest fold away.
@@ -102,6 +102,7 @@ def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
     context.update({
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
+        "week_card": week_card(producer, week),
         "note_max_length": NOTE_MAX_LENGTH,
         # While the team's weekly meeting runs, the week links to the producer's turn.
         "running_meeting": running_meeting_for_team(producer.team_id),

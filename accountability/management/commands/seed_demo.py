@@ -16,7 +16,7 @@ from accountability.planning.services import goal_plans_refresh_agency
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
 from pipeline.services import agency_create, stage_wins_replay
-from salesculture.models import Agency
+from salesculture.models import Agency, DirtyWeek
 from salesculture.services import producer_create, team_create
 from salesculture.weeks import Week
 
@@ -72,6 +72,17 @@ ADVANCE_CHANCE = [0.55, 0.5, 0.6, 0.55, 0.5, 0.45]
 LOSS_CHANCE = [0.08, 0.1, 0.08, 0.1, 0.12, 0.15]
 LOST_REASONS = ["Went with their current agent", "Price", "Not the right time",
                 "Bought direct online", "Stopped responding"]
+# The agency's commission as a share of the premium, by line: the premium a prospect's revenue
+# stands for (no random draw, so the demo's history is what it was before premiums).
+COMMISSION_RATE = {"personal": Decimal("0.12"), "commercial": Decimal("0.10"),
+                   "life": Decimal("0.40"), "benefits": Decimal("0.05")}
+
+
+def premium_of(lob: str, revenue: Decimal) -> Decimal:
+    """The annual premium whose commission is `revenue`, to the nearest $10."""
+    return (revenue / COMMISSION_RATE[lob] / 10).quantize(Decimal(1)) * 10
+
+
 NEXT_STEPS = ["Call to confirm the appointment", "Send the coverage checklist",
               "Collect loss runs", "Review quotes together", "Present the proposal",
               "Ask for two referrals", "Follow up on the signed application"]
@@ -163,13 +174,16 @@ class DemoBuilder:
             week = first_week + dt.timedelta(weeks=w)
             for producer, pace, skill in self.people:
                 self._commitments_and_check_in(producer, pace, skill, week, this_week)
+        # Goals before the scorecards: each card's pace is measured against its goal.
+        self._set_goals(prospects)
         for w in range(self.weeks):
             week = first_week + dt.timedelta(weeks=w)
             closed = week < this_week
             if closed:
                 WeekClosure.objects.create(agency=agency, week_start=week, closed_at=self.now)
             scorecards_refresh(agency=agency, week_start=week, final=closed)
-        self._set_goals(prospects)
+        # Refreshed in order, each week summed the ones before: nothing is left to redo.
+        DirtyWeek.objects.filter(agency=agency).delete()
         goal_plans_refresh_agency(agency=agency)
         return agency
 
@@ -242,9 +256,11 @@ class DemoBuilder:
             name = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if lob in
                     ("personal", "life") else
                     f"{rng.choice(LAST_NAMES)} {rng.choice(BUSINESSES)}")
+            revenue = Decimal(rng.randrange(low, high, 50))
             prospect = Prospect.objects.create(
                 agency=self.agency, owner=producer, name=name, line_of_business=lob,
-                estimated_revenue=Decimal(rng.randrange(low, high, 50)), stage=self.open_stages[0],
+                estimated_revenue=revenue, premium=premium_of(lob, revenue),
+                stage=self.open_stages[0],
                 stage_entered_at=at, source=rng.choice(["Referral", "Website", "Cold call",
                                                         "Networking event", "Existing client"]))
             self.advances.append(StageAdvance(

@@ -1,0 +1,32 @@
+"""The production columns of a `WeeklyScorecard` (issue 15), kept beside the rules that fill
+them (production.py) so the models module stays one screenful per model."""
+
+from django.db import models
+
+
+class ProductionColumns(models.Model):
+    """Defined once in scorecards/production.py: this week's policies bound, their premium
+    and revenue, and wins into the quoting stage; then the same summed over the stored weeks
+    of the month and the year (running columns, so no page adds up weeks), the 13 weeks'
+    bound and quoted behind the close rate, and the pace."""
+
+    bound = models.PositiveIntegerField(default=0)
+    premium_bound = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revenue_bound = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    quoted = models.PositiveIntegerField(default=0)
+    bound_mtd = models.PositiveIntegerField(default=0)
+    premium_mtd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revenue_mtd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    bound_ytd = models.PositiveIntegerField(default=0)
+    premium_ytd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    revenue_ytd = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    bound_13w = models.PositiveIntegerField(default=0)
+    quoted_13w = models.PositiveIntegerField(default=0)
+    pace = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True,
+                               help_text="Percent of pace: revenue bound this year ÷ goal, "
+                                         "against the share of working weeks gone.")
+    close_rate = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
+                                     help_text="Percent: bound ÷ quoted over 13 weeks.")
+
+    class Meta:
+        abstract = True
