@@ -4,6 +4,8 @@ from django.db.models import Q
 from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
 
+from .meetings.obstacles.models import Obstacle  # noqa: F401  (its own slice; one app label)
+
 
 class Commitment(models.Model):
     """A promise for one week (its Monday, in the agency's time zone).
@@ -301,6 +303,7 @@ class Meeting(models.Model):
         WINS = "wins", "Wins"
         TURNS = "turns", "Turns"
         PIPELINE = "pipeline", "Pipeline health"
+        CLEAR_PATH = "clear_path", "Clear the path"
         WRAP_UP = "wrap_up", "Wrap-up"
         ENDED = "ended", "Ended"
 
