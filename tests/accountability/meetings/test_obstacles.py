@@ -79,10 +79,10 @@ def test_only_its_owner_or_the_meeting_driver_closes_it(client, team, producer, 
                        {"resolution": "Done"}).status_code == 404
     login(client, leader)
     response = client.post(url("obstacle_close", blocked.pk),
-                           {"resolution": "Called the carrier's underwriter"}, follow=True)
+                           {"resolution": "Called the underwriter at Y"}, follow=True)
     blocked.refresh_from_db()
     assert blocked.closed_at is not None and blocked.closed_by == leader
-    assert "Called the carrier's underwriter" in response.content.decode()
+    assert "Called the underwriter at Y" in response.content.decode()
 
 
 def test_a_meeting_of_another_team_cannot_close_this_teams_obstacle(client, agency, team,
