@@ -16,6 +16,7 @@ from salesculture.weeks import local_now
 from ..views import RUN_TEMPLATE, _after_write, _stage_context, running_meeting
 from .forms import ObstacleCloseForm, ObstacleForm
 from .selectors import (
+    may_close,
     obstacle_get,
     obstacle_team_get,
     obstacle_teams_for,
@@ -80,6 +81,9 @@ def obstacle_raise_view(request):
 def obstacle_close_view(request, obstacle_id: int):
     actor = request.producer
     obstacle = obstacle_get(actor=actor, obstacle_id=obstacle_id)
+    if not may_close(actor, obstacle):
+        # Seen by the whole team, closed only by its owner or the meeting's driver.
+        raise Http404("No such obstacle.")
     form = ObstacleCloseForm(request.POST)
     if form.is_valid():
         try:
