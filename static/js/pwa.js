@@ -112,6 +112,7 @@
     if (flushing || !navigator.onLine || !user) return Promise.resolve();
     flushing = true;
     var sent = 0;
+    var answer = "";
     return mine().then(function (items) {
       return items.reduce(function (previous, item) {
         return previous.then(function () {
@@ -119,7 +120,10 @@
             method: "POST", body: new URLSearchParams(item.fields), credentials: "same-origin",
             redirect: "manual", headers: { "X-CSRFToken": csrf(), "HX-Request": "true" },
           }).then(function (response) {
-            if (response.ok) { sent += 1; return remove(item.token); }
+            if (response.ok) {
+              sent += 1;
+              return response.text().then(function (html) { answer = html; return remove(item.token); });
+            }
             // 400: refused for good (an activity type retired since); anything else (logged
             // out, a server error) stays queued for the next try.
             if (response.status === 400) return remove(item.token);
@@ -130,12 +134,17 @@
       flushing = false;
       return showWaiting().then(function (waiting) {
         if (sent && !waiting) say(plural(sent) + " sent.");
-        if (sent) refreshQuickLog();
+        if (sent) refreshQuickLog(answer);
       });
     }, function () { flushing = false; });
   }
-  function refreshQuickLog() {
-    if (window.htmx && document.getElementById("quick-log")) {
+  // The last answer is what a tap online would have swapped in: the buttons' counts and, out
+  // of band, the week's commitments, comparison and wins.
+  function refreshQuickLog(html) {
+    if (!window.htmx || !document.getElementById("quick-log")) return;
+    if (html && window.htmx.swap) {
+      window.htmx.swap("#quick-log", html, { swapStyle: "outerHTML" });
+    } else {
       window.htmx.ajax("GET", window.location.pathname + window.location.search,
         { target: "#quick-log", select: "#quick-log", swap: "outerHTML" });
     }

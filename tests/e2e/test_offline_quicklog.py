@@ -46,6 +46,9 @@ def test_quick_logs_tapped_offline_are_sent_once_back_online(demo, new_page):
     assert Activity.objects.filter(producer=paula).count() == logged_before + 3
     page.locator(".quick-btn[data-type='Call'] .quick-count").filter(
         has_text=str(shown_before + 3)).wait_for()
+    # The last answer is swapped in as a tap online would: the undo of the last tap with it.
+    assert page.evaluate("typeof htmx.swap") == "function"
+    page.locator(".undo-bar").wait_for()
     screenshot(page, "offline-quicklog-sent")
 
     # A replay of a tap that already arrived (its answer lost) counts once: queue the last
