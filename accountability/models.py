@@ -4,6 +4,11 @@ from django.db.models import Q
 from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
 
+# Models in their own modules (one app label): obstacles and the kiosk are the meeting's,
+# week closures the rollover's.
+from .meetings.kiosk_models import KioskLink  # noqa: F401
+from .meetings.obstacles.models import Obstacle  # noqa: F401
+from .scorecards.closure_models import WeekClosure  # noqa: F401
 from .scorecards.columns import ProductionColumns
 
 
@@ -303,6 +308,7 @@ class Meeting(models.Model):
         WINS = "wins", "Wins"
         TURNS = "turns", "Turns"
         PIPELINE = "pipeline", "Pipeline health"
+        CLEAR_PATH = "clear_path", "Clear the path"
         WRAP_UP = "wrap_up", "Wrap-up"
         ENDED = "ended", "Ended"
 
@@ -356,47 +362,6 @@ class MeetingTurn(models.Model):
     def __str__(self) -> str:
         return f"Turn {self.position} of meeting {self.meeting_id}"
 
-
-class KioskLink(models.Model):
-    """A read-only, unguessable, revocable link to one team's meeting screen."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="kiosk_links")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="kiosk_links")
-    token = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=80, blank=True)
-    created_by = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    # Whoever holds the link sees what a colleague sees: no prospect (client) names, unless the
-    # person who made the link chose to show them on this screen.
-    show_prospect_names = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.label or f"Kiosk for team {self.team_id}"
-
-
-class WeekClosure(models.Model):
-    """Marks an agency-week as closed: final scorecards, judged commitments, digests sent.
-
-    Its unique constraint is what makes the rollover run exactly once when beat fires twice.
-    """
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="week_closures")
-    week_start = models.DateField()
-    closed_at = models.DateTimeField()
-    digests_sent = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "week_start"], name="close_week_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id} week of {self.week_start} closed"
 
 # Coaching's models have their own module only because this one is at the length limit.
 from .coaching.models import AlertDismissal, OneOnOne, OneOnOneAction  # noqa: E402, F401

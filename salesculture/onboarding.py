@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/login/", "/logout/", "/media/", "/favicon",
-                 "/live/", "/kiosk/",
+                 "/live/", "/kiosk/", "/sw.js", "/manifest.webmanifest", "/offline/",
                  # pages reached from an email, which work the same for whoever is logged in
                  "/invitation/", "/setup/", "/password_reset/", "/reset/")
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as password_views
-from . import people_views, token_views, views, webhook_views
+from . import people_views, pwa_views, token_views, views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +19,10 @@ urlpatterns = [
     path("settings/webhooks/<int:webhook_id>/remove/", webhook_views.webhook_remove,
          name="webhook_remove"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", pwa_views.LogoutView.as_view(), name="logout"),
+    path("manifest.webmanifest", pwa_views.manifest, name="manifest"),
+    path("sw.js", pwa_views.service_worker, name="service_worker"),
+    path("offline/", pwa_views.offline, name="offline"),
     path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),

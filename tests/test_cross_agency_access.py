@@ -9,7 +9,14 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accountability.models import Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
+from accountability.models import (
+    Commitment,
+    KioskLink,
+    Meeting,
+    MeetingTurn,
+    Obstacle,
+    WeeklyScorecard,
+)
 from pipeline.models import (
     Activity,
     ActivityType,
@@ -66,6 +73,9 @@ def stranger_world(other_agency, settings):
         agency=other_agency, team=stranger.team, week_start=dt.date(2026, 11, 16),
         started_by=stranger, started_at=timezone.now(), section_started_at=timezone.now())
     turn = MeetingTurn.objects.create(meeting=meeting, producer=stranger, position=0)
+    obstacle = Obstacle.objects.create(agency=other_agency, team=stranger.team, text="Theirs",
+                                       owner=stranger, due_date=dt.date(2026, 11, 30),
+                                       raised_at=timezone.now())
     link = KioskLink.objects.create(agency=other_agency, team=stranger.team,
                                     token="t" * 43, created_by=stranger)
     # SQLite reuses the rolled-back agency's id, and the cache outlives a test: without this
@@ -90,7 +100,7 @@ def stranger_world(other_agency, settings):
         "producer_id": stranger.pk, "token_id": token.pk, "webhook_id": webhook.pk,
         "activity_id": activity.pk, "meeting_id": meeting.pk,
         "turn_id": turn.pk, "link_id": link.pk, "token": link.token, "job_id": job.pk,
-        "invitation_id": invitation.pk,
+        "invitation_id": invitation.pk, "obstacle_id": obstacle.pk,
     }
 
 
@@ -138,7 +148,8 @@ def _ledger_state():
             list(Producer.objects.order_by("pk").values_list("team_id", "role", "is_active")),
             list(ImportJob.objects.values_list("status", "mapping")),
             list(ApiToken.objects.values_list("revoked_at", flat=True)),
-            Webhook.objects.count())
+            Webhook.objects.count(),
+            list(Obstacle.objects.values_list("closed_at", flat=True)), Obstacle.objects.count())
 
 
 def test_every_route_with_an_id_is_covered_here():

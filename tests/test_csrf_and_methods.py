@@ -42,7 +42,7 @@ def test_a_post_without_the_token_is_refused_everywhere_and_writes_nothing(leade
     ids = {"pk": 1, "producer_id": leader.pk, "activity_id": 1, "meeting_id": 1, "turn_id": 1,
            "link_id": link.pk, "token": link.token, "invitation_id": 1, "uidb64": "MQ",
            "job_id": job.pk, "token_id": 1, "prospect_id": 1, "webhook_id": 1,
-           "one_on_one_id": 1, "action_id": 1}
+           "one_on_one_id": 1, "action_id": 1, "obstacle_id": 1}
     client = login(Client(enforce_csrf_checks=True), leader)
     before = snapshot()
     for url in every_url(ids):

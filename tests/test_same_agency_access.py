@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accountability.meetings.services import meeting_start
-from accountability.models import Commitment, KioskLink
+from accountability.models import Commitment, KioskLink, Obstacle
 from pipeline.models import ImportJob
 from salesculture.api_tokens import api_token_create
 from salesculture.invitations import invitation_create
@@ -53,6 +53,9 @@ def north(agency, team, producer, leader, owner):
                   "activity_id": ActivityFactory(producer=producer).pk,
                   "meeting_id": meeting.pk, "turn_id": meeting.turns.get(producer=producer).pk,
                   "link_id": link.pk,
+                  "obstacle_id": Obstacle.objects.create(
+                      agency=agency, team=team, text="Pat's own", owner=producer,
+                      due_date=dt.date(2030, 1, 7), raised_at=meeting.started_at).pk,
                   "invitation_id": invitation_create(
                       actor=owner, email="invitee@example.com", name="Invitee",
                       role="producer", team=team)[0].pk,

@@ -1,8 +1,9 @@
 """The agenda of the weekly meeting as pure rules: no database, unit-tested alone.
 
-Wins first (the reel), then each producer's turn (leaders first), pipeline health and a
-wrap-up, within 30 minutes (EOS/4DX style). The position on the agenda is
-(section, turn, win); `step` says where "next", "back" and "next section" lead from there.
+Wins first (the reel), then each producer's turn (leaders first), pipeline health, clearing
+the path (the team's open obstacles) and a wrap-up, within 30 minutes (EOS/4DX style). The
+position on the agenda is (section, turn, win); `step` says where "next", "back" and "next
+section" lead from there.
 The screen's timers, the reel's slides and the producer's "your turn is next" come from here
 too, so the TV, the kiosk, the phone and the minutes can never disagree about them.
 """
@@ -13,9 +14,10 @@ from typing import NamedTuple
 from ..models import Meeting
 
 S = Meeting.Section
-AGENDA = [S.WINS, S.TURNS, S.PIPELINE, S.WRAP_UP]
+AGENDA = [S.WINS, S.TURNS, S.PIPELINE, S.CLEAR_PATH, S.WRAP_UP]
 # Target seconds per section (EOS/4DX style: the whole meeting within 30 minutes).
-SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 5 * 60, S.WRAP_UP: 3 * 60}
+# Clearing the path took two of the pipeline's five minutes, so turns keep the time they had.
+SECTION_TARGETS = {S.WINS: 5 * 60, S.PIPELINE: 3 * 60, S.CLEAR_PATH: 2 * 60, S.WRAP_UP: 3 * 60}
 TURN_TARGET = 2 * 60
 # The default length; an agency sets its own (Agency.meeting_minutes, Settings → Agency).
 MEETING_LIMIT = 30 * 60

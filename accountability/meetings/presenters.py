@@ -149,6 +149,7 @@ class Screen:
     stale_total: int = 0
     made: list = field(default_factory=list)
     none_yet: list = field(default_factory=list)
+    obstacles: dict = field(default_factory=dict)  # clearing the path: obstacles/screen.py
     # Stage wins alone, the number the scorecard, the turn and the digest call "wins".
     stage_wins: int = 0  # stages reached for the first time (a skip wins several)
     win_moves: int = 0  # the celebrations that are moves; the rest are bests, kept weeks...

@@ -21,6 +21,7 @@ from salesculture.weeks import Week, local_now
 from ..models import Celebration, Commitment, KioskLink, Meeting, MeetingTurn, WeeklyScorecard
 from . import agenda, presenters
 from .agenda import S
+from .obstacles import screen as obstacles
 from .presenters import MeetingsHome, Screen
 
 STALE_SHOWN = 8
@@ -208,6 +209,7 @@ def meeting_screen(meeting: Meeting, *, now: dt.datetime | None = None) -> Scree
         _fill_pipeline(screen, now)
     elif meeting.section in (S.WRAP_UP, S.ENDED):
         _fill_wrap_up(screen)
+    obstacles.fill_screen(screen, now)
     return screen
 
 

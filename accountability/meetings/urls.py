@@ -3,6 +3,7 @@ from django.urls import path
 from . import kiosk_views as kiosk
 from . import my_turn_views as phone
 from . import views as meeting
+from .obstacles import views as obstacles
 
 urlpatterns = [
     path("meeting/", meeting.meetings, name="meetings"),
@@ -28,6 +29,14 @@ urlpatterns = [
          name="meeting_turn_note"),
     path("meeting/<int:meeting_id>/turns/<int:turn_id>/commitments/",
          meeting.turn_commitment_view, name="meeting_turn_commitment"),
+    path("meeting/obstacles/", obstacles.obstacle_list, name="obstacles"),
+    path("meeting/obstacles/raise/", obstacles.obstacle_raise_view, name="obstacle_raise"),
+    path("meeting/obstacles/<int:obstacle_id>/close/", obstacles.obstacle_close_view,
+         name="obstacle_close"),
+    path("meeting/<int:meeting_id>/obstacles/raise/", obstacles.meeting_obstacle_raise_view,
+         name="meeting_obstacle_raise"),
+    path("meeting/<int:meeting_id>/obstacles/<int:obstacle_id>/close/",
+         obstacles.meeting_obstacle_close_view, name="meeting_obstacle_close"),
     path("kiosk/<str:token>/", kiosk.kiosk, name="kiosk"),
     path("kiosk/<str:token>/poll/", kiosk.kiosk_poll, name="kiosk_poll"),
 ]

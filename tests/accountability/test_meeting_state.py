@@ -87,17 +87,17 @@ def test_next_walks_the_wins_reel_the_turns_pipeline_and_wrap_up(
     celebrate(producer, last_week, 2)
     meeting = meeting_start(team=team, week_start=last_week, actor=leader)
     steps = [where(meeting)]
-    for _ in range(6):
+    for _ in range(7):
         move(meeting, leader, "next")
         steps.append(where(meeting))
     assert steps == [
         ("wins", 0, 0), ("wins", 0, 1),          # the reel, one win at a time
         ("turns", 0, 1), ("turns", 1, 1),        # leader, then producer
-        ("pipeline", 1, 1), ("wrap_up", 1, 1),
+        ("pipeline", 1, 1), ("clear_path", 1, 1), ("wrap_up", 1, 1),
         ("wrap_up", 1, 1),                       # next at the end stays; ending is explicit
     ]
     meeting.refresh_from_db()
-    assert meeting.version == 6  # five moves; the no-op did not bump it
+    assert meeting.version == 7  # six moves; the no-op did not bump it
 
 
 def test_previous_walks_back_into_the_last_turn_and_the_last_win(

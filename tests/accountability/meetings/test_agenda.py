@@ -25,8 +25,8 @@ def test_turns_share_what_the_other_sections_leave_of_thirty_minutes(turns, per_
 
 
 def test_the_other_sections_have_fixed_targets_and_the_whole_fits_thirty_minutes():
-    assert [agenda.section_target_seconds(s, 12) for s in ("wins", "pipeline", "wrap_up")] == [
-        300, 300, 180]
+    assert [agenda.section_target_seconds(s, 12)
+            for s in ("wins", "pipeline", "clear_path", "wrap_up")] == [300, 180, 120, 180]
     assert agenda.section_target_seconds("ended", 12) == 0
     for turns in (1, 2, 12, 20, 45):
         assert sum(agenda.section_target_seconds(s, turns) for s in agenda.AGENDA) <= 30 * 60
@@ -89,7 +89,8 @@ def test_next_goes_slide_by_slide_then_turn_by_turn():
     assert step("wins", 0, 2, "next") == ("turns", 0, 2)      # last slide: first turn
     assert step("turns", 1, 2, "next") == ("turns", 2, 2)
     assert step("turns", 3, 2, "next") == ("pipeline", 3, 2)  # last turn: pipeline
-    assert step("pipeline", 3, 2, "next") == ("wrap_up", 3, 2)
+    assert step("pipeline", 3, 2, "next") == ("clear_path", 3, 2)  # then clear the path
+    assert step("clear_path", 3, 2, "next") == ("wrap_up", 3, 2)
 
 
 def test_back_across_a_section_edge_lands_on_its_last_slide_or_turn():
