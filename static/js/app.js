@@ -40,6 +40,12 @@
     if (field.hasAttribute && field.hasAttribute("data-select-on-focus")) field.select();
   });
 
+  // Escape takes the toasts away too: a keyboard has no tap.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("#toasts .toast").forEach(function (toast) { toast.remove(); });
+  });
+
   // A response can ask for a toast with the HX-Trigger header: {"toast": {"text": "...", "kind": "win"}}.
   // It goes by itself after five seconds; a tap takes it away at once.
   document.body.addEventListener("toast", function (event) {
@@ -48,7 +54,8 @@
     if (!box || !detail.text) return;
     var toast = document.createElement("div");
     toast.className = "toast" + (detail.kind ? " toast-" + detail.kind : "");
-    toast.setAttribute("role", "status");
+    // No role of its own: #toasts is the page's polite live region (base.html), and a
+    // status inside it would be read twice by some screen readers.
     toast.textContent = detail.text;
     toast.title = "Tap to dismiss";
     toast.addEventListener("click", function () { toast.remove(); });

@@ -5,6 +5,7 @@
 document.addEventListener("htmx:afterSettle", function () {
   var moved = document.querySelector(".board .just-moved");
   if (moved && moved.scrollIntoView) {
-    moved.scrollIntoView({ behavior: "smooth", block: "center", inline: "start" });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    moved.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "center", inline: "start" });
   }
 });
