@@ -90,11 +90,20 @@ PAGES = [
     Page("export", "/export/", EVERYONE),
     Page("profile", "/profile/", EVERYONE),
     Page("API tokens", "/profile/tokens/", EVERYONE),
+    Page("search", "/search/?q=an", EVERYONE),
+    Page("notifications", "/notifications/", EVERYONE),
+    Page("one-on-ones", "/one-on-ones/", EVERYONE),
+    Page("obstacles", "/meeting/obstacles/", EVERYONE),
+    Page("offline", "/offline/", (*NOBODY_LOGGED_IN, *EVERYONE)),
     # leading a team
     Page("meeting screen", "/meeting/{meeting}/", LEADERS),
     Page("role fit", "/role-fit/", LEADERS),
     Page("role fit detail", "/role-fit/{colleague}/", LEADERS),
     Page("plan of a colleague", "/plan/{colleague}/", LEADERS),
+    Page("one-on-one", "/one-on-ones/{one_on_one}/", LEADERS),
+    Page("one-on-one new", "/one-on-ones/new/?producer={colleague}", LEADERS),
+    Page("leader alerts", "/alerts/", LEADERS),
+    Page("lost reasons", "/pipeline/lost-reasons/", LEADERS),
     Page("confidence of a colleague", "/confidence/{colleague}/", LEADERS),
     Page("settings", "/settings/", LEADERS),
     Page("people", "/settings/people/", LEADERS),
@@ -160,7 +169,9 @@ class Scan:
 def _demo_data(url: str) -> Demo:
     """The demo agency, with a meeting running for the North team, last week's minutes, TV
     links, an import waiting for its preview, a webhook and an invitation."""
+    from accountability.coaching.services import one_on_one_record
     from accountability.meetings.kiosk import kiosk_link_create
+    from accountability.meetings.obstacles.services import obstacle_raise
     from accountability.meetings.services import meeting_end, meeting_start
     from pipeline.imports.services import import_job_create
     from pipeline.models import ActivityType, LostReason, Prospect, Stage
@@ -180,6 +191,12 @@ def _demo_data(url: str) -> Demo:
     minutes = meeting_start(team=north, week_start=this_week - dt.timedelta(days=7), actor=leader)
     meeting_end(meeting=minutes, actor=leader)
     meeting = meeting_start(team=north, week_start=this_week, actor=leader)
+    one_on_one = one_on_one_record(
+        actor=leader, producer=producer, held_on=this_week, notes="Talked through referrals.",
+        actions=["Ask two clients for a referral"], commit_actions=False,
+        follow_up_on=this_week + dt.timedelta(days=14))
+    obstacle_raise(team=north, actor=producer, text="Carrier X won't quote restaurants",
+                   owner=leader, due_date=this_week + dt.timedelta(days=7), meeting=meeting)
     sample = (Path(__file__).parents[2] / "static" / "samples" / "prospects.csv").read_bytes()
     job = import_job_create(actor=leader, kind="prospects", data=sample, filename="prospects.csv")
     webhook = Webhook.objects.create(agency=agency, url="https://hooks.example.com/sales",
@@ -197,6 +214,7 @@ def _demo_data(url: str) -> Demo:
         "kiosk_board": kiosk_link_create(team=south, actor=owner, label="South TV").token,
         "kiosk_meeting": kiosk_link_create(team=north, actor=leader, label="North TV").token,
         "colleague": producer.pk, "meeting": meeting.pk, "minutes": minutes.pk,
+        "one_on_one": one_on_one.pk,
         "import_job": job.pk, "webhook": webhook.pk, "team": north.pk,
         "stage": Stage.objects.filter(agency=agency).order_by("position").first().pk,
         "activity_type": ActivityType.objects.filter(agency=agency).first().pk,
