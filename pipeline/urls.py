@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import done_views, export_views, views
 from .imports import views as import_views
 
 app_name = "pipeline"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pipeline/prospects/<int:pk>/advance/", views.prospect_advance,
          name="prospect_advance"),
     path("pipeline/prospects/<int:pk>/log/", views.prospect_log, name="prospect_log"),
+    path("pipeline/prospects/<int:pk>/done/", done_views.prospect_done, name="prospect_done"),
     # Bringing data in and out: top-level pages, not under the board.
     path("import/", import_views.import_start, name="import"),
     path("import/<int:job_id>/", import_views.import_job, name="import_job"),
