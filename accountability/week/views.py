@@ -40,7 +40,6 @@ from ..scorecards.selectors import wins_feed
 from .selectors import comparison, quick_log_buttons
 
 TEMPLATE = "accountability/week/page.html"
-XDATES_TEMPLATE = "accountability/week/_xdates.html"
 # On a phone between appointments the most urgent few come first; the rest fold away.
 NEXT_STEPS_LISTED = 12
 NEXT_STEPS_FIRST = 5
@@ -139,8 +138,6 @@ def _live_response(request, context: dict, main: str, *, text: str = "",
     for name in ("quick_log", "week_commitments", "week_compare", "week_wins"):
         if name != main:
             parts.append(render_to_string(f"{TEMPLATE}#{name}", oob, request=request))
-    if "xdates" in context:
-        parts.append(render_to_string(XDATES_TEMPLATE, oob, request=request))
     response = HttpResponse("".join(parts), status=status)
     return toast(response, text) if text else response
 

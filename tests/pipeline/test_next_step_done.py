@@ -92,7 +92,6 @@ def test_done_on_my_week_logs_once_and_refreshes_the_list_and_the_counts(produce
     assert 'id="next-steps"' in html and "Send the coverage checklist" in html
     assert 'id="quick-log" class="card quick-log" aria-labelledby="quick-log-title" hx-swap-oob' \
         in html
-    assert 'id="x-dates"' in html
     assert f'data-count="{activity_type(producer.agency).pk}">1<' in html
 
 
