@@ -28,7 +28,7 @@ from pipeline.selectors import (
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
-from salesculture.htmx import toast
+from salesculture.htmx import reswap, retarget, toast
 from salesculture.weeks import Week, local_now
 
 from ..commitments.presenters import commitment_progress
@@ -228,4 +228,6 @@ def week_done(request, prospect_id):
         messages.success(request, text)
         return redirect("accountability:my_week")
     context = {**_live_context(producer), **_next_steps_context(producer)}
-    return _live_response(request, context, "next_steps", text=text)
+    # The form stood in for one row; the answer is the whole list, as it is now.
+    response = _live_response(request, context, "next_steps", text=text)
+    return reswap(retarget(response, "#next-steps"), "outerHTML")

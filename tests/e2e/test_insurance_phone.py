@@ -79,6 +79,8 @@ def test_done_on_a_next_step_logs_it_and_asks_for_the_next_one(demo, new_page):
     page.locator(f"#ns-{first.pk}", has_text="Send the coverage checklist").wait_for(
         state="attached")
     assert page.evaluate("window.__noReload === true")
+    assert page.locator("#next-steps").count() == 1  # the list replaced, not nested
+    assert page.locator("#next-steps #next-steps, .feed .next-steps").count() == 0
     assert Activity.objects.filter(producer=paula, prospect=first).count() == logged_before + 1
     first.refresh_from_db()
     assert (first.next_step, first.next_step_due) == ("Send the coverage checklist",

@@ -89,6 +89,7 @@ def test_done_on_my_week_logs_once_and_refreshes_the_list_and_the_counts(produce
     producer_client.post(week_done_url(acme), data, HTTP_HX_REQUEST="true")
     assert Activity.objects.filter(prospect=acme).count() == 1
     html = text(response)
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#next-steps", "outerHTML")
     assert 'id="next-steps"' in html and "Send the coverage checklist" in html
     assert 'id="quick-log" class="card quick-log" aria-labelledby="quick-log-title" hx-swap-oob' \
         in html
