@@ -114,3 +114,30 @@ def test_back_from_a_call_one_tap_logs_it(demo, new_page):
     assert Activity.objects.filter(producer=paula, prospect=prospect,
                                    activity_type__name="Call").count() == calls_before + 1
     assert page.locator("[data-testid=log-call-prompt]").is_hidden()
+
+
+def test_the_board_marks_an_open_x_date_window_and_done_works_on_a_card(demo, new_page):
+    paula = Producer.objects.get(user__username="producer")
+    today = agency_today(paula.agency)
+    page = new_page(PHONE)
+    log_in(page, "producer")
+    page.goto("/pipeline/")
+    marked = page.locator(".board-card.xdate-open").first
+    marked.scroll_into_view_if_needed()
+    assert "X-date" in marked.locator("[data-testid=xdate-mark]").inner_text()
+    thumb_view(page, "insurance-board-x-date-mark")
+
+    card = page.locator(".board-card", has=page.locator("[data-testid=next-step-done]")).first
+    card_id = card.get_attribute("id")
+    prospect = Prospect.objects.get(pk=int(card_id.split("-")[1]))
+    logged_before = Activity.objects.filter(prospect=prospect).count()
+    card.locator("[data-testid=next-step-done]").click()
+    form = page.locator(f"#{card_id} [data-testid=done-form]")
+    form.wait_for()
+    form.locator("input[name=next_step]").fill("Review quotes together")
+    form.locator("input[name=next_step_due]").fill((today + dt.timedelta(days=3)).isoformat())
+    thumb_view(page, "insurance-board-done-form")
+    form.locator("button[type=submit]").click()
+    page.locator(f"#{card_id}", has_text="Review quotes together").wait_for()
+    assert Activity.objects.filter(prospect=prospect).count() == logged_before + 1
+    assert page.locator(f"#{card_id} [data-testid=done-form]").count() == 0
