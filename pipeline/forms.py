@@ -13,6 +13,7 @@ from django.utils import timezone
 from salesculture.forms import client_token_field
 from salesculture.models import Producer
 
+from .details import DETAIL_FIELDS, EMAIL_MESSAGE, PREMIUM_MESSAGE, phone_problem
 from .models import Activity, Prospect, Stage, StageAdvance
 from .selectors import activity_types_of, lost_reasons_offered, prospects_owned_by, stages_offered
 from .services import OUT_OF_DATE, moved_meanwhile
@@ -36,7 +37,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _premium_field(label: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, help_text=help_text, required=False, min_value=0,
+                              max_digits=12, decimal_places=2,
+                              error_messages={"min_value": PREMIUM_MESSAGE})
+
+
 class ProspectForm(forms.Form):
+    field_order = ["name", "client_type", "contact_name", "phone", "email", "line_of_business",
+                   "stage", "current_carrier", "current_premium", "x_date", "premium",
+                   "estimated_revenue", "next_step", "next_step_due", "source"]
     name = forms.CharField(max_length=max_length(Prospect, "name"))
     line_of_business = forms.ChoiceField(choices=Prospect.LineOfBusiness.choices)
     estimated_revenue = forms.DecimalField(
@@ -49,6 +59,24 @@ class ProspectForm(forms.Form):
     next_step_due = forms.DateField(required=False, widget=DateInput(), label="Next step due")
     source = forms.CharField(max_length=max_length(Prospect, "source"), required=False,
                              help_text="Where the prospect came from (referral, event, …).")
+    # What an insurance producer knows (pipeline/details.py holds the rules the service checks).
+    client_type = forms.ChoiceField(choices=Prospect.ClientType.choices,
+                                    label="Household or business", required=False,
+                                    initial=Prospect.ClientType.HOUSEHOLD)
+    contact_name = forms.CharField(max_length=max_length(Prospect, "contact_name"), required=False,
+                                   label="Contact name")
+    phone = forms.CharField(max_length=max_length(Prospect, "phone"), required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(max_length=max_length(Prospect, "email"), required=False,
+                             error_messages={"invalid": EMAIL_MESSAGE})
+    current_carrier = forms.CharField(max_length=max_length(Prospect, "current_carrier"),
+                                      required=False, label="Current carrier")
+    current_premium = _premium_field("Current premium ($)",
+                                     "What they pay their current carrier a year.")
+    premium = _premium_field("Premium quoted ($)", "Annual premium of the policy you quote.")
+    x_date = forms.DateField(required=False, widget=DateInput(), label="X-date",
+                             help_text="When the current policy renews: quote 60 to 30 days "
+                                       "before.")
     client_token = client_token_field()
 
     def __init__(self, *args, agency, today: dt.date, editing: Prospect | None = None, **kwargs):
@@ -71,11 +99,53 @@ class ProspectForm(forms.Form):
             raise ValidationError(PAST_DUE_MESSAGE)
         return due
 
+    def clean_client_type(self):
+        # Left out (an older form, the API): a household, the model's default.
+        return self.cleaned_data.get("client_type") or Prospect.ClientType.HOUSEHOLD
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if problem := phone_problem(phone):
+            raise ValidationError(problem)
+        return phone
+
     def clean(self):
         data = super().clean()
         if data.get("next_step_due") and not data.get("next_step"):
             self.add_error("next_step", "Say what the next step is.")
         return data
+
+    def details(self) -> dict:
+        """The insurance details as the services take them (pipeline/details.py)."""
+        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
+
+
+class NextStepDoneForm(forms.Form):
+    """"Done" on a next step: what it was (logged as an activity) and the new next step."""
+
+    activity_type = forms.ModelChoiceField(
+        queryset=None, label="Logged as", empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your agency's activity types."})
+    outcome = forms.ChoiceField(choices=Activity.Outcome.choices, required=False)
+    next_step = forms.CharField(max_length=max_length(Prospect, "next_step"), label="New next step",
+                                error_messages={"required": "Say what the next step is."})
+    next_step_due = forms.DateField(widget=DateInput(), label="Due",
+                                    error_messages={"required": "Give the next step a date."})
+    client_token = client_token_field()
+
+    def __init__(self, *args, prospect: Prospect, types: list, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        field = self.fields["activity_type"]
+        field.queryset = activity_types_of(prospect.agency).filter(is_active=True)
+        field.choices = [(t.pk, f"{t.icon} {t.name}".strip()) for t in types]
+        self.fields["next_step_due"].widget.attrs["min"] = today.isoformat()
+
+    def clean_next_step_due(self):
+        due = self.cleaned_data.get("next_step_due")
+        if due is not None and due < self.today:
+            raise ValidationError(PAST_DUE_MESSAGE)
+        return due
 
 
 class AdvanceForm(forms.Form):

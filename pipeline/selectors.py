@@ -23,6 +23,13 @@ from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
+from .xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
+from .xdates import (
+    xdate_candidates,
+    xdate_days_away,
+    xdate_needs_follow_up,
+    xdates_needing_follow_up,
+)
 
 
 def stages_for(agency: Agency) -> QuerySet[Stage]:
@@ -123,10 +130,14 @@ def boards_switchable(actor: Producer) -> list[Producer]:
 
 
 def decorate_prospect(prospect: Prospect, *, now: dt.datetime, today: dt.date) -> Prospect:
-    """Adds `days_in_stage`, `is_stale` and `due_state` (overdue/today/later/none)."""
+    """Adds `days_in_stage`, `is_stale`, `due_state` (overdue/today/later/none), and
+    `xdate_follow_up` (its X-date window is open and nobody has acted: pipeline/xdates.py)
+    with `x_days`, the days left to the X-date."""
     prospect.days_in_stage = max((now - prospect.stage_entered_at).days, 0)
     prospect.is_stale = prospect.days_in_stage > prospect.stage.stale_after_days
     prospect.due_state = due_state(prospect, today)
+    prospect.xdate_follow_up = xdate_needs_follow_up(prospect, today)
+    prospect.x_days = xdate_days_away(prospect.x_date, today) if prospect.x_date else None
     return prospect
 
 
@@ -322,3 +333,12 @@ def lost_by_reason(agency: Agency) -> list[tuple[str, int]]:
     return list(Prospect.objects.filter(agency=agency, stage__kind=Stage.Kind.LOST)
                 .exclude(lost_reason="").values("lost_reason").annotate(n=Count("pk"))
                 .order_by("-n", "lost_reason").values_list("lost_reason", "n"))
+
+
+def xdates_coming(producer: Producer, *, today: dt.date,
+                  within_days: int = XDATE_WINDOW_DAYS) -> list[Prospect]:
+    """The producer's open prospects whose X-date window is open and who have no next step
+    inside it (pipeline/xdates.py), soonest X-date first; one query."""
+    rows = (Prospect.objects.filter(agency=producer.agency, owner=producer)
+            .filter(xdate_candidates(today, within_days=within_days)).select_related("stage"))
+    return xdates_needing_follow_up(rows, today)

@@ -13,15 +13,8 @@ from salesculture.webhooks import webhook_event_publish
 from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
-from .models import (
-    Activity,
-    ActivityType,
-    LostReason,
-    Prospect,
-    Stage,
-    StageAdvance,
-    StageWin,
-)
+from .details import DETAIL_FIELDS, details_apply
+from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 from .presenters import advance_message
 from .wins import furthest_after, replay, stages_won
 
@@ -68,9 +61,11 @@ def prospect_create(
     source: str = "",
     occurred_at: dt.datetime | None = None,
     client_token: str | None = None,
+    details: dict | None = None,
 ) -> Prospect:
-    """A new prospect on `owner`'s board, with its first ledger row. A repeated `client_token`
-    (the same form submitted twice) returns the prospect the first submit created."""
+    """A new prospect on `owner`'s board, with its first ledger row; `details` are the
+    insurance facts (pipeline/details.py). A repeated `client_token` (the same form submitted
+    twice) returns the prospect the first submit created."""
     agency = owner.agency
     if client_token and (first := _prospect_of_token(agency, client_token)) is not None:
         return first
@@ -89,6 +84,7 @@ def prospect_create(
         furthest_stage=furthest_after(furthest=None, to_stage=stage),
         next_step=next_step.strip(), next_step_due=next_step_due, source=source.strip(),
         client_token=client_token or None)
+    details_apply(prospect, details)
     # The token's uniqueness is the database's to enforce, under concurrency (below).
     prospect.full_clean(exclude=["client_token"])
     try:
@@ -133,6 +129,7 @@ def prospect_update(
     source: str = "",
     actor: Producer | None = None,
     owner: Producer | None = None,
+    details: dict | None = None,
 ) -> Prospect:
     """Edit a prospect; `owner`, when given, hands it to another producer of the agency. The
     edit and the change of owner are recorded as two kinds of event."""
@@ -149,6 +146,7 @@ def prospect_update(
     prospect.next_step = next_step.strip()
     prospect.next_step_due = next_step_due
     prospect.source = source.strip()
+    details_apply(prospect, details)
     prospect.full_clean()
     prospect.save()
     prospect_changes_record(before=before, prospect=prospect, actor=actor)
@@ -296,7 +294,7 @@ def activity_log(
         with transaction.atomic():
             activity.save()
             agency_week_changed(agency_id=producer.agency_id, when=occurred_at,
-                                      agency=producer.agency)
+                                agency=producer.agency)
     except IntegrityError:
         if client_token:
             existing = Activity.objects.filter(producer=producer, client_token=client_token).first()
@@ -356,7 +354,7 @@ def stage_wins_replay(*, prospects) -> int:
 # --- soft delete and the audit trail of prospects -------------------------------------------
 
 AUDITED_FIELDS = ("name", "line_of_business", "estimated_revenue", "next_step", "next_step_due",
-                  "source")
+                  "source", *DETAIL_FIELDS)
 
 
 def prospect_audit_snapshot(prospect: Prospect) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, lost_views, search_views, views
+from . import done_views, export_views, lost_views, search_views, views
 from .imports import views as import_views
 
 app_name = "pipeline"
@@ -16,6 +16,7 @@ urlpatterns = [
          name="prospect_advance"),
     path("pipeline/prospects/<int:pk>/log/", views.prospect_log, name="prospect_log"),
     path("pipeline/lost-reasons/", lost_views.lost_reasons, name="lost_reasons"),
+    path("pipeline/prospects/<int:pk>/done/", done_views.prospect_done, name="prospect_done"),
     # Bringing data in and out: top-level pages, not under the board.
     path("import/", import_views.import_start, name="import"),
     path("import/<int:job_id>/", import_views.import_job, name="import_job"),

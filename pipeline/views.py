@@ -23,8 +23,10 @@ from salesculture.selectors import producer_get_visible
 from salesculture.weeks import local_now
 
 from . import services
+from .details import DETAIL_FIELDS
 from .forms import ActivityForm, AdvanceForm, ProspectForm
 from .models import Prospect, Stage, StageAdvance
+from .next_steps import matching_activity_type
 from .presenters import advance_message
 from .selectors import (
     active_activity_types,
@@ -103,7 +105,7 @@ def prospect_new(request):
                 line_of_business=data["line_of_business"],
                 estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
                 next_step_due=data["next_step_due"], source=data["source"],
-                client_token=data["client_token"] or None)
+                client_token=data["client_token"] or None, details=form.details())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -119,7 +121,8 @@ def prospect_edit(request, pk):
     prospect = prospect_get_visible(actor=request.producer, prospect_id=pk)
     today = _today(prospect.agency)
     initial = {f: getattr(prospect, f) for f in ("name", "line_of_business", "estimated_revenue",
-                                                  "next_step", "next_step_due", "source")}
+                                                  "next_step", "next_step_due", "source",
+                                                  *DETAIL_FIELDS)}
     form = ProspectForm(request.POST or None, initial=initial, agency=prospect.agency,
                         today=today, editing=prospect)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +132,7 @@ def prospect_edit(request, pk):
                 prospect=prospect, name=data["name"], line_of_business=data["line_of_business"],
                 estimated_revenue=data["estimated_revenue"], next_step=data["next_step"],
                 next_step_due=data["next_step_due"], source=data["source"],
-                actor=request.producer)
+                actor=request.producer, details=form.details())
         except ValidationError as exc:
             prospect.refresh_from_db()
             add_service_errors(form, exc)
@@ -167,6 +170,10 @@ def _detail_context(request, prospect, form=None) -> dict:
     return {
         "prospect": prospect,
         "mine": mine,
+        # "Log this call" after a tap on the phone number (static/js/calls.js).
+        "call_type": matching_activity_type("call", active_types) if mine else None,
+        "call_action": reverse("pipeline:prospect_log", args=[prospect.pk]),
+        "call_token": uuid.uuid4().hex,
         "history": prospect_history(prospect),
         "activities": prospect_activities(prospect, limit=ACTIVITIES_SHOWN),
         "activities_shown": ACTIVITIES_SHOWN,

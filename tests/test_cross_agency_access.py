@@ -98,6 +98,7 @@ def stranger_world(other_agency, settings):
         "pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                **settings_pks(agency=other_agency, team=stranger.team, producer=stranger)},
         "producer_id": stranger.pk, "token_id": token.pk, "webhook_id": webhook.pk,
+        "prospect_id": prospect.pk,
         "activity_id": activity.pk, "meeting_id": meeting.pk,
         "turn_id": turn.pk, "link_id": link.pk, "token": link.token, "job_id": job.pk,
         "invitation_id": invitation.pk, "obstacle_id": obstacle.pk,

@@ -44,8 +44,8 @@ def north(agency, team, producer, leader, owner):
     return {
         "world": {"pk": {"pipeline": prospect.pk, "accountability": commitment.pk,
                          **settings_pks(agency=agency, team=team, producer=producer)},
-                  "producer_id": producer.pk, "one_on_one_id": one_on_one.pk,
-                  "action_id": one_on_one.actions.get().pk,
+                  "producer_id": producer.pk, "prospect_id": prospect.pk,
+                  "one_on_one_id": one_on_one.pk, "action_id": one_on_one.actions.get().pk,
                   "token_id": api_token_create(producer=producer, name="Dialer")[0].pk,
                   "webhook_id": Webhook.objects.create(
                       agency=agency, url="https://example.com/hook", secret="s",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 
 from pipeline import services
+from pipeline.details import DETAIL_FIELDS
 from pipeline.forms import ActivityForm, AdvanceForm, ProspectForm
 from pipeline.models import Activity, Prospect, StageAdvance
 from pipeline.presenters import advance_message
@@ -40,6 +41,7 @@ router = Router(tags=["Pipeline"])
 
 PROSPECT_FIELDS = ("name", "line_of_business", "estimated_revenue", "next_step",
                    "next_step_due", "source")
+EDITABLE = (*PROSPECT_FIELDS, *DETAIL_FIELDS)
 
 
 def _form_data(payload) -> dict:
@@ -119,7 +121,7 @@ def activity_undo(request, activity_id: int):
 # --- prospects --------------------------------------------------------------------------------
 
 def _prospect(prospect: Prospect) -> dict:
-    values = {name: getattr(prospect, name) for name in PROSPECT_FIELDS}
+    values = {name: getattr(prospect, name) for name in EDITABLE}
     return {**values, "id": prospect.pk, "owner": {"id": prospect.owner_id,
                                                    "name": prospect.owner.name},
             "stage": prospect.stage, "stage_entered_at": prospect.stage_entered_at,
@@ -160,7 +162,7 @@ def prospect_create(request, payload: ProspectIn):
         owner=producer, actor=producer, name=data["name"], stage=data.get("stage"),
         line_of_business=data["line_of_business"], estimated_revenue=data["estimated_revenue"],
         next_step=data["next_step"], next_step_due=data["next_step_due"],
-        source=data["source"], client_token=token)
+        source=data["source"], client_token=token, details=form.details())
     if prospect.owner_id != producer.pk or prospect.deleted_at is not None:
         # The key named someone else's prospect, or one deleted since: never shown here.
         raise ValidationError({"client_token": "This key was used for another prospect; "
@@ -182,13 +184,14 @@ def prospect_update(request, prospect_id: int, payload: ProspectPatch):
     prospect = prospect_get_visible(actor=request.producer, prospect_id=prospect_id)
     sent = payload.dict(exclude_unset=True)
     data = {name: sent[name] if name in sent else getattr(prospect, name)
-            for name in PROSPECT_FIELDS}
+            for name in EDITABLE}
     form = ProspectForm({k: "" if v is None else v for k, v in data.items()},
                         agency=prospect.agency, today=local_now(prospect.agency).date(),
                         editing=prospect)
     data = check(form)
     services.prospect_update(prospect=prospect, actor=request.producer,
-                             **{name: data[name] for name in PROSPECT_FIELDS})
+                             **{name: data[name] for name in PROSPECT_FIELDS},
+                             details=form.details())
     return _prospect(prospect)
 
 

@@ -92,6 +92,12 @@ class ActivityLogged(Schema):
 
 # --- prospects --------------------------------------------------------------------------------
 
+INSURANCE_EXAMPLE = {"client_type": "business", "contact_name": "Dana Reyes",
+                     "phone": "(312) 555-0142", "email": "dana@acmeroofing.example",
+                     "current_carrier": "Travelers", "current_premium": "18400.00",
+                     "premium": "16900.00", "x_date": "2027-01-15"}
+
+
 class ProspectIn(Schema):
     name: str
     line_of_business: str = Field("personal", description="personal, commercial, life or "
@@ -101,12 +107,20 @@ class ProspectIn(Schema):
     next_step: str = ""
     next_step_due: dt.date | None = None
     source: str = ""
+    client_type: str = Field("household", description="household or business")
+    contact_name: str = ""
+    phone: str = Field("", description="Digits with the usual separators, 7 to 15 digits.")
+    email: str = ""
+    current_carrier: str = ""
+    current_premium: Decimal | None = Field(None, description="What they pay now, a year ($).")
+    premium: Decimal | None = Field(None, description="Annual premium quoted ($).")
+    x_date: dt.date | None = Field(None, description="When the current policy renews.")
     client_token: str | None = Field(None, max_length=64,
                                      description="Your key: sent twice, one prospect.")
 
     model_config = example(name="Acme Roofing", line_of_business="commercial",
                            estimated_revenue="4200.00", next_step="Call to set the appointment",
-                           next_step_due="2026-11-26", source="Referral",
+                           next_step_due="2026-11-26", source="Referral", **INSURANCE_EXAMPLE,
                            client_token="crm-lead-5521")
 
 
@@ -119,8 +133,17 @@ class ProspectPatch(Schema):
     next_step: str | None = None
     next_step_due: dt.date | None = None
     source: str | None = None
+    client_type: str | None = None
+    contact_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    current_carrier: str | None = None
+    current_premium: Decimal | None = None
+    premium: Decimal | None = None
+    x_date: dt.date | None = None
 
-    model_config = example(next_step="Send the quote", next_step_due="2026-11-27")
+    model_config = example(next_step="Send the quote", next_step_due="2026-11-27",
+                           x_date="2027-01-15")
 
 
 class ProspectOut(Schema):
@@ -133,6 +156,14 @@ class ProspectOut(Schema):
     next_step: str
     next_step_due: dt.date | None
     source: str
+    client_type: str = Field(description="household or business")
+    contact_name: str
+    phone: str
+    email: str
+    current_carrier: str
+    current_premium: Decimal | None
+    premium: Decimal | None = Field(description="Annual premium quoted ($).")
+    x_date: dt.date | None = Field(description="When the current policy renews.")
     stage_entered_at: dt.datetime
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -140,7 +171,7 @@ class ProspectOut(Schema):
     model_config = example(id=42, name="Acme Roofing", owner={"id": 12, "name": "Pat Producer"},
                            stage={"id": 3, "name": "Quoted"}, line_of_business="commercial",
                            estimated_revenue="4200.00", next_step="Send the quote",
-                           next_step_due="2026-11-27", source="Referral",
+                           next_step_due="2026-11-27", source="Referral", **INSURANCE_EXAMPLE,
                            stage_entered_at="2026-11-24T15:02:00Z",
                            created_at="2026-11-20T10:00:00Z", updated_at="2026-11-24T15:02:00Z")
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage
+from pipeline.xdates import agency_today, xdate_candidates, xdates_needing_follow_up
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers, teams_for
 from salesculture.weeks import Week, local_now
@@ -25,6 +26,7 @@ from .obstacles import screen as obstacles
 from .presenters import MeetingsHome, Screen
 
 STALE_SHOWN = 8
+XDATE_SOON_DAYS = 30  # the meeting's list: X-dates in the next 30 days with no next step
 TURN_WINS_SHOWN = 4
 
 
@@ -311,11 +313,19 @@ def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
     screen.stale_total = flagged.count()
     rows = list(flagged.select_related("owner__user", "stage")
                 .order_by("stage_entered_at", "id")[:STALE_SHOWN])
+    today = agency_today(meeting.agency, now)
+    # Renewals in the next 30 days that nobody has acted on (pipeline/xdates.py).
+    screen.xdates = xdates_needing_follow_up(
+        team_open.filter(xdate_candidates(today, within_days=XDATE_SOON_DAYS))
+        .select_related("owner__user", "stage"), today)
     followed = set(Commitment.objects.filter(
         week_start=screen.commit_week, kind=Commitment.Kind.SPECIFIC,
-        prospect_id__in=[p.pk for p in rows]).values_list("prospect_id", flat=True))
-    screen.stale = presenters.mark_stale(rows, today=local_now(meeting.agency).date(),
-                                         tz=meeting.agency.tz, followed=followed)
+        prospect_id__in=[p.pk for p in rows + screen.xdates])
+        .values_list("prospect_id", flat=True))
+    for p in screen.xdates:
+        p.followed_up = p.pk in followed
+    screen.stale = presenters.mark_stale(rows, today=today, tz=meeting.agency.tz,
+                                         followed=followed)
 
 
 def _fill_wrap_up(screen: Screen) -> None:

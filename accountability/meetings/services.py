@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pipeline.xdates import agency_today, xdate_needs_follow_up
 from salesculture.models import Producer, Team
 from salesculture.selectors import selling_producers
 from salesculture.webhooks import webhook_event_publish
@@ -322,6 +323,9 @@ def meeting_follow_up(*, meeting: Meeting, actor: Producer, prospect) -> Commitm
     step = prospect.next_step.strip()
     text = (f"{prospect.name}: {step}" if step
             else f"{prospect.name}: agree the next step and put it on the calendar")
+    if xdate_needs_follow_up(prospect, agency_today(meeting.agency)):
+        text = (f"{prospect.name}: quote before the X-date ({prospect.x_date:%b %-d}) and "
+                "put the next step on the calendar")
     # Checked and made under the producer's lock: six taps at once make one follow-up.
     commitment, made = commitment_follow_up_ensure(
         producer=prospect.owner, week_start=commitment_week(meeting), prospect=prospect,

@@ -7,4 +7,5 @@ urlpatterns = [
     path("week/log/", views.week_log, name="week_log"),
     path("week/undo/<int:activity_id>/", views.week_undo, name="week_undo"),
     path("notifications/", morning_views.morning_settings, name="morning_settings"),
+    path("week/done/<int:prospect_id>/", views.week_done, name="week_done"),
 ]

@@ -9,21 +9,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from pipeline.done_views import TEMPLATE as DONE_TEMPLATE
+from pipeline.done_views import done_apply, done_context, done_form, own_open_prospect
 from pipeline.forms import ActivityForm
+from pipeline.next_steps import matching_activity_type
 from pipeline.selectors import (
     active_activity_types,
     activity_get_own,
     last_undoable_activity,
     next_steps_due,
     next_steps_summary,
+    xdates_coming,
 )
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
-from salesculture.htmx import toast
+from salesculture.htmx import reswap, retarget, toast
 from salesculture.weeks import Week, local_now
 
 from ..commitments.presenters import commitment_progress
@@ -61,6 +66,7 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
         "producer": producer,
         "week": week,
         "quick": quick_log_buttons(types, ledger),
+        "activity_types": types,
         "quick_error": quick_error,
         "logged": logged,
         "undo": undo,
@@ -92,6 +98,8 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
         "next_steps_top": steps[:shown],
         "next_steps_more": steps[shown:],
         "due_summary": next_steps_summary(producer, today=today),
+        # Next to "due today": renewals to reach before the incumbent renews them.
+        "xdates": xdates_coming(producer, today=today),
     }
 
 
@@ -100,6 +108,9 @@ def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
     week = context["week"]
     context.update(_next_steps_context(producer, only_today=only_today))
     context.update({
+        # "Log this call" after a tap on a phone number (static/js/calls.js).
+        "call_type": matching_activity_type("call", context["activity_types"]),
+        "call_token": uuid.uuid4().hex,
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
         "week_card": week_card(producer, week),
@@ -198,3 +209,30 @@ def week_undo(request, activity_id):
         return redirect("accountability:my_week")
     context = _live_context(producer, quick_error=error)
     return _live_response(request, context, "quick_log", text="" if error else text)
+
+
+@producer_required
+@require_http_methods(["GET", "POST"])
+def week_done(request, prospect_id):
+    """"Done" on a next step of My week: the small form in place of its row, then the list,
+    the counts and the X-dates as they are now. Another person's prospect is a 404."""
+    producer = request.producer
+    prospect = own_open_prospect(producer, prospect_id)
+    post_url = reverse("accountability:week_done", args=[prospect.pk])
+    form = done_form(prospect, request.POST if request.method == "POST" else None)
+    text = None
+    if request.method == "POST" and form.is_valid():
+        text, _ = done_apply(request, prospect, form)
+    if text is None:
+        context = done_context(prospect, form, "week", post_url=post_url)
+        if not request.htmx:
+            return render(request, DONE_TEMPLATE, context, status=400 if form.is_bound else 200)
+        return render(request, f"{DONE_TEMPLATE}#done_form", context,
+                      status=400 if form.is_bound else 200)
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("accountability:my_week")
+    context = {**_live_context(producer), **_next_steps_context(producer)}
+    # The form stood in for one row; the answer is the whole list, as it is now.
+    response = _live_response(request, context, "next_steps", text=text)
+    return reswap(retarget(response, "#next-steps"), "outerHTML")

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from salesculture.services import GOAL_MINIMUM
 
+from ..details import phone_problem
 from .columns import column_indexes, row_values
 
 UNKNOWN_PRODUCER = "Unknown producer"
@@ -26,6 +27,8 @@ UNKNOWN_PROSPECT = "Unknown prospect"
 BAD_DATE = "Bad date"
 BAD_NUMBER = "Bad number"
 BAD_EMAIL = "Bad email"
+BAD_PHONE = "Bad phone"
+UNKNOWN_CLIENT_TYPE = "Unknown household or business"
 MISSING = "Missing value"
 TOO_LONG = "Too long"
 DUPLICATE = "Duplicate in the file"
@@ -37,7 +40,11 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d.%m.%Y", "%b %d %Y",
                 "%d %b %Y", "%B %d %Y")
 LENGTHS = {"name": 120, "source": 80, "next_step": 200, "external_id": 100, "note": 300,
-           "prospect_external_id": 100}
+           "prospect_external_id": 100, "contact_name": 120, "phone": 32, "email": 254,
+           "current_carrier": 80}
+CLIENT_TYPES = {"household": "household", "personal": "household", "individual": "household",
+                "family": "household", "business": "business", "commercial": "business",
+                "company": "business"}
 
 
 @dataclass
@@ -174,8 +181,25 @@ def check_prospect(raw: dict[str, str], lookups: Lookups) -> tuple[dict, list]:
                        ("external_id", "External id")):
         c.text(key, label)
     c.date("next_step_due", "Next step due")
+    _check_details(c)
     _match_prospect(c, lookups)
     return c.values, c.problems
+
+
+def _check_details(c: _Checker) -> None:
+    """The insurance details of a prospect row (pipeline/details.py)."""
+    c.pick("client_type", "Household or business", CLIENT_TYPES, UNKNOWN_CLIENT_TYPE,
+           default="household")
+    for key, label in (("contact_name", "Contact name"), ("current_carrier", "Current carrier")):
+        c.text(key, label)
+    if phone_problem(c.text("phone", "Phone")):
+        c.problem(BAD_PHONE, f"{BAD_PHONE}: {c.values['phone']}")
+    email = c.text("email", "Email")
+    if email and not EMAIL.match(email):
+        c.problem(BAD_EMAIL, f"{BAD_EMAIL}: {email}")
+    for key, label in (("current_premium", "Current premium"), ("premium", "Premium")):
+        c.number(key, label, default=None, maximum=MAX_REVENUE)
+    c.date("x_date", "X-date")
 
 
 def _match_prospect(c: _Checker, lookups: Lookups) -> None:

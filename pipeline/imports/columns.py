@@ -31,13 +31,30 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("stage", "Stage", aliases=("status", "pipeline stage")),
         Field("line_of_business", "Line of business", aliases=("line", "lob", "business line")),
         Field("estimated_revenue", "Estimated revenue", aliases=(
-            "revenue", "estimated annual revenue", "premium", "commission", "value")),
+            "revenue", "estimated annual revenue", "commission", "value")),
         Field("source", "Source", aliases=("lead source", "referral source")),
         Field("next_step", "Next step", aliases=("next action", "todo")),
         Field("next_step_due", "Next step due", aliases=(
             "next step date", "due", "due date", "next step due date", "follow up date")),
         Field("external_id", "External id", aliases=("id", "external id", "crm id",
                                                      "record id", "prospect id")),
+        # What an insurance producer knows (issue 15); after "Owner email", which takes a
+        # lone "Email" column first.
+        Field("client_type", "Household or business", aliases=(
+            "client type", "type", "household business", "personal commercial")),
+        Field("contact_name", "Contact name", aliases=("contact", "primary contact",
+                                                       "insured name", "first last")),
+        Field("phone", "Phone", aliases=("phone number", "telephone", "mobile", "cell",
+                                         "contact phone")),
+        Field("email", "Email", aliases=("contact email", "e mail", "email address")),
+        Field("current_carrier", "Current carrier", aliases=("carrier", "incumbent",
+                                                             "current company", "writing carrier")),
+        Field("current_premium", "Current premium", aliases=("current annual premium",
+                                                             "expiring premium")),
+        Field("premium", "Premium", aliases=("premium quoted", "quoted premium",
+                                             "annual premium", "new premium")),
+        Field("x_date", "X-date", aliases=("x date", "xdate", "renewal date", "renewal",
+                                           "expiration date", "expiration", "policy expiration")),
     ),
     "activities": (
         Field("date", "Date", True, ("day", "activity date", "when", "occurred")),

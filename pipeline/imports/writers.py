@@ -21,6 +21,7 @@ from salesculture.jobs import agency_week_changed
 from salesculture.models import AuditEvent, Producer
 from salesculture.weeks import Week
 
+from ..details import DETAIL_FIELDS
 from ..models import Activity, ImportJob, Prospect, Stage, StageAdvance
 from ..phones import phone_digits
 from ..wins import furthest_after
@@ -40,19 +41,23 @@ def _batches(rows: list[Row]):
 def write_prospects(*, job: ImportJob, actor: Producer, rows: list[Row]):
     agency, now = job.agency, timezone.now()
     stages = {s.pk: s for s in Stage.objects.filter(agency=agency)}
+    # A detail the file has no column for is left as it is on a prospect already there.
+    mapped_details = [f for f in DETAIL_FIELDS if job.mapping.get(f)]
     for done, batch in _batches(rows):
         new = [Prospect(
             agency=agency, owner_id=v["owner_email"], stage=stages[v["stage"]],
             stage_entered_at=now, furthest_stage=furthest_after(
                 furthest=None, to_stage=stages[v["stage"]]),
-            external_id=v["external_id"] or None, **{f: v[f] for f in FIELDS})
+            external_id=v["external_id"] or None, **{f: v[f] for f in FIELDS},
+            **{f: v[f] for f in DETAIL_FIELDS if v[f] is not None})
             for v in (row.values for row in batch if not row.values["match"])]
         Prospect.objects.bulk_create(new)
         advances = [_imported_advance(p, None, p.stage, actor, now) for p in new]
         changed = {row.values["match"]: row.values for row in batch if row.values["match"]}
         updated = 0
         for prospect in Prospect.all_objects.select_for_update().filter(pk__in=list(changed)):
-            changes = _prospect_changes(prospect, changed[prospect.pk], stages, now)
+            changes = _prospect_changes(prospect, changed[prospect.pk], stages, now,
+                                        details=mapped_details)
             if changes:
                 if "stage" in changes:
                     advances.append(_imported_advance(prospect, stages[prospect.stage_id],
@@ -72,9 +77,10 @@ FIELDS = ("name", "line_of_business", "estimated_revenue", "next_step", "next_st
           "source")
 
 
-def _prospect_changes(prospect: Prospect, values: dict, stages: dict, now) -> dict:
+def _prospect_changes(prospect: Prospect, values: dict, stages: dict, now, *,
+                      details: list[str] = ()) -> dict:
     """What the row changes on a prospect already there ({} when it is as in the file)."""
-    changes = {f: values[f] for f in FIELDS if getattr(prospect, f) != values[f]}
+    changes = {f: values[f] for f in (*FIELDS, *details) if getattr(prospect, f) != values[f]}
     if prospect.owner_id != values["owner_email"]:
         changes["owner_id"] = values["owner_email"]
     if values["external_id"] and values["external_id"] != prospect.external_id:

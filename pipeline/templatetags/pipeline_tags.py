@@ -1,6 +1,8 @@
 from django import template
 from django.template.defaultfilters import date
 
+from pipeline.details import tel_href
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def due_words(prospect) -> str:
         return "today"
     day = date(prospect.next_step_due, "D M j")
     return f"overdue since {day}" if prospect.due_state == "overdue" else day
+
+
+@register.filter
+def tel(phone: str) -> str:
+    """A phone number as a `tel:` link a phone can dial."""
+    return tel_href(phone) if phone else ""

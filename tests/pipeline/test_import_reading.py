@@ -64,7 +64,8 @@ def test_headers_are_matched_by_name_and_usual_names():
     assert mapping["name"] == "Client"
     assert mapping["owner_email"] == "Producer Email"
     assert mapping["stage"] == "Status"
-    assert mapping["estimated_revenue"] == "Premium"
+    assert mapping["premium"] == "Premium"  # the premium quoted, not the commission
+    assert mapping["estimated_revenue"] == ""
     assert mapping["external_id"] == "ID"
     assert mapping["source"] == ""
 

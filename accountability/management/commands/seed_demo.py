@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accountability.management.demo_insurance import demo_insurance_details
 from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
 from accountability.planning.selectors import working_weeks_left
 from accountability.planning.services import goal_plans_refresh_agency
@@ -169,6 +170,8 @@ class DemoBuilder:
         self.advances.sort(key=lambda a: a.occurred_at)
         StageAdvance.objects.bulk_create(self.advances, batch_size=500)
         stage_wins_replay(prospects=Prospect.objects.filter(agency=self.agency))
+        # Before the scorecards: a bound prospect's premium is what "premium bound" sums.
+        demo_insurance_details(agency=agency, today=self.now.astimezone(self.tz).date())
 
         for w in range(self.weeks):
             week = first_week + dt.timedelta(weeks=w)
