@@ -14,21 +14,15 @@ from django.db.models import Q
 
 from pipeline.models import Prospect, Stage, StageAdvance
 from pipeline.selectors import next_steps_due, next_steps_summary
+from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.closed_days import is_closed_on
 from salesculture.models import Producer
 from salesculture.weeks import local_now
 
-# An insurance producer quotes a renewal from 60 days before the current policy's X-date.
-# (The lead will unify this with pipeline's X-date helper.)
-XDATE_WINDOW_DAYS = 60
 # Each list stops here, with a count of the rest: a list read on a phone before a first call.
 SHOWN = 10
 # How far back the list looks for the last working day (a long closure, a holiday season).
 LOOK_BACK_DAYS = 21
-
-
-def xdate_window_opens(x_date: dt.date) -> dt.date:
-    return x_date - dt.timedelta(days=XDATE_WINDOW_DAYS)
 
 
 def last_working_day_before(producer: Producer, day: dt.date) -> dt.date:
