@@ -4,6 +4,7 @@ from salesculture.admin import ReadOnlyAdmin
 
 from .models import (
     AgencyFunnelWeek,
+    AlertDismissal,
     Celebration,
     Commitment,
     ConfidenceCheckIn,
@@ -11,6 +12,9 @@ from .models import (
     KioskLink,
     Meeting,
     MeetingTurn,
+    Obstacle,
+    OneOnOne,
+    OneOnOneAction,
     WeekClosure,
     WeeklyScorecard,
 )
@@ -90,3 +94,39 @@ class MeetingTurnAdmin(admin.ModelAdmin):
     list_display = ["__str__", "producer", "position", "seconds"]
     list_select_related = ["producer__user"]
     raw_id_fields = ["meeting", "producer"]
+
+
+@admin.register(Obstacle)
+class ObstacleAdmin(admin.ModelAdmin):
+    list_display = ["text", "team", "owner", "due_date", "raised_at", "closed_at"]
+    list_filter = ["agency", "team"]
+    list_select_related = ["team", "owner__user"]
+    raw_id_fields = ["raised_by", "owner", "closed_by", "raised_in", "cleared_in"]
+
+
+class OneOnOneActionInline(admin.TabularInline):
+    model = OneOnOneAction
+    extra = 0
+    raw_id_fields = ["commitment"]
+
+
+@admin.register(OneOnOne)
+class OneOnOneAdmin(admin.ModelAdmin):
+    list_display = ["producer", "leader", "held_on", "follow_up_on", "outcome"]
+    list_filter = ["agency", "outcome"]
+    list_select_related = ["producer__user", "leader__user"]
+    raw_id_fields = ["producer", "leader"]
+    inlines = [OneOnOneActionInline]
+
+
+@admin.register(OneOnOneAction)
+class OneOnOneActionAdmin(admin.ModelAdmin):
+    list_display = ["text", "one_on_one", "commitment"]
+    raw_id_fields = ["one_on_one", "commitment"]
+
+
+@admin.register(AlertDismissal)
+class AlertDismissalAdmin(ReadOnlyAdmin):
+    list_display = ["producer", "rule", "week_start", "note", "dismissed_by", "dismissed_at"]
+    list_filter = ["agency", "rule"]
+    list_select_related = ["producer__user", "dismissed_by__user"]

@@ -39,12 +39,12 @@ def daily_and_more(response) -> tuple[list[str], list[str]]:
 def test_a_producer_has_four_daily_places_and_more(producer_client):
     daily, more = daily_and_more(producer_client.get(WEEK))
     assert daily == ["My week", "Pipeline", "Commitments", "Team", "More"]
-    assert more == ["Plan", "Funnel", "Meeting", "Profile", "Log out"]
+    assert more == ["Plan", "Funnel", "Meeting", "One-on-ones", "Profile", "Log out"]
 
 
-@pytest.mark.parametrize("role,extra", [("leader", ["Role fit", "Lost reasons", "Settings"]),
-                                        ("owner", ["Role fit", "Lost reasons", "History",
-                                                   "Settings"])])
+@pytest.mark.parametrize("role,extra", [
+    ("leader", ["Role fit", "One-on-ones", "Lost reasons", "Settings"]),
+    ("owner", ["Role fit", "One-on-ones", "Lost reasons", "History", "Settings"])])
 def test_leaders_and_owners_find_their_pages_under_more(client, request, role, extra):
     login(client, request.getfixturevalue(role))
     daily, more = daily_and_more(client.get(WEEK))

@@ -175,8 +175,15 @@ def action_commit(request, one_on_one_id, action_id):
 
 @leader_required
 def alerts_page(request):
+    if request.htmx:  # the section of a leader's home page, which fetches it once shown
+        return render(request, ALERTS, {**alerts_context(request.producer),
+                                        "next": local_path(request, _current_path(request))})
     return render(request, "accountability/coaching/alerts.html",
                   alerts_context(request.producer, limit=None))
+
+
+def _current_path(request) -> str:
+    return request.htmx.current_url_abs_path or ""
 
 
 @require_POST

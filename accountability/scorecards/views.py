@@ -33,7 +33,6 @@ from salesculture.models import Producer
 from salesculture.selectors import producer_get_visible, team_get
 from salesculture.weeks import Week
 
-from ..coaching.alerts import alerts_context
 from ..planning.rolefit import role_fit_get
 from .boards import Scope, shared_board
 from .feed import newest_id
@@ -159,8 +158,9 @@ def team_scorecard_view(request):
         else:
             partial = "#scorecard" if target == "team-scorecard" else ""
             template, context = TEAM_PAGE + partial, team_context(request)
-            if not partial and request.producer.is_leader:  # a leader's home: alerts on top
-                context.update(alerts_context(request.producer))
+            # A leader's home: alerts on top, fetched by the page once it has shown the board
+            # (an owner's are the whole agency's: the board must not wait for them).
+            context["alerts_lazy"] = not partial and request.producer.is_leader
     except BadWeek as error:
         return bad_week(request, str(error))
     response = render(request, template, context)

@@ -25,22 +25,25 @@ def quick_log_buttons(types: list[ActivityType], ledger: WeekLedger) -> list[dic
             for t in types]
 
 
-def week_card(producer: Producer, week: dt.date) -> WeeklyScorecard | None:
-    """The producer's scorecard of the week as the job stored it (its production numbers),
-    or None before the job has run for it. One query, no ledger."""
-    return WeeklyScorecard.objects.filter(producer=producer, week_start=week).first()
+def recent_cards(producer: Producer, week: dt.date) -> dict[dt.date, WeeklyScorecard]:
+    """The producer's scorecards as the job stored them, of `week` (its production numbers)
+    and the COMPARE_WEEKS before (the comparison's whole weeks), by week. One query."""
+    since = Week(week, producer.agency.tz).shift(-COMPARE_WEEKS).start
+    return {card.week_start: card for card in WeeklyScorecard.objects.filter(
+        producer=producer, week_start__gte=since, week_start__lte=week)}
 
 
 def comparison(producer: Producer, week: dt.date, ledger: WeekLedger, *,
-               now: dt.datetime | None = None) -> dict:
+               now: dt.datetime | None = None,
+               cards: dict[dt.date, WeeklyScorecard] | None = None) -> dict:
     """This week so far against the producer's own last four weeks: at the same point of the
     week (read from the ledgers, so a Thursday is not held against whole weeks) and as whole
     weeks (the materialised scorecards). A week counts when it has a scorecard, i.e. the
-    producer was on the board that week."""
+    producer was on the board that week. `cards`: `recent_cards`, when read already."""
     this_week = Week(week, producer.agency.tz)
-    cards = list(WeeklyScorecard.objects.filter(
-        producer=producer, week_start__gte=this_week.shift(-COMPARE_WEEKS).start,
-        week_start__lt=week).values_list("week_start", "activities_total", "wins"))
+    cards = [(card.week_start, card.activities_total, card.wins) for start, card
+             in sorted((cards if cards is not None else recent_cards(producer, week)).items())
+             if start < week]
     result = {"activities": ledger.activities_total, "wins": ledger.wins_total,
               "weeks": len(cards), "avg_activities": None, "avg_wins": None}
     if not cards:

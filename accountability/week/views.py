@@ -38,7 +38,7 @@ from ..confidence.selectors import check_in_for_week
 from ..meetings.selectors import running_meeting_for_team
 from ..scorecards.selectors import wins_feed
 from .morning import morning_list
-from .selectors import comparison, quick_log_buttons, week_card
+from .selectors import comparison, quick_log_buttons, recent_cards
 
 TEMPLATE = "accountability/week/page.html"
 # On a phone between appointments the most urgent few come first; the rest fold away.
@@ -62,6 +62,7 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
     ledger = week_ledger(producer, week)
     types = list(active_activity_types(producer.agency))
     undo = last_undoable_activity(producer, seconds=_undo_seconds())
+    cards = recent_cards(producer, week)
     return {
         "producer": producer,
         "week": week,
@@ -75,7 +76,8 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
                                                             - undo.created_at).total_seconds()))
         if undo else 0,
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
-        "compare": comparison(producer, week, ledger),
+        "compare": comparison(producer, week, ledger, cards=cards),
+        "week_card": cards.get(week),
         "wins": ledger.wins,
         "wins_total": ledger.wins_total,
         "wins_top": ledger.wins[:WINS_FIRST],
@@ -113,7 +115,6 @@ def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
         "call_token": uuid.uuid4().hex,
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, week),
-        "week_card": week_card(producer, week),
         "note_max_length": NOTE_MAX_LENGTH,
         # While the team's weekly meeting runs, the week links to the producer's turn.
         "running_meeting": running_meeting_for_team(producer.team_id),
