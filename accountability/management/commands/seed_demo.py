@@ -73,16 +73,6 @@ ADVANCE_CHANCE = [0.55, 0.5, 0.6, 0.55, 0.5, 0.45]
 LOSS_CHANCE = [0.08, 0.1, 0.08, 0.1, 0.12, 0.15]
 LOST_REASONS = ["Went with their current agent", "Price", "Not the right time",
                 "Bought direct online", "Stopped responding"]
-# The agency's commission as a share of the premium, by line: the premium a prospect's revenue
-# stands for (no random draw, so the demo's history is what it was before premiums).
-COMMISSION_RATE = {"personal": Decimal("0.12"), "commercial": Decimal("0.10"),
-                   "life": Decimal("0.40"), "benefits": Decimal("0.05")}
-
-
-def premium_of(lob: str, revenue: Decimal) -> Decimal:
-    """The annual premium whose commission is `revenue`, to the nearest $10."""
-    return (revenue / COMMISSION_RATE[lob] / 10).quantize(Decimal(1)) * 10
-
 
 NEXT_STEPS = ["Call to confirm the appointment", "Send the coverage checklist",
               "Collect loss runs", "Review quotes together", "Present the proposal",
@@ -262,7 +252,7 @@ class DemoBuilder:
             revenue = Decimal(rng.randrange(low, high, 50))
             prospect = Prospect.objects.create(
                 agency=self.agency, owner=producer, name=name, line_of_business=lob,
-                estimated_revenue=revenue, premium=premium_of(lob, revenue),
+                estimated_revenue=revenue,
                 stage=self.open_stages[0],
                 stage_entered_at=at, source=rng.choice(["Referral", "Website", "Cold call",
                                                         "Networking event", "Existing client"]))
