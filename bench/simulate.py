@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline.phones import phone_digits
 from pipeline.wins import furthest_after, stages_won
 
 ACTIVITY_ROWS_PER_WEEK = 38.5  # rows (not quantity) per producer-week
@@ -52,7 +53,7 @@ PROSPECT_COLUMNS = ("id", "agency_id", "owner_id", "name", "line_of_business",
                     "estimated_revenue", "stage_id", "stage_entered_at", "furthest_stage_id",
                     "next_step", "next_step_due", "source", "lost_reason", "created_at",
                     "updated_at", "client_type", "contact_name", "phone", "email",
-                    "current_carrier", "current_premium", "premium", "x_date")
+                    "current_carrier", "current_premium", "premium", "x_date", "phone_digits")
 ADVANCE_COLUMNS = ("id", "agency_id", "prospect_id", "producer_id", "moved_by_id",
                    "from_stage_id", "to_stage_id", "occurred_at", "wins", "is_win", "note",
                    "next_step", "next_step_due", "definition_confirmed", "lost_reason",
@@ -222,15 +223,16 @@ class AgencyHistory:
         revenue = Decimal(rng.randrange(low, high, 50))
         business = lob in ("commercial", "benefits")
         contact = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        phone = f"(555) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}"
         # About an eighth of the premium is the agency's commission (the estimated revenue).
         premium = revenue * 8
         return (pk, self.agency_id, seller.pk, name, lob, revenue,
                 stage.pk, when, furthest.pk, step, due, rng.choice(SOURCES), lost_reason, born,
                 when, "business" if business else "household", contact,
-                f"(555) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
+                phone,
                 f"{contact.split()[0].lower()}.{pk}@example.com", rng.choice(CARRIERS),
                 premium * Decimal("1.1"), premium,
-                self.cal.date(self.cal.today + rng.randint(10, 365)))
+                self.cal.date(self.cal.today + rng.randint(10, 365)), phone_digits(phone))
 
     def _poisson(self, mean: float) -> int:
         """Knuth's method: good enough for small means."""
