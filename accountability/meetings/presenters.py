@@ -148,6 +148,7 @@ class Screen:
     stale: list = field(default_factory=list)
     stale_total: int = 0
     xdates: list = field(default_factory=list)  # renewals within 30 days nobody acted on
+    xdates_total: int = 0
     made: list = field(default_factory=list)
     none_yet: list = field(default_factory=list)
     obstacles: dict = field(default_factory=dict)  # clearing the path: obstacles/screen.py

@@ -27,6 +27,7 @@ from .presenters import MeetingsHome, Screen
 
 STALE_SHOWN = 8
 XDATE_SOON_DAYS = 30  # the meeting's list: X-dates in the next 30 days with no next step
+XDATES_SHOWN = 2  # the soonest; the rest are counted (the section must fit the TV)
 TURN_WINS_SHOWN = 4
 
 
@@ -315,9 +316,10 @@ def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
                 .order_by("stage_entered_at", "id")[:STALE_SHOWN])
     today = agency_today(meeting.agency, now)
     # Renewals in the next 30 days that nobody has acted on (pipeline/xdates.py).
-    screen.xdates = xdates_needing_follow_up(
+    xdates = xdates_needing_follow_up(
         team_open.filter(xdate_candidates(today, within_days=XDATE_SOON_DAYS))
         .select_related("owner__user", "stage"), today)
+    screen.xdates_total, screen.xdates = len(xdates), xdates[:XDATES_SHOWN]
     followed = set(Commitment.objects.filter(
         week_start=screen.commit_week, kind=Commitment.Kind.SPECIFIC,
         prospect_id__in=[p.pk for p in rows + screen.xdates])

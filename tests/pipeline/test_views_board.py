@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pipeline.models import Prospect, StageAdvance
 from pipeline.services import prospect_create
+from salesculture.weeks import local_now
 from tests.conftest import login
 from tests.factories import ProducerFactory, ProspectFactory, stage
 from tests.queries import queries_of
@@ -203,7 +204,8 @@ def test_forward_move_asks_for_the_next_step_and_saves_nothing(producer_client, 
 
 
 def test_next_step_due_before_today_is_refused_next_to_the_field(producer_client, acme, producer):
-    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    # The agency's yesterday: around midnight UTC the server's date is already the next day.
+    yesterday = (local_now(producer.agency).date() - dt.timedelta(days=1)).isoformat()
     response = producer_client.post(advance_url(acme), {
         "to_stage": stage(producer.agency, "Contacted").pk, "expected_stage": acme.stage_id,
         "next_step": "Call back", "next_step_due": yesterday})

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pipeline.models import Activity, Prospect, StageAdvance
 from pipeline.services import prospect_advance, prospect_create
+from salesculture.weeks import local_now
 from tests.conftest import login
 from tests.factories import ActivityFactory, ProducerFactory, ProspectFactory, stage, where
 from tests.queries import queries_of
@@ -48,7 +49,8 @@ def test_create_a_prospect_puts_it_on_the_board_with_its_first_ledger_row(produc
 
 def test_create_refuses_a_due_date_in_the_past_and_keeps_what_was_typed(producer_client,
                                                                          producer):
-    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    # The agency's yesterday: around midnight UTC the server's date is already the next day.
+    yesterday = (local_now(producer.agency).date() - dt.timedelta(days=1)).isoformat()
     response = producer_client.post(NEW, valid(stage=stage(producer.agency, "Lead").pk,
                                                next_step_due=yesterday))
     html = text(response)
