@@ -193,9 +193,11 @@ def _ledger_counts(agency, week_start: dt.date) -> dict[int, dict[str, int]]:
 def _scorecard_differences(agency) -> list[str]:
     """Where a stored card differs from a recomputation, or its activity counts from the
     ledger itself; [] when every card of every week with activity is right."""
-    weeks = set(Activity.objects.filter(agency=agency).dates("occurred_at", "day"))
-    weeks = {Week.of(agency, dt.datetime.combine(day, dt.time(12), tzinfo=agency.tz)).start
-             for day in weeks} | {Week.current(agency).start}
+    # The days in the agency's zone: on a Sunday evening in Chicago the UTC date is Monday's,
+    # which would name a week that has not begun there (and has no cards, rightly).
+    days = Activity.objects.filter(agency=agency).datetimes("occurred_at", "day",
+                                                             tzinfo=agency.tz)
+    weeks = {Week.of(agency, day).start for day in days} | {Week.current(agency).start}
     differences = []
     for week_start in sorted(weeks):
         stored, fresh = _stored(agency, week_start), _recomputed(agency, week_start)
