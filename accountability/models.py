@@ -227,6 +227,9 @@ class Celebration(models.Model):
         indexes = [
             models.Index(fields=["agency", "-occurred_at"]),
             models.Index(fields=["agency", "week_start"]),
+            # A producer's own feed (My week): their newest few, not a walk through the
+            # agency's.
+            models.Index(fields=["producer", "-occurred_at"], name="celebration_producer_newest"),
         ]
 
     def __str__(self) -> str:

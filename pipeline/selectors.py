@@ -13,6 +13,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -232,11 +233,8 @@ def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> li
                 .order_by("-occurred_at", "-id"))
 
 
-def next_steps_due(producer: Producer, *, limit: int = 20, today: dt.date | None = None,
-                   only_today: bool = False) -> list[Prospect]:
-    """Open prospects needing attention, today's first (the day's plan between appointments),
-    then overdue, no next step scheduled, then later ones; `only_today` keeps just today's.
-    One query, capped at `limit`."""
+def _next_steps(producer: Producer, *, limit: int, today: dt.date | None, only_today: bool,
+                summary: bool) -> tuple[list[Prospect], dict[str, int] | None]:
     today = today or local_now(producer.agency).date()
     urgency = Case(
         When(next_step_due=today, then=Value(0)),
@@ -249,12 +247,42 @@ def next_steps_due(producer: Producer, *, limit: int = 20, today: dt.date | None
                                         stage__kind=Stage.Kind.OPEN)
     if only_today:
         prospects = prospects.filter(next_step_due=today)
+    if summary:
+        # Counted over every open prospect before the cap, riding on each row (a window
+        # aggregate): the summary costs no query of its own.
+        prospects = prospects.annotate(**{f"n_{name}": Window(Count("pk", filter=condition))
+                                          for name, condition in _summary_counts(today)})
     rows = list(prospects.select_related("stage").annotate(urgency=urgency)
                 .order_by("urgency", "next_step_due", "name", "id")[:limit])
     now = timezone.now()
     for prospect in rows:
         decorate_prospect(prospect, now=now, today=today)
-    return rows
+    if not summary:
+        return rows, None
+    # No row: no open prospect, so every count is nought.
+    return rows, {name: getattr(rows[0], f"n_{name}") if rows else 0
+                  for name, _ in _summary_counts(today)}
+
+
+def _summary_counts(today: dt.date) -> list[tuple[str, Q | None]]:
+    return [("overdue", Q(next_step_due__lt=today)), ("today", Q(next_step_due=today)),
+            ("unscheduled", Q(next_step_due__isnull=True)), ("open", None)]
+
+
+def next_steps_due(producer: Producer, *, limit: int = 20, today: dt.date | None = None,
+                   only_today: bool = False) -> list[Prospect]:
+    """Open prospects needing attention, today's first (the day's plan between appointments),
+    then overdue, no next step scheduled, then later ones; `only_today` keeps just today's.
+    One query, capped at `limit`."""
+    return _next_steps(producer, limit=limit, today=today, only_today=only_today,
+                       summary=False)[0]
+
+
+def next_steps_with_summary(producer: Producer, *, limit: int = 20,
+                            today: dt.date | None = None) -> tuple[list[Prospect],
+                                                                   dict[str, int]]:
+    """`next_steps_due` and `next_steps_summary` together, in one query."""
+    return _next_steps(producer, limit=limit, today=today, only_today=False, summary=True)
 
 
 def next_steps_summary(producer: Producer, *, today: dt.date | None = None) -> dict[str, int]:
@@ -263,10 +291,8 @@ def next_steps_summary(producer: Producer, *, today: dt.date | None = None) -> d
     today = today or local_now(producer.agency).date()
     return (Prospect.objects.filter(agency=producer.agency, owner=producer,
                                     stage__kind=Stage.Kind.OPEN)
-            .aggregate(overdue=Count("pk", filter=Q(next_step_due__lt=today)),
-                       today=Count("pk", filter=Q(next_step_due=today)),
-                       unscheduled=Count("pk", filter=Q(next_step_due__isnull=True)),
-                       open=Count("pk")))
+            .aggregate(**{name: Count("pk", filter=condition)
+                          for name, condition in _summary_counts(today)}))
 
 
 def last_undoable_activity(producer: Producer, *, seconds: int) -> Activity | None:

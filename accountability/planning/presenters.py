@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from salesculture.numbers import number_text
 
@@ -135,9 +136,21 @@ class RoleFit:
         return [w for w in self.weeks if w.both_below]
 
     @property
+    def flagged_count(self) -> int:
+        return sum(1 for w in self.weeks if w.both_below)
+
+    @property
+    def strip(self) -> str:
+        """The strip's cells, oldest week first, built here once: a page is 25 people × 13
+        weeks, and as template lookups the cells cost more than the page's queries."""
+        assessed = self.assessed
+        return format_html_join("", '<span class="{}" title="{}"></span>', (
+            (f"fit-week {w.tone if assessed else 'na'}".rstrip(), w.title) for w in self.weeks))
+
+    @property
     def assessed(self) -> bool:
         return self.wins_needed is not None and self.wins_needed > 0
 
     @property
     def flagged(self) -> bool:
-        return self.assessed and len(self.flagged_weeks) >= self.threshold_weeks
+        return self.assessed and self.flagged_count >= self.threshold_weeks

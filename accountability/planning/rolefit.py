@@ -149,8 +149,8 @@ def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int, conf: di
     if kept_below > 0:
         kept_low |= Q(card__commitments_total=0)
     wins_low = Q(card__wins__lt=ExpressionWrapper(wins_below * pace, output_field=FloatField()))
-    empty_weeks = len(weeks) - Count("card")
-    both_low = Count("card", filter=kept_low & wins_low)
+    empty_weeks = len(weeks) - Count("card__week_start")
+    both_low = Count("card__week_start", filter=kept_low & wins_low)
     return (people.annotate(
                 # Said with the agency too, so each reads its (agency, ...) covering index.
                 card=FilteredRelation("scorecards", condition=Q(

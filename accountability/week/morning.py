@@ -3,7 +3,7 @@ next steps, the overdue ones, the X-date windows that opened, and the team's win
 last working day. The same list is emailed (opt-in, morning_mail.py) and heads My week.
 
 Read from the ledgers, not the materialised scorecards, so it is right at 7 a.m. even when
-the scorecard job has not run since the evening. Five queries however many prospects."""
+the scorecard job has not run since the evening. Three queries however many prospects."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from pipeline.models import Prospect, Stage, StageAdvance
-from pipeline.selectors import next_steps_due, next_steps_summary
+from pipeline.selectors import next_steps_summary, next_steps_with_summary
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.closed_days import is_closed_on
 from salesculture.models import Producer
@@ -105,13 +105,14 @@ def morning_list(producer: Producer, *, today: dt.date | None = None,
                  steps: list[Prospect] | None = None,
                  counts: dict[str, int] | None = None) -> MorningList:
     """The producer's morning list for `today` (their agency's local date). My week passes
-    the next steps and counts it has read already (`next_steps_due`, `next_steps_summary`)."""
+    the next steps and counts it has read already (`next_steps_with_summary`)."""
     today = today or local_now(producer.agency).date()
     since = last_working_day_before(producer, today)
     # Today's first, then overdue (next_steps_due's order), capped; the counts are over all.
     if steps is None:
-        steps = next_steps_due(producer, limit=2 * SHOWN, today=today)
-    if counts is None:
+        steps, read = next_steps_with_summary(producer, limit=2 * SHOWN, today=today)
+        counts = counts or read
+    elif counts is None:
         counts = next_steps_summary(producer, today=today)
     listed = MorningList(
         producer=producer, day=today, since=since,

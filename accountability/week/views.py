@@ -23,6 +23,7 @@ from pipeline.selectors import (
     last_undoable_activity,
     next_steps_due,
     next_steps_summary,
+    next_steps_with_summary,
     xdates_coming,
 )
 from pipeline.services import activity_log, activity_undo
@@ -91,7 +92,11 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
     """"Next steps due": today's first and never folded away (they are the day's plan), then
     the most urgent of the rest; `only_today` is the "today" pill used as a filter."""
     today = local_now(producer.agency).date()
-    steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today, only_today=only_today)
+    if only_today:
+        steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today, only_today=True)
+        summary = next_steps_summary(producer, today=today)
+    else:
+        steps, summary = next_steps_with_summary(producer, limit=NEXT_STEPS_LISTED, today=today)
     shown = max(NEXT_STEPS_FIRST, sum(1 for p in steps if p.due_state == "today"))
     return {
         "today": today,
@@ -99,7 +104,7 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
         "next_steps": steps,
         "next_steps_top": steps[:shown],
         "next_steps_more": steps[shown:],
-        "due_summary": next_steps_summary(producer, today=today),
+        "due_summary": summary,
         # Next to "due today": renewals to reach before the incumbent renews them.
         "xdates": xdates_coming(producer, today=today),
     }

@@ -232,7 +232,7 @@ def test_the_list_is_a_fixed_number_of_queries(producer, team):
     add(15)
     with counting() as large:
         listed = morning_list(producer)
-    assert len(small.queries) == len(large.queries) == 4
+    assert len(small.queries) == len(large.queries) == 3
     assert listed.summary == "16 today · 10 X-dates open · 10+ team wins"
     assert listed.due_today_count == 16 and listed.due_today_more == 16 - len(listed.due_today)
 
