@@ -209,6 +209,21 @@ def role_fit_flags(people, *, agency: Agency) -> dict[int, int]:
     return dict(judged.filter(flagged=True).values_list("pk", "flagged_weeks"))
 
 
+def role_fit_from(producer: Producer, cards: dict[dt.date, WeeklyScorecard],
+                  plan: GoalPlan | None) -> RoleFit:
+    """One person's role fit from their scorecards (by week, the last ROLE_FIT_SPAN finished
+    weeks among them) and this year's plan, read already by the page beside it (the
+    drill-down): one query, for the latest decision of a one-on-one. The caller has checked
+    that the actor may see the person."""
+    weeks = role_fit_weeks(producer.agency)
+    fit = assess(producer, [cards[week] for week in weeks if week in cards], plan, weeks,
+                 role_fit_rules())
+    fit.outcome = outcome_label(OneOnOne.objects.filter(producer=producer).exclude(outcome="")
+                                .order_by("-held_on", "-id").values_list("outcome", flat=True)
+                                .first())
+    return fit
+
+
 def role_fit_get(*, actor: Producer, producer_id) -> RoleFit:
     """One person's role fit; a producer (or anyone not leading that person) gets a 404."""
     if not actor.is_leader:

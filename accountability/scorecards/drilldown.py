@@ -63,6 +63,8 @@ class Drilldown:
     funnel: list[StageWinsBar]
     plan: GoalPlan | None
     week_labels: list[str]  # “Nov 23”, one per line
+    # As read: the lines' weeks and any the caller asked for too (role fit's 13).
+    cards: dict[dt.date, WeeklyScorecard] = field(default_factory=dict, repr=False)
 
     @property
     def totals(self) -> CardNumbers:
@@ -110,8 +112,9 @@ def drilldown_build(*, producer: Producer, weeks: list[Week], this_week: Week,
         producer=producer, week=weeks[-1].start,
         lines=[WeekLine(week=w.start, card=cards.get(w.start),
                         commitments=by_week.get(w.start, [])) for w in weeks],
-        wins=wins, funnel=_stage_wins_bars(stages, cards.values()), plan=plan,
-        week_labels=[w.label for w in weeks])
+        wins=wins, funnel=_stage_wins_bars(stages, [cards[w.start] for w in weeks
+                                                    if w.start in cards]),
+        plan=plan, week_labels=[w.label for w in weeks], cards=cards)
 
 
 def _judge_for_display(c: Commitment, card: WeeklyScorecard | None, this_week: Week) -> None:

@@ -8,6 +8,7 @@ page. Each function issues a fixed number of queries, whatever the number of pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
 
@@ -193,16 +194,19 @@ def team_wins_feed(agency: Agency, week: Week, team: Team | None,
 
 # --- the producer drill-down ------------------------------------------------------------------
 
-def producer_drilldown(*, producer: Producer, week: Week, this_week: Week) -> Drilldown | None:
+def producer_drilldown(*, producer: Producer, week: Week, this_week: Week,
+                       also_weeks: Sequence[dt.date] = ()) -> Drilldown | None:
     """13 weeks ending at `week`, newest last. Five queries however long the history; none
-    (and None) for a week too far from `this_week` to have any."""
+    (and None) for a week too far from `this_week` to have any. The cards of `also_weeks`
+    are read with the lines' (`Drilldown.cards`), for role fit beside them."""
     if is_far(week, this_week=this_week):
         return None
     agency = producer.agency
     weeks = week.trailing(TREND_WEEKS)
     first, last = weeks[0].start, week.start
     cards = {c.week_start: c for c in WeeklyScorecard.objects.filter(
-        producer=producer, week_start__gte=first, week_start__lte=last)}
+        producer=producer, week_start__gte=min([first, *also_weeks]),
+        week_start__lte=max([last, *also_weeks]))}
     commitments = list(
         Commitment.objects.filter(producer=producer, week_start__gte=first, week_start__lte=last)
         .select_related("activity_type", "stage", "prospect").order_by("week_start", "id"))

@@ -33,7 +33,7 @@ from salesculture.models import Producer
 from salesculture.selectors import producer_get_visible, team_get
 from salesculture.weeks import Week
 
-from ..planning.rolefit import role_fit_get
+from ..planning.rolefit import role_fit_from, role_fit_get, role_fit_weeks
 from .boards import Scope, shared_board
 from .feed import newest_id
 from .live import scope_version
@@ -178,21 +178,32 @@ def producer_drilldown_view(request, producer_id: int):
     except BadWeek as error:
         return bad_week(request, str(error), back=request.path)
     this_week = Week.current(request.agency)
+    producer.agency = request.agency  # the same row (visible means of the same agency)
+    fit_weeks = role_fit_weeks(request.agency) if _shows_fit(request.producer, producer) else []
+    data = producer_drilldown(producer=producer, week=week, this_week=this_week,
+                              also_weeks=fit_weeks)
     return render(request, "accountability/scorecards/drilldown.html", {
         "producer": producer,
         "week": week,
         "this_week": this_week,
         "prev_week": week.shift(-1),
         "next_week": week.shift(1),
-        "data": producer_drilldown(producer=producer, week=week, this_week=this_week),
-        "fit": _role_fit(request.producer, producer),
+        "data": data,
+        "fit": _role_fit(request.producer, producer, data) if fit_weeks else None,
     })
 
 
-def _role_fit(actor: Producer, producer: Producer):
-    """A leader sees the role-fit flag where they look at the person's numbers."""
-    if not actor.is_leader or producer.pk == actor.pk:
-        return None
+def _shows_fit(actor: Producer, producer: Producer) -> bool:
+    """A leader sees the role-fit flag where they look at the person's numbers (role fit
+    lists the active)."""
+    return actor.is_leader and producer.pk != actor.pk and producer.is_active
+
+
+def _role_fit(actor: Producer, producer: Producer, data):
+    """From the drill-down's own read of the person's cards and plan; a week too far back to
+    show has none read, and role fit reads its own."""
+    if data is not None:
+        return role_fit_from(producer, data.cards, data.plan)
     try:
         return role_fit_get(actor=actor, producer_id=producer.pk)
     except Http404:

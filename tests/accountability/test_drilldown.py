@@ -128,4 +128,4 @@ def test_drilldown_queries_do_not_grow_with_history(client, leader):
     many = _drill_queries(client, big, 13)
     print("drill-down queries:", few, many)
     assert few == many
-    assert few <= 14  # 3 of them: the role-fit flag a leader sees beside the numbers
+    assert few <= 10  # 1 of them: the latest one-on-one decision beside the role-fit flag

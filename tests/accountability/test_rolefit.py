@@ -247,3 +247,22 @@ def test_the_database_flags_exactly_whom_the_detail_flags(agency, owner, setting
     assessed = {pk for pk in by_python if role_fit_get(actor=owner, producer_id=pk).assessed}
     assert {pk: w for pk, (_, w) in by_database.items() if pk in assessed} == {
         pk: w for pk, (_, w) in by_python.items() if pk in assessed}
+
+
+@pytest.mark.parametrize("weeks, flagged", [([GOOD] * 5 + [BAD] * 8, True),
+                                            ([BAD, GOOD] * 6 + [BAD], False)])
+def test_the_drilldown_flags_as_the_role_fit_page_does(client, producer, leader, weeks, flagged):
+    """The drill-down judges from its own read of the cards (this week's included, which role
+    fit leaves out) and says what the role-fit page says."""
+    plan_with_pace(producer, 4)
+    history(producer, weeks)
+    WeeklyScorecard.objects.create(  # this week, running: not one of the 13
+        agency=producer.agency, producer=producer, week_start=role_fit_weeks(
+            producer.agency)[-1] + timezone.timedelta(days=7), commitments_kept=0,
+        commitments_total=5, wins=0, computed_at=timezone.now())
+    login(client, leader)
+    page = client.get(reverse("accountability:role_fit")).content.decode()
+    drill = client.get(reverse("accountability:drilldown", args=[producer.pk]))
+    assert ("Conversation recommended" in drill.content.decode()) is flagged
+    assert ('pill-bad">Conversation recommended' in page) is flagged
+    assert drill.context["fit"].flagged_count == (8 if flagged else 7)
