@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from salesculture.models import Producer, Team
@@ -71,14 +72,22 @@ def _render(actor: Producer, scope: Scope, week: Week, sort: str, desc: bool, vi
         teams = list(teams_for(actor.agency))
         if len(teams) > 1:
             summary = agency_summary(agency=actor.agency, week=week.start, teams=teams)
-            return render_to_string(BOARD + "#board", {
+            return _render_shared(BOARD + "#board", {
                 **context, "board": summary, "summary": True,
                 "links": board_links(summary, scope.param)})
     board = team_scorecard(actor=actor, week=week.start, team=scope.team, sort=sort,
                            desc=desc, no_team=scope.no_team, personal=False)
-    return render_to_string(BOARD + ("#rows" if rows_only else "#board"), {
+    return _render_shared(BOARD + ("#rows" if rows_only else "#board"), {
         **context, "board": board, "links": board_links(board, scope.param),
         "frame_id": f"team-rows-{scope.param}-frame" if rows_only else "scorecard-frame"})
+
+
+def _render_shared(name: str, context: dict) -> str:
+    """The shared board's template, rendered without the request (as everywhere above) and
+    without localising each number it prints: the app speaks one locale, whose numbers read
+    as Python writes them (the board's money and percentages pass through its own filters),
+    and a 50-row board prints some 2,500 of them. A test holds the two renderings equal."""
+    return get_template(name).template.render(Context(context, use_l10n=False))
 
 
 def personalise(html: str, *, actor: Producer, viewer: Viewer, week: Week) -> str:

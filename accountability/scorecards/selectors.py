@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
 
@@ -86,14 +87,11 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     producers = list(producers.prefetch_related(
         Prefetch("scorecards", to_attr="recent_cards",
                  queryset=WeeklyScorecard.objects.filter(agency=agency, week_start__in=whole)),
-        Prefetch("scorecards", to_attr="trend_cards",
-                 queryset=WeeklyScorecard.objects.filter(
-                     agency=agency, week_start__gte=weeks[0].start, week_start__lt=whole[0])
-                 .only("producer_id", "week_start", "wins")),
         Prefetch("goal_plans", to_attr="year_plans",
                  # The board shows the plan's label; its lines are the plan page's.
                  queryset=GoalPlan.objects.filter(agency=agency, year=local_now(agency).year)
                  .defer("lines"))))
+    _attach_trend_wins(agency, producers, weeks[0].start, whole[0])
     commitments = Commitment.objects.filter(
         agency=agency, week_start=shown.start, producer__is_active=True).exclude(
         producer__role=Producer.Role.NON_PRODUCER)
@@ -103,6 +101,28 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     return board_fill(board, actor=actor, producers=producers, commitments=commitments,
                       weeks=weeks, viewer=Viewer.of(actor, team=team, no_team=no_team),
                       personal=personal)
+
+
+class TrendWeek(NamedTuple):
+    week_start: dt.date
+    wins: int
+
+
+def _attach_trend_wins(agency: Agency, producers: list[Producer], first: dt.date,
+                       before: dt.date) -> None:
+    """Each producer's `trend_cards`: the wins of the weeks from `first` up to `before`, all
+    the trend line draws of them. Read as bare rows, not scorecards: a leader's board is 50
+    people × 11 weeks, and building a model instance for each costs more than the query.
+    One query."""
+    by_producer: dict[int, list[TrendWeek]] = {p.pk: [] for p in producers}
+    for pid, week_start, wins in (WeeklyScorecard.objects
+                                  .filter(agency=agency, producer_id__in=by_producer,
+                                          week_start__gte=first, week_start__lt=before)
+                                  .values_list("producer_id", "week_start", "wins")
+                                  .order_by()):
+        by_producer[pid].append(TrendWeek(week_start, wins))
+    for p in producers:
+        p.trend_cards = by_producer[p.pk]
 
 
 # --- the whole agency, a line per team --------------------------------------------------------

@@ -351,3 +351,37 @@ def test_partials_render_only_their_fragment(leader_client, agency, leader):
     html = wins.content.decode()
     assert 'id="team-wins"' in html and "Lee had a great week" in html and "<table" not in html
     assert "HX-Request" in scorecard["Vary"]
+
+
+@pytest.mark.parametrize("who", ["leader", "owner"])
+def test_the_shared_board_reads_as_a_localised_rendering_would(client, monkeypatch, agency,
+                                                               team, leader, owner, who):
+    """The shared board is rendered without localising each number (boards._render_shared);
+    every piece of it must read exactly as the ordinary, localised rendering does, thousands
+    and money included."""
+    from django.template.loader import render_to_string
+
+    from accountability.scorecards import boards
+
+    week = Week.current(agency).start
+    people = populate(agency, team, 3, week)
+    WeeklyScorecard.objects.filter(producer=people[0], week_start=week).update(
+        activities_total=12345, bound=3, premium_bound=Decimal("1234567.89"),
+        pipeline_open_value=Decimal("98765.43"), wins=1500)
+    TeamFactory(agency=agency, name="South")  # the owner's board: a line per team
+    rendered = []
+    plain = boards._render_shared
+
+    def checked(name, context):
+        html = plain(name, context)
+        assert html == render_to_string(name, context)
+        rendered.append(html)
+        return html
+
+    monkeypatch.setattr(boards, "_render_shared", checked)
+    login(client, leader if who == "leader" else owner)
+    for query in ("", "?sort=wins", "?sort=premium&dir=desc", f"?team={team.pk}"):
+        assert client.get(reverse("accountability:team") + query).status_code == 200
+    # Each rendering printed the big week's wins (and the leaders' columns its money).
+    assert rendered and all("1500" in html for html in rendered)
+    assert any("$1.2M" in html for html in rendered)
