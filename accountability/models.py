@@ -153,10 +153,13 @@ class WeeklyScorecard(ProductionColumns, models.Model):
                                     name="one_scorecard_per_producer_week"),
         ]
         indexes = [
-            # The agency's cards of some weeks; role fit reads its five numbers a card from
-            # the index alone.
+            # The agency's cards of some weeks, read from the index alone: role fit's five
+            # numbers a card, and the whole-agency board's sums per team and week. (A card is
+            # rewritten often, so its table holds many dead versions a scan would wade through.)
             models.Index(fields=["agency", "week_start"],
-                         include=["producer", "commitments_kept", "commitments_total", "wins"],
+                         include=["producer", "commitments_kept", "commitments_total", "wins",
+                                  "activities_total", "pipeline_open_count",
+                                  "pipeline_open_value", "is_final"],
                          name="scorecard_agency_week"),
             # Each producer's most wins in an earlier week, read from their best card down.
             models.Index(fields=["producer", "wins"], include=["week_start"],

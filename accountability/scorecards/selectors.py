@@ -155,26 +155,31 @@ def agency_summary(*, agency: Agency, week: dt.date,
         producer__role=Producer.Role.NON_PRODUCER)
     with_goal = Q(producer__annual_goal__gt=0)
     judged = Q(commitments_total__gt=0)
+    card = "week_start"  # cards are counted by a column of their covering index, not the id
     per_week = list(cards.filter(week_start__gte=weeks[0], week_start__lte=weeks[-1])
                     .values("producer__team_id", "week_start").annotate(
-        cards=Count("id"), wins=Sum("wins"), activities=Sum("activities_total"),
+        cards=Count(card), wins=Sum("wins"), activities=Sum("activities_total"),
         kept=Sum("commitments_kept"), kept_of=Sum("commitments_total"),
         open_count=Sum("pipeline_open_count"), open_value=Sum("pipeline_open_value"),
         covered_value=Sum("pipeline_open_value", filter=with_goal),
         goals=Sum("producer__annual_goal", filter=with_goal),
-        final=Count("id", filter=Q(is_final=True)), judged=Count("id", filter=judged),
-        kept_all=Count("id", filter=judged & Q(commitments_kept__gte=F("commitments_total"))),
+        final=Count(card, filter=Q(is_final=True)), judged=Count(card, filter=judged),
+        kept_all=Count(card, filter=judged & Q(commitments_kept__gte=F("commitments_total"))),
     ).order_by())
     spread = list(cards.filter(week_start=shown.start).annotate(lead=Case(
         When(producer__role__in=LEADS, then=True), default=False, output_field=BooleanField()))
         .values("lead", "wins", "commitments_kept", "commitments_total")
-        .annotate(n=Count("id")).order_by())
+        .annotate(n=Count(card)).order_by())
     most_wins = []
     if shown == this_week and len(weeks) > 1:
-        most_wins = [(c.producer.name, c.wins) for c in cards.filter(
-            week_start=weeks[-2], wins__gt=0).select_related("producer__user").order_by(
-            "-wins", "producer__user__first_name", "producer__user__last_name", "pk")[
-            :MOST_WINS_SHOWN]]
+        # Names and wins only, so the cards are read from their covering index.
+        most_wins = [(f"{first} {last}".strip() or username, wins)
+                     for first, last, username, wins in cards.filter(
+                         week_start=weeks[-2], wins__gt=0).order_by(
+                         "-wins", "producer__user__first_name", "producer__user__last_name",
+                         "producer_id").values_list(
+                         "producer__user__first_name", "producer__user__last_name",
+                         "producer__user__username", "wins")[:MOST_WINS_SHOWN]]
     return summary_fill(summary, weeks=weeks, people=people, per_week=per_week,
                         spread=spread, most_wins=most_wins)
 
