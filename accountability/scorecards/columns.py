@@ -2,6 +2,13 @@
 them (production.py) so the models module stays one screenful per model."""
 
 from django.db import models
+from django.db.models import Q
+
+# A card whose week produced something: only these add to a later card's month, year and 13
+# weeks (a week of zeros adds nothing), so the running sums read them alone, from an index of
+# their own (`scorecard_agency_produced`).
+PRODUCED = (Q(bound__gt=0) | Q(quoted__gt=0) | ~Q(premium_bound=0)
+            | ~Q(revenue_bound=0))
 
 
 class ProductionColumns(models.Model):

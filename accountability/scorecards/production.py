@@ -35,6 +35,7 @@ and the one partial `scorecards/_production.html`, so each shows the same figure
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,6 +73,7 @@ def close_rate_start(week_start: dt.date) -> dt.date:
     return week_start - dt.timedelta(weeks=CLOSE_RATE_WEEKS - 1)
 
 
+@functools.lru_cache(maxsize=64)  # the same week for every card of a refresh
 def working_weeks_gone(week_start: dt.date, working_weeks: int) -> int:
     """The year's working weeks gone by the end of this week: the working weeks a year less
     the ones the plan counts as left at its Monday (this one included), plus this one."""

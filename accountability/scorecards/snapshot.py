@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Max,
@@ -33,6 +35,7 @@ from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
+from .columns import PRODUCED
 from .production import close_rate_start, month_start, quoting_stage, year_start
 
 # The production columns (production.py says what each counts).
@@ -102,7 +105,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
     stored = {pid: p["card"] for pid, p in producers.items() if p["card"]}
-    producers = _on_the_board(producers, end, activity_counts, {**funnel, **moves},
+    producers = _on_the_board(producers, activity_counts, {**funnel, **moves},
                               commitments, open_pipeline, check_ins)
     return WeekSnapshot(
         agency=agency, week=week, final=final, now=now, producers=producers,
@@ -125,16 +128,19 @@ def _producers(agency: Agency, week: Week) -> dict[int, dict]:
     their stored card (at most one of each, unique per producer and week) and the most wins
     of any earlier week, read per producer through their (producer, ...) indexes rather than
     over every card the agency ever had. Under "check_in" and "card", None when there is
-    none."""
+    none; "joined": whether they had joined by the week's end (said by the database: a
+    timestamp costs Django's loader microseconds a row)."""
     best_before = Subquery(
         WeeklyScorecard.objects.filter(producer=OuterRef("pk"), week_start__lt=week.start)
         .order_by("-wins").values("wins")[:1])
-    own = ["id", "annual_goal", "created_at", "user__first_name", "user__last_name",
+    own = ["id", "annual_goal", "joined", "user__first_name", "user__last_name",
            "user__username", "best"]
     card_fields = ["is_final", *SCORECARD_FIELDS]
     rows = (Producer.objects.filter(agency=agency, is_active=True)
             .exclude(role=Producer.Role.NON_PRODUCER)
             .annotate(best=best_before,
+                      joined=ExpressionWrapper(Q(created_at__lt=week.ends),
+                                               output_field=BooleanField()),
                       check_in=FilteredRelation(
                           "check_ins", condition=Q(check_ins__week_start=week.start)),
                       card=FilteredRelation(
@@ -154,7 +160,7 @@ def _producers(agency: Agency, week: Week) -> dict[int, dict]:
     return producers
 
 
-def _on_the_board(producers: dict[int, dict], week_ends: dt.datetime,
+def _on_the_board(producers: dict[int, dict],
                   activity_counts: dict, moves: dict, commitments: list[dict],
                   open_pipeline: dict, check_ins: dict) -> dict[int, dict]:
     """The producers who get a card for the week: everyone who had joined by its end, and
@@ -163,8 +169,7 @@ def _on_the_board(producers: dict[int, dict], week_ends: dt.datetime,
     nothing, in their averages, their drill-down and their digest."""
     recorded = {*activity_counts, *moves, *(c["producer_id"] for c in commitments),
                 *open_pipeline, *check_ins}
-    return {pid: p for pid, p in producers.items()
-            if p["created_at"] < week_ends or pid in recorded}
+    return {pid: p for pid, p in producers.items() if p["joined"] or pid in recorded}
 
 
 def _week_wins(agency: Agency, start: dt.datetime, end: dt.datetime):
@@ -220,13 +225,15 @@ def _bound_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[i
 def _earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
     """Per producer, the production of the stored weeks before this one that count towards
     its month, year and 13 weeks (production.py): one grouped query over the cards, never
-    the ledgers, so a year to date costs the same in December as in January."""
+    the ledgers, so a year to date costs the same in December as in January. Only the weeks
+    that produced something are read (from their own index, without the table): the others
+    add zero."""
     first_of_month, first_of_year = month_start(week.start), year_start(week.start)
     since_13w = close_rate_start(week.start)
     in_month, in_year = Q(week_start__gte=first_of_month), Q(week_start__gte=first_of_year)
     in_13w = Q(week_start__gte=since_13w)
     return {row["producer_id"]: row for row in (
-        WeeklyScorecard.objects.filter(agency=agency, week_start__lt=week.start,
+        WeeklyScorecard.objects.filter(PRODUCED, agency=agency, week_start__lt=week.start,
                                        week_start__gte=min(first_of_year, since_13w))
         .values("producer_id")
         .annotate(bound_mtd=Sum("bound", filter=in_month, default=0),

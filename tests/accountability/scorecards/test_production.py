@@ -182,3 +182,41 @@ def test_a_late_change_to_a_past_week_marks_the_weeks_that_sum_it(built, produce
     DirtyWeek.objects.all().delete()
     scorecards_refresh(agency=producer.agency, week_start=WEEKS[1])  # nothing new: no marks
     assert not DirtyWeek.objects.exists()
+
+
+def test_an_earlier_week_that_only_quoted_still_counts_in_the_13_weeks(producer):
+    """The running sums read only the weeks that produced something (a week of zeros adds
+    nothing): a week with a quote and nothing bound is one of them."""
+    producer.created_at = at(producer.agency, WEEKS[1], 0, 8)
+    producer.save(update_fields=["created_at"])
+    quoted = _prospect(producer, "Hazel", WEEKS[1], premium=300, revenue=30)
+    _move(quoted, "Proposal presented", WEEKS[1], 2)
+    for week in (WEEKS[1], BUILT):
+        scorecards_refresh(agency=producer.agency, week_start=week)
+    card = WeeklyScorecard.objects.get(producer=producer, week_start=BUILT)
+    assert (card.bound_13w, card.quoted_13w, card.bound_ytd) == (0, 1, 0)
+
+
+@pytest.mark.django_db
+def test_the_running_sums_are_read_from_their_index_alone(producer):
+    """The earlier weeks' production is summed from `scorecard_agency_produced`, a partial
+    index whose condition the query must repeat word for word (else PostgreSQL reads the
+    whole table: 17 ms instead of 4 at 500 producers in November)."""
+    from django.db import connection
+
+    from accountability.scorecards.snapshot import _earlier_production
+    from salesculture.weeks import Week
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    captured = []
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+            captured.append((sql, params)), execute(sql, params, many, context))[1]):
+        _earlier_production(producer.agency, Week(BUILT, producer.agency.tz))
+    (sql, params), = captured
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using scorecard_agency_produced" in plan, plan
