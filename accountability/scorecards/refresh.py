@@ -153,32 +153,37 @@ def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
 def _production(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int]) -> dict:
     """The card's production columns (production.py): this week's from the snapshot, the
     month, year and 13 weeks as the stored earlier weeks plus this one."""
-    bound = snapshot.bound.get(pid, {})
-    earlier = snapshot.earlier.get(pid, {})
-    n = bound.get("n", 0)
-    premium = bound.get("premium") or Decimal(0)
-    revenue = bound.get("revenue") or Decimal(0)
-    quoted = (stage_wins.get(str(snapshot.quoting_stage_id), 0)
-              if snapshot.quoting_stage_id else 0)
-    numbers = {
+    bound = snapshot.bound.get(pid, _NOTHING_BOUND)
+    earlier = snapshot.earlier.get(pid, _NOTHING_EARLIER)
+    n = bound["n"]
+    premium = bound["premium"] or _ZERO
+    revenue = bound["revenue"] or _ZERO
+    quoted = stage_wins.get(snapshot.quoting_stage_key, 0)
+    revenue_ytd = _fit(earlier["revenue_ytd"] + revenue, "revenue_ytd")
+    bound_13w, quoted_13w = earlier["bound_13w"] + n, earlier["quoted_13w"] + quoted
+    return {
         "bound": n, "premium_bound": _fit(premium, "premium_bound"),
         "revenue_bound": _fit(revenue, "revenue_bound"), "quoted": quoted,
-        "bound_mtd": earlier.get("bound_mtd", 0) + n,
-        "premium_mtd": _fit(earlier.get("premium_mtd", 0) + premium, "premium_mtd"),
-        "revenue_mtd": _fit(earlier.get("revenue_mtd", 0) + revenue, "revenue_mtd"),
-        "bound_ytd": earlier.get("bound_ytd", 0) + n,
-        "premium_ytd": _fit(earlier.get("premium_ytd", 0) + premium, "premium_ytd"),
-        "revenue_ytd": _fit(earlier.get("revenue_ytd", 0) + revenue, "revenue_ytd"),
-        "bound_13w": earlier.get("bound_13w", 0) + n,
-        "quoted_13w": earlier.get("quoted_13w", 0) + quoted,
+        "bound_mtd": earlier["bound_mtd"] + n,
+        "premium_mtd": _fit(earlier["premium_mtd"] + premium, "premium_mtd"),
+        "revenue_mtd": _fit(earlier["revenue_mtd"] + revenue, "revenue_mtd"),
+        "bound_ytd": earlier["bound_ytd"] + n,
+        "premium_ytd": _fit(earlier["premium_ytd"] + premium, "premium_ytd"),
+        "revenue_ytd": revenue_ytd, "bound_13w": bound_13w, "quoted_13w": quoted_13w,
+        "pace": _fit(pace_percent(
+            revenue_ytd=revenue_ytd, goal=snapshot.producers[pid]["annual_goal"],
+            week_start=snapshot.week.start,
+            working_weeks=snapshot.agency.working_weeks_per_year), "pace"),
+        "close_rate": _fit(close_rate_percent(bound_13w, quoted_13w), "close_rate"),
     }
-    numbers["pace"] = _fit(pace_percent(
-        revenue_ytd=numbers["revenue_ytd"], goal=snapshot.producers[pid]["annual_goal"],
-        week_start=snapshot.week.start, working_weeks=snapshot.agency.working_weeks_per_year),
-        "pace")
-    numbers["close_rate"] = _fit(close_rate_percent(numbers["bound_13w"],
-                                                    numbers["quoted_13w"]), "close_rate")
-    return numbers
+
+
+# A producer who bound nothing this week, or produced nothing in the earlier weeks.
+_ZERO = Decimal(0)
+_NOTHING_BOUND = {"n": 0, "premium": None, "revenue": None}
+_NOTHING_EARLIER = {"bound_mtd": 0, "premium_mtd": _ZERO, "revenue_mtd": _ZERO, "bound_ytd": 0,
+                    "premium_ytd": _ZERO, "revenue_ytd": _ZERO, "bound_13w": 0,
+                    "quoted_13w": 0}
 
 
 def _coverage(snapshot: WeekSnapshot, pid: int, open_value: Decimal) -> Decimal | None:

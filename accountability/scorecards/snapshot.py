@@ -76,6 +76,11 @@ class WeekSnapshot:
     earlier: dict[int, dict]  # producer → the stored earlier weeks' production, summed
     quoting_stage_id: int | None
 
+    @property
+    def quoting_stage_key(self) -> str | None:
+        """The quoting stage as the cards' `wins_by_stage` keys it (None: no quoting stage)."""
+        return None if self.quoting_stage_id is None else str(self.quoting_stage_id)
+
 
 def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapshot:
     start, end = week.bounds
@@ -278,24 +283,34 @@ def _funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[
             WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
         ) moves
         GROUP BY 1, 2, 3, 4"""
-    tally: dict[int, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
                              ops.adapt_datetimefield_value(end)])
-        for pid, from_id, created_in, stayed, n in cursor.fetchall():
-            mine = tally.setdefault(pid, {})
-            if from_id is None:
-                _add(mine, "created", str(created_in), n)
-                continue
-            _add(mine, "out", str(from_id), n)
-            if stayed is not None:
-                _add(mine.setdefault("stays", {}), str(from_id), str(stayed), n)
+        return _funnel_counts(cursor.fetchall())
+
+
+def _funnel_counts(rows: list[tuple]) -> dict[int, dict]:
+    """The funnel query's rows (producer, stage moved out of or None, stage created in, whole
+    days stayed, moves) as each producer's `funnel`. Thousands of rows a week: the rows of
+    one producer and stage are summed through local names, not a helper call a row."""
+    tally: dict[int, dict] = {}
+    for pid, from_id, created_in, stayed, n in rows:
+        mine = tally.get(pid)
+        if mine is None:
+            mine = tally[pid] = {}
+        if from_id is None:
+            created = mine.setdefault("created", {})
+            key = str(created_in)
+            created[key] = created.get(key, 0) + n
+            continue
+        key = str(from_id)
+        out = mine.setdefault("out", {})
+        out[key] = out.get(key, 0) + n
+        if stayed is not None:
+            days = mine.setdefault("stays", {}).setdefault(key, {})
+            stayed = str(stayed)
+            days[stayed] = days.get(stayed, 0) + n
     return tally
-
-
-def _add(counts: dict, group: str, key: str, n: int) -> None:
-    bucket = counts.setdefault(group, {})
-    bucket[key] = bucket.get(key, 0) + n
 
 
 def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]:
