@@ -107,6 +107,22 @@ def test_each_win_is_celebrated_once_and_a_second_run_changes_nothing(agency, pr
     assert Agency.objects.get(pk=agency.pk).live_version == version
 
 
+def test_a_rerun_that_finds_nothing_new_only_reads(agency, producer, week_of_work):
+    """Its cards, celebrations, funnel week and live versions stay as they were, down to the
+    time each card was computed: every statement it sends is a read."""
+    scorecards_refresh(agency=agency, week_start=WEEK)
+    stamps = list(WeeklyScorecard.objects.values_list("producer", "computed_at"))
+
+    with counting() as run:
+        refreshed = scorecards_refresh(agency=agency, week_start=WEEK)
+
+    writes = [sql for sql in run.queries.sql
+              if not sql.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))]
+    assert writes == []
+    assert refreshed.changed_producer_ids == frozenset()
+    assert list(WeeklyScorecard.objects.values_list("producer", "computed_at")) == stamps
+
+
 def test_a_final_run_judges_commitments_kept_or_missed(agency, producer, week_of_work):
     scorecards_refresh(agency=agency, week_start=WEEK, final=True)
 
