@@ -227,9 +227,8 @@ def _column_bounds(field: str) -> tuple[Decimal, Decimal]:
 
 
 # Looked up a dozen times a card: a plain dict, not a cached call.
-_COLUMN_BOUNDS = {field.name: _column_bounds(field.name)
-                  for field in WeeklyScorecard._meta.get_fields()
-                  if getattr(field, "decimal_places", None) is not None}
+_COLUMN_BOUNDS = {f: _column_bounds(f) for f in SCORECARD_FIELDS
+                  if WeeklyScorecard._meta.get_field(f).get_internal_type() == "DecimalField"}
 
 
 # --- 3. the celebrations -----------------------------------------------------------------
