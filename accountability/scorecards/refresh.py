@@ -4,7 +4,8 @@ Every read here is one set-based query over the whole agency-week, so the number
 is the same for 3 producers or 300 (pinned by a test). The job runs in four steps: a snapshot
 of the week read from the ledgers (snapshot.py), the cards built from it, the celebrations
 they earn, and the upsert of both, which bumps the agency's live version when anything changed
-and tells the caller whose cards changed.
+and tells the caller whose cards changed. A judged week's commitments are settled by
+judging.py, the funnel's evidence read by funnel_tally.py.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from salesculture.models import Agency
@@ -23,7 +24,7 @@ from salesculture.webhooks import webhook_events_publish
 from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
-from ..models import AgencyFunnelWeek, Celebration, Commitment, WeeklyScorecard
+from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from ..planning.funnel_weeks import merge_counts
 from .celebrations import (
@@ -34,6 +35,7 @@ from .celebrations import (
     personal_best_celebrations,
     sized_to_fit,
 )
+from .judging import commitments_judge
 from .live import team_versions_bump
 from .production import close_rate_percent, pace_percent
 from .running import later_weeks_mark
@@ -73,7 +75,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date,
         # A producer whose card could not be built keeps their commitments as they stand:
         # judged without a card, they would all read missed.
         skipped = set(snapshot.producers) - {card.producer_id for card in cards}
-        _commitments_judge([c for c in snapshot.commitments if c["producer_id"] not in skipped],
+        commitments_judge([c for c in snapshot.commitments if c["producer_id"] not in skipped],
                            cards, snapshot.now)
     fresh = _celebrations_create(snapshot, _celebrations_build(snapshot, cards))
     if changed or fresh:
@@ -315,42 +317,6 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
 # would be) without building 1,000 dicts a run.
 _stored_numbers = operator.itemgetter(*SCORECARD_FIELDS)
 _card_numbers = operator.attrgetter(*SCORECARD_FIELDS)
-
-
-def _commitments_judge(commitments: list[dict], cards: list[WeeklyScorecard],
-                       now: dt.datetime) -> None:
-    """Kept or missed, from the actuals on the cards; a commitment of someone who no longer
-    sells has no card, so it counts nothing done."""
-    actuals = {int(key): actual for card in cards
-               for key, actual in card.commitment_actuals.items()}
-    judged = []
-    for c in commitments:
-        actual = actuals.get(c["id"], 0)
-        status = (Commitment.Status.KEPT if actual >= commitment_target(c)
-                  else Commitment.Status.MISSED)
-        if c["status"] != status or c["actual"] != actual:
-            judged.append((c["id"], str(status), actual))
-    for start in range(0, len(judged), JUDGED_PER_UPDATE):
-        _commitments_update(judged[start:start + JUDGED_PER_UPDATE], now)
-
-
-# Three parameters a commitment: well within what SQLite takes in one statement.
-JUDGED_PER_UPDATE = 2000
-
-
-def _commitments_update(judged: list[tuple[int, str, int]], now: dt.datetime) -> None:
-    """One UPDATE ... FROM (VALUES ...) for many commitments (PostgreSQL, and SQLite since
-    3.33): `bulk_update` spells the same as a CASE per field and commitment, and building that
-    cost a closing week's job most of its time."""
-    table = Commitment._meta.db_table
-    rows = ", ".join(["(%s, %s, %s)"] * len(judged))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = judged.column2, actual = judged.column3, "
-            f"judged_at = %s FROM (VALUES {rows}) AS judged "
-            f"WHERE {table}.id = judged.column1",
-            [connection.ops.adapt_datetimefield_value(now),
-             *(value for row in judged for value in row)])
 
 
 def _celebrations_create(snapshot: WeekSnapshot,

@@ -1,0 +1,71 @@
+"""The funnel's evidence of an agency-week, per producer (the card's `funnel`), for the
+scorecard job's snapshot (snapshot.py): the prospects created in each stage, the moves out of
+each stage, and how long each stay lasted."""
+
+import datetime as dt
+
+from django.db import connection
+
+from pipeline.models import StageAdvance
+from salesculture.models import Agency
+
+
+def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
+    created in each stage, the moves out of each stage (forward, back or lost) and, for each
+    move out, how many whole days the prospect had stayed in that stage since the move before
+    it, whenever that was. One query over the week's moves, counted by the database (a row
+    per producer, stage and day, not per move); the move before each is one step back along
+    the (agency, prospect, occurred_at, id) index.
+
+    Raw SQL for the row-value comparison "the latest move before this one", which the ORM
+    cannot write; the whole days are the one expression PostgreSQL and SQLite say apart."""
+    advance = StageAdvance._meta.db_table
+    ops = connection.ops
+    if connection.vendor == "postgresql":
+        days = "FLOOR(EXTRACT(EPOCH FROM (occurred_at - entered_at)) / 86400)::int"
+    else:
+        days = ("(CAST(strftime('%%s', occurred_at) AS INTEGER)"
+                " - CAST(strftime('%%s', entered_at) AS INTEGER)) / 86400")
+    sql = f"""
+        SELECT producer_id, from_stage_id,
+               CASE WHEN from_stage_id IS NULL THEN to_stage_id END, {days}, COUNT(*)
+        FROM (
+            SELECT a.producer_id, a.from_stage_id, a.to_stage_id, a.occurred_at,
+                   CASE WHEN a.from_stage_id IS NOT NULL THEN (
+                       SELECT b.occurred_at FROM {advance} b
+                       WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id
+                         AND (b.occurred_at, b.id) < (a.occurred_at, a.id)
+                       ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END AS entered_at
+            FROM {advance} a
+            WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
+        ) moves
+        GROUP BY 1, 2, 3, 4"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
+                             ops.adapt_datetimefield_value(end)])
+        return _funnel_counts(cursor.fetchall())
+
+
+def _funnel_counts(rows: list[tuple]) -> dict[int, dict]:
+    """The funnel query's rows (producer, stage moved out of or None, stage created in, whole
+    days stayed, moves) as each producer's `funnel`. Thousands of rows a week: the rows of
+    one producer and stage are summed through local names, not a helper call a row."""
+    tally: dict[int, dict] = {}
+    for pid, from_id, created_in, stayed, n in rows:
+        mine = tally.get(pid)
+        if mine is None:
+            mine = tally[pid] = {}
+        if from_id is None:
+            created = mine.setdefault("created", {})
+            key = str(created_in)
+            created[key] = created.get(key, 0) + n
+            continue
+        key = str(from_id)
+        out = mine.setdefault("out", {})
+        out[key] = out.get(key, 0) + n
+        if stayed is not None:
+            days = mine.setdefault("stays", {}).setdefault(key, {})
+            stayed = str(stayed)
+            days[stayed] = days.get(stayed, 0) + n
+    return tally
