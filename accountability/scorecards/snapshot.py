@@ -8,7 +8,6 @@ indexes added for them are in pipeline/migrations/0005 and accountability/migrat
 
 import datetime as dt
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -17,11 +16,8 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
-    F,
     FilteredRelation,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -32,14 +28,15 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
+from pipeline.models import Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
-from ..models import Celebration, Commitment, WeekClosure, WeeklyScorecard
+from ..models import Commitment, WeekClosure, WeeklyScorecard
 from .columns import PRODUCED
 from .funnel_tally import funnel_tally
 from .production import close_rate_start, month_start, quoting_stage, year_start
+from .tallies import activity_counts, wins_tally
 
 # The production columns (production.py says what each counts).
 PRODUCTION_FIELDS = [
@@ -95,13 +92,8 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
     stages = {s.pk: s.kind for s in stage_rows}
     quoting = quoting_stage(stage_rows)
     producers = _producers(agency, week)
-    activity_counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, type_id, n in (
-            Activity.objects.filter(agency=agency, occurred_at__gte=start, occurred_at__lt=end)
-            .values("producer_id", "activity_type_id").annotate(n=Sum("quantity"))
-            .values_list("producer_id", "activity_type_id", "n").order_by()):
-        activity_counts[pid][str(type_id)] = n
-    wins_by_stage, moves = _wins_tally(agency, stages, start, end)
+    counts = activity_counts(agency, start, end)
+    wins_by_stage, moves = wins_tally(agency, stages, start, end)
     funnel = funnel_tally(agency, start, end)
     commitments = list(
         Commitment.objects.filter(agency=agency, week_start=week.start)
@@ -113,11 +105,11 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
     stored = {pid: p["card"] for pid, p in producers.items() if p["card"]}
-    producers = _on_the_board(producers, activity_counts, {**funnel, **moves},
+    producers = _on_the_board(producers, counts, {**funnel, **moves},
                               commitments, open_pipeline, check_ins)
     return WeekSnapshot(
         agency=agency, week=week, final=final, now=now, producers=producers,
-        activity_counts=activity_counts, wins_by_stage=wins_by_stage, funnel=funnel,
+        activity_counts=counts, wins_by_stage=wins_by_stage, funnel=funnel,
         moves=moves,
         new_wins=_new_wins(agency, week, [
             pid for pid, m in moves.items() if m["uncelebrated"] and pid in producers]),
@@ -210,36 +202,6 @@ def _week_wins(agency: Agency, start: dt.datetime, end: dt.datetime):
     return StageWin.objects.filter(
         agency=agency, occurred_at__gte=start, occurred_at__lt=end, advance__agency=agency,
         advance__occurred_at__gte=start, advance__occurred_at__lt=end)
-
-
-def _wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
-                end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict]]:
-    """Per producer: the stages won, by stage; and the winning moves, how many followed the
-    process (the stage's definition of done confirmed and the next step scheduled; a closed
-    prospect needs none) and when the latest was. One aggregate over the week's StageWin rows,
-    a row per producer: a winning move always wins the stage it moves to (pipeline/wins.py),
-    so counting the wins of that stage counts each move once, a skip too. Also how many of
-    the moves have no celebration yet: only then are their details read."""
-    move = Q(stage_id=F("advance__to_stage_id"))
-    scheduled = ~Q(advance__to_stage__kind=Stage.Kind.OPEN) | (
-        ~Q(advance__next_step="") & Q(advance__next_step_due__isnull=False))
-    celebrated = Exists(Celebration.objects.filter(stage_advance=OuterRef("advance_id")))
-    per_stage = {f"won_{pk}": Count("id", filter=Q(stage_id=pk)) for pk in stages}
-    wins_by_stage: dict[int, dict[str, int]] = {}
-    moves: dict[int, dict] = {}
-    for pid, n_moves, adherent, uncelebrated, latest, *won in (
-            _week_wins(agency, start, end).values("producer_id")
-            .annotate(moves=Count("id", filter=move), adherent=Count("id", filter=(
-                          move & scheduled & Q(advance__definition_confirmed=True))),
-                      uncelebrated=Count("id", filter=move & ~celebrated),
-                      latest=Max("occurred_at"), **per_stage)
-            .values_list("producer_id", "moves", "adherent", "uncelebrated", "latest",
-                         *per_stage)
-            .order_by()):
-        wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, won, strict=True) if n}
-        moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
-                      "latest": latest}
-    return wins_by_stage, moves
 
 
 def _bound_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:

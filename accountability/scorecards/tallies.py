@@ -1,0 +1,105 @@
+"""The week's busiest ledger tallies for the scorecard job's snapshot (snapshot.py), each one
+query over the agency-week: the activities per producer and type, and the wins per producer.
+
+Raw SQL rather than the ORM: thousands of rows a refresh, and building the querysets (a
+filtered count per stage), compiling them and running Django's converters over each row cost
+the job more than the database took to answer (the wins: 7.6 ms of Python, 3.1 without).
+The SQL is plain enough to run as is on PostgreSQL and SQLite.
+"""
+
+import datetime as dt
+
+from django.db import connection
+
+from pipeline.models import Activity, Stage, StageAdvance, StageWin
+from salesculture.models import Agency
+
+from ..models import Celebration
+
+
+def activity_counts(agency: Agency, start: dt.datetime,
+                    end: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per producer, the week's activities by type: {activity type id (a string, as the
+    card's JSON keys it): quantity}."""
+    sql = f"""
+        SELECT producer_id, activity_type_id, SUM(quantity) FROM {Activity._meta.db_table}
+        WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s
+        GROUP BY producer_id, activity_type_id"""
+    counts: dict[int, dict[str, int]] = {}
+    for pid, type_id, n in _rows(sql, [agency.pk, *_moments(start, end)]):
+        mine = counts.get(pid)
+        if mine is None:
+            mine = counts[pid] = {}
+        mine[str(type_id)] = n
+    return counts
+
+
+def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
+               end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict]]:
+    """Per producer: the stages won, by stage; and the winning moves, how many followed the
+    process (the stage's definition of done confirmed and the next step scheduled; a closed
+    prospect needs none) and when the latest was. One aggregate over the week's StageWin rows,
+    a row per producer: a winning move always wins the stage it moves to (pipeline/wins.py),
+    so counting the wins of that stage counts each move once, a skip too. Also how many of
+    the moves have no celebration yet: only then are their details read.
+
+    A win happens at its move's moment (pipeline/services.py), so the move lies in the same
+    bounds: said too, the database reaches the week's moves through their (agency,
+    occurred_at) index instead of scanning every move ever made."""
+    win, advance = StageWin._meta.db_table, StageAdvance._meta.db_table
+    stage, celebration = Stage._meta.db_table, Celebration._meta.db_table
+    move = "w.stage_id = a.to_stage_id"
+    per_stage = "".join(", SUM(CASE WHEN w.stage_id = %s THEN 1 ELSE 0 END)" for _ in stages)
+    sql = f"""
+        SELECT w.producer_id,
+               SUM(CASE WHEN {move} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {move} AND a.definition_confirmed
+                         AND (s.kind <> %s OR (a.next_step <> '' AND
+                                               a.next_step_due IS NOT NULL))
+                        THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {move} AND NOT EXISTS (
+                            SELECT 1 FROM {celebration} c
+                            WHERE c.stage_advance_id = w.advance_id)
+                        THEN 1 ELSE 0 END),
+               MAX(w.occurred_at){per_stage}
+        FROM {win} w
+        JOIN {advance} a ON a.id = w.advance_id
+        JOIN {stage} s ON s.id = a.to_stage_id
+        WHERE w.agency_id = %s AND w.occurred_at >= %s AND w.occurred_at < %s
+          AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
+        GROUP BY w.producer_id"""
+    moments = _moments(start, end)
+    rows = _rows(sql, [Stage.Kind.OPEN.value, *stages, agency.pk, *moments, agency.pk, *moments])
+    latest_as_stored = _converters(StageWin, "occurred_at")
+    wins_by_stage: dict[int, dict[str, int]] = {}
+    moves: dict[int, dict] = {}
+    for pid, n_moves, adherent, uncelebrated, latest, *won in rows:
+        wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, won, strict=True) if n}
+        moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
+                      "latest": latest_as_stored(latest)}
+    return wins_by_stage, moves
+
+
+def _moments(start: dt.datetime, end: dt.datetime) -> list:
+    return [connection.ops.adapt_datetimefield_value(start),
+            connection.ops.adapt_datetimefield_value(end)]
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _converters(model, field: str):
+    """A column of `model` as the ORM would return it (on SQLite a timestamp comes back as
+    text; on PostgreSQL as it is)."""
+    column = model._meta.get_field(field).get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
