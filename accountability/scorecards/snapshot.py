@@ -33,10 +33,9 @@ from salesculture.models import Agency, Producer
 from salesculture.weeks import Week
 
 from ..models import Commitment, WeekClosure, WeeklyScorecard
-from .columns import PRODUCED
 from .funnel_tally import funnel_tally
-from .production import close_rate_start, month_start, quoting_stage, year_start
-from .tallies import activity_counts, wins_tally
+from .production import quoting_stage
+from .tallies import activity_counts, earlier_production, wins_tally
 
 # The production columns (production.py says what each counts).
 PRODUCTION_FIELDS = [
@@ -116,7 +115,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored,
-        bound=_bound_tally(agency, start, end), earlier=_earlier_production(agency, week),
+        bound=_bound_tally(agency, start, end), earlier=earlier_production(agency, week),
         quoting_stage_id=quoting.pk if quoting else None)
 
 
@@ -212,31 +211,6 @@ def _bound_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[i
         .values("producer_id")
         .annotate(n=Count("id"), premium=Sum(Coalesce("prospect__premium", Value(Decimal(0)))),
                   revenue=Sum("prospect__estimated_revenue"))
-        .order_by())}
-
-
-def _earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
-    """Per producer, the production of the stored weeks before this one that count towards
-    its month, year and 13 weeks (production.py): one grouped query over the cards, never
-    the ledgers, so a year to date costs the same in December as in January. Only the weeks
-    that produced something are read (from their own index, without the table): the others
-    add zero."""
-    first_of_month, first_of_year = month_start(week.start), year_start(week.start)
-    since_13w = close_rate_start(week.start)
-    in_month, in_year = Q(week_start__gte=first_of_month), Q(week_start__gte=first_of_year)
-    in_13w = Q(week_start__gte=since_13w)
-    return {row["producer_id"]: row for row in (
-        WeeklyScorecard.objects.filter(PRODUCED, agency=agency, week_start__lt=week.start,
-                                       week_start__gte=min(first_of_year, since_13w))
-        .values("producer_id")
-        .annotate(bound_mtd=Sum("bound", filter=in_month, default=0),
-                  premium_mtd=Sum("premium_bound", filter=in_month, default=Decimal(0)),
-                  revenue_mtd=Sum("revenue_bound", filter=in_month, default=Decimal(0)),
-                  bound_ytd=Sum("bound", filter=in_year, default=0),
-                  premium_ytd=Sum("premium_bound", filter=in_year, default=Decimal(0)),
-                  revenue_ytd=Sum("revenue_bound", filter=in_year, default=Decimal(0)),
-                  bound_13w=Sum("bound", filter=in_13w, default=0),
-                  quoted_13w=Sum("quoted", filter=in_13w, default=0))
         .order_by())}
 
 

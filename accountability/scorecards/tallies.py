@@ -1,5 +1,6 @@
-"""The week's busiest ledger tallies for the scorecard job's snapshot (snapshot.py), each one
-query over the agency-week: the activities per producer and type, and the wins per producer.
+"""The busiest reads of the scorecard job's snapshot (snapshot.py), each one query over the
+agency-week: the activities per producer and type, the wins per producer, and the stored
+earlier weeks' production each card's month, year and 13 weeks add up.
 
 Raw SQL rather than the ORM: thousands of rows a refresh, and building the querysets (a
 filtered count per stage), compiling them and running Django's converters over each row cost
@@ -8,13 +9,17 @@ The SQL is plain enough to run as is on PostgreSQL and SQLite.
 """
 
 import datetime as dt
+import functools
 
 from django.db import connection
 
 from pipeline.models import Activity, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
+from salesculture.weeks import Week
 
-from ..models import Celebration
+from ..models import Celebration, WeeklyScorecard
+from .columns import PRODUCED
+from .production import close_rate_start, month_start, year_start
 
 
 def activity_counts(agency: Agency, start: dt.datetime,
@@ -78,6 +83,47 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
                       "latest": latest_as_stored(latest)}
     return wins_by_stage, moves
+
+
+# Each running figure of a card: the stored weekly column it sums, and since when.
+EARLIER_SUMS = [("bound_mtd", "bound", "month"), ("premium_mtd", "premium_bound", "month"),
+                ("revenue_mtd", "revenue_bound", "month"), ("bound_ytd", "bound", "year"),
+                ("premium_ytd", "premium_bound", "year"), ("revenue_ytd", "revenue_bound", "year"),
+                ("bound_13w", "bound", "13w"), ("quoted_13w", "quoted", "13w")]
+
+
+def earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
+    """Per producer, the production of the stored weeks before this one that count towards
+    its month, year and 13 weeks (production.py): one grouped query over the cards, never
+    the ledgers, so a year to date costs the same in December as in January. Only the weeks
+    that produced something are read, with the condition of their own index
+    (`scorecard_agency_produced`, PRODUCED), from that index alone: the others add zero."""
+    since = {"month": month_start(week.start), "year": year_start(week.start),
+             "13w": close_rate_start(week.start)}
+    produced, produced_params = _produced_sql(connection.vendor)
+    sums = ", ".join(f"SUM(CASE WHEN week_start >= %s THEN {column} ELSE 0 END)"
+                     for _, column, _ in EARLIER_SUMS)
+    card = WeeklyScorecard._meta.db_table
+    sql = f"""
+        SELECT producer_id, {sums} FROM {card}
+        WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND {produced}
+        GROUP BY producer_id"""
+    day = connection.ops.adapt_datefield_value
+    rows = _rows(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
+                       day(min(since["year"], since["13w"])), day(week.start),
+                       *produced_params])
+    as_stored = [_converters(WeeklyScorecard, column) for _, column, _ in EARLIER_SUMS]
+    return {pid: {name: convert(value) for (name, _, _), convert, value
+                  in zip(EARLIER_SUMS, as_stored, values, strict=True)}
+            for pid, *values in rows}
+
+
+@functools.cache
+def _produced_sql(vendor: str) -> tuple[str, tuple]:
+    """PRODUCED as SQL over the cards' table, compiled once a process: the index's condition
+    word for word, as PostgreSQL needs it to read the index."""
+    query = WeeklyScorecard.objects.filter(PRODUCED).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
 
 
 def _moments(start: dt.datetime, end: dt.datetime) -> list:
