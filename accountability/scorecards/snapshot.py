@@ -9,23 +9,19 @@ indexes added for them are in pipeline/migrations/0005 and accountability/migrat
 import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     FilteredRelation,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     TextField,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage, StageAdvance, StageWin
@@ -92,7 +88,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
     quoting = quoting_stage(stage_rows)
     producers = _producers(agency, week)
     counts = activity_counts(agency, start, end)
-    wins_by_stage, moves = wins_tally(agency, stages, start, end)
+    wins_by_stage, moves, bound = wins_tally(agency, stages, start, end)
     funnel = funnel_tally(agency, start, end)
     commitments = list(
         Commitment.objects.filter(agency=agency, week_start=week.start)
@@ -115,7 +111,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored,
-        bound=_bound_tally(agency, start, end), earlier=earlier_production(agency, week),
+        bound=bound, earlier=earlier_production(agency, week),
         quoting_stage_id=quoting.pk if quoting else None)
 
 
@@ -192,26 +188,6 @@ def _on_the_board(producers: dict[int, dict],
     recorded = {*activity_counts, *moves, *(c["producer_id"] for c in commitments),
                 *open_pipeline, *check_ins}
     return {pid: p for pid, p in producers.items() if p["joined"] or pid in recorded}
-
-
-def _week_wins(agency: Agency, start: dt.datetime, end: dt.datetime):
-    """The StageWin rows of the week. A win happens at its move's moment (pipeline/services.py),
-    so the move lies in the same bounds: said here too, the database reaches the week's moves
-    through their (agency, occurred_at) index instead of scanning every move ever made."""
-    return StageWin.objects.filter(
-        agency=agency, occurred_at__gte=start, occurred_at__lt=end, advance__agency=agency,
-        advance__occurred_at__gte=start, advance__occurred_at__lt=end)
-
-
-def _bound_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
-    """Per producer, the week's policies bound (wins into a Won stage) and the premium and
-    revenue of the prospects bound; a missing premium adds $0 (production.py). One query."""
-    return {row["producer_id"]: row for row in (
-        _week_wins(agency, start, end).filter(stage__kind=Stage.Kind.WON)
-        .values("producer_id")
-        .annotate(n=Count("id"), premium=Sum(Coalesce("prospect__premium", Value(Decimal(0)))),
-                  revenue=Sum("prospect__estimated_revenue"))
-        .order_by())}
 
 
 def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]:

@@ -13,7 +13,7 @@ import functools
 
 from django.db import connection
 
-from pipeline.models import Activity, Stage, StageAdvance, StageWin
+from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
@@ -40,20 +40,25 @@ def activity_counts(agency: Agency, start: dt.datetime,
 
 
 def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
-               end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict]]:
-    """Per producer: the stages won, by stage; and the winning moves, how many followed the
+               end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict],
+                                          dict[int, dict]]:
+    """Per producer: the stages won, by stage; the winning moves, how many followed the
     process (the stage's definition of done confirmed and the next step scheduled; a closed
-    prospect needs none) and when the latest was. One aggregate over the week's StageWin rows,
-    a row per producer: a winning move always wins the stage it moves to (pipeline/wins.py),
-    so counting the wins of that stage counts each move once, a skip too. Also how many of
-    the moves have no celebration yet: only then are their details read.
+    prospect needs none) and when the latest was; and the policies bound (wins into a Won
+    stage) with their prospects' premium and revenue, a missing premium adding $0
+    (production.py). One aggregate over the week's StageWin rows, a row per producer: a
+    winning move always wins the stage it moves to (pipeline/wins.py), so counting the wins
+    of that stage counts each move once, a skip too. Also how many of the moves have no
+    celebration yet: only then are their details read. A prospect is read only for a win
+    that bound it, one lookup each, rather than joined to every win.
 
     A win happens at its move's moment (pipeline/services.py), so the move lies in the same
     bounds: said too, the database reaches the week's moves through their (agency,
     occurred_at) index instead of scanning every move ever made."""
     win, advance = StageWin._meta.db_table, StageAdvance._meta.db_table
     stage, celebration = Stage._meta.db_table, Celebration._meta.db_table
-    move = "w.stage_id = a.to_stage_id"
+    prospect = Prospect._meta.db_table
+    move, bound = "w.stage_id = a.to_stage_id", "won.kind = %s"
     per_stage = "".join(", SUM(CASE WHEN w.stage_id = %s THEN 1 ELSE 0 END)" for _ in stages)
     sql = f"""
         SELECT w.producer_id,
@@ -66,23 +71,36 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
                             SELECT 1 FROM {celebration} c
                             WHERE c.stage_advance_id = w.advance_id)
                         THEN 1 ELSE 0 END),
-               MAX(w.occurred_at){per_stage}
+               MAX(w.occurred_at),
+               SUM(CASE WHEN {bound} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {bound} THEN (SELECT COALESCE(p.premium, 0) FROM {prospect} p
+                                           WHERE p.id = w.prospect_id) END),
+               SUM(CASE WHEN {bound} THEN (SELECT p.estimated_revenue FROM {prospect} p
+                                           WHERE p.id = w.prospect_id) END){per_stage}
         FROM {win} w
         JOIN {advance} a ON a.id = w.advance_id
         JOIN {stage} s ON s.id = a.to_stage_id
+        JOIN {stage} won ON won.id = w.stage_id
         WHERE w.agency_id = %s AND w.occurred_at >= %s AND w.occurred_at < %s
           AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
         GROUP BY w.producer_id"""
-    moments = _moments(start, end)
-    rows = _rows(sql, [Stage.Kind.OPEN.value, *stages, agency.pk, *moments, agency.pk, *moments])
+    moments, won = _moments(start, end), Stage.Kind.WON.value
+    rows = _rows(sql, [Stage.Kind.OPEN.value, won, won, won, *stages, agency.pk, *moments,
+                       agency.pk, *moments])
     latest_as_stored = _converters(StageWin, "occurred_at")
+    premium_as_stored = _converters(Prospect, "premium")
+    revenue_as_stored = _converters(Prospect, "estimated_revenue")
     wins_by_stage: dict[int, dict[str, int]] = {}
     moves: dict[int, dict] = {}
-    for pid, n_moves, adherent, uncelebrated, latest, *won in rows:
-        wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, won, strict=True) if n}
+    bound_by: dict[int, dict] = {}
+    for pid, n_moves, adherent, uncelebrated, latest, n_bound, premium, revenue, *by_stage in (
+            rows):
+        wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, by_stage, strict=True) if n}
         moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
                       "latest": latest_as_stored(latest)}
-    return wins_by_stage, moves
+        bound_by[pid] = {"n": n_bound, "premium": premium_as_stored(premium),
+                         "revenue": revenue_as_stored(revenue)}
+    return wins_by_stage, moves, bound_by
 
 
 # Each running figure of a card: the stored weekly column it sums, and since when.

@@ -150,7 +150,7 @@ def test_working_weeks_gone_counts_this_week_as_the_plan_does():
     assert working_weeks_gone(BUILT, 52) == 14
 
 
-def test_the_refresh_adds_the_same_two_queries_however_many_producers(agency):
+def test_the_refresh_reads_production_in_the_same_queries_however_many_producers(agency):
     from tests.factories import ProducerFactory
 
     def refresh_queries(n):
