@@ -4,6 +4,21 @@ them (production.py) so the models module stays one screenful per model."""
 from django.db import models
 from django.db.models import Q
 
+# The production columns (production.py says what each counts).
+PRODUCTION_FIELDS = [
+    "bound", "premium_bound", "revenue_bound", "quoted", "bound_mtd", "premium_mtd",
+    "revenue_mtd", "bound_ytd", "premium_ytd", "revenue_ytd", "bound_13w", "quoted_13w",
+    "pace", "close_rate",
+]
+
+# A card's numbers: what the scorecard job computes, compares with what is stored, and writes.
+SCORECARD_FIELDS = [
+    "activity_counts", "activities_total", "wins", "wins_by_stage", "funnel",
+    "commitments_total", "commitments_kept", "commitment_actuals", "pipeline_open_count",
+    "pipeline_open_value", "coverage", "process_adherence", "confidence",
+    *PRODUCTION_FIELDS,
+]
+
 # A card whose week produced something: only these add to a later card's month, year and 13
 # weeks (a week of zeros adds nothing), so the running sums read them alone, from an index of
 # their own (`scorecard_agency_produced`).

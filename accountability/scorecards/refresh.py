@@ -35,11 +35,12 @@ from .celebrations import (
     personal_best_celebrations,
     sized_to_fit,
 )
+from .columns import SCORECARD_FIELDS
 from .judging import commitments_judge
 from .live import team_versions_bump
 from .production import close_rate_percent, pace_percent
 from .running import later_weeks_mark
-from .snapshot import SCORECARD_FIELDS, WeekSnapshot, week_snapshot
+from .snapshot import WeekSnapshot, week_snapshot
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
 

@@ -7,45 +7,21 @@ indexes added for them are in pipeline/migrations/0005 and accountability/migrat
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-)
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage, StageAdvance, StageWin
-from salesculture.models import Agency, Producer
+from salesculture.models import Agency
 from salesculture.weeks import Week
 
-from ..models import Commitment, WeekClosure, WeeklyScorecard
+from ..models import Commitment, WeekClosure
 from .funnel_tally import funnel_tally
+from .people import selling_producers_of_week
 from .production import quoting_stage
 from .tallies import activity_counts, earlier_production, wins_tally
-
-# The production columns (production.py says what each counts).
-PRODUCTION_FIELDS = [
-    "bound", "premium_bound", "revenue_bound", "quoted", "bound_mtd", "premium_mtd",
-    "revenue_mtd", "bound_ytd", "premium_ytd", "revenue_ytd", "bound_13w", "quoted_13w",
-    "pace", "close_rate",
-]
-
-SCORECARD_FIELDS = [
-    "activity_counts", "activities_total", "wins", "wins_by_stage", "funnel",
-    "commitments_total", "commitments_kept", "commitment_actuals", "pipeline_open_count",
-    "pipeline_open_value", "coverage", "process_adherence", "confidence",
-    *PRODUCTION_FIELDS,
-]
 
 
 @dataclass
@@ -86,7 +62,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
                   in Stage.objects.filter(agency=agency).values_list("pk", "kind", "position")]
     stages = {s.pk: s.kind for s in stage_rows}
     quoting = quoting_stage(stage_rows)
-    producers = _producers(agency, week)
+    producers = selling_producers_of_week(agency, week)
     counts = activity_counts(agency, start, end)
     wins_by_stage, moves, bound = wins_tally(agency, stages, start, end)
     funnel = funnel_tally(agency, start, end)
@@ -113,69 +89,6 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
         previous_best=previous_best, stored=stored,
         bound=bound, earlier=earlier_production(agency, week),
         quoting_stage_id=quoting.pk if quoting else None)
-
-
-CHECK_IN_FIELDS = ["process", "pipeline", "team"]
-
-
-def _producers(agency: Agency, week: Week) -> dict[int, dict]:
-    """The selling producers, each with what is theirs alone in the week: their check-in and
-    their stored card (at most one of each, unique per producer and week) and the most wins
-    of any earlier week, read per producer through their (producer, ...) indexes rather than
-    over every card the agency ever had. Under "check_in" and "card", None when there is
-    none; "joined": whether they had joined by the week's end (said by the database: a
-    timestamp costs Django's loader microseconds a row)."""
-    best_before = Subquery(
-        WeeklyScorecard.objects.filter(producer=OuterRef("pk"), week_start__lt=week.start)
-        .order_by("-wins").values("wins")[:1])
-    own = ["id", "annual_goal", "joined", "user__first_name", "user__last_name",
-           "user__username", "best"]
-    card_fields = ["is_final", *SCORECARD_FIELDS]
-    as_text = {f"card_{f}": Cast(f"card__{f}", TextField()) for f in CARD_JSON_FIELDS}
-    card_columns = [f"card_{f}" if f in CARD_JSON_FIELDS else f"card__{f}" for f in card_fields]
-    rows = (Producer.objects.filter(agency=agency, is_active=True)
-            .exclude(role=Producer.Role.NON_PRODUCER)
-            .annotate(best=best_before,
-                      joined=ExpressionWrapper(Q(created_at__lt=week.ends),
-                                               output_field=BooleanField()),
-                      check_in=FilteredRelation(
-                          "check_ins", condition=Q(check_ins__week_start=week.start)),
-                      card=FilteredRelation(
-                          "scorecards", condition=Q(scorecards__week_start=week.start)))
-            .annotate(**as_text)
-            .values_list(*own, *(f"check_in__{f}" for f in CHECK_IN_FIELDS), "card__id",
-                         *card_columns))
-    producers = {}
-    check_in_at, card_at = len(own), len(own) + len(CHECK_IN_FIELDS)
-    rows = _json_decoded([list(row) for row in rows], [
-        card_at + 1 + card_fields.index(f) for f in CARD_JSON_FIELDS])
-    for row in rows:
-        producer = dict(zip(own, row[:check_in_at], strict=True))
-        check_in = row[check_in_at:card_at]
-        producer["check_in"] = (dict(zip(CHECK_IN_FIELDS, check_in, strict=True))
-                                if check_in[0] is not None else None)
-        producer["card"] = (dict(zip(card_fields, row[card_at + 1:], strict=True))
-                            if row[card_at] is not None else None)
-        producers[producer["id"]] = producer
-    return producers
-
-
-# The card's JSON columns, read as text and decoded all at once (`_json_decoded`).
-CARD_JSON_FIELDS = [f for f in SCORECARD_FIELDS
-                    if WeeklyScorecard._meta.get_field(f).get_internal_type() == "JSONField"]
-
-
-def _json_decoded(rows: list[list], columns: list[int]) -> list[list]:
-    """The rows with these columns (JSON text, or None) decoded in place, by one json.loads
-    of them all as one array: two thousand small documents a refresh, and each call's own
-    overhead cost json.loads as much as the decoding (5.6 → 2.8 ms)."""
-    texts = [row[i] for row in rows for i in columns if row[i] is not None]
-    decoded = iter(json.loads(f"[{','.join(texts)}]"))
-    for row in rows:
-        for i in columns:
-            if row[i] is not None:
-                row[i] = next(decoded)
-    return rows
 
 
 def _on_the_board(producers: dict[int, dict],

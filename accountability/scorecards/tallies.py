@@ -20,6 +20,7 @@ from salesculture.weeks import Week
 from ..models import Celebration, WeeklyScorecard
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
+from .raw import as_stored, converted, moments, rows_of
 
 
 def activity_counts(agency: Agency, start: dt.datetime,
@@ -31,7 +32,7 @@ def activity_counts(agency: Agency, start: dt.datetime,
         WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s
         GROUP BY producer_id, activity_type_id"""
     counts: dict[int, dict[str, int]] = {}
-    for pid, type_id, n in _rows(sql, [agency.pk, *_moments(start, end)]):
+    for pid, type_id, n in rows_of(sql, [agency.pk, *moments(start, end)]):
         mine = counts.get(pid)
         if mine is None:
             mine = counts[pid] = {}
@@ -84,12 +85,11 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         WHERE w.agency_id = %s AND w.occurred_at >= %s AND w.occurred_at < %s
           AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
         GROUP BY w.producer_id"""
-    moments, won = _moments(start, end), Stage.Kind.WON.value
-    rows = _rows(sql, [Stage.Kind.OPEN.value, won, won, won, *stages, agency.pk, *moments,
-                       agency.pk, *moments])
-    latest_as_stored = _converters(StageWin, "occurred_at")
-    premium_as_stored = _converters(Prospect, "premium")
-    revenue_as_stored = _converters(Prospect, "estimated_revenue")
+    week, won = moments(start, end), Stage.Kind.WON.value
+    rows = converted(rows_of(sql, [Stage.Kind.OPEN.value, won, won, won, *stages, agency.pk,
+                                   *week, agency.pk, *week]),
+                     {4: as_stored(StageWin, "occurred_at"), 6: as_stored(Prospect, "premium"),
+                      7: as_stored(Prospect, "estimated_revenue")})
     wins_by_stage: dict[int, dict[str, int]] = {}
     moves: dict[int, dict] = {}
     bound_by: dict[int, dict] = {}
@@ -97,9 +97,8 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
             rows):
         wins_by_stage[pid] = {str(pk): n for pk, n in zip(stages, by_stage, strict=True) if n}
         moves[pid] = {"moves": n_moves, "adherent": adherent, "uncelebrated": uncelebrated,
-                      "latest": latest_as_stored(latest)}
-        bound_by[pid] = {"n": n_bound, "premium": premium_as_stored(premium),
-                         "revenue": revenue_as_stored(revenue)}
+                      "latest": latest}
+        bound_by[pid] = {"n": n_bound, "premium": premium, "revenue": revenue}
     return wins_by_stage, moves, bound_by
 
 
@@ -127,13 +126,13 @@ def earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
         WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND {produced}
         GROUP BY producer_id"""
     day = connection.ops.adapt_datefield_value
-    rows = _rows(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
-                       day(min(since["year"], since["13w"])), day(week.start),
-                       *produced_params])
-    as_stored = [_converters(WeeklyScorecard, column) for _, column, _ in EARLIER_SUMS]
-    return {pid: {name: convert(value) for (name, _, _), convert, value
-                  in zip(EARLIER_SUMS, as_stored, values, strict=True)}
-            for pid, *values in rows}
+    rows = rows_of(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
+                         day(min(since["year"], since["13w"])), day(week.start),
+                         *produced_params])
+    rows = converted(rows, {1 + i: as_stored(WeeklyScorecard, column)
+                            for i, (_, column, _) in enumerate(EARLIER_SUMS)})
+    names = [name for name, _, _ in EARLIER_SUMS]
+    return {pid: dict(zip(names, values, strict=True)) for pid, *values in rows}
 
 
 @functools.cache
@@ -142,28 +141,3 @@ def _produced_sql(vendor: str) -> tuple[str, tuple]:
     word for word, as PostgreSQL needs it to read the index."""
     query = WeeklyScorecard.objects.filter(PRODUCED).query
     return query.where.as_sql(query.get_compiler(connection=connection), connection)
-
-
-def _moments(start: dt.datetime, end: dt.datetime) -> list:
-    return [connection.ops.adapt_datetimefield_value(start),
-            connection.ops.adapt_datetimefield_value(end)]
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _converters(model, field: str):
-    """A column of `model` as the ORM would return it (on SQLite a timestamp comes back as
-    text; on PostgreSQL as it is)."""
-    column = model._meta.get_field(field).get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(column)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return convert

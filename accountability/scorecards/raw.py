@@ -1,0 +1,65 @@
+"""Helpers of the scorecard job's plain-SQL reads (tallies.py, people.py): their rows, their
+moments as the database compares them, and the columns brought back to what the ORM would have
+returned (on SQLite a timestamp or a decimal comes back as text or a float; on PostgreSQL as
+it is, so nothing is converted there)."""
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from django.db import connection
+
+
+def rows_of(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def moments(start: dt.datetime, end: dt.datetime) -> list:
+    return [connection.ops.adapt_datetimefield_value(start),
+            connection.ops.adapt_datetimefield_value(end)]
+
+
+def as_stored(model, field: str) -> Callable | None:
+    """A column of `model` as the ORM would return it; None when this database returns it so
+    already."""
+    column = model._meta.get_field(field).get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column)
+    if not converters:
+        return None
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
+
+
+def converted(rows: list, columns: dict[int, Callable | None]) -> list:
+    """The rows with these columns converted (`as_stored`), as lists; the rows themselves
+    when no column needs it (on PostgreSQL, none does)."""
+    columns = {i: convert for i, convert in columns.items() if convert is not None}
+    if not columns:
+        return rows
+    result = []
+    for row in rows:
+        row = list(row)
+        for i, convert in columns.items():
+            row[i] = convert(row[i])
+        result.append(row)
+    return result
+
+
+def json_decoded(rows: list[list], columns: list[int]) -> list[list]:
+    """The rows with these columns (JSON text, or None) decoded in place, by one json.loads
+    of them all as one array: two thousand small documents a refresh, and each call's own
+    overhead cost json.loads as much as the decoding (5.6 → 2.8 ms)."""
+    texts = [row[i] for row in rows for i in columns if row[i] is not None]
+    decoded = iter(json.loads(f"[{','.join(texts)}]"))
+    for row in rows:
+        for i in columns:
+            if row[i] is not None:
+                row[i] = next(decoded)
+    return rows
