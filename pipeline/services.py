@@ -16,6 +16,7 @@ from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAG
 from .details import DETAIL_FIELDS, details_apply
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 from .presenters import advance_message
+from .repricing import bound_weeks_changed
 from .wins import furthest_after, replay, stages_won
 
 
@@ -134,7 +135,6 @@ def prospect_update(
     """Edit a prospect; `owner`, when given, hands it to another producer of the agency. The
     edit and the change of owner are recorded as two kinds of event."""
     before = prospect_audit_snapshot(prospect)
-    money_before = (prospect.premium, prospect.estimated_revenue)
     if next_step_due != prospect.next_step_due:
         _check_next_step_due(next_step_due, agency=prospect.agency, moment=timezone.now())
     if owner is not None and owner.pk != prospect.owner_id:
@@ -151,24 +151,10 @@ def prospect_update(
     prospect.full_clean()
     prospect.save()
     prospect_changes_record(before=before, prospect=prospect, actor=actor)
-    # Open pipeline value is on the scorecard.
     agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start)
-    if (prospect.premium, prospect.estimated_revenue) != money_before:
+    if any(before[f] != getattr(prospect, f) for f in ("premium", "estimated_revenue")):
         bound_weeks_changed(prospect.agency, [prospect.pk])
     return prospect
-
-
-def bound_weeks_changed(agency: Agency, prospect_ids: list[int]) -> None:
-    """These prospects' premium or revenue changed. A bound prospect's money is in the
-    production numbers of the week it was bound: each such week is refreshed (and marks the
-    later weeks that sum it). One query, and a mark per week."""
-    if not prospect_ids:
-        return
-    weeks = {Week.of(agency, bound_at).start for bound_at in StageWin.objects.filter(
-        agency=agency, prospect_id__in=prospect_ids, stage__kind=Stage.Kind.WON)
-        .values_list("occurred_at", flat=True)}
-    for week_start in sorted(weeks):
-        agency_week_changed(agency_id=agency.pk, when=week_start)
 
 
 def prospect_advance(

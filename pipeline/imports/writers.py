@@ -24,7 +24,7 @@ from salesculture.weeks import Week
 from ..details import DETAIL_FIELDS
 from ..models import Activity, ImportJob, Prospect, Stage, StageAdvance
 from ..phones import phone_digits
-from ..services import bound_weeks_changed
+from ..repricing import bound_weeks_changed
 from ..wins import furthest_after
 from .checks import Row
 
