@@ -213,7 +213,8 @@ class Celebration(models.Model):
         STREAK = "streak", "Streak of kept weeks"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="celebrations")
-    producer = models.ForeignKey(Producer, on_delete=models.CASCADE,
+    # Indexed with the week and with the time (Meta), which serve its lookups too.
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, db_index=False,
                                  related_name="celebrations")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What caused it, e.g. "advance:42" or "kept_week:7:2026-11-16"; unique per agency so a
@@ -239,6 +240,8 @@ class Celebration(models.Model):
             # A producer's own feed (My week): their newest few, not a walk through the
             # agency's.
             models.Index(fields=["producer", "-occurred_at"], name="celebration_producer_newest"),
+            # A team's week (the meeting's reel): each member's week, not all their weeks.
+            models.Index(fields=["producer", "week_start"], name="celebration_producer_week"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from tests.faults.processes import Browser, Journal, live_version
 USERS, SECONDS = 50, 60
 THINK = (1.0, 5.0)
 P95_MS = 250
+THROUGHPUT_SHARE = 0.5  # of the trivial view's requests a second, under the same crowd
 PAGES = ("/week/", "/team/", "/pipeline/", "/commitments/")
 EXPECTED = {"page": {200}, "poll": {200, 204}, "quick_log": {200}}
 TOKEN_PREFIX = "bench-load-"
@@ -63,17 +64,53 @@ def _logins(agency, users: int) -> list[str]:
 
 def load_figures(stack: Stack, agency, *, users: int = USERS,
                  seconds: float = SECONDS) -> list[Figure]:
+    """The mixed run on the app, then the same crowd thinking as long between requests of the
+    trivial view only (bench/urls.py), whose requests a second compare the throughputs."""
     from pipeline.models import ActivityType
 
     stack.start_worker()
-    base_url = stack.start_web()
-    journal = Journal()
     types = list(ActivityType.objects.filter(agency=agency, is_active=True)
                  .values_list("pk", flat=True))
     run = time.strftime("%H%M%S")
+    logins = _logins(agency, users)
+    journal = _crowd(stack.start_web(), logins, seconds,
+                     lambda index, browser: Person(index, browser, types, run))
+    figures = _figures(journal, users, seconds)
+    figures.append(Figure("web peak RSS (largest gunicorn worker, after the load run)",
+                          stack.peak_mb(stack.web), "MB"))
+    figures.append(Figure("worker peak RSS, after the load run", stack.peak_mb(stack.worker),
+                          "MB"))
+    floor = _crowd(stack.start_floor_web(), logins, seconds,
+                   lambda index, browser: FloorPerson(index, browser, run))
+    figures.insert(3, Figure(
+        f"load, {users} users, {seconds:g} s: throughput", len(journal.entries) / seconds,
+        "requests/s", floor=len(floor.entries) / seconds, ratio_min=THROUGHPUT_SHARE,
+        goal=f"≥ {THROUGHPUT_SHARE:g}× the trivial view's under the same load",
+        note=f"the trivial view alone: {len(floor.entries)} requests, p95 "
+             f"{percentile([r.seconds * 1000 for r in floor.entries], 95):.0f} ms"
+        if floor.entries else "the trivial view answered nothing"))
+    return figures
+
+
+class FloorPerson:
+    """Someone of the same crowd who only ever asks for the trivial view."""
+
+    def __init__(self, index: int, browser: Browser, run: str):
+        self.browser = browser
+        self.rng = random.Random(f"{run}-floor-{index}")
+
+    def act(self) -> None:
+        self.browser.get("/bench/floor/", kind="page")
+
+
+def _crowd(base_url: str, logins: list[str], seconds: float, someone) -> Journal:
+    """One thread a person, logged in first (not timed), then thinking THINK seconds before
+    each action of `someone(index, browser)` until `seconds` have passed since the last
+    login."""
+    journal = Journal()
     deadline: list[float] = []
     logged_in = threading.Barrier(
-        users + 1, action=lambda: deadline.append(time.monotonic() + seconds))
+        len(logins) + 1, action=lambda: deadline.append(time.monotonic() + seconds))
 
     def person(index: int, login: str) -> None:
         browser = Browser(base_url, Journal())  # logins are not part of the figures
@@ -82,26 +119,20 @@ def load_figures(stack: Stack, agency, *, users: int = USERS,
         finally:
             logged_in.wait()
         browser.journal = journal
-        someone = Person(index, browser, types, run)
+        who = someone(index, browser)
         while True:
-            pause = someone.rng.uniform(*THINK)
+            pause = who.rng.uniform(*THINK)
             if time.monotonic() + pause >= deadline[0]:
                 return
             time.sleep(pause)
-            someone.act()
+            who.act()
 
-    with ThreadPoolExecutor(max_workers=users, thread_name_prefix="bench-user") as pool:
-        futures = [pool.submit(person, i, login)
-                   for i, login in enumerate(_logins(agency, users))]
+    with ThreadPoolExecutor(max_workers=len(logins), thread_name_prefix="bench-user") as pool:
+        futures = [pool.submit(person, i, login) for i, login in enumerate(logins)]
         logged_in.wait()
         for future in futures:
             future.result()
-    figures = _figures(journal, users, seconds)
-    figures.append(Figure("web peak RSS (largest gunicorn worker, after the load run)",
-                          stack.peak_mb(stack.web), "MB"))
-    figures.append(Figure("worker peak RSS, after the load run", stack.peak_mb(stack.worker),
-                          "MB"))
-    return figures
+    return journal
 
 
 def _figures(journal: Journal, users: int, seconds: float) -> list[Figure]:

@@ -25,6 +25,7 @@ class Figure:
     floor: float | None = None  # what it is compared with, in the same unit
     goal: str = ""
     ratio_max: float | None = None  # goal: value / floor at most this
+    ratio_min: float | None = None  # goal: value / floor at least this (a throughput)
     value_max: float | None = None  # goal: value below this
     p95: float | None = None
     queries: int | None = None
@@ -42,6 +43,8 @@ class Figure:
         checks = []
         if self.ratio_max is not None:
             checks.append(self.ratio is not None and self.ratio <= self.ratio_max)
+        if self.ratio_min is not None:
+            checks.append(self.ratio is not None and self.ratio >= self.ratio_min)
         if self.value_max is not None:
             checks.append(self.value is not None and self.value < self.value_max)
         return all(checks) if checks else None

@@ -54,6 +54,7 @@ class Stack:
         self.env = process_env(database_url, REDIS_URL=redis_url)
         self.worker = None
         self.web = None
+        self.floor_web = None
         self.base_url = ""
 
     def start_worker(self):
@@ -66,6 +67,15 @@ class Stack:
             self.web, self.base_url = procs.start_gunicorn(self.env, workers=workers)
         return self.base_url
 
+    def start_floor_web(self, workers: int = 3) -> str:
+        """gunicorn as `start_web`'s, serving the app plus the trivial view (bench/wsgi.py);
+        the app's own web process is stopped first, so the two never share the cores."""
+        if self.web is not None:
+            procs.stop(self.web)
+            self.web = None
+        self.floor_web, url = procs.start_gunicorn(self.env, workers=workers, app="bench.wsgi")
+        return url
+
     @staticmethod
     def peak_mb(process) -> float:
         """The largest peak RSS among the process and its children (a prefork pool's, or
@@ -75,7 +85,7 @@ class Stack:
                    default=0.0)
 
     def close(self) -> None:
-        for process in (self.web, self.worker):
+        for process in (self.web, self.floor_web, self.worker):
             if process is not None:
                 procs.stop(process)
 

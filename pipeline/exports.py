@@ -72,25 +72,37 @@ def _visible(actor: Producer):
 
 PROSPECT_HEADER = ["Name", "Owner email", "Stage", "Line of business", "Estimated revenue",
                    "Source", "Next step", "Next step due", "External id", "Owner",
-                   "Lost reason", "Created", "Updated"]
+                   "Lost reason", "Created", "Updated",
+                   # The insurance details, named as the import reads them (issue 15).
+                   "Household or business", "Contact name", "Phone", "Email",
+                   "Current carrier", "Current premium", "Premium", "X-date"]
 
 
 def prospect_rows(actor: Producer) -> Iterator[list]:
     """The prospects as they are now, in the columns the prospect import reads (an export
     imports back as it is)."""
     tz, lines = actor.agency.tz, dict(Prospect.LineOfBusiness.choices)
+    kinds = dict(Prospect.ClientType.choices)
     rows = (Prospect.objects.filter(agency=actor.agency, owner__in=_visible(actor))
             .order_by("pk").values_list(
                 "name", "owner__user__email", "stage__name", "line_of_business",
                 "estimated_revenue", "source", "next_step", "next_step_due", "external_id",
                 "owner__user__first_name", "owner__user__last_name", "owner__user__username",
-                "lost_reason", "created_at", "updated_at"))
+                "lost_reason", "created_at", "updated_at", "client_type", "contact_name",
+                "phone", "email", "current_carrier", "current_premium", "premium", "x_date"))
     for (name, email, stage, line, revenue, source, step, due, external, first, last, username,
-         lost, created, updated) in rows.iterator(chunk_size=CHUNK):
+         lost, created, updated, kind, contact, phone, contact_email, carrier, current_premium,
+         premium, x_date) in rows.iterator(chunk_size=CHUNK):
         yield [name, email, stage, lines.get(line, line), revenue, source, step,
                due.isoformat() if due else "", external or "", _name(first, last, username),
                lost, created.astimezone(tz).isoformat(timespec="seconds"),
-               updated.astimezone(tz).isoformat(timespec="seconds")]
+               updated.astimezone(tz).isoformat(timespec="seconds"), kinds.get(kind, kind),
+               contact, phone, contact_email, carrier, _blank(current_premium),
+               _blank(premium), x_date.isoformat() if x_date else ""]
+
+
+def _blank(value) -> object:
+    return "" if value is None else value
 
 
 ACTIVITY_HEADER = ["Date", "Producer email", "Type", "Quantity", "Prospect external id",

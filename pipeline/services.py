@@ -16,6 +16,7 @@ from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAG
 from .details import DETAIL_FIELDS, details_apply
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 from .presenters import advance_message
+from .repricing import bound_weeks_changed
 from .wins import furthest_after, replay, stages_won
 
 
@@ -150,8 +151,9 @@ def prospect_update(
     prospect.full_clean()
     prospect.save()
     prospect_changes_record(before=before, prospect=prospect, actor=actor)
-    # Open pipeline value is on the scorecard.
     agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start)
+    if any(before[f] != getattr(prospect, f) for f in ("premium", "estimated_revenue")):
+        bound_weeks_changed(prospect.agency, [prospect.pk])
     return prospect
 
 

@@ -86,7 +86,9 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     whole = [w.start for w in weeks[-2:]]
     producers = list(producers.prefetch_related(
         Prefetch("scorecards", to_attr="recent_cards",
-                 queryset=WeeklyScorecard.objects.filter(agency=agency, week_start__in=whole)),
+                 # The funnel's evidence is the funnel page's, and the largest field.
+                 queryset=WeeklyScorecard.objects.filter(agency=agency, week_start__in=whole)
+                 .defer("funnel")),
         Prefetch("goal_plans", to_attr="year_plans",
                  # The board shows the plan's label; its lines are the plan page's.
                  queryset=GoalPlan.objects.filter(agency=agency, year=local_now(agency).year)

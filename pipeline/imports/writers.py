@@ -24,6 +24,7 @@ from salesculture.weeks import Week
 from ..details import DETAIL_FIELDS
 from ..models import Activity, ImportJob, Prospect, Stage, StageAdvance
 from ..phones import phone_digits
+from ..repricing import bound_weeks_changed
 from ..wins import furthest_after
 from .checks import Row
 
@@ -43,6 +44,7 @@ def write_prospects(*, job: ImportJob, actor: Producer, rows: list[Row]):
     stages = {s.pk: s for s in Stage.objects.filter(agency=agency)}
     # A detail the file has no column for is left as it is on a prospect already there.
     mapped_details = [f for f in DETAIL_FIELDS if job.mapping.get(f)]
+    repriced: list[int] = []
     for done, batch in _batches(rows):
         new = [Prospect(
             agency=agency, owner_id=v["owner_email"], stage=stages[v["stage"]],
@@ -67,10 +69,14 @@ def write_prospects(*, job: ImportJob, actor: Producer, rows: list[Row]):
                 # unchanged rows, which cost nothing.
                 Prospect.all_objects.filter(pk=prospect.pk).update(**changes, updated_at=now)
                 updated += 1
+                if {"premium", "estimated_revenue"} & changes.keys():
+                    repriced.append(prospect.pk)
         StageAdvance.objects.bulk_create(advances)
         yield done, len(new), updated
-    # The open pipeline on this week's scorecards changed.
+    # The open pipeline on this week's scorecards changed, and the production numbers of
+    # the weeks the repriced prospects were bound in.
     agency_week_changed(agency_id=agency.pk, when=Week.current(agency).start)
+    bound_weeks_changed(agency, repriced)
 
 
 FIELDS = ("name", "line_of_business", "estimated_revenue", "next_step", "next_step_due",

@@ -172,14 +172,14 @@ def _listening_socket() -> socket.socket:
     return sock
 
 
-def start_gunicorn(env: dict, workers: int = 3, timeout: float = 60) -> tuple[
-        subprocess.Popen, str]:
-    """gunicorn serving `salesculture.wsgi` with the deployed settings in `env`."""
+def start_gunicorn(env: dict, workers: int = 3, timeout: float = 60,
+                   app: str = "salesculture.wsgi") -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app` (the app's WSGI module) with the deployed settings in `env`."""
     sock = _listening_socket()
     port = sock.getsockname()[1]
     try:
         process = _spawn(
-            [sys.executable, "-m", "gunicorn", "salesculture.wsgi", "--bind",
+            [sys.executable, "-m", "gunicorn", app, "--bind",
              f"fd://{sock.fileno()}", "--workers", str(workers), "--timeout", "60",
              "--graceful-timeout", "5", "--error-logfile", "-"],
             env, "gunicorn", pass_fds=(sock.fileno(),))

@@ -106,6 +106,37 @@ def test_an_export_imports_back_without_duplicates(client, owner, producer,
     assert Prospect.objects.count() == 2
 
 
+def test_the_prospect_export_carries_the_insurance_details_and_imports_them_back(
+        client, owner, producer, django_capture_on_commit_callbacks):
+    """The columns a renewal desk works from (issue 15) are in the file, under the names the
+    import reads: a file exported, emptied of them in the app, and imported back restores them."""
+    import datetime as dt
+    from decimal import Decimal
+
+    ProspectFactory(owner=producer, name="Harbor Bakery", external_id="AMS-1",
+                    client_type="business", contact_name="Dana Reyes", phone="(312) 555-0142",
+                    email="dana@harbor.example", current_carrier="Travelers",
+                    current_premium=Decimal("18400"), premium=Decimal("16900"),
+                    x_date=dt.date(2027, 1, 15))
+    login(client, owner)
+    exported = b"".join(client.get("/export/prospects.csv").streaming_content)
+    row = dict(zip(*list(csv.reader(io.StringIO(exported.decode("utf-8-sig")))), strict=True))
+    assert (row["Household or business"], row["Contact name"], row["Phone"], row["Email"],
+            row["Current carrier"], row["Current premium"], row["Premium"], row["X-date"]) == (
+        "Business", "Dana Reyes", "(312) 555-0142", "dana@harbor.example", "Travelers",
+        "18400.00", "16900.00", "2027-01-15")
+
+    Prospect.objects.update(contact_name="", phone="", email="", current_carrier="",
+                            current_premium=None, premium=None, x_date=None)
+    job = confirm(client, upload_job(client, exported), django_capture_on_commit_callbacks)
+    assert job.summary["updated"] == 1, job.summary
+    bakery = Prospect.objects.get(external_id="AMS-1")
+    assert (bakery.contact_name, bakery.phone, bakery.email, bakery.current_carrier,
+            bakery.current_premium, bakery.premium, bakery.x_date) == (
+        "Dana Reyes", "(312) 555-0142", "dana@harbor.example", "Travelers", Decimal("18400"),
+        Decimal("16900"), dt.date(2027, 1, 15))
+
+
 @pytest.mark.parametrize(("query", "message"), [
     ({}, "Choose the first day."),
     ({"start": "2025-02-30", "end": "2025-03-01"}, "Enter a date like 2025-01-31."),

@@ -69,3 +69,35 @@ def test_a_reimport_without_the_columns_keeps_the_details(owner_client, producer
     assert job.status == "done", job.summary
     bakery = Prospect.objects.get(external_id="AMS-1")
     assert (bakery.x_date, bakery.phone) == (dt.date(2027, 1, 15), "(312) 555-0142")
+
+
+def test_a_reimport_that_reprices_a_bound_prospect_marks_the_week_it_was_bound(
+        owner_client, producer, django_capture_on_commit_callbacks):
+    """The production numbers of the week a prospect was bound sum its premium: a file that
+    corrects the premium queues that week's refresh, not only this week's."""
+    from accountability.models import WeeklyScorecard
+    from accountability.scorecards.refresh import scorecards_refresh
+    from pipeline.services import prospect_advance
+    from salesculture.models import DirtyWeek
+    from salesculture.weeks import Week
+    from tests.factories import stage
+
+    confirm(owner_client, upload_job(owner_client, csv_bytes(ROWS, header=HEADER)),
+            django_capture_on_commit_callbacks)
+    bakery = Prospect.objects.get(external_id="AMS-1")
+    bound_at = Week.current(producer.agency).begins - dt.timedelta(days=20)
+    prospect_advance(prospect=bakery, to_stage=stage(producer.agency, "Bound"), actor=producer,
+                     expected_stage=bakery.stage, occurred_at=bound_at)
+    bound_week = Week.of(producer.agency, bound_at).start
+    scorecards_refresh(agency=producer.agency, week_start=bound_week)
+    assert WeeklyScorecard.objects.get(producer=producer, week_start=bound_week).premium_bound \
+        == Decimal("16900")
+    DirtyWeek.objects.all().delete()
+    again = [["Harbor Bakery", "pat@example.com", "17250", "AMS-1"]]
+    confirm(owner_client, upload_job(owner_client, csv_bytes(
+        again, header=["Client", "Owner email", "Premium", "ID"])),
+        django_capture_on_commit_callbacks)
+    assert Prospect.objects.get(external_id="AMS-1").premium == Decimal("17250")
+    # The import's refreshes ran (Celery is eager here): the bound week's card has the price.
+    card = WeeklyScorecard.objects.get(producer=producer, week_start=bound_week)
+    assert (card.bound, card.premium_bound) == (1, Decimal("17250"))

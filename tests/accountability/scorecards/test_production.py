@@ -220,3 +220,35 @@ def test_the_running_sums_are_read_from_their_index_alone(producer):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using scorecard_agency_produced" in plan, plan
+
+
+def test_repricing_a_bound_prospect_refreshes_the_week_it_was_bound(built, producer):
+    """Birch was bound in the week of Mar 2 at $2,400. Its premium corrected to $3,000 on its
+    page marks that week (not only this one), whose refresh then marks the weeks that sum it:
+    the built week's year to date reads $8,000, not the stale $7,400."""
+    from pipeline.services import prospect_update
+    from salesculture.models import DirtyWeek
+
+    birch = Prospect.objects.get(name="Birch")
+    DirtyWeek.objects.all().delete()
+    prospect_update(prospect=birch, name=birch.name, line_of_business=birch.line_of_business,
+                    estimated_revenue=birch.estimated_revenue, next_step="",
+                    next_step_due=None, actor=producer, details={"premium": Decimal(3000)})
+    assert WEEKS[1] in set(DirtyWeek.objects.values_list("week_start", flat=True))
+    for week in WEEKS[1:]:  # as the outbox drain does, oldest first
+        scorecards_refresh(agency=producer.agency, week_start=week)
+    assert WeeklyScorecard.objects.get(producer=producer, week_start=WEEKS[1]).premium_bound \
+        == 3000
+    assert WeeklyScorecard.objects.get(producer=producer, week_start=BUILT).premium_ytd == 8000
+
+
+def test_an_edit_that_leaves_the_money_alone_marks_only_this_week(built, producer):
+    from pipeline.services import prospect_update
+    from salesculture.models import DirtyWeek
+
+    birch = Prospect.objects.get(name="Birch")
+    DirtyWeek.objects.all().delete()
+    prospect_update(prospect=birch, name="Birch & Sons", line_of_business=birch.line_of_business,
+                    estimated_revenue=birch.estimated_revenue, next_step="",
+                    next_step_due=None, actor=producer)
+    assert WEEKS[1] not in set(DirtyWeek.objects.values_list("week_start", flat=True))

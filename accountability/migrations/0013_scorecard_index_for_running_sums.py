@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accountability', '0011_scorecard_index_for_agency_sums'),
+        ('accountability', '0012_celebration_producer_week'),
         ('salesculture', '0011_morning_list_and_closed_days'),
     ]
 
