@@ -12,6 +12,7 @@ when registered and again at each attempt (a name can be re-pointed), unless the
 WEBHOOKS_ALLOW_PRIVATE setting is on (tests, a receiver on the same network).
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import ipaddress
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -224,3 +226,24 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 def retry_after_seconds(attempts: int) -> int:
     """Exponential backoff between attempts: 30 s, 2 min, 8 min, 32 min."""
     return 30 * 4 ** max(attempts - 1, 0)
+
+
+# A delivery whose next attempt is this late was lost between the database and a worker: its
+# message never reached the broker (away at commit), or went down with a worker mid-retry.
+SWEEP_GRACE = dt.timedelta(minutes=10)
+
+
+def deliveries_overdue(now: dt.datetime | None = None) -> list[int]:
+    """The deliveries whose next attempt is overdue by SWEEP_GRACE: waiting ones never tried,
+    and retrying ones past their backoff. One query; the sweep queues each again (an attempt
+    is counted in its row, so a message that was only slow makes no extra attempt)."""
+    now = now or timezone.now()
+    late = now - SWEEP_GRACE
+    rows = WebhookDelivery.objects.filter(
+        Q(status=WebhookDelivery.Status.PENDING, created_at__lt=late)
+        | Q(status=WebhookDelivery.Status.RETRYING, last_attempt_at__lt=late)
+    ).values_list("pk", "status", "attempts", "last_attempt_at")
+    return [pk for pk, status, attempts, last in rows
+            if status == WebhookDelivery.Status.PENDING
+            or last + dt.timedelta(seconds=retry_after_seconds(attempts)) < late]
+
