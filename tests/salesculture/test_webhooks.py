@@ -311,3 +311,34 @@ def test_the_sweep_resends_a_retry_only_once_its_backoff_is_long_past(receiver, 
                                    last_attempt_at=now - dt.timedelta(days=1))
     assert deliveries_overdue(now) == [lost.pk]
     assert waiting.pk not in deliveries_overdue(now)
+
+
+def test_the_call_goes_to_the_address_the_guard_checked_not_a_second_lookup(
+        receiver, owner, settings, monkeypatch):
+    """DNS rebinding: the name answers a public address to the guard, then a loopback one.
+    The delivery connects to the address that was checked; the name is not looked up again,
+    so the receiver listening on the loopback address never hears from it."""
+    import socket
+
+    from salesculture.models import Webhook
+    from salesculture.webhooks import webhook_attempt
+
+    server = receiver()
+    port = server.server.server_port
+    hook = Webhook.objects.create(agency=owner.agency, url=f"http://hooks.example:{port}/hook",
+                                  events=["stage.win"], secret="s" * 32)
+    delivery = WebhookDelivery.objects.create(webhook=hook, event="stage.win", body="{}")
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args, **kwargs: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))])
+    connected = []
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        raise OSError("no route from this test")
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    assert webhook_attempt(delivery.pk) == "retrying"
+    assert connected == [("93.184.215.14", port)]
+    assert server.calls == []
