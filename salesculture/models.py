@@ -167,6 +167,8 @@ class DirtyWeek(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dirty_weeks")
     week_start = models.DateField()
     marked_at = models.DateTimeField(auto_now_add=True)
+    # Whose card alone the write can change; none: anyone's (the whole agency-week is redone).
+    producer = models.ForeignKey(Producer, models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["agency", "week_start"], name="dirty_week_agency_week")]
