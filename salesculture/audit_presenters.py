@@ -133,6 +133,8 @@ def _joining(event: AuditEvent, who: str) -> str:
 COACHING_VERBS = {Kind.ONE_ON_ONE_RECORDED: "recorded", Kind.ONE_ON_ONE_UPDATED: "updated",
                   Kind.ONE_ON_ONE_ANSWERED: "added their side to",
                   Kind.ALERT_DISMISSED: "dismissed the alert"}
+# Clearing the path: the obstacle is named by what is in the way, quoted.
+OBSTACLE_VERBS = {Kind.OBSTACLE_RAISED: "raised", Kind.OBSTACLE_CLEARED: "cleared"}
 
 
 def _sentence(event: AuditEvent, who: str) -> str:
@@ -158,6 +160,8 @@ def _sentence(event: AuditEvent, who: str) -> str:
         return _joining(event, who)
     if kind in COACHING_VERBS:
         return f"{who} {COACHING_VERBS[kind]} {subject}"
+    if kind in OBSTACLE_VERBS:
+        return f"{who} {OBSTACLE_VERBS[kind]} the obstacle “{subject}”"
     return _person(event, who)
 
 

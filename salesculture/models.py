@@ -234,6 +234,8 @@ class AuditEvent(models.Model):
         ONE_ON_ONE_UPDATED = "one_on_one.updated", "One-on-one updated"
         ONE_ON_ONE_ANSWERED = "one_on_one.answered", "Producer's side of a one-on-one added"
         ALERT_DISMISSED = "alert.dismissed", "Leader alert dismissed"
+        OBSTACLE_RAISED = "obstacle.raised", "Obstacle raised"
+        OBSTACLE_CLEARED = "obstacle.cleared", "Obstacle cleared"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="audit_events")
     # SET_NULL: removing a person keeps the history of what they did; `actor_label` keeps

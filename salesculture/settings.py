@@ -172,6 +172,7 @@ CELERY_TASK_ROUTES = {
     "*.import_*": {"queue": "imports"},  # reserved for the importers
     # Outgoing calls to other sites, like the emails: slow I/O kept off the scorecards queue.
     "salesculture.deliver_webhook": {"queue": "email"},
+    "salesculture.sweep_webhook_deliveries": {"queue": "email"},
 }
 # CSV import (pipeline/imports/): the largest file and the most rows one import takes, the
 # rows written between two progress reports, and the import task's own time limits (a
@@ -204,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
     # for every zone, as for closing weeks (accountability/week/morning_mail.py).
     "send-morning-lists": {
         "task": "accountability.send_morning_lists",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Webhook deliveries whose message was lost (the broker away at commit, a worker killed
+    # mid-retry) are queued again (salesculture/webhooks.py, SWEEP_GRACE).
+    "sweep-webhook-deliveries": {
+        "task": "salesculture.sweep_webhook_deliveries",
         "schedule": crontab(minute="*/5"),
     },
 }

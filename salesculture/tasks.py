@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .models import WebhookDelivery
-from .webhooks import retry_after_seconds, webhook_attempt
+from .webhooks import deliveries_overdue, retry_after_seconds, webhook_attempt
 
 
 @shared_task(name="salesculture.deliver_webhook", soft_time_limit=30, time_limit=60)
@@ -16,3 +16,14 @@ def deliver_webhook(delivery_id: int) -> str:
         attempts = WebhookDelivery.objects.values_list("attempts", flat=True).get(pk=delivery_id)
         deliver_webhook.apply_async(args=[delivery_id], countdown=retry_after_seconds(attempts))
     return status
+
+
+@shared_task(name="salesculture.sweep_webhook_deliveries")
+def sweep_webhook_deliveries() -> int:
+    """Beat: queue again every delivery whose next attempt is long overdue (its message was
+    lost); returns how many."""
+    overdue = deliveries_overdue()
+    for delivery_id in overdue:
+        deliver_webhook.delay(delivery_id)
+    return len(overdue)
+

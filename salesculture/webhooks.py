@@ -12,8 +12,10 @@ when registered and again at each attempt (a name can be re-pointed), unless the
 WEBHOOKS_ALLOW_PRIVATE setting is on (tests, a receiver on the same network).
 """
 
+import datetime as dt
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
@@ -27,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -50,23 +53,31 @@ USER_AGENT = "SalesCulture-Webhooks/1"
 def url_refusal(url: str) -> str:
     """Why `url` may not be called ("" when it may): not http(s), a name that does not
     resolve, or an address that is not public (unless WEBHOOKS_ALLOW_PRIVATE)."""
+    return url_address(url)[0]
+
+
+def url_address(url: str) -> tuple[str, str]:
+    """(why `url` may not be called, or ""; the address it resolved to, which the call must
+    then use: resolving the name again when connecting would let a name re-pointed in between
+    reach a private address)."""
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        return "Enter a full http:// or https:// address."
+        return "Enter a full http:// or https:// address.", ""
     host = urlsplit(url).hostname or ""
     try:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        return f"{host} does not resolve to an address."
+        return f"{host} does not resolve to an address.", ""
+    addresses = [info[4][0].split("%")[0] for info in infos]
     if settings.WEBHOOKS_ALLOW_PRIVATE:
-        return ""
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        return "", addresses[0]
+    for text in addresses:
+        address = ipaddress.ip_address(text)
         if not address.is_global or address.is_multicast:
             return (f"{host} is a private or local address ({address}); webhooks go to "
-                    "public addresses only.")
-    return ""
+                    "public addresses only."), ""
+    return "", addresses[0]
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -175,11 +186,11 @@ def webhook_attempt(delivery_id: int) -> str:
         return delivery.status  # a duplicate message: each attempt is counted once
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
-    refusal = url_refusal(delivery.webhook.url)
+    refusal, address = url_address(delivery.webhook.url)
     if refusal:
         delivery.status, delivery.error = WebhookDelivery.Status.REFUSED, refusal[:300]
     else:
-        code, error = _post(delivery)
+        code, error = _post(delivery, address)
         delivery.response_code, delivery.error = code, error[:300]
         if code is not None and 200 <= code < 300:
             delivery.status = WebhookDelivery.Status.DELIVERED
@@ -199,10 +210,33 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _pinned_opener(address: str) -> urllib.request.OpenerDirector:
+    """An opener whose connections go to `address`, the one the guard checked, whatever the
+    name resolves to by then; HTTPS still checks the certificate against the name. No proxy
+    from the environment: the guard vouches for the address it connects to, not a proxy's."""
+
+    def pinned(connection_class):
+        def connection(host, **kwargs):
+            made = connection_class(host, **kwargs)
+            made._create_connection = (  # http.client's own hook for opening the socket
+                lambda where, *args, **kw: socket.create_connection((address, where[1]),
+                                                                    *args, **kw))
+            return made
+        return connection
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(pinned(http.client.HTTPConnection), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(pinned(http.client.HTTPSConnection), req, context=self._context)
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects, Http,
+                                       Https)
 
 
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def _post(delivery: WebhookDelivery, address: str) -> tuple[int | None, str]:
     timestamp = int(time.time())
     request = urllib.request.Request(
         delivery.webhook.url, data=delivery.body.encode(), method="POST", headers={
@@ -213,7 +247,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
             "X-SalesCulture-Signature": signature(delivery.webhook.secret, timestamp,
                                                   delivery.body)})
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _pinned_opener(address).open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"
@@ -224,3 +258,24 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 def retry_after_seconds(attempts: int) -> int:
     """Exponential backoff between attempts: 30 s, 2 min, 8 min, 32 min."""
     return 30 * 4 ** max(attempts - 1, 0)
+
+
+# A delivery whose next attempt is this late was lost between the database and a worker: its
+# message never reached the broker (away at commit), or went down with a worker mid-retry.
+SWEEP_GRACE = dt.timedelta(minutes=10)
+
+
+def deliveries_overdue(now: dt.datetime | None = None) -> list[int]:
+    """The deliveries whose next attempt is overdue by SWEEP_GRACE: waiting ones never tried,
+    and retrying ones past their backoff. One query; the sweep queues each again (an attempt
+    is counted in its row, so a message that was only slow makes no extra attempt)."""
+    now = now or timezone.now()
+    late = now - SWEEP_GRACE
+    rows = WebhookDelivery.objects.filter(
+        Q(status=WebhookDelivery.Status.PENDING, created_at__lt=late)
+        | Q(status=WebhookDelivery.Status.RETRYING, last_attempt_at__lt=late)
+    ).values_list("pk", "status", "attempts", "last_attempt_at")
+    return [pk for pk, status, attempts, last in rows
+            if status == WebhookDelivery.Status.PENDING
+            or last + dt.timedelta(seconds=retry_after_seconds(attempts)) < late]
+

@@ -265,3 +265,80 @@ def test_a_new_celebration_posts_once_and_a_second_refresh_sends_nothing(
     payload = json.loads(body)
     assert payload["data"]["kind"] == "personal_best"
     assert payload["text"].startswith("Personal best: Pat Producer has")
+
+
+def test_a_delivery_whose_message_was_lost_is_sent_by_the_sweep(
+        receiver, owner, producer, agency, django_capture_on_commit_callbacks):
+    """The broker was away when the win committed: the delivery row waits, its message never
+    sent. The beat's sweep sends it once it is SWEEP_GRACE late, exactly once, and leaves a
+    retry that is merely waiting for its backoff alone."""
+    from salesculture.tasks import sweep_webhook_deliveries
+    from salesculture.webhooks import SWEEP_GRACE
+
+    server = receiver()
+    webhook_create(actor=owner, url=server.url, events=["stage.win"])
+    prospect = ProspectFactory(owner=producer, name="Acme")
+    with django_capture_on_commit_callbacks(execute=False):  # the message is never published
+        prospect_advance(prospect=prospect, to_stage=stage(agency, "Contacted"), actor=producer,
+                         expected_stage=prospect.stage, next_step="Call",
+                         next_step_due=timezone.localdate() + dt.timedelta(days=1))
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and not server.calls
+
+    assert sweep_webhook_deliveries() == 0  # not late yet: its message may be on its way
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        created_at=timezone.now() - SWEEP_GRACE - dt.timedelta(seconds=1))
+    assert sweep_webhook_deliveries() == 1  # Celery is eager in tests: sent now
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(server.calls)) == ("delivered", 1, 1)
+    assert sweep_webhook_deliveries() == 0
+
+
+def test_the_sweep_resends_a_retry_only_once_its_backoff_is_long_past(receiver, owner):
+    from salesculture.webhooks import SWEEP_GRACE, deliveries_overdue, retry_after_seconds
+
+    hook = webhook_create(actor=owner, url=receiver().url, events=["stage.win"])
+    now = timezone.now()
+    backoff = dt.timedelta(seconds=retry_after_seconds(2))  # 2 min after the second attempt
+    waiting = WebhookDelivery.objects.create(
+        webhook=hook, event="stage.win", body="{}", status="retrying", attempts=2,
+        last_attempt_at=now - backoff - SWEEP_GRACE + dt.timedelta(seconds=5))
+    lost = WebhookDelivery.objects.create(
+        webhook=hook, event="stage.win", body="{}", status="retrying", attempts=2,
+        last_attempt_at=now - backoff - SWEEP_GRACE - dt.timedelta(seconds=5))
+    WebhookDelivery.objects.create(webhook=hook, event="stage.win", body="{}",
+                                   status="failed", attempts=5,
+                                   last_attempt_at=now - dt.timedelta(days=1))
+    assert deliveries_overdue(now) == [lost.pk]
+    assert waiting.pk not in deliveries_overdue(now)
+
+
+def test_the_call_goes_to_the_address_the_guard_checked_not_a_second_lookup(
+        receiver, owner, settings, monkeypatch):
+    """DNS rebinding: the name answers a public address to the guard, then a loopback one.
+    The delivery connects to the address that was checked; the name is not looked up again,
+    so the receiver listening on the loopback address never hears from it."""
+    import socket
+
+    from salesculture.models import Webhook
+    from salesculture.webhooks import webhook_attempt
+
+    server = receiver()
+    port = server.server.server_port
+    hook = Webhook.objects.create(agency=owner.agency, url=f"http://hooks.example:{port}/hook",
+                                  events=["stage.win"], secret="s" * 32)
+    delivery = WebhookDelivery.objects.create(webhook=hook, event="stage.win", body="{}")
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args, **kwargs: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))])
+    connected = []
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        raise OSError("no route from this test")
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    assert webhook_attempt(delivery.pk) == "retrying"
+    assert connected == [("93.184.215.14", port)]
+    assert server.calls == []

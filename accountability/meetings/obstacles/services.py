@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from salesculture.models import Producer, Team
+from salesculture.audit import audit_record
+from salesculture.models import AuditEvent, Producer, Team
 from salesculture.weeks import local_now
 
 from ...models import Meeting
@@ -24,6 +25,12 @@ NOT_YOUR_TEAM = "Obstacles are raised in your own team."
 def _bump(meeting: Meeting | None) -> None:
     if meeting is not None:
         Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+
+
+def _label(obstacle: Obstacle) -> str:
+    """How the audit trail names an obstacle: what is in the way, cut to a line."""
+    text = " ".join(obstacle.text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def obstacle_raise(*, team: Team, actor: Producer, text: str, owner: Producer,
@@ -55,6 +62,9 @@ def obstacle_raise(*, team: Team, actor: Producer, text: str, owner: Producer,
     try:
         with transaction.atomic():
             obstacle.save()
+            audit_record(agency=team.agency_id, actor=actor, kind=AuditEvent.Kind.OBSTACLE_RAISED,
+                         subject=obstacle, label=_label(obstacle),
+                         changes={"owner": owner.name, "due_date": due_date})
             _bump(meeting)
     except IntegrityError:
         # The same form sent twice at once: the first one raised it.
@@ -80,5 +90,7 @@ def obstacle_close(*, obstacle: Obstacle, actor: Producer, resolution: str,
         locked.resolution = resolution
         locked.cleared_in = meeting
         locked.save(update_fields=["closed_at", "closed_by", "resolution", "cleared_in"])
+        audit_record(agency=locked.agency_id, actor=actor, kind=AuditEvent.Kind.OBSTACLE_CLEARED,
+                     subject=locked, label=_label(locked), changes={"resolution": resolution})
         _bump(meeting)
     return locked

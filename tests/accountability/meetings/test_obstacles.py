@@ -254,3 +254,22 @@ def test_the_list_runs_the_same_queries_however_many_obstacles(client, team, pro
     large = queries_of(client.get, url("obstacles"))
     assert small.status == large.status == 200
     assert small == large
+
+
+def test_raising_and_clearing_are_in_the_audit_trail_once(client, agency, producer, leader,
+                                                          owner):
+    """The owner's audit page says who raised an obstacle and who cleared it; a raise sent
+    twice is recorded once, as it is raised once."""
+    login(client, producer)
+    form = {"team": producer.team_id, "text": "Carrier X won't quote restaurants",
+            "owner": leader.pk, "due_date": next_week(agency), "client_token": "a" * 32}
+    client.post(url("obstacle_raise"), form)
+    client.post(url("obstacle_raise"), form)
+    login(client, leader)
+    client.post(url("obstacle_close", Obstacle.objects.get().pk),
+                {"resolution": "Called the underwriter at Y"})
+    login(client, owner)
+    page = client.get(reverse("audit")).content.decode().replace("&#x27;", "'")
+    assert page.count("Pat Producer raised the obstacle “Carrier X won't quote restaurants”") \
+        == 1
+    assert "cleared the obstacle “Carrier X won't quote restaurants”" in page
