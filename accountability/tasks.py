@@ -27,10 +27,12 @@ def _agency(agency_id: int) -> Agency | None:
 
 
 @shared_task(name="accountability.refresh_scorecards")
-def refresh_scorecards(agency_id: int, week_start: str) -> list[int]:
+def refresh_scorecards(agency_id: int, week_start: str, full: bool = False) -> list[int]:
     """Recompute an agency-week and clear the outbox rows it has caught up with; returns the
-    producers whose cards changed. Acknowledged only once done (acks_late): a worker killed
-    meanwhile leaves the task to run again, and the outbox rows to the safety refresh."""
+    producers whose cards changed. Only the producers the outbox rows name when each names
+    some (a quick log names its producer), the whole agency-week otherwise or when `full`.
+    Acknowledged only once done (acks_late): a worker killed meanwhile leaves the task to
+    run again, and the outbox rows to the safety refresh."""
     # First of all, before the outbox is read: a write from now on queues a run of its own,
     # one committed before is read by this run (salesculture/jobs.py).
     coalesced_task_started(refresh_scorecards, agency_id, week_start)
@@ -38,8 +40,9 @@ def refresh_scorecards(agency_id: int, week_start: str) -> list[int]:
     if agency is None:
         return []
     week = dt.date.fromisoformat(week_start)
-    marks = dirty_week_marks(agency_id=agency_id, week_start=week)
-    cards = scorecards_refresh(agency=agency, week_start=week)
+    marks, producer_ids = dirty_week_marks(agency_id=agency_id, week_start=week)
+    cards = scorecards_refresh(agency=agency, week_start=week,
+                               producer_ids=None if full else producer_ids)
     dirty_weeks_clear(marks)
     return sorted(cards.changed_producer_ids)
 
@@ -55,12 +58,12 @@ def refresh_scorecards_when_week_changed(sender, *, agency_id: int, week_start: 
 def refresh_current_weeks() -> None:
     """Safety net: recompute every agency-week left in the outbox (a refresh never enqueued
     while the broker was away, or lost with a killed worker), oldest first, and every
-    agency's current week."""
+    agency's current week, each in full (whatever the outbox names)."""
     weeks = dict.fromkeys(dirty_weeks())
     for agency in Agency.objects.all():
         weeks[(agency.pk, Week.current(agency).start)] = None
     for agency_id, week_start in weeks:
-        refresh_scorecards.delay(agency_id, week_start.isoformat())
+        refresh_scorecards.delay(agency_id, week_start.isoformat(), True)
 
 
 @shared_task(name="accountability.close_finished_weeks")

@@ -9,14 +9,13 @@ from django.utils import timezone
 from salesculture.audit import audit_record, changed_fields
 from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, AuditEvent, Producer
-from salesculture.webhooks import webhook_event_publish
 from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
 from .details import DETAIL_FIELDS, details_apply
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
-from .presenters import advance_message
 from .repricing import bound_weeks_changed
+from .win_events import stage_win_publish
 from .wins import furthest_after, replay, stages_won
 
 
@@ -101,7 +100,8 @@ def prospect_create(
         from_stage=None, to_stage=stage, occurred_at=occurred_at, is_win=False,
         next_step=prospect.next_step, next_step_due=next_step_due)
     # The week's funnel counts the prospects created in it, and its open pipeline grows.
-    agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
+    agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency,
+                        producer_ids=[owner.pk])
     return prospect
 
 
@@ -151,7 +151,9 @@ def prospect_update(
     prospect.full_clean()
     prospect.save()
     prospect_changes_record(before=before, prospect=prospect, actor=actor)
-    agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start)
+    # Its value is in its owner's open pipeline: handed over, it leaves one and joins another.
+    agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start,
+                        producer_ids=[before["owner"][0], prospect.owner_id])
     if any(before[f] != getattr(prospect, f) for f in ("premium", "estimated_revenue")):
         bound_weeks_changed(prospect.agency, [prospect.pk])
     return prospect
@@ -227,23 +229,13 @@ def prospect_advance(
             StageWin(agency=agency, prospect=locked, advance=advance,
                      producer_id=advance.producer_id, stage=stage, occurred_at=occurred_at)
             for stage in won)
-        agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency)
+        # The move, its wins and the prospect's place in the pipeline are all its owner's.
+        agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency,
+                            producer_ids=[advance.producer_id, locked.owner_id])
         if won:
-            _stage_win_publish(locked, advance, won)
+            stage_win_publish(locked, advance, won)
     prospect.refresh_from_db()
     return advance
-
-
-def _stage_win_publish(prospect: Prospect, advance: StageAdvance, won: list[Stage]) -> None:
-    """The win to the agency's webhooks, in the move's transaction (sent after commit)."""
-    owner = Producer.objects.select_related("user").get(pk=prospect.owner_id)
-    text, _ = advance_message(prospect, advance)
-    webhook_event_publish(agency_id=prospect.agency_id, event="stage.win", text=text, data={
-        "prospect": {"id": prospect.pk, "name": prospect.name},
-        "producer": {"id": owner.pk, "name": owner.name},
-        "to_stage": {"id": advance.to_stage.pk, "name": advance.to_stage.name},
-        "stages_won": [{"id": stage.pk, "name": stage.name} for stage in won],
-        "wins": advance.wins, "occurred_at": advance.occurred_at.isoformat()})
 
 
 def _check_activity(*, producer: Producer, activity_type: ActivityType, quantity: int,
@@ -296,7 +288,7 @@ def activity_log(
         with transaction.atomic():
             activity.save()
             agency_week_changed(agency_id=producer.agency_id, when=occurred_at,
-                                agency=producer.agency)
+                                agency=producer.agency, producer_ids=[producer.pk])
     except IntegrityError:
         if client_token:
             existing = Activity.objects.filter(producer=producer, client_token=client_token).first()
@@ -316,7 +308,7 @@ def activity_undo(*, activity: Activity, actor: Producer) -> None:
     with transaction.atomic():
         activity.delete()
         agency_week_changed(agency_id=actor.agency_id, when=activity.occurred_at,
-                                  agency=actor.agency)
+                            agency=actor.agency, producer_ids=[activity.producer_id])
 
 
 def stage_wins_replay(*, prospects) -> int:
@@ -396,5 +388,6 @@ def prospect_delete(*, prospect: Prospect, actor: Producer | None) -> None:
         audit_record(agency=locked.agency_id, actor=actor, kind=AuditEvent.Kind.PROSPECT_DELETED,
                      subject=locked, label=locked.name)
         # Its value leaves this week's open pipeline.
-        agency_week_changed(agency_id=locked.agency_id, when=Week.current(locked.agency).start)
+        agency_week_changed(agency_id=locked.agency_id, when=Week.current(locked.agency).start,
+                            producer_ids=[locked.owner_id])
     prospect.deleted_at, prospect.deleted_by = locked.deleted_at, actor

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from functools import partial
 
 from django.core.cache import caches
@@ -45,18 +46,33 @@ QUEUED_MARK_SECONDS = 60
 
 
 def agency_week_changed(*, agency_id: int, when: dt.date | dt.datetime,
-                        agency: Agency | None = None) -> None:
-    """The week containing `when` (a moment, or the week's Monday) changed for the agency."""
+                        agency: Agency | None = None,
+                        producer_ids: Iterable[int | None] | None = None) -> None:
+    """The week containing `when` (a moment, or the week's Monday) changed for the agency.
+
+    `producer_ids`: the producers whose cards alone the write can change (a prospect handed
+    to someone else changes both owners' pipeline), so the refresh recomputes only theirs;
+    None (or an unknown producer among them): anyone's, the whole agency-week."""
     if isinstance(when, dt.datetime):
         when = Week.of(agency or Agency.objects.get(pk=agency_id), when).start
-    DirtyWeek.objects.create(agency_id=agency_id, week_start=when)
+    named = None if producer_ids is None else set(producer_ids)
+    if not named or None in named:
+        DirtyWeek.objects.create(agency_id=agency_id, week_start=when)
+    else:
+        DirtyWeek.objects.bulk_create([DirtyWeek(agency_id=agency_id, week_start=when,
+                                                 producer_id=pid) for pid in sorted(named)])
     week_changed.send(sender=Agency, agency_id=agency_id, week_start=when)
 
 
-def dirty_week_marks(*, agency_id: int, week_start: dt.date) -> list[int]:
-    """The outbox rows of an agency-week committed so far; read before recomputing it."""
-    return list(DirtyWeek.objects.filter(agency_id=agency_id, week_start=week_start)
-                .values_list("pk", flat=True))
+def dirty_week_marks(*, agency_id: int,
+                     week_start: dt.date) -> tuple[list[int], set[int] | None]:
+    """The outbox rows of an agency-week committed so far, read before recomputing it, and
+    the producers they name: None when any names nobody (the whole agency-week changed) or
+    there are none (a refresh nothing asked for redoes everything)."""
+    rows = list(DirtyWeek.objects.filter(agency_id=agency_id, week_start=week_start)
+                .values_list("pk", "producer_id"))
+    named = {pid for _, pid in rows}
+    return [pk for pk, _ in rows], None if not named or None in named else named
 
 
 def dirty_weeks_clear(marks: list[int]) -> None:

@@ -156,17 +156,17 @@ class MorningListSent(models.Model):
 
 class DirtyWeek(models.Model):
     """An agency-week that a write changed and no scorecard refresh has caught up with yet: the
-    outbox between a write and the scorecard job.
+    outbox between a write and the scorecard job. `producer`: whose card alone the write can
+    change; none: anyone's (the refresh redoes the whole agency-week).
 
-    Written in the writer's own transaction, so a change is never lost between the database
-    and the broker. Insert-only, so concurrent writers never wait on each other: a refresh
-    deletes exactly the rows it saw before computing, and a write committed while it ran
-    keeps its week dirty for the next one.
-    """
+    Written in the writer's own transaction, so a change is never lost between the database and
+    the broker. Insert-only, so concurrent writers never wait on each other: a refresh deletes
+    exactly the rows it saw first; a write committed while it ran keeps its week dirty."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dirty_weeks")
     week_start = models.DateField()
     marked_at = models.DateTimeField(auto_now_add=True)
+    producer = models.ForeignKey(Producer, models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["agency", "week_start"], name="dirty_week_agency_week")]

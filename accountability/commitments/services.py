@@ -80,7 +80,7 @@ def commitment_create(
             for name, value in fields.items():
                 setattr(commitment, name, value)
             commitment.save(update_fields=[*fields])
-        agency_week_changed(agency_id=agency.pk, when=week_start)
+        agency_week_changed(agency_id=agency.pk, when=week_start, producer_ids=[producer.pk])
         commitment_created_record(commitment, actor=actor)
     return commitment
 
@@ -180,7 +180,8 @@ def commitment_mark_done(*, commitment: Commitment, actor: Producer, done: bool)
             commitment_ticked_record(commitment, actor=actor, done=done)
         commitment.self_reported_done = done
         commitment.save(update_fields=["self_reported_done"])
-        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
+        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start,
+                            producer_ids=[commitment.producer_id])
     return commitment
 
 
@@ -193,7 +194,8 @@ def commitment_withdraw(*, commitment: Commitment, actor: Producer) -> None:
     with transaction.atomic():
         commitment_withdrawn_record(commitment, actor=actor)
         commitment.delete()
-        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start)
+        agency_week_changed(agency_id=commitment.agency_id, when=commitment.week_start,
+                            producer_ids=[commitment.producer_id])
 
 
 def target_name(commitment: Commitment) -> str | None:
@@ -257,7 +259,8 @@ def commitments_set_targets(
             # Leaving the atomic block with an exception rolls back every change above.
             raise ValidationError(errors)
         if summary["removed"]:
-            agency_week_changed(agency_id=agency.pk, when=week_start)
+            agency_week_changed(agency_id=agency.pk, when=week_start,
+                                producer_ids=[producer.pk])
     return summary
 
 

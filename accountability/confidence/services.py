@@ -30,5 +30,6 @@ def check_in_record(*, producer: Producer, week_start: dt.date, process: int, pi
         producer=producer, week_start=week_start,
         defaults={"agency": producer.agency, "process": process, "pipeline": pipeline,
                   "team": team, "note": note})
-    agency_week_changed(agency_id=producer.agency_id, when=week_start)
+    agency_week_changed(agency_id=producer.agency_id, when=week_start,
+                        producer_ids=[producer.pk])
     return check_in, created

@@ -9,8 +9,11 @@ from django.db import connection
 from pipeline.models import StageAdvance
 from salesculture.models import Agency
 
+from .raw import only
 
-def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+
+def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime,
+                 producer_ids=None) -> dict[int, dict]:
     """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
     created in each stage, the moves out of each stage (forward, back or lost) and, for each
     move out, how many whole days the prospect had stayed in that stage since the move before
@@ -21,6 +24,7 @@ def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[i
     Raw SQL for the row-value comparison "the latest move before this one", which the ORM
     cannot write; the whole days are the one expression PostgreSQL and SQLite say apart."""
     advance = StageAdvance._meta.db_table
+    mine_only, their_ids = only("a.producer_id", producer_ids)
     ops = connection.ops
     if connection.vendor == "postgresql":
         days = "FLOOR(EXTRACT(EPOCH FROM (occurred_at - entered_at)) / 86400)::int"
@@ -38,12 +42,12 @@ def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[i
                          AND (b.occurred_at, b.id) < (a.occurred_at, a.id)
                        ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END AS entered_at
             FROM {advance} a
-            WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
+            WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
         ) moves
         GROUP BY 1, 2, 3, 4"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
-                             ops.adapt_datetimefield_value(end)])
+                             ops.adapt_datetimefield_value(end), *their_ids])
         return _funnel_counts(cursor.fetchall())
 
 

@@ -15,7 +15,7 @@ from salesculture.weeks import Week
 
 from ..models import ConfidenceCheckIn, WeeklyScorecard
 from .columns import SCORECARD_FIELDS
-from .raw import as_stored, converted, json_decoded, rows_of
+from .raw import as_stored, converted, json_decoded, only, rows_of
 
 OWN = ["id", "annual_goal", "joined", "user__first_name", "user__last_name", "user__username",
        "best"]
@@ -28,7 +28,8 @@ _CHECK_IN_AT = len(OWN)
 _CARD_AT = _CHECK_IN_AT + len(CHECK_IN_FIELDS)  # the card's id, then CARD_FIELDS
 
 
-def selling_producers_of_week(agency: Agency, week: Week) -> dict[int, dict]:
+def selling_producers_of_week(agency: Agency, week: Week,
+                              producer_ids=None) -> dict[int, dict]:
     """The selling producers, each with what is theirs alone in the week: their check-in and
     their stored card (at most one of each, unique per producer and week) and the most wins
     of any earlier week, read per producer through their (producer, ...) indexes rather than
@@ -36,7 +37,7 @@ def selling_producers_of_week(agency: Agency, week: Week) -> dict[int, dict]:
     none; "joined": whether they had joined by the week's end (said by the database: a
     timestamp costs Django's loader microseconds a row). In the order of their names."""
     producers = {}
-    for row in _rows(agency, week):
+    for row in _rows(agency, week, producer_ids):
         producer = dict(zip(OWN, row[:_CHECK_IN_AT], strict=True))
         check_in = row[_CHECK_IN_AT:_CARD_AT]
         producer["check_in"] = (dict(zip(CHECK_IN_FIELDS, check_in, strict=True))
@@ -47,9 +48,10 @@ def selling_producers_of_week(agency: Agency, week: Week) -> dict[int, dict]:
     return producers
 
 
-def _rows(agency: Agency, week: Week) -> list[list]:
+def _rows(agency: Agency, week: Week, producer_ids=None) -> list[list]:
     producer, user = Producer._meta.db_table, get_user_model()._meta.db_table
     check_in, card = ConfidenceCheckIn._meta.db_table, WeeklyScorecard._meta.db_table
+    mine_only, their_ids = only("p.id", producer_ids)
     cards = ", ".join(f"c.{WeeklyScorecard._meta.get_field(f).column}" for f in CARD_FIELDS)
     # "joined" comes back as the database says it (0 or 1 on SQLite): it is only tested.
     sql = f"""
@@ -61,13 +63,13 @@ def _rows(agency: Agency, week: Week) -> list[list]:
         JOIN {user} u ON u.id = p.user_id
         LEFT JOIN {check_in} ci ON ci.producer_id = p.id AND ci.week_start = %s
         LEFT JOIN {card} c ON c.producer_id = p.id AND c.week_start = %s
-        WHERE p.agency_id = %s AND p.is_active AND p.role <> %s
+        WHERE p.agency_id = %s AND p.is_active AND p.role <> %s{mine_only}
         ORDER BY u.first_name, u.last_name"""
     ops = connection.ops
     monday = ops.adapt_datefield_value(week.start)
     rows = [list(row) for row in rows_of(sql, [
         ops.adapt_datetimefield_value(week.ends), monday, monday, monday, agency.pk,
-        Producer.Role.NON_PRODUCER.value])]
+        Producer.Role.NON_PRODUCER.value, *their_ids])]
     at = {f: _CARD_AT + 1 + i for i, f in enumerate(CARD_FIELDS)}
     rows = converted(rows, {
         OWN.index("annual_goal"): as_stored(Producer, "annual_goal"),

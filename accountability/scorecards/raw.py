@@ -63,3 +63,14 @@ def json_decoded(rows: list[list], columns: list[int]) -> list[list]:
             if row[i] is not None:
                 row[i] = next(decoded)
     return rows
+
+
+def only(column: str, producer_ids) -> tuple[str, list]:
+    """`AND column IN (...)` and its parameters, to read these producers' rows alone (a
+    partial refresh); nothing when `producer_ids` is None (everyone's)."""
+    if producer_ids is None:
+        return "", []
+    ids = sorted(producer_ids)
+    if not ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids

@@ -13,6 +13,7 @@ import logging
 import operator
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -38,6 +39,7 @@ from .celebrations import (
 from .columns import SCORECARD_FIELDS
 from .judging import commitments_judge
 from .live import team_versions_bump
+from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent
 from .running import later_weeks_mark
 from .snapshot import WeekSnapshot, week_snapshot
@@ -59,14 +61,17 @@ class ScorecardsRefreshed(list):
 
 
 @transaction.atomic
-def scorecards_refresh(*, agency: Agency, week_start: dt.date,
-                       final: bool | None = None) -> ScorecardsRefreshed:
+def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | None = None,
+                       producer_ids: Iterable[int] | None = None) -> ScorecardsRefreshed:
     """Recompute (upsert) every selling producer's scorecard for the week.
 
     `final` judges the week's commitments and celebrates kept weeks and streaks; by default
     it is true when the week has been closed, so a late activity re-judges a closed week.
+    `producer_ids` (a partial refresh, partial.py): only these producers' cards, commitments
+    and celebrations are read and recomputed, the others' stay as stored.
     """
-    snapshot = week_snapshot(agency, Week(week_start, agency.tz), final)
+    snapshot = week_snapshot(agency, Week(week_start, agency.tz), final,
+                             None if producer_ids is None else frozenset(producer_ids))
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
     later_weeks_mark(snapshot, cards)  # their month, year and 13 weeks sum this week
@@ -300,6 +305,8 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
     built = {card.producer_id for card in cards}
     rows = [{f: getattr(card, f) for f in FUNNEL_FIELDS} for card in cards]
     rows += [row for pid, row in snapshot.stored.items() if pid not in built]
+    if snapshot.producer_ids is not None:
+        rows += others_funnel_rows(snapshot)
     for row in rows:
         for field in FUNNEL_FIELDS:
             merge_counts(numbers[field], row[field])

@@ -21,8 +21,8 @@ def later_weeks_mark(snapshot, cards) -> list[dt.date]:
     weekly figure this refresh changed; returns their Mondays."""
     week = snapshot.week
     this_week = Week.current(snapshot.agency, now=snapshot.now)
-    if week >= this_week or not any(_changed(snapshot.stored.get(c.producer_id), c)
-                                    for c in cards):
+    changed = [c.producer_id for c in cards if _changed(snapshot.stored.get(c.producer_id), c)]
+    if week >= this_week or not changed:
         return []
     last_13w = week.start + dt.timedelta(weeks=CLOSE_RATE_WEEKS - 1)
     mondays = []
@@ -31,8 +31,12 @@ def later_weeks_mark(snapshot, cards) -> list[dt.date]:
                                   or later.start <= last_13w):
         mondays.append(later.start)
         later = later.next
+    # A partial refresh marks the later weeks of its changed producers alone (theirs are the
+    # only running columns that moved); a full one, as before, the whole weeks.
+    whose = [None] if snapshot.producer_ids is None else changed
     DirtyWeek.objects.bulk_create(
-        [DirtyWeek(agency=snapshot.agency, week_start=monday) for monday in mondays])
+        [DirtyWeek(agency=snapshot.agency, week_start=monday, producer_id=pid)
+         for monday in mondays for pid in whose])
     return mondays
 
 

@@ -21,6 +21,7 @@ from ..models import Commitment, WeekClosure
 from .funnel_tally import funnel_tally
 from .people import selling_producers_of_week
 from .production import quoting_stage
+from .raw import only
 from .tallies import activity_counts, earlier_production, wins_tally
 
 
@@ -46,6 +47,8 @@ class WeekSnapshot:
     bound: dict[int, dict]  # producer → this week's policies bound: n, premium, revenue
     earlier: dict[int, dict]  # producer → the stored earlier weeks' production, summed
     quoting_stage_id: int | None
+    # A partial refresh's producers, the only ones read (None: everyone's, the whole week).
+    producer_ids: frozenset[int] | None = None
 
     @property
     def quoting_stage_key(self) -> str | None:
@@ -53,8 +56,11 @@ class WeekSnapshot:
         return None if self.quoting_stage_id is None else str(self.quoting_stage_id)
 
 
-def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapshot:
+def week_snapshot(agency: Agency, week: Week, final: bool | None,
+                  producer_ids: frozenset[int] | None = None) -> WeekSnapshot:
+    """The week as the ledgers tell it; only these producers' rows when `producer_ids`."""
     start, end = week.bounds
+    ids = producer_ids
     now = timezone.now()
     if final is None:
         final = WeekClosure.objects.filter(agency=agency, week_start=week.start).exists()
@@ -62,16 +68,17 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
                   in Stage.objects.filter(agency=agency).values_list("pk", "kind", "position")]
     stages = {s.pk: s.kind for s in stage_rows}
     quoting = quoting_stage(stage_rows)
-    producers = selling_producers_of_week(agency, week)
-    counts = activity_counts(agency, start, end)
-    wins_by_stage, moves, bound = wins_tally(agency, stages, start, end)
-    funnel = funnel_tally(agency, start, end)
+    producers = selling_producers_of_week(agency, week, ids)
+    counts = activity_counts(agency, start, end, ids)
+    wins_by_stage, moves, bound = wins_tally(agency, stages, start, end, ids)
+    funnel = funnel_tally(agency, start, end, ids)
+    commitments = Commitment.objects.filter(agency=agency, week_start=week.start)
     commitments = list(
-        Commitment.objects.filter(agency=agency, week_start=week.start)
+        (commitments if ids is None else commitments.filter(producer_id__in=ids))
         .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
                 "self_reported_done", "status", "actual"))
     open_pipeline = _open_pipeline(
-        agency, [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN], end)
+        agency, [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN], end, ids)
     check_ins = {pid: {"producer_id": pid, **p["check_in"]}
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
@@ -87,8 +94,8 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None) -> WeekSnapsho
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored,
-        bound=bound, earlier=earlier_production(agency, week),
-        quoting_stage_id=quoting.pk if quoting else None)
+        bound=bound, earlier=earlier_production(agency, week, ids),
+        quoting_stage_id=quoting.pk if quoting else None, producer_ids=ids)
 
 
 def _on_the_board(producers: dict[int, dict],
@@ -129,7 +136,8 @@ def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]
     return list(moves.values())
 
 
-def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime) -> dict[int, dict]:
+def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
+                   producer_ids=None) -> dict[int, dict]:
     """Open pipeline as it stood at the week's end, so a past week keeps its own number rather
     than today's; per owner, the number of prospects open then and their estimated revenue.
     A deleted prospect left it when it was deleted: a week that ended before keeps it.
@@ -153,11 +161,12 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime) -> dic
     # The open stages as values rather than a join on their kind: the planner then knows how
     # many prospects stand in them and reads those through the stage index.
     is_open = ", ".join(["%s"] * len(open_ids))
+    mine_only, their_ids = only("p.owner_id", producer_ids)
     sql = f"""
         SELECT owner_id, COUNT(*), SUM(estimated_revenue) FROM (
             SELECT p.owner_id, p.estimated_revenue FROM {prospect} p
             WHERE p.agency_id = %s AND p.stage_id IN ({is_open})
-              AND (p.deleted_at IS NULL OR p.deleted_at >= %s)
+              AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
               AND NOT EXISTS (SELECT 1 FROM {advance} a WHERE a.agency_id = %s
                               AND a.prospect_id = p.id AND a.occurred_at >= %s)
             UNION ALL
@@ -167,10 +176,10 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime) -> dic
                 FROM {advance} WHERE agency_id = %s AND occurred_at >= %s
             ) first_move JOIN {prospect} p ON p.id = first_move.prospect_id
             WHERE first_move.nth = 1 AND first_move.from_stage_id IN ({is_open})
-              AND (p.deleted_at IS NULL OR p.deleted_at >= %s)
+              AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
         ) open_at_end GROUP BY owner_id"""
-    params = [agency.pk, *open_ids, at_end, agency.pk, at_end, agency.pk, at_end, *open_ids,
-              at_end]
+    params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end, agency.pk, at_end,
+              *open_ids, at_end, *their_ids]
     # The sum comes back as the ORM would return it (a Decimal, also on SQLite).
     revenue = Prospect._meta.get_field("estimated_revenue").get_col(prospect)
     converters = ops.get_db_converters(revenue)

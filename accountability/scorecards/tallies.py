@@ -20,19 +20,20 @@ from salesculture.weeks import Week
 from ..models import Celebration, WeeklyScorecard
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
-from .raw import as_stored, converted, moments, rows_of
+from .raw import as_stored, converted, moments, only, rows_of
 
 
-def activity_counts(agency: Agency, start: dt.datetime,
-                    end: dt.datetime) -> dict[int, dict[str, int]]:
-    """Per producer, the week's activities by type: {activity type id (a string, as the
-    card's JSON keys it): quantity}."""
+def activity_counts(agency: Agency, start: dt.datetime, end: dt.datetime,
+                    producer_ids=None) -> dict[int, dict[str, int]]:
+    """Per producer (of `producer_ids` when given), the week's activities by type: {activity
+    type id (a string, as the card's JSON keys it): quantity}."""
+    mine_only, their_ids = only("producer_id", producer_ids)
     sql = f"""
         SELECT producer_id, activity_type_id, SUM(quantity) FROM {Activity._meta.db_table}
-        WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s
+        WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s{mine_only}
         GROUP BY producer_id, activity_type_id"""
     counts: dict[int, dict[str, int]] = {}
-    for pid, type_id, n in rows_of(sql, [agency.pk, *moments(start, end)]):
+    for pid, type_id, n in rows_of(sql, [agency.pk, *moments(start, end), *their_ids]):
         mine = counts.get(pid)
         if mine is None:
             mine = counts[pid] = {}
@@ -41,8 +42,8 @@ def activity_counts(agency: Agency, start: dt.datetime,
 
 
 def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
-               end: dt.datetime) -> tuple[dict[int, dict[str, int]], dict[int, dict],
-                                          dict[int, dict]]:
+               end: dt.datetime, producer_ids=None
+               ) -> tuple[dict[int, dict[str, int]], dict[int, dict], dict[int, dict]]:
     """Per producer: the stages won, by stage; the winning moves, how many followed the
     process (the stage's definition of done confirmed and the next step scheduled; a closed
     prospect needs none) and when the latest was; and the policies bound (wins into a Won
@@ -60,6 +61,7 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
     stage, celebration = Stage._meta.db_table, Celebration._meta.db_table
     prospect = Prospect._meta.db_table
     move, bound = "w.stage_id = a.to_stage_id", "won.kind = %s"
+    mine_only, their_ids = only("w.producer_id", producer_ids)
     per_stage = "".join(", SUM(CASE WHEN w.stage_id = %s THEN 1 ELSE 0 END)" for _ in stages)
     sql = f"""
         SELECT w.producer_id,
@@ -83,11 +85,11 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         JOIN {stage} s ON s.id = a.to_stage_id
         JOIN {stage} won ON won.id = w.stage_id
         WHERE w.agency_id = %s AND w.occurred_at >= %s AND w.occurred_at < %s
-          AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s
+          AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
         GROUP BY w.producer_id"""
     week, won = moments(start, end), Stage.Kind.WON.value
     rows = converted(rows_of(sql, [Stage.Kind.OPEN.value, won, won, won, *stages, agency.pk,
-                                   *week, agency.pk, *week]),
+                                   *week, agency.pk, *week, *their_ids]),
                      {4: as_stored(StageWin, "occurred_at"), 6: as_stored(Prospect, "premium"),
                       7: as_stored(Prospect, "estimated_revenue")})
     wins_by_stage: dict[int, dict[str, int]] = {}
@@ -109,7 +111,7 @@ EARLIER_SUMS = [("bound_mtd", "bound", "month"), ("premium_mtd", "premium_bound"
                 ("bound_13w", "bound", "13w"), ("quoted_13w", "quoted", "13w")]
 
 
-def earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
+def earlier_production(agency: Agency, week: Week, producer_ids=None) -> dict[int, dict]:
     """Per producer, the production of the stored weeks before this one that count towards
     its month, year and 13 weeks (production.py): one grouped query over the cards, never
     the ledgers, so a year to date costs the same in December as in January. Only the weeks
@@ -121,14 +123,15 @@ def earlier_production(agency: Agency, week: Week) -> dict[int, dict]:
     sums = ", ".join(f"SUM(CASE WHEN week_start >= %s THEN {column} ELSE 0 END)"
                      for _, column, _ in EARLIER_SUMS)
     card = WeeklyScorecard._meta.db_table
+    mine_only, their_ids = only("producer_id", producer_ids)
     sql = f"""
         SELECT producer_id, {sums} FROM {card}
-        WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND {produced}
+        WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND {produced}{mine_only}
         GROUP BY producer_id"""
     day = connection.ops.adapt_datefield_value
     rows = rows_of(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
                          day(min(since["year"], since["13w"])), day(week.start),
-                         *produced_params])
+                         *produced_params, *their_ids])
     rows = converted(rows, {1 + i: as_stored(WeeklyScorecard, column)
                             for i, (_, column, _) in enumerate(EARLIER_SUMS)})
     names = [name for name, _, _ in EARLIER_SUMS]

@@ -63,7 +63,7 @@ def test_the_refresh_clears_the_weeks_it_caught_up_with(producer, producer_clien
 def test_a_write_landing_while_a_refresh_runs_keeps_its_week_dirty(producer):
     week = Week.current(producer.agency).start
     seen = DirtyWeek.objects.create(agency=producer.agency, week_start=week)
-    marks = jobs.dirty_week_marks(agency_id=producer.agency_id, week_start=week)
+    marks, _ = jobs.dirty_week_marks(agency_id=producer.agency_id, week_start=week)
     later = DirtyWeek.objects.create(agency=producer.agency, week_start=week)
 
     jobs.dirty_weeks_clear(marks)
