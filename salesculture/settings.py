@@ -104,8 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # scorecard job's) costs far more than it saves. Off for the app's connections only, as a
     # libpq startup option that psycopg passes on (behind PgBouncer, list `options` in its
     # ignore_startup_parameters and run `ALTER ROLE ... SET jit = off` instead).
+    # Parallel workers likewise: for a join over one agency-week among other agencies' rows
+    # the planner chose a parallel plan twice as slow as a plain one (the scorecard job's wins,
+    # 35 ms against 18 at 10 agencies), and under load they take the cores other requests need.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+    _db_options["options"] = (f"{_db_options.get('options', '')} -c jit=off "
+                              "-c max_parallel_workers_per_gather=0").strip()
     # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_POOLED",
                                                                    default=False)
