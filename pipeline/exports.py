@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 
 from salesculture.models import Agency, Producer
-from salesculture.selectors import producers_visible_to
+from salesculture.selectors import person_name, producers_visible_to
 
 from .models import Activity, Prospect, StageAdvance
 
@@ -62,10 +62,6 @@ def period_bounds(agency: Agency, start: dt.date, end: dt.date) -> tuple[dt.date
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def _name(first: str, last: str, username: str) -> str:
-    return f"{first} {last}".strip() or username
-
-
 def _visible(actor: Producer):
     return producers_visible_to(actor).values("pk")
 
@@ -94,7 +90,7 @@ def prospect_rows(actor: Producer) -> Iterator[list]:
          lost, created, updated, kind, contact, phone, contact_email, carrier, current_premium,
          premium, x_date) in rows.iterator(chunk_size=CHUNK):
         yield [name, email, stage, lines.get(line, line), revenue, source, step,
-               due.isoformat() if due else "", external or "", _name(first, last, username),
+               due.isoformat() if due else "", external or "", person_name(first, last, username),
                lost, created.astimezone(tz).isoformat(timespec="seconds"),
                updated.astimezone(tz).isoformat(timespec="seconds"), kinds.get(kind, kind),
                contact, phone, contact_email, carrier, _blank(current_premium),
@@ -123,7 +119,7 @@ def activity_rows(actor: Producer, start: dt.date, end: dt.date) -> Iterator[lis
          outcome) in rows.iterator(chunk_size=CHUNK):
         local = when.astimezone(tz)
         yield [local.date().isoformat(), email, kind, quantity, external or "", note,
-               _name(first, last, username), prospect or "", outcomes.get(outcome, "")
+               person_name(first, last, username), prospect or "", outcomes.get(outcome, "")
                if outcome else "", local.strftime("%H:%M")]
 
 
@@ -145,5 +141,5 @@ def ledger_rows(actor: Producer, start: dt.date, end: dt.date) -> Iterator[list]
     for (when, email, first, last, username, prospect, external, from_stage, to_stage, wins,
          source, lost, note) in rows.iterator(chunk_size=CHUNK):
         yield [when.astimezone(tz).isoformat(timespec="seconds"), email,
-               _name(first, last, username), prospect, external or "", from_stage or "",
+               person_name(first, last, username), prospect, external or "", from_stage or "",
                to_stage, wins, sources.get(source, source), lost, note]

@@ -11,6 +11,12 @@ def producer_for_user(user) -> Producer | None:
             .filter(user=user, is_active=True).first())
 
 
+def person_name(first: str, last: str, username: str) -> str:
+    """A person's name as `Producer.name` says it, from a row read without the model (a
+    values_list of the user's first name, last name and username)."""
+    return f"{first} {last}".strip() or username
+
+
 def leaders_first() -> Case:
     """Ordering key: owners, then leaders, then producers (principle 1)."""
     return Case(

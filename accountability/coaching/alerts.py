@@ -17,7 +17,7 @@ from django.utils import timezone
 from pipeline.models import Activity
 from salesculture.models import Agency, Producer
 from salesculture.numbers import number_text
-from salesculture.selectors import producers_visible_to
+from salesculture.selectors import person_name, producers_visible_to
 from salesculture.weeks import Week
 
 from ..models import AlertDismissal, Commitment, ConfidenceCheckIn, OneOnOne
@@ -132,7 +132,7 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
                     .values_list("producer_id", "rule"))
     alerts = []
     for pk, first, last_name, username, team_id, *_ in rows:
-        name = f"{first} {last_name}".strip() or username
+        name = person_name(first, last_name, username)
         for rule in RULES:
             if rule in found[pk] and (pk, rule) not in dismissed:
                 reason, url = found[pk][rule]

@@ -34,7 +34,12 @@ from django.utils import timezone
 
 from pipeline.models import Activity, Stage, StageAdvance
 from salesculture.models import Agency, Producer, Team
-from salesculture.selectors import producer_get_visible, producers_visible_to, team_get
+from salesculture.selectors import (
+    person_name,
+    producer_get_visible,
+    producers_visible_to,
+    team_get,
+)
 from salesculture.weeks import Week
 
 DEFAULT_WEEKS = 26
@@ -255,7 +260,7 @@ def funnel_scope_choices(actor: Producer,
     for pk, first, last, username in (people.order_by("user__first_name", "user__last_name")
                                       .values_list("pk", "user__first_name", "user__last_name",
                                                    "user__username")):
-        choices.append((f"producer:{pk}", f"{first} {last}".strip() or username))
+        choices.append((f"producer:{pk}", person_name(first, last, username)))
     if actor.is_owner:
         for pk, name in (Team.objects.filter(agency=actor.agency).order_by("name")
                          .values_list("pk", "name")):

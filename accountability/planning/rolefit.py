@@ -39,7 +39,7 @@ from django.db.models import (
 from django.http import Http404
 
 from salesculture.models import Agency, Producer
-from salesculture.selectors import leaders_first, producers_visible_to
+from salesculture.selectors import leaders_first, person_name, producers_visible_to
 from salesculture.weeks import Week, local_now
 
 from ..models import GoalPlan, OneOnOne, WeeklyScorecard
@@ -194,7 +194,7 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
         cards[pid].append(WeekNumbers(*numbers))
     rows = []
     for pk, first, last, username, role, needed, outcome, _ in shown:
-        rows.append(assess(Person(pk, f"{first} {last}".strip() or username,
+        rows.append(assess(Person(pk, person_name(first, last, username),
                                   role != Producer.Role.NON_PRODUCER),
                            cards[pk], None, weeks, conf, needed=needed))
         rows[-1].outcome = outcome_label(outcome)

@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, Whe
 
 from pipeline.selectors import stages_for
 from salesculture.models import Agency, Producer, Team
-from salesculture.selectors import selling_producers, teams_for
+from salesculture.selectors import person_name, selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
@@ -175,7 +175,7 @@ def agency_summary(*, agency: Agency, week: dt.date,
     most_wins = []
     if shown == this_week and len(weeks) > 1:
         # Names and wins only, so the cards are read from their covering index.
-        most_wins = [(f"{first} {last}".strip() or username, wins)
+        most_wins = [(person_name(first, last, username), wins)
                      for first, last, username, wins in cards.filter(
                          week_start=weeks[-2], wins__gt=0).order_by(
                          "-wins", "producer__user__first_name", "producer__user__last_name",
