@@ -229,9 +229,10 @@ def prospect_advance(
             StageWin(agency=agency, prospect=locked, advance=advance,
                      producer_id=advance.producer_id, stage=stage, occurred_at=occurred_at)
             for stage in won)
-        # The move, its wins and the prospect's place in the pipeline are all its owner's.
+        # The move, its wins and the prospect's place in the pipeline are all its owner's
+        # (the advance is recorded under the owner, whoever moved it).
         agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency,
-                            producer_ids=[advance.producer_id, locked.owner_id])
+                            producer_ids=[locked.owner_id])
         if won:
             stage_win_publish(locked, advance, won)
     prospect.refresh_from_db()

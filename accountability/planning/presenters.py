@@ -137,7 +137,7 @@ class RoleFit:
 
     @property
     def flagged_count(self) -> int:
-        return sum(1 for w in self.weeks if w.both_below)
+        return len(self.flagged_weeks)
 
     @property
     def strip(self) -> str:
