@@ -10,12 +10,15 @@ from .models import Stage, StageWin
 
 def bound_weeks_changed(agency: Agency, prospect_ids: list[int]) -> None:
     """These prospects' premium or revenue changed. A bound prospect's money is in the
-    production numbers of the week it was bound: each such week is refreshed (and marks the
-    later weeks that sum it). One query, and a mark per week."""
+    production numbers of the week it was bound, on the card of whoever bound it: each such
+    week is refreshed for them (and marks the later weeks that sum it). One query, and a
+    mark per week."""
     if not prospect_ids:
         return
-    weeks = {Week.of(agency, bound_at).start for bound_at in StageWin.objects.filter(
-        agency=agency, prospect_id__in=prospect_ids, stage__kind=Stage.Kind.WON)
-        .values_list("occurred_at", flat=True)}
-    for week_start in sorted(weeks):
-        agency_week_changed(agency_id=agency.pk, when=week_start)
+    weeks: dict = {}
+    for bound_at, producer_id in StageWin.objects.filter(
+            agency=agency, prospect_id__in=prospect_ids, stage__kind=Stage.Kind.WON
+    ).values_list("occurred_at", "producer_id"):
+        weeks.setdefault(Week.of(agency, bound_at).start, set()).add(producer_id)
+    for week_start, producer_ids in sorted(weeks.items()):
+        agency_week_changed(agency_id=agency.pk, when=week_start, producer_ids=producer_ids)
