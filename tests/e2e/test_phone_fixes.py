@@ -103,6 +103,7 @@ def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, 
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     page.wait_for_selector("#meeting-stage.section-wins")
+    page.wait_for_load_state("load")  # the keys are meeting.js's: it must have run
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("PageDown")
     page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
@@ -128,6 +129,7 @@ def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     page.wait_for_selector("#meeting-stage.section-wins")
+    page.wait_for_load_state("load")  # the keys are meeting.js's: it must have run
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("PageDown")
     page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
