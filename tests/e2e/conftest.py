@@ -11,6 +11,7 @@ policy refuses: wait for a selector instead (`page.evaluate` is not affected).
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,24 @@ def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# A key the page's own scripts handle is heard only once they have run (deferred scripts run
+# after parsing, which a busy machine can stretch past the moment the element appears) and
+# while htmx is not between swapping content in and wiring it up.
+SCRIPTS_LISTENING = ("document.readyState === 'complete'"
+                     " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
+def press_key(page, key: str, timeout_s: float = 10) -> None:
+    # Polled from here: wait_for_function would compile its test with eval, which the page's
+    # content security policy refuses (and the CSP tests count refusals).
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(SCRIPTS_LISTENING):
+        assert time.monotonic() < deadline, "the page's scripts never became ready for a key"
+        page.wait_for_timeout(50)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press(key)
 
 
 def screenshot(page, name: str) -> Path:

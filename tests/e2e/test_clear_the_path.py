@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accountability.models import Meeting, Obstacle
 from salesculture.models import Producer
-from tests.e2e.conftest import PHONE, TV, log_in, screenshot
+from tests.e2e.conftest import PHONE, TV, log_in, press_key, screenshot
 
 
 def console_errors(page) -> list[str]:
@@ -21,10 +21,6 @@ def console_errors(page) -> list[str]:
 def section(page, name: str):
     page.wait_for_selector(f"#meeting-stage.section-{name}")
 
-
-def press(page, key: str):
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press(key)
 
 
 def test_clear_the_path_in_the_meeting_and_on_the_list(demo, new_page):
@@ -48,7 +44,7 @@ def test_clear_the_path_in_the_meeting_and_on_the_list(demo, new_page):
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     section(page, "wins")
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "turns")
 
     # During a turn the driver raises an obstacle for whoever is on screen.
@@ -66,9 +62,9 @@ def test_clear_the_path_in_the_meeting_and_on_the_list(demo, new_page):
     assert on_screen.startswith(raised.raised_by.name) and raised.raised_in == Meeting.objects.get()
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080  # the turn still fits
 
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "pipeline")
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "clear_path")
     rows = page.locator("#clear-path .obstacle .obstacle-text")
     assert rows.all_inner_texts() == [
@@ -89,7 +85,7 @@ def test_clear_the_path_in_the_meeting_and_on_the_list(demo, new_page):
     assert "Y quotes restaurants through their BOP" in cleared
     screenshot(page, "meeting-clear-the-path-cleared")
 
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "wrap_up")
     assert "E&O renewal" in page.locator("#obstacles-raised").inner_text()
     assert "Carrier X" in page.locator("#obstacles-cleared").inner_text()

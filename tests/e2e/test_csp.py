@@ -12,7 +12,7 @@ from accountability.meetings.services import meeting_move
 from accountability.models import KioskLink, Meeting
 from pipeline.models import Prospect
 from salesculture.models import Producer
-from tests.e2e.conftest import DEMO_PASSWORD, PHONE, TV, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE, TV, log_in, press_key
 
 DESKTOP = {"width": 1280, "height": 800}
 POLLS_MS = 5_000  # the meeting screen polls every 2 s
@@ -74,10 +74,7 @@ def test_the_meeting_screen_waits_while_someone_types_and_follows_after(demo, ne
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     page.wait_for_selector("#meeting-stage.section-wins")
-    # The keys are meeting.js's and the move htmx's: a key pressed before the page's scripts
-    # have run goes nowhere (this failed once in a whole, busy CI run).
-    page.wait_for_load_state("load")
-    page.keyboard.press("PageDown")
+    press_key(page, "PageDown")
     page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
 
     # the leader is typing a commitment when the meeting is moved on from another screen

@@ -10,7 +10,7 @@ from salesculture.models import Producer
 from salesculture.selectors import selling_producers
 from salesculture.services import producer_create
 from salesculture.weeks import Week
-from tests.e2e.conftest import PHONE, TV, log_in, screenshot
+from tests.e2e.conftest import PHONE, TV, log_in, press_key, screenshot
 
 FOLLOW_MS = 8_000  # the kiosk polls every 2 s; allow a slow CI machine
 
@@ -23,10 +23,6 @@ def at(page, value: str, timeout: int = 5_000):
 def section(page, name: str, timeout: int = 5_000):
     page.wait_for_selector(f"#meeting-stage.section-{name}", timeout=timeout)
 
-
-def press(page, key: str):
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press(key)
 
 
 def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new_page):
@@ -56,25 +52,25 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     assert meeting.week_start < Week.current(meeting.agency).start  # last week, closed by the seed
     assert page.locator(".reel-who").inner_text()  # a win, large
     screenshot(page, "meeting-wins")
-    press(page, "p")  # the reel can play itself; P again pauses it
+    press_key(page, "p")  # the reel can play itself; P again pauses it
     assert page.locator("[data-autoplay]").inner_text() == "❚❚ Pause reel"
-    press(page, "p")
+    press_key(page, "p")
     assert page.locator("[data-autoplay]").inner_text() == "▶ Play reel"
     section(tv, "wins", FOLLOW_MS)  # the kiosk picked the meeting up
 
     # → steps through the reel; PageDown jumps to the turns
-    press(page, "ArrowRight")
+    press_key(page, "ArrowRight")
     page.wait_for_selector('#meeting-stage:not([data-at="wins:0:0"])')
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     at(page, "turns:0")
     assert page.locator(".turn-name").inner_text().startswith("Olivia Grant")  # owner first
-    press(page, "ArrowRight")
+    press_key(page, "ArrowRight")
     at(page, "turns:1")
     assert page.locator(".turn-name").inner_text().startswith("Leo Martinez")
     at(tv, "turns:1", FOLLOW_MS)
-    press(page, "ArrowLeft")
+    press_key(page, "ArrowLeft")
     at(page, "turns:0")
-    press(page, " ")
+    press_key(page, " ")
     at(page, "turns:1")
     # walk to Paula's turn and commit for her right there
     for _ in range(4):
@@ -82,7 +78,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
         if name.startswith("Paula Chen"):
             break
         before = page.locator("#meeting-stage").get_attribute("data-at")
-        press(page, "ArrowRight")
+        press_key(page, "ArrowRight")
         page.wait_for_selector(f'#meeting-stage:not([data-at="{before}"])')
     assert page.locator(".turn-name").inner_text().startswith("Paula Chen")
     assert page.locator(".turn-rail li").count() == 12
@@ -106,7 +102,7 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     screenshot(page, "meeting-turn")
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
 
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "pipeline")
     follow = page.locator(".stale-act button").first
     if follow.count():
@@ -116,9 +112,9 @@ def test_leader_runs_a_meeting_with_the_keyboard_and_the_kiosk_follows(demo, new
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     section(tv, "pipeline", FOLLOW_MS)
 
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "clear_path")  # the team's open obstacles (tests/e2e/test_clear_the_path.py)
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     section(page, "wrap_up")
     page.click('.rating-btn[value="9"]')
     page.wait_for_selector('.rating-btn.is-on[value="9"]')
@@ -153,12 +149,12 @@ def test_a_producer_commits_from_their_phone_during_their_turn(demo, new_page):
     tv.select_option("#id_week", index=0)  # last week (on a Sunday the form offers this week)
     tv.click("#meeting-start")
     section(tv, "wins")
-    press(tv, "PageDown")
+    press_key(tv, "PageDown")
     at(tv, "turns:0")
     position = next(i for i, p in enumerate(selling_producers(leader.agency, team=leader.team))
                     if p.pk == paula.pk)
     for turn in range(1, position + 1):
-        press(tv, "ArrowRight")
+        press_key(tv, "ArrowRight")
         at(tv, f"turns:{turn}")
 
     # the phone notices her turn by itself and opens the form
@@ -212,9 +208,9 @@ def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, n
     section(page, "wins")
     assert "top win 1 of 10" in page.locator(".reel-count").inner_text().lower()
     # back from the first turn lands on the wall: every win on one screen
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     at(page, "turns:0")
-    press(page, "ArrowLeft")
+    press_key(page, "ArrowLeft")
     page.wait_for_selector("#wins-wall")
     assert page.locator(".wall-table tbody tr").count() >= 2
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
@@ -223,7 +219,7 @@ def test_a_big_weeks_reel_ends_on_one_wall_and_a_late_joiner_gets_a_turn(demo, n
     # someone joins the team after the start; the leader gives them the last turn
     producer_create(agency=agency, username="latecomer", password="x" * 12,
                     first_name="Lena", last_name="Late", team=leader.team)
-    press(page, "PageDown")
+    press_key(page, "PageDown")
     at(page, "turns:0")
     rail = page.locator(".turn-rail li").count()
     page.reload()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE, SCREENSHOTS, TV, log_in, screenshot
+from .conftest import PHONE, SCREENSHOTS, TV, log_in, press_key, screenshot
 
 
 def collect_console_errors(page) -> list[str]:
@@ -103,9 +103,7 @@ def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, 
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     page.wait_for_selector("#meeting-stage.section-wins")
-    page.wait_for_load_state("load")  # the keys are meeting.js's: it must have run
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("PageDown")
+    press_key(page, "PageDown")
     page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
     page.fill("#id_note", "Strong week")
     page.click(".turn-note button")
@@ -129,15 +127,13 @@ def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo
     page.select_option("#id_week", index=0)
     page.click("#meeting-start")
     page.wait_for_selector("#meeting-stage.section-wins")
-    page.wait_for_load_state("load")  # the keys are meeting.js's: it must have run
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("PageDown")
+    press_key(page, "PageDown")
     page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
     why = page.locator(".turn-why")
     assert why.evaluate(NOT_CUT), why.inner_text()
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
 
-    page.keyboard.press("PageDown")
+    press_key(page, "PageDown")
     page.wait_for_selector("#meeting-stage.section-pipeline")
     stages = page.locator(".funnel-stage")
     assert stages.count() > 0
