@@ -9,9 +9,12 @@ then marks the viewer's own row and links their drill-down in the note to produc
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -21,8 +24,8 @@ from salesculture.selectors import teams_for
 from salesculture.weeks import Week
 
 from .links import board_links
-from .live import board_cached, board_key
-from .presenters import Viewer
+from .live import BOARD_CACHE_SECONDS, board_cached, board_key
+from .presenters import Row, Viewer
 from .production import SORT_KEYS as PRODUCTION_SORT_KEYS
 from .selectors import agency_summary, team_scorecard
 from .summary import NO_TEAM
@@ -77,6 +80,7 @@ def _render(actor: Producer, scope: Scope, week: Week, sort: str, desc: bool, vi
                 "links": board_links(summary, scope.param)})
     board = team_scorecard(actor=actor, week=week.start, team=scope.team, sort=sort,
                            desc=desc, no_team=scope.no_team, personal=False)
+    rows_prerendered(board.rows, week=week.start, full=viewer.full)
     return _render_shared(BOARD + ("#rows" if rows_only else "#board"), {
         **context, "board": board, "links": board_links(board, scope.param),
         "frame_id": f"team-rows-{scope.param}-frame" if rows_only else "scorecard-frame"})
@@ -88,6 +92,38 @@ def _render_shared(name: str, context: dict) -> str:
     as Python writes them (the board's money and percentages pass through its own filters),
     and a 50-row board prints some 2,500 of them. A test holds the two renderings equal."""
     return get_template(name).template.render(Context(context, use_l10n=False))
+
+
+def row_fingerprint(row: Row, *, week, full: bool) -> str:
+    """Everything a shared board's row (`_board.html#board_row`) shows, as a digest: two rows
+    with the same fingerprint render the same. Not the row itself: its producer carries their
+    team, whose live version changes with any change on the team."""
+    producer, plan = row.producer, row.plan
+    shown = (producer.pk, producer.name, producer.role, row.detail, row.is_me, row.week_ended,
+             row.numbers, row.cells, row.trend, row.production,
+             (plan.label, plan.label_reason, plan.get_label_display()) if plan else None,
+             week, full)
+    return hashlib.blake2b(pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL),
+                           digest_size=16).hexdigest()
+
+
+def rows_prerendered(rows: list[Row], *, week, full: bool) -> None:
+    """Each row rendered, from the cache when a row showing the same was rendered lately: a
+    change on a team (a version bump) changes one or two of its rows, and a 50-row board
+    then renders those alone. Rows are cached by what they show, so a cached row is never
+    out of date; `BOARD_CACHE_SECONDS` only bounds how long an unused one is kept."""
+    keys = {"board-row:" + row_fingerprint(row, week=week, full=full): row for row in rows}
+    found = cache.get_many(list(keys))
+    template = get_template(BOARD + "#board_row").template
+    fresh = {}
+    for key, row in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = template.render(Context(
+                {"row": row, "board": {"week": week}, "full": full}, use_l10n=False))
+        row.html = mark_safe(html)  # rendered, and escaped, by the row's own template
+    if fresh:
+        cache.set_many(fresh, BOARD_CACHE_SECONDS)
 
 
 def personalise(html: str, *, actor: Producer, viewer: Viewer, week: Week) -> str:

@@ -85,6 +85,8 @@ class Row:
     numbers: CardNumbers = field(init=False)
     prev: CardNumbers = field(init=False)
     production: Production = field(init=False)
+    # Set on a shared board: the row as rendered, from the cache when it was (boards.py).
+    html: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.numbers = CardNumbers.of(self.card)

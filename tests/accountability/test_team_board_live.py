@@ -213,6 +213,71 @@ def test_a_new_version_renders_the_board_afresh(leader_client, agency, team, lea
     assert '<td class="num wins">4</td>' in leader_client.get(url).content.decode()
 
 
+def _row(html: str, producer) -> str:
+    match = re.search(rf'<tr[^>]*data-producer="{producer.pk}">.*?</tr>', html, re.S)
+    assert match, f"no row for {producer}"
+    return match.group(0)
+
+
+class RowsStored:
+    """The cache, recording which board rows a request rendered and stored."""
+
+    def __init__(self, real):
+        self.real, self.stored = real, []
+
+    def get_many(self, keys):
+        return self.real.get_many(keys)
+
+    def set_many(self, rows, timeout):
+        self.stored.extend(rows.values())
+        return self.real.set_many(rows, timeout)
+
+
+def test_after_a_change_only_the_changed_row_is_rendered_again(leader_client, agency, team,
+                                                               leader, producer, monkeypatch):
+    """Rows are cached by what they show: a bump re-renders the board, but a row whose
+    numbers, name and plan are the same comes from the cache (one render, not fifty)."""
+    from accountability.scorecards import boards
+
+    week = Week.current(agency).start
+    url = reverse("accountability:team")
+    card(leader, week, wins=1)
+    card(producer, week, wins=2)
+    leader_client.get(url)
+    stored = RowsStored(boards.cache)
+    monkeypatch.setattr(boards, "cache", stored)
+
+    WeeklyScorecard.objects.filter(producer=producer).update(wins=5)
+    Team.objects.filter(pk=team.pk).update(live_version=F("live_version") + 1)
+    html = leader_client.get(url).content.decode()
+
+    assert '<td class="num wins">5</td>' in _row(html, producer)
+    assert '<td class="num wins">1</td>' in _row(html, leader)
+    assert len(stored.stored) == 1 and f'data-producer="{producer.pk}"' in stored.stored[0]
+
+
+def test_a_cached_row_shows_a_rename_and_a_new_plan_label(leader_client, agency, team, leader,
+                                                          producer):
+    from accountability.models import GoalPlan
+
+    def row_after_bump():
+        Team.objects.filter(pk=team.pk).update(live_version=F("live_version") + 1)
+        return _row(leader_client.get(reverse("accountability:team")).content.decode(), producer)
+
+    card(producer, Week.current(agency).start, wins=2)
+    assert "No plan" in row_after_bump()
+
+    producer.user.first_name = "Renata"
+    producer.user.save()
+    assert "Renata" in row_after_bump()
+
+    GoalPlan.objects.create(agency=agency, producer=producer, year=timezone.now().year,
+                            annual_goal=100000, weeks_left=10, label="stretch",
+                            computed_at=timezone.now())
+    row = row_after_bump()
+    assert "Stretch" in row and "No plan" not in row
+
+
 # --- the whole agency: a line per team, the rows on demand -----------------------------------
 
 @pytest.fixture
