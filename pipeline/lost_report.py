@@ -11,8 +11,9 @@ text the move recorded (`StageAdvance.lost_reason`), so renaming or retiring a p
 reason never rewrites a past loss.
 
 Scope: a leader sees the losses of their team's producers, an owner the whole agency
-(`producers_visible_to`); the view refuses everyone else. One grouped query whatever the
-number of losses or people: a row per (reason, stage, line, producer) with its count.
+(`producers_visible_to`) or one team of it; the view refuses everyone else. One grouped query
+whatever the number of losses or people: a row per (reason, stage, line, producer) with its
+count.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from salesculture.models import Agency, Producer
+from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import producers_visible_to
 
 from .models import Prospect, Stage, StageAdvance
@@ -57,14 +58,20 @@ def period_bounds(agency: Agency, start: dt.date, end: dt.date) -> tuple[dt.date
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=agency.tz))
 
 
-def lost_report(*, actor: Producer, start: dt.date, end: dt.date) -> LostReport:
+def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
+                team: Team | None = None) -> LostReport:
+    """`team`: only the losses of the people on it now (one of the actor's agency's teams,
+    as the page offers them to an owner)."""
     agency = actor.agency
     begins, ends = period_bounds(agency, start, end)
+    people = producers_visible_to(actor)
+    if team is not None:
+        people = people.filter(team=team)
     rows = list(
         StageAdvance.objects.filter(
             agency=agency, to_stage__kind=Stage.Kind.LOST, occurred_at__gte=begins,
             occurred_at__lt=ends, source=StageAdvance.Source.LIVE,
-            producer__in=producers_visible_to(actor).values("pk"))
+            producer__in=people.values("pk"))
         .values("lost_reason", "from_stage_id", "from_stage__name", "from_stage__position",
                 "prospect__line_of_business", "producer_id", "producer__user__first_name",
                 "producer__user__last_name", "producer__user__username")

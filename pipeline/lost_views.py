@@ -1,5 +1,5 @@
-"""The lost-reason report's page: leaders (their team) and owners (the agency); anyone else
-gets 404, as for every leaders' page."""
+"""The lost-reason report's page: leaders (their team) and owners (the agency, or one team of
+it); anyone else gets 404, as for every leaders' page."""
 
 import datetime as dt
 
@@ -7,6 +7,7 @@ from django import forms
 from django.shortcuts import render
 
 from salesculture.access import leader_required
+from salesculture.selectors import teams_for
 from salesculture.weeks import local_now
 
 from .forms import DateInput
@@ -24,6 +25,16 @@ class PeriodForm(forms.Form):
         "required": "Enter the last day, like 2026-11-30.",
         "invalid": "Enter the last day as a date, like 2026-11-30."})
 
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {str(t.pk): t for t in teams}
+        if teams:
+            # An owner of several teams asks which team loses what, and why.
+            self.fields["team"] = forms.ChoiceField(
+                label="Team", required=False,
+                choices=[("", "Every team"), *((str(t.pk), t.name) for t in teams)],
+                error_messages={"invalid_choice": "Choose one of your agency's teams."})
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
@@ -37,19 +48,22 @@ class PeriodForm(forms.Form):
 
 @leader_required
 def lost_reasons(request):
+    actor = request.producer
     today = local_now(request.agency).date()
     default = {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today}
-    form = PeriodForm(request.GET if request.GET else None, initial=default)
-    report, status = None, 200
+    teams = list(teams_for(request.agency)) if actor.is_owner else []
+    form = PeriodForm(request.GET if request.GET else None, initial=default,
+                      teams=teams if len(teams) > 1 else ())
+    report, team, status = None, None, 200
     if not request.GET:
-        report = lost_report(actor=request.producer, **default)
+        report = lost_report(actor=actor, **default)
     elif form.is_valid():
-        report = lost_report(actor=request.producer, start=form.cleaned_data["start"],
-                             end=form.cleaned_data["end"])
+        team = form.teams.get(form.cleaned_data.get("team") or "")
+        report = lost_report(actor=actor, start=form.cleaned_data["start"],
+                             end=form.cleaned_data["end"], team=team)
     else:
         status = 400
     return render(request, "pipeline/lost_reasons.html", {
         "form": form, "report": report,
-        "scope_label": ("the agency" if request.producer.is_owner else
-                        f"team {request.producer.team.name}" if request.producer.team
-                        else "you")}, status=status)
+        "scope_label": (f"team {team.name}" if team else "the agency" if actor.is_owner else
+                        f"team {actor.team.name}" if actor.team else "you")}, status=status)

@@ -191,3 +191,31 @@ def test_the_nav_links_the_report_for_leaders_only(client, leader, producer):
         reverse("pipeline:lost_reasons")
         not in client.get(reverse("accountability:my_week")).content.decode()
     )
+
+
+def test_an_owner_narrows_the_report_to_one_team(history, client, owner, team, south):
+    login(client, owner)
+    html = client.get(URL, {**OCTOBER, "team": south["team"].pk}).content.decode()
+    assert "Lost reasons · team South" in html
+    assert 'data-testid="lost-total">2<' in html
+    assert counts(html, "producer") == {"Sam Seller": 2}
+    assert counts(html, "reason") == {"Price": 1, "Stopped responding": 1}
+    html = client.get(URL, {**OCTOBER, "team": ""}).content.decode()
+    assert 'data-testid="lost-total">5<' in html and "Lost reasons · the agency" in html
+
+
+def test_a_team_of_another_agency_is_told_next_to_the_field(history, client, owner, south,
+                                                            other_agency):
+    foreign = TeamFactory(agency=other_agency, name="Elsewhere")
+    login(client, owner)
+    response = client.get(URL, {**OCTOBER, "team": foreign.pk})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="lost-total"' not in html
+    assert "Choose one of your agency&#x27;s teams." in html[html.index('id="id_team"'):][:800]
+
+
+def test_a_leader_is_offered_no_team_to_pick(history, client, leader, south):
+    login(client, leader)
+    html = client.get(URL, {**OCTOBER, "team": south["team"].pk}).content.decode()
+    assert 'id="id_team"' not in html
+    assert counts(html, "producer") == {"Pat Producer": 3}  # their own team, whatever is asked
