@@ -239,9 +239,10 @@ def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[Produce
                personal: bool = True) -> TeamScorecard:
     """Rows, columns and totals from each producer's prefetched `recent_cards` (the board's
     week and the one before) and `trend_cards` (the `weeks` before those, wins only) and
-    `year_plans`, and the week's
-    commitments. On this week the board also sums up last week. Not `personal`: the actor's
-    own row is drawn as anyone with the same `viewer` sees it (for a board many share)."""
+    `year_plans`, and the week's commitments (model instances, or anything with their pk,
+    producer_id, kind, target and activity type and stage: the team board's bare rows). On
+    this week the board also sums up last week. Not `personal`: the actor's own row is drawn
+    as anyone with the same `viewer` sees it (for a board many share)."""
     measures: dict[str, Measure] = {}
     by_producer: dict[int, list[Commitment]] = {}
     for c in commitments:
