@@ -148,4 +148,9 @@ def team_wins_between(producer: Producer, *, since: dt.date, today: dt.date,
         who, agency=producer.agency, is_win=True, source=StageAdvance.Source.LIVE,
         occurred_at__gte=start, occurred_at__lt=end)
         .select_related("producer__user", "to_stage", "prospect")
+        # A line says who, to which stage and (one's own) which prospect: a prospect row is
+        # wide (its insurance details), and these are read at the top of every My week.
+        .only("producer_id", "wins", "occurred_at", "producer__user__first_name",
+              "producer__user__last_name", "producer__user__username", "to_stage__name",
+              "prospect__name")
         .order_by("-occurred_at", "-id")[:limit])
