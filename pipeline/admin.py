@@ -3,6 +3,7 @@ from django.contrib import admin
 from salesculture.admin import ReadOnlyAdmin
 from salesculture.audit import admin_actor
 
+from .marks import activities_changed, prospect_edit_marks
 from .models import (
     Activity,
     ActivityType,
@@ -45,6 +46,8 @@ class ProspectAdmin(admin.ModelAdmin):
         if before is not None:
             prospect_changes_record(before=before, prospect=obj,
                                     actor=admin_actor(request.user, obj.agency_id))
+        # The scorecards it changes, as an edit in the app marks them.
+        prospect_edit_marks(before=before or prospect_audit_snapshot(obj), prospect=obj)
 
     def delete_model(self, request, obj):
         prospect_delete(prospect=obj, actor=admin_actor(request.user, obj.agency_id))
@@ -82,10 +85,27 @@ class LostReasonAdmin(admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
+    """A correction here changes the scorecards of the weeks it touches: each is marked for
+    the job, as a log or an undo in the app marks its week."""
+
     list_display = ["activity_type", "producer", "quantity", "occurred_at", "outcome"]
     list_filter = ["agency", "activity_type__name"]
     list_select_related = ["activity_type", "producer__user"]
     raw_id_fields = ["producer", "prospect", "activity_type"]
+
+    def save_model(self, request, obj, form, change):
+        before = Activity.objects.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        activities_changed([a for a in (before, obj) if a is not None])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        activities_changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        deleted = list(queryset)
+        super().delete_queryset(request, queryset)
+        activities_changed(deleted)
 
 
 @admin.register(StageWin)

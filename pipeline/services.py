@@ -13,8 +13,8 @@ from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
 from .details import DETAIL_FIELDS, details_apply
+from .marks import prospect_edit_marks
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
-from .repricing import bound_weeks_changed
 from .win_events import stage_win_publish
 from .wins import furthest_after, replay, stages_won
 
@@ -151,11 +151,7 @@ def prospect_update(
     prospect.full_clean()
     prospect.save()
     prospect_changes_record(before=before, prospect=prospect, actor=actor)
-    # Its value is in its owner's open pipeline: handed over, it leaves one and joins another.
-    agency_week_changed(agency_id=prospect.agency_id, when=Week.current(prospect.agency).start,
-                        producer_ids=[before["owner"][0], prospect.owner_id])
-    if any(before[f] != getattr(prospect, f) for f in ("premium", "estimated_revenue")):
-        bound_weeks_changed(prospect.agency, [prospect.pk])
+    prospect_edit_marks(before=before, prospect=prospect)
     return prospect
 
 

@@ -41,7 +41,7 @@ from .judging import commitments_judge
 from .live import team_versions_bump
 from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent
-from .running import later_weeks_mark
+from .running import cards_off_the_board, later_weeks_mark
 from .snapshot import WeekSnapshot, week_snapshot
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
@@ -74,8 +74,12 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
                              None if producer_ids is None else frozenset(producer_ids))
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
-    later_weeks_mark(snapshot, cards)  # their month, year and 13 weeks sum this week
-    if wrote:  # unchanged cards sum to the agency's funnel week as it is stored
+    gone = cards_off_the_board(snapshot)
+    later_weeks_mark(snapshot, [*cards, *gone])  # their month, year and 13 weeks sum this week
+    for card in gone:
+        del snapshot.stored[card.producer_id]
+        changed.add(card.producer_id)
+    if wrote or gone:  # unchanged cards sum to the agency's funnel week as it is stored
         _agency_funnel_week_save(snapshot, cards)
     if snapshot.final:
         # A producer whose card could not be built keeps their commitments as they stand:

@@ -7,10 +7,12 @@ week's own figures do not change with it, so the marks never cascade."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from salesculture.models import DirtyWeek
 from salesculture.weeks import Week
 
+from ..models import WeeklyScorecard
 from .production import CLOSE_RATE_WEEKS
 
 WEEKLY = ("bound", "premium_bound", "revenue_bound", "quoted")
@@ -44,3 +46,16 @@ def _changed(stored: dict | None, card) -> bool:
     if stored is None:
         return any(getattr(card, f) for f in WEEKLY)
     return any(stored[f] != getattr(card, f) for f in WEEKLY)
+
+
+def cards_off_the_board(snapshot) -> list[SimpleNamespace]:
+    """Delete the stored cards of producers the week no longer places on the board: they
+    joined after it and nothing of theirs is left in it (history imported for them, then
+    corrected away). A card of zeros would count as a week they sold nothing; the old one
+    would keep numbers that are gone. Returned as cards of zeros, for the later weeks'
+    running sums to take them out (`later_weeks_mark`)."""
+    gone = [pid for pid in snapshot.stored if pid not in snapshot.producers]
+    if gone:
+        WeeklyScorecard.objects.filter(agency=snapshot.agency, week_start=snapshot.week.start,
+                                       producer_id__in=gone).delete()
+    return [SimpleNamespace(producer_id=pid, **dict.fromkeys(WEEKLY, 0)) for pid in gone]
