@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from salesculture.admin import ReadOnlyAdmin
+from salesculture.admin import MarksWeeksAdmin, ReadOnlyAdmin
 
 from .models import (
     AgencyFunnelWeek,
@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(MarksWeeksAdmin):
     list_display = ["__str__", "producer", "week_start", "kind", "status", "planned_ahead"]
     list_filter = ["agency", "kind", "status", "week_start"]
     list_select_related = ["producer__user", "activity_type", "stage"]
@@ -58,7 +58,7 @@ class GoalPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConfidenceCheckIn)
-class ConfidenceCheckInAdmin(admin.ModelAdmin):
+class ConfidenceCheckInAdmin(MarksWeeksAdmin):
     list_display = ["producer", "week_start", "process", "pipeline", "team"]
     list_filter = ["agency", "week_start"]
 

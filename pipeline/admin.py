@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from salesculture.admin import ReadOnlyAdmin
+from salesculture.admin import MarksWeeksAdmin, ReadOnlyAdmin
 from salesculture.audit import admin_actor
 
-from .marks import activities_changed, prospect_edit_marks
+from .marks import prospect_edit_marks
 from .models import (
     Activity,
     ActivityType,
@@ -84,28 +84,14 @@ class LostReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
-    """A correction here changes the scorecards of the weeks it touches: each is marked for
-    the job, as a log or an undo in the app marks its week."""
-
+class ActivityAdmin(MarksWeeksAdmin):
     list_display = ["activity_type", "producer", "quantity", "occurred_at", "outcome"]
     list_filter = ["agency", "activity_type__name"]
     list_select_related = ["activity_type", "producer__user"]
     raw_id_fields = ["producer", "prospect", "activity_type"]
 
-    def save_model(self, request, obj, form, change):
-        before = Activity.objects.get(pk=obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        activities_changed([a for a in (before, obj) if a is not None])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        activities_changed([obj])
-
-    def delete_queryset(self, request, queryset):
-        deleted = list(queryset)
-        super().delete_queryset(request, queryset)
-        activities_changed(deleted)
+    def week_of(self, obj) -> tuple:
+        return obj.agency_id, obj.occurred_at, obj.producer_id
 
 
 @admin.register(StageWin)

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from .audit import admin_actor
+from .jobs import weeks_changed
 from .models import (
     Agency,
     ApiToken,
@@ -27,6 +28,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MarksWeeksAdmin(admin.ModelAdmin):
+    """For the rows the scorecards are computed from: a correction here marks the weeks it
+    touches, as the app's own writes do, so a past week does not keep its old numbers (the
+    safety refresh redoes only the current week and the weeks left marked). `week_of(obj)`
+    says where a row counts: (agency id, its moment or Monday, producer id)."""
+
+    def week_of(self, obj) -> tuple:
+        return obj.agency_id, obj.week_start, obj.producer_id
+
+    def save_model(self, request, obj, form, change):
+        before = type(obj)._default_manager.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        weeks_changed(self.week_of(row) for row in (before, obj) if row is not None)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        weeks_changed([self.week_of(obj)])
+
+    def delete_queryset(self, request, queryset):
+        deleted = [self.week_of(row) for row in queryset]
+        super().delete_queryset(request, queryset)
+        weeks_changed(deleted)
 
 
 @admin.register(Agency)

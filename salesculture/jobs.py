@@ -64,6 +64,22 @@ def agency_week_changed(*, agency_id: int, when: dt.date | dt.datetime,
     week_changed.send(sender=Agency, agency_id=agency_id, week_start=when)
 
 
+def weeks_changed(touched: Iterable[tuple[int, dt.date | dt.datetime, int]]) -> None:
+    """Rows the scorecards are computed from were written outside the services that mark as
+    they write (an edit in the admin): each (agency id, moment or Monday, producer id) they
+    held before or hold now marks its agency-week for that producer, one mark per week."""
+    agencies: dict[int, Agency] = {}
+    weeks: dict[tuple[int, dt.date], set[int]] = {}
+    for agency_id, when, producer_id in touched:
+        if isinstance(when, dt.datetime):
+            agency = agencies.get(agency_id) or agencies.setdefault(
+                agency_id, Agency.objects.get(pk=agency_id))
+            when = Week.of(agency, when).start
+        weeks.setdefault((agency_id, when), set()).add(producer_id)
+    for (agency_id, monday), producer_ids in sorted(weeks.items()):
+        agency_week_changed(agency_id=agency_id, when=monday, producer_ids=producer_ids)
+
+
 def dirty_week_marks(*, agency_id: int,
                      week_start: dt.date) -> tuple[list[int], set[int] | None]:
     """The outbox rows of an agency-week committed so far, read before recomputing it, and

@@ -16,7 +16,12 @@ from pipeline.models import Activity
 from pipeline.services import activity_log, prospect_create
 from salesculture.models import DirtyWeek, Producer
 from salesculture.weeks import Week
-from tests.factories import ProducerFactory, activity_type
+from tests.factories import (
+    CommitmentFactory,
+    ConfidenceCheckInFactory,
+    ProducerFactory,
+    activity_type,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +145,17 @@ def test_a_card_left_with_nothing_in_a_week_before_its_producer_joined_goes(
     assert not WeeklyScorecard.objects.filter(producer=newcomer,
                                               week_start=last_week.start).exists()
     assert refresh_scorecards(agency.pk, last_week.start.isoformat()) == []  # nothing more
+
+
+def test_a_commitment_or_check_in_corrected_in_the_admin_marks_its_week(admin_client, agency,
+                                                                       producer, last_week):
+    commitment = CommitmentFactory(agency=agency, producer=producer,
+                                   week_start=last_week.start)
+    check_in = ConfidenceCheckInFactory(agency=agency, producer=producer,
+                                        week_start=last_week.start)
+    for obj, name in ((commitment, "commitment"), (check_in, "confidencecheckin")):
+        DirtyWeek.objects.all().delete()
+        admin_client.post(reverse(f"admin:accountability_{name}_delete", args=[obj.pk]),
+                          {"post": "yes"})
+        assert list(DirtyWeek.objects.values_list("week_start", "producer_id")) == [
+            (last_week.start, producer.pk)], name
