@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from accountability.models import (
     AgencyFunnelWeek,
+    Celebration,
     Commitment,
     ConfidenceCheckIn,
     GoalPlan,
     WeeklyScorecard,
 )
+from accountability.scorecards.production import close_rate_start, month_start, year_start
 from accountability.scorecards.refresh import scorecards_refresh
 from bench.env import ROOT, process_env
 from bench.pages import QueryCounter, percentile
@@ -35,7 +37,7 @@ def _tables() -> dict[str, str]:
     models = {"activity": Activity, "win": StageWin, "advance": StageAdvance,
               "prospect": Prospect, "stage": Stage, "commitment": Commitment,
               "check_in": ConfidenceCheckIn, "card": WeeklyScorecard, "producer": Producer,
-              "funnel_week": AgencyFunnelWeek}
+              "funnel_week": AgencyFunnelWeek, "celebration": Celebration}
     return {name: model._meta.db_table for name, model in models.items()}
 
 
@@ -47,7 +49,10 @@ def scorecard_floor_sql() -> list[str]:
     at the week's end (where a prospect stands now, unless it moved since: then where its
     first move since started); the funnel's evidence (prospects created per stage, moves out
     per stage, and the whole days each stay lasted, from the move before each); the week's
-    commitments; the stored cards and the agency's stored funnel week."""
+    commitments; the stored cards and the agency's stored funnel week; and the production
+    columns (issue 17): the policies bound in the week with their premium and revenue, the
+    winning moves not celebrated yet, and the month, year and 13 weeks before as sums of the
+    stored weeks that produced something."""
     t = _tables()
     in_week = "agency_id = %(agency)s AND occurred_at >= %(start)s AND occurred_at < %(end)s"
     alive = "(p.deleted_at IS NULL OR p.deleted_at >= %(end)s)"
@@ -95,12 +100,34 @@ def scorecard_floor_sql() -> list[str]:
         f"SELECT * FROM {t['card']} WHERE agency_id = %(agency)s AND week_start = %(week)s",
         f"SELECT * FROM {t['funnel_week']} "
         "WHERE agency_id = %(agency)s AND week_start = %(week)s",
+        "SELECT w.producer_id, count(*), sum(coalesce(p.premium, 0)), sum(p.estimated_revenue) "
+        f"FROM {t['win']} w JOIN {t['stage']} s ON s.id = w.stage_id AND s.kind = 'won' "
+        f"JOIN {t['prospect']} p ON p.id = w.prospect_id "
+        f"WHERE w.{in_week.replace(' occurred_at', ' w.occurred_at')} GROUP BY 1",
+        f"SELECT a.producer_id, count(*) FROM {t['advance']} a "
+        f"WHERE a.{in_week.replace(' occurred_at', ' a.occurred_at')} AND a.wins > 0 "
+        f"AND NOT EXISTS (SELECT 1 FROM {t['celebration']} c WHERE c.stage_advance_id = a.id) "
+        "GROUP BY 1",
+        "SELECT producer_id, "
+        "sum(CASE WHEN week_start >= %(month)s THEN bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(month)s THEN premium_bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(month)s THEN revenue_bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(year)s THEN bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(year)s THEN premium_bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(year)s THEN revenue_bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(w13)s THEN bound ELSE 0 END), "
+        "sum(CASE WHEN week_start >= %(w13)s THEN quoted ELSE 0 END) "
+        f"FROM {t['card']} WHERE agency_id = %(agency)s "
+        "AND week_start >= least(%(year)s, %(w13)s) AND week_start < %(week)s "
+        "AND (bound > 0 OR quoted > 0 OR premium_bound <> 0 OR revenue_bound <> 0) GROUP BY 1",
     ]
 
 
 def scorecard_floor(agency: Agency, week: Week) -> None:
     start, end = week.bounds
-    params = {"agency": agency.pk, "start": start, "end": end, "week": week.start}
+    params = {"agency": agency.pk, "start": start, "end": end, "week": week.start,
+              "month": month_start(week.start), "year": year_start(week.start),
+              "w13": close_rate_start(week.start)}
     first, *rest = scorecard_floor_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(first, params)
