@@ -211,7 +211,8 @@ def test_a_team_of_another_agency_is_told_next_to_the_field(history, client, own
     response = client.get(URL, {**OCTOBER, "team": foreign.pk})
     html = response.content.decode()
     assert response.status_code == 400 and 'data-testid="lost-total"' not in html
-    assert "Choose one of your agency&#x27;s teams." in html[html.index('id="id_team"'):][:800]
+    assert "Choose one of your agency's teams." in entities.unescape(
+        html[html.index('id="id_team"'):][:800])
 
 
 def test_a_leader_is_offered_no_team_to_pick(history, client, leader, south):

@@ -270,7 +270,13 @@ def test_the_time_it_stood_ended_is_not_counted(team, leader, meeting):
     goto(meeting, "wrap_up")
     ended = meeting_end(meeting=meeting, actor=leader)
     wrap_before = ended.section_seconds["wrap_up"]
-    later = ended.ended_at + dt.timedelta(minutes=20)
+    # Ended at noon of the agency's day, so 20 minutes later is the same day whenever this runs
+    # (at 11:50 p.m. it would be tomorrow, past re-opening).
+    noon = dt.datetime.combine(timezone.localdate(timezone=ended.agency.tz), dt.time(12),
+                               tzinfo=ended.agency.tz)
+    Meeting.objects.filter(pk=ended.pk).update(ended_at=noon)
+    ended.refresh_from_db()
+    later = noon + dt.timedelta(minutes=20)
     reopened = meeting_reopen(meeting=ended, actor=leader, now=later)
     assert reopened.section_started_at == later
     assert reopened.section_seconds["wrap_up"] == wrap_before
