@@ -35,17 +35,23 @@ def search_query_clean(raw: str | None) -> str:
     return " ".join((raw or "").split())[:QUERY_MAX_LENGTH]
 
 
+def search_matches(query: str) -> Q:
+    """A prospect whose name, contact, email or phone number holds `query` (a cleaned one):
+    on PostgreSQL answered by the trigram index over those four (pipeline migration 0010)."""
+    matches = (Q(name__icontains=query) | Q(contact_name__icontains=query)
+               | Q(email__icontains=query))
+    digits = phone_digits(query)
+    if len(digits) >= PHONE_MIN_DIGITS:
+        matches |= Q(phone_digits__contains=digits)
+    return matches
+
+
 def prospect_search(*, actor: Producer, query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     """The first `limit` matches, by name, and whether there are more: one query however many
     prospects match (it fetches one row past the limit to know)."""
     query = search_query_clean(query)
     if len(query) < SEARCH_MIN_LENGTH:
         return SearchResults(query=query, too_short=bool(query))
-    matches = (Q(name__icontains=query) | Q(contact_name__icontains=query)
-               | Q(email__icontains=query))
-    digits = phone_digits(query)
-    if len(digits) >= PHONE_MIN_DIGITS:
-        matches |= Q(phone_digits__contains=digits)
-    rows = list(prospects_visible_to(actor).filter(matches)
+    rows = list(prospects_visible_to(actor).filter(search_matches(query))
                 .order_by("name", "pk")[: limit + 1])
     return SearchResults(query=query, prospects=rows[:limit], has_more=len(rows) > limit)

@@ -162,3 +162,21 @@ def test_every_write_path_keeps_the_digits(producer):
         stage=stage(producer.agency, "Lead"), stage_entered_at=timezone.now())])
     assert Prospect.objects.get(pk=bulk.pk).phone_digits == "5552223333"
     assert phone_digits("٥٥٥ 12") == "12"  # only ASCII digits are dialled
+
+
+def test_on_postgresql_three_letters_are_found_through_the_trigram_index(db):
+    """At a real agency's size (95,000 prospects) a scan took 60 ms a keystroke; the index
+    over exactly what the search compares answers any part of a name, contact, email or
+    number in about 2."""
+    from django.db import connection
+
+    from pipeline.search import search_matches
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no trigram index")
+    sql, params = Prospect.objects.filter(search_matches("smi 5551")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "pipeline_prospect_search_trgm" in plan, plan
