@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import leader_required, owner_required
@@ -28,6 +30,7 @@ from .selectors import (
     invitation_get_visible,
     invitations_visible_to,
     people_for,
+    people_named,
     producer_get_visible,
     teams_for,
 )
@@ -35,6 +38,9 @@ from .services import person_set_active, person_set_role
 
 # The session authenticates through Django's own backend (django-axes only judges logins).
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+# An agency of 500: a page of 40 at a time, and a box to find someone by name or email.
+PEOPLE_PAGE_SIZE = 40
+FIND_MAX_LENGTH = 100
 
 
 def _people_page(request, *, invite_form=None, status=200):
@@ -42,11 +48,24 @@ def _people_page(request, *, invite_form=None, status=200):
     now = timezone.now()
     invitations = [(invitation, invitation_state(invitation, now))
                    for invitation in invitations_visible_to(actor)]
+    find = " ".join(request.GET.get("find", "").split())[:FIND_MAX_LENGTH]
+    people = people_named(people_for(actor), find) if find else people_for(actor)
+    page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "salesculture/people.html", {
-        "people": people_for(actor), "invitations": invitations,
+        "page": page, "find": find, "invitations": invitations,
         "roles": Producer.Role.choices, "me": actor,
         "invite_form": invite_form or _invite_form(actor),
     }, status=status)
+
+
+def _back_to_people(request, person: Producer):
+    """Back to the page of the list the change was made from (its page and search), at the
+    person's row."""
+    back = request.POST.get("back", "")
+    if not (back.startswith(reverse("people")) and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure())):
+        back = reverse("people")
+    return redirect(f"{back.split('#')[0]}#person-{person.pk}")
 
 
 def _invite_form(actor, data=None) -> InviteForm:
@@ -136,7 +155,7 @@ def person_role(request, producer_id):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{person.name} is now {person.get_role_display().lower()}.")
-    return redirect("people")
+    return _back_to_people(request, person)
 
 
 @require_POST
@@ -152,7 +171,7 @@ def person_active(request, producer_id):
         messages.success(request, f"{person.name} is active again." if active else
                          f"{person.name} is deactivated: they cannot log in and are off the "
                          "boards and meetings; their history stays.")
-    return redirect("people")
+    return _back_to_people(request, person)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,4 @@
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from .models import Agency, Invitation, Producer, Team
@@ -72,6 +72,16 @@ def people_for(actor: Producer) -> QuerySet[Producer]:
     team), deactivated people included, leaders first."""
     return producers_visible_to(actor).order_by(
         "-is_active", leaders_first(), "user__first_name", "user__last_name", "pk")
+
+
+def people_named(people: QuerySet[Producer], find: str) -> QuerySet[Producer]:
+    """Those of `people` whose name, username or email holds every word of `find`."""
+    for word in find.split():
+        people = people.filter(Q(user__first_name__icontains=word)
+                               | Q(user__last_name__icontains=word)
+                               | Q(user__username__icontains=word)
+                               | Q(user__email__icontains=word))
+    return people
 
 
 def invitations_visible_to(actor: Producer) -> QuerySet[Invitation]:

@@ -189,3 +189,44 @@ def test_an_expired_invitation_shows_as_expired_with_send_again(owner_client, ow
     page = owner_client.get(reverse("people")).content.decode()
     assert "Expired" in page
     assert reverse("invitation_resend", args=[invitation.pk]) in page
+
+
+def _crowd(agency, team, n: int) -> list[Producer]:
+    return [ProducerFactory(agency=agency, team=team, user__first_name=f"Person{i:03d}",
+                            user__last_name="Crowd") for i in range(n)]
+
+
+def test_an_agency_of_fifty_is_listed_forty_at_a_time(owner_client, owner, agency, team):
+    _crowd(agency, team, 49)
+    first = owner_client.get(reverse("people")).content.decode()
+    assert first.count('class="person-name"') == 40
+    assert "1–40 of 50" in first and 'rel="next"' in first
+    second = owner_client.get(reverse("people"), {"page": 2}).content.decode()
+    assert second.count('class="person-name"') == 10 and 'rel="prev"' in second
+    assert "Person048 Crowd" in second and "Person048 Crowd" not in first
+
+
+def test_someone_is_found_by_name_or_email_whatever_page_they_are_on(owner_client, agency,
+                                                                    team):
+    _crowd(agency, team, 60)
+    renata = ProducerFactory(agency=agency, team=team, user__first_name="Renata",
+                             user__last_name="Zwick", user__email="rz@example.com")
+    html = owner_client.get(reverse("people"), {"find": "renata zw"}).content.decode()
+    assert html.count('class="person-name"') == 1 and f'id="person-{renata.pk}"' in html
+    by_email = owner_client.get(reverse("people"), {"find": "rz@example"}).content.decode()
+    assert by_email.count('class="person-name"') == 1
+    nobody = owner_client.get(reverse("people"), {"find": "Xylophone"}).content.decode()
+    assert "Nobody’s name or email holds “Xylophone”." in nobody
+
+
+def test_a_change_on_page_two_returns_to_page_two_at_the_persons_row(owner_client, agency,
+                                                                     team):
+    crowd = _crowd(agency, team, 60)
+    last = crowd[-1]
+    back = reverse("people") + "?page=2"
+    response = owner_client.post(reverse("person_role", args=[last.pk]),
+                                 {"role": "leader", "back": back})
+    assert response.url == f"{back}#person-{last.pk}"
+    elsewhere = owner_client.post(reverse("person_active", args=[last.pk]),
+                                  {"active": "0", "back": "https://evil.example/"})
+    assert elsewhere.url == reverse("people") + f"#person-{last.pk}"
