@@ -12,14 +12,35 @@ class TeamLineup:
     members: list[Producer] = field(default_factory=list)
 
 
-def team_lineups(agency: Agency) -> list[TeamLineup]:
-    """Every team with its active people, leaders first, then the people on no team: two
-    queries however many teams and people."""
-    teams = list(Team.objects.filter(agency=agency).order_by("name"))
-    lineups = {team.pk: TeamLineup(team) for team in teams}
-    no_team = TeamLineup(None)
-    for person in (Producer.objects.filter(agency=agency, is_active=True)
-                   .select_related("user")
-                   .order_by(leaders_first(), "user__first_name", "user__last_name", "pk")):
-        lineups.get(person.team_id, no_team).members.append(person)
-    return [*lineups.values(), *([no_team] if no_team.members else [])]
+@dataclass
+class TeamSummary:
+    """A team as the teams page lists it: how many people and who leads; its people are on
+    its own page (an agency of 500 is fifty a team)."""
+
+    team: Team
+    size: int = 0
+    leaders: list[str] = field(default_factory=list)
+
+
+def team_summaries(agency: Agency) -> list[TeamSummary]:
+    """Every team with its number of active people and its leaders' names: two queries (bare
+    rows, not people) however many people."""
+    summaries = {team.pk: TeamSummary(team)
+                 for team in Team.objects.filter(agency=agency).order_by("name")}
+    for team_id, role, first, last, username in (
+            Producer.objects.filter(agency=agency, is_active=True, team__isnull=False)
+            .order_by("user__first_name", "user__last_name", "pk")
+            .values_list("team_id", "role", "user__first_name", "user__last_name",
+                         "user__username")):
+        summary = summaries[team_id]
+        summary.size += 1
+        if role in (Producer.Role.LEADER, Producer.Role.OWNER):  # an owner leads too
+            summary.leaders.append(f"{first} {last}".strip() or username)
+    return list(summaries.values())
+
+
+def team_lineup(agency: Agency, team: Team | None) -> TeamLineup:
+    """One team's active people (None: the people on no team), leaders first; one query."""
+    return TeamLineup(team, list(
+        Producer.objects.filter(agency=agency, is_active=True, team=team).select_related("user")
+        .order_by(leaders_first(), "user__first_name", "user__last_name", "pk")))

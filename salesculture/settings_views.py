@@ -4,13 +4,17 @@ activity types, lost reasons) has its pages in pipeline/settings_views.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import leader_required, owner_required
 from .forms import add_service_errors
 from .selectors import producer_get_visible, team_get, teams_for
-from .settings_forms import AgencyForm, MoveToTeamForm, TeamForm
-from .settings_selectors import team_lineups
+from .settings_forms import NO_TEAM, AgencyForm, MoveToTeamForm, TeamForm
+from .settings_selectors import team_lineup, team_summaries
 from .settings_services import (
     agency_update,
     producer_move_team,
@@ -49,19 +53,33 @@ def agency_settings(request):
     )
 
 
+def _with_move_forms(lineup, teams):
+    """Each person's team picker: MoveToTeamForm's choices, rendered once per team they are
+    on rather than once a person (a team page of 50 shows 50 pickers of the same options);
+    the form still judges what is posted."""
+    choices = MoveToTeamForm(teams=teams).fields["team"].choices
+    rendered = {}
+    for person in lineup.members:
+        current = str(person.team_id or NO_TEAM)
+        if current not in rendered:
+            rendered[current] = format_html_join(
+                "", '<option value="{}"{}>{}</option>',
+                ((value, mark_safe(" selected") if value == current else "", label)
+                 for value, label in choices))
+        person.team_options = rendered[current]
+    return lineup
+
+
 def _teams_page(request, *, add_form=None, status=200):
+    """Each team as a line (its size and leaders; its people on its own page), and the
+    people on no team, to be placed."""
     agency = request.producer.agency
-    lineups = team_lineups(agency)
-    teams = [lineup.team for lineup in lineups if lineup.team is not None]
-    for lineup in lineups:
-        for person in lineup.members:
-            person.move_form = MoveToTeamForm(
-                teams=teams, initial={"team": str(person.team_id or "")}, prefix=f"p{person.pk}"
-            )
+    summaries = team_summaries(agency)
+    no_team = _with_move_forms(team_lineup(agency, None), [s.team for s in summaries])
     return render(
         request,
         "salesculture/settings_teams.html",
-        {"lineups": lineups, "add_form": add_form or TeamForm()},
+        {"summaries": summaries, "no_team": no_team, "add_form": add_form or TeamForm()},
         status=status,
     )
 
@@ -91,7 +109,7 @@ def teams_settings(request):
 @owner_required
 @require_http_methods(["GET", "POST"])
 def team_settings(request, pk):
-    """Rename a team."""
+    """A team's page: its people (moved, made leader) and its name."""
     team = team_get(agency=request.producer.agency, team_id=pk)
     form = TeamForm(request.POST if request.method == "POST" else None, initial={"name": team.name})
     if form.is_valid():
@@ -102,13 +120,24 @@ def team_settings(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Team renamed to {team.name}.")
-            return redirect("settings_teams")
+            return redirect("settings_team", pk=team.pk)
+    lineup = _with_move_forms(team_lineup(team.agency, team),
+                              list(teams_for(request.producer.agency)))
     return render(
         request,
         "salesculture/settings_team.html",
-        {"team": team, "form": form},
+        {"team": team, "form": form, "lineup": lineup},
         status=400 if form.is_bound else 200,
     )
+
+
+def _back(request):
+    """Back to the teams page or the team's page the change was made from."""
+    back = request.POST.get("back", "")
+    if back.startswith(reverse("settings_teams")) and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("settings_teams")
 
 
 @owner_required
@@ -121,11 +150,11 @@ def member_move(request, pk):
     )
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("team", ["Choose a team."])))
-        return redirect("settings_teams")
+        return _back(request)
     team = form.cleaned_data["team"]
     producer_move_team(producer=person, team=team, actor=request.producer)
     messages.success(request, f"{person.name} is now on {team.name if team else 'no team'}.")
-    return redirect("settings_teams")
+    return _back(request)
 
 
 @owner_required
@@ -144,4 +173,4 @@ def member_leader(request, pk):
             f"{person.name} is now a {person.get_role_display().lower()}"
             f"{' of ' + person.team.name if leader else ''}.",
         )
-    return redirect("settings_teams")
+    return _back(request)

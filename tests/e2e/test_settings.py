@@ -74,13 +74,22 @@ def test_owner_moves_a_producer_to_a_new_team_on_a_phone(new_page, owner):
     page.fill("#id_name", "South")
     page.locator("#team-add-form button[type=submit]").click()
     page.wait_for_url("**/settings/teams/")
+    screenshot(page, "settings-teams-phone")
+    # A team's people are on its own page: open Pat's team, move Pat to South from there.
+    home = owner.team
+    page.get_by_role("link", name=f"Open {home.name}").click()
+    page.wait_for_url(f"**/settings/teams/{home.pk}/")
     row = page.locator(f"#person-{pat.pk}")
     row.locator("select").select_option(label="South")
     row.get_by_role("button", name="Move").click()
-    page.wait_for_url("**/settings/teams/")
+    page.wait_for_url(f"**/settings/teams/{home.pk}/")
     assert "Pat Producer is now on South." in page.locator(".flash").inner_text()
+    assert page.locator(f"#person-{pat.pk}").count() == 0
+    page.get_by_role("link", name="← Teams").click()
+    page.get_by_role("link", name="Open South").click()
     page.locator(f"#person-{pat.pk}").get_by_role("button", name="Make leader").click()
-    page.wait_for_url("**/settings/teams/")
+    page.wait_for_url("**/settings/teams/*/")
+    assert "Pat Producer is now a leader of South." in page.locator(".flash").inner_text()
     assert Producer.objects.get(pk=pat.pk).role == "leader"
     assert Producer.objects.get(pk=pat.pk).team.name == "South"
-    screenshot(page, "settings-teams-phone")
+    screenshot(page, "settings-team-phone")

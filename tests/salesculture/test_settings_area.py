@@ -189,7 +189,7 @@ def test_owner_makes_a_producer_a_leader_of_their_team_and_back(owner_client, pr
     producer.refresh_from_db()
     assert producer.role == Producer.Role.LEADER
     assert "Pat Producer is now a leader of North." in text(response)
-    page = text(owner_client.get(TEAMS))
+    page = text(owner_client.get(reverse("settings_team", args=[producer.team_id])))
     row = page[page.index(f'id="person-{producer.pk}"'):]
     row = row[:row.index("</li>")]
     assert 'pill-brand">Leader</span>' in row and "Make producer" in row
@@ -295,3 +295,43 @@ def test_names_typed_in_settings_are_shown_escaped(owner_client, owner, producer
         content = owner_client.get(url).content.decode()
         assert "<script>alert" not in content and "<img src=x" not in content, url
         assert "&lt;script&gt;" in content, url
+
+
+def test_the_teams_page_lists_each_team_by_its_size_and_leaders(owner_client, owner, leader,
+                                                                producer, team):
+    """An agency of 500 is fifty a team: the teams page says how many and who leads, and a
+    team's people are on its own page."""
+    south = TeamFactory(agency=owner.agency, name="South")
+    loner = ProducerFactory(agency=owner.agency, team=None, user__first_name="Nell",
+                            user__last_name="Loner")
+    page = text(owner_client.get(TEAMS))
+    north_line = page[page.index(f'id="team-{team.pk}"'):][:600]
+    assert "people · led by Lee Leader" in north_line
+    assert "0 people · no leader yet" in page[page.index(f'id="team-{south.pk}"'):][:600]
+    assert f'id="person-{producer.pk}"' not in page  # on North's own page
+    assert f'id="person-{loner.pk}"' in page  # the people on no team, to be placed
+    north = text(owner_client.get(reverse("settings_team", args=[team.pk])))
+    assert f'id="person-{producer.pk}"' in north and f'id="person-{loner.pk}"' not in north
+
+
+def test_a_move_from_a_teams_page_returns_to_that_page(owner_client, producer, team):
+    south = TeamFactory(agency=producer.agency, name="South")
+    back = reverse("settings_team", args=[team.pk])
+    response = owner_client.post(reverse("settings_member_move", args=[producer.pk]),
+                                 {f"p{producer.pk}-team": str(south.pk), "back": back})
+    assert response.url == back
+    elsewhere = owner_client.post(reverse("settings_member_leader", args=[producer.pk]),
+                                  {"leader": "1", "back": "//evil.example/settings/teams/"})
+    assert elsewhere.url == TEAMS
+
+
+def test_the_teams_pages_cost_the_same_queries_however_many_people(client, owner, team):
+    login(client, owner)
+    small = (queries_of(client.get, TEAMS),
+             queries_of(client.get, reverse("settings_team", args=[team.pk])))
+    for _ in range(12):
+        ProducerFactory(agency=owner.agency, team=team)
+        ProducerFactory(agency=owner.agency, team=None)
+    large = (queries_of(client.get, TEAMS),
+             queries_of(client.get, reverse("settings_team", args=[team.pk])))
+    assert small == large
