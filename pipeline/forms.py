@@ -2,7 +2,6 @@
 the services re-check everything and do the writes."""
 
 import datetime as dt
-import zoneinfo
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -11,7 +10,7 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from salesculture.forms import client_token_field
-from salesculture.models import Producer
+from salesculture.models import Producer, time_zone_names
 
 from .details import DETAIL_FIELDS, EMAIL_MESSAGE, PREMIUM_MESSAGE, phone_problem
 from .models import Activity, Prospect, Stage, StageAdvance
@@ -276,7 +275,7 @@ COMMON_TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "A
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIME_ZONES))
+    others = sorted(time_zone_names() - set(COMMON_TIME_ZONES))
     return [(z, z.replace("_", " ")) for z in COMMON_TIME_ZONES + others
             if not z.startswith(("Etc/", "SystemV/")) and "/" in z]
 

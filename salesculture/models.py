@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -6,8 +7,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The time zones this machine knows (available_timezones() walks the time zone database
+    on disk at every call, some 10 ms)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in time_zone_names():
         raise ValidationError(f"“{value}” is not a time zone name such as America/Chicago.")
 
 

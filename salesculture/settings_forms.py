@@ -1,20 +1,21 @@
 """Forms of the owners' settings of the agency and its teams. They parse and say what is wrong
 next to the field; the services (settings_services.py) re-check and write."""
 
-import zoneinfo
+import functools
 
 from django import forms
 
 from .closed_days import closed_dates_parse
-from .models import WEEKDAYS, Agency, Team
+from .models import WEEKDAYS, Agency, Team, time_zone_names
 
 WEEKS_MESSAGE = "Enter a number of weeks between 1 and 52."
 MINUTES_MESSAGE = "A meeting lasts between 5 and 240 minutes."
 NO_TEAM = ""
 
 
+@functools.cache
 def _time_zones() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())
+    return [(zone, zone.replace("_", " ")) for zone in sorted(time_zone_names())
             if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))] + [("UTC", "UTC")]
 
 
