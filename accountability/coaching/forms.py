@@ -1,6 +1,6 @@
 from django import forms
 
-from salesculture.forms import client_token_field
+from salesculture.forms import LongSelect, client_token_field
 
 from ..models import OneOnOne
 from .rules import RULES
@@ -26,8 +26,9 @@ class LeaderSideForm(forms.Form):
 class OneOnOneForm(LeaderSideForm):
     """A new one-on-one: with whom, the leader's side, and the agreed actions."""
 
-    producer = forms.ModelChoiceField(label="With", queryset=None, error_messages={
-        "required": "Choose who you met.", "invalid_choice": "Choose someone you lead."})
+    producer = forms.ModelChoiceField(label="With", queryset=None, widget=LongSelect,
+                                      error_messages={"required": "Choose who you met.",
+                                                      "invalid_choice": "Choose someone you lead."})
     actions = forms.CharField(
         label="Agreed actions", required=False, max_length=MAX_ACTIONS * 201,
         widget=forms.Textarea(attrs={"rows": 3}),
