@@ -104,6 +104,12 @@ class Populator:
                             history.commitments(week_starts, agency.tz)),
                       _copy(cursor, ConfidenceCheckIn, CHECK_IN_COLUMNS,
                             history.check_ins(week_starts, agency.tz))]
+            # Each move records its prospect's line of business, as prospect_advance does;
+            # the simulation picks a prospect's line after its moves.
+            cursor.execute(
+                f"UPDATE {StageAdvance._meta.db_table} a SET line_of_business = p.line_of_business"
+                f" FROM {Prospect._meta.db_table} p WHERE p.id = a.prospect_id"
+                " AND a.agency_id = %s", [agency.pk])
         self.report(f"  {agency.name}: {len(sellers)} people; copied "
                     + ", ".join(f"{n:,} {m._meta.verbose_name_plural}"
                                 for n, m in zip(counts, COPIED, strict=True))

@@ -8,12 +8,12 @@ the move (the ledger's `producer`). A prospect re-opened and lost again counts e
 was lost; a prospect deleted since still counts (it was lost). Imported history is left out:
 its losses are dated the day of the import, not the day they happened. The reason is the
 text the move recorded (`StageAdvance.lost_reason`), so renaming or retiring a pick-list
-reason never rewrites a past loss.
+reason never rewrites a past loss; the line of business too is the one the move recorded.
 
 Scope: a leader sees the losses of their team's producers, an owner the whole agency
-(`producers_visible_to`) or one team of it; the view refuses everyone else. One grouped query
-whatever the number of losses or people: a row per (reason, stage, line, producer) with its
-count.
+(`producers_visible_to`) or one team of it; the view refuses everyone else. Four grouped
+queries whatever the number of losses or people, each a row per reason, stage, line or person
+with its count, read from one index of the ledger.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from salesculture.models import Agency, Producer, Team
-from salesculture.selectors import producers_visible_to
+from salesculture.selectors import person_name, producers_visible_to
 
 from .models import Prospect, Stage, StageAdvance
 
@@ -67,39 +67,41 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
     people = producers_visible_to(actor)
     if team is not None:
         people = people.filter(team=team)
-    rows = list(
-        StageAdvance.objects.filter(
-            agency=agency, to_stage__kind=Stage.Kind.LOST, occurred_at__gte=begins,
-            occurred_at__lt=ends, source=StageAdvance.Source.LIVE,
-            producer__in=people.values("pk"))
-        .values("lost_reason", "from_stage_id", "from_stage__name", "from_stage__position",
-                "prospect__line_of_business", "producer_id", "producer__user__first_name",
-                "producer__user__last_name", "producer__user__username")
-        .annotate(n=Count("id")).order_by())
-    return report_build(start, end, rows)
+    losses = StageAdvance.objects.filter(
+        agency=agency, occurred_at__gte=begins, occurred_at__lt=ends,
+        to_stage__in=Stage.objects.filter(agency=agency, kind=Stage.Kind.LOST).values("pk"),
+        source=StageAdvance.Source.LIVE, producer__in=people.values("pk")).order_by()
+    # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each
+    # tally is read from the index alone: an owner of 500 has some 20,000 losses a quarter.
+    n = Count("occurred_at")
+    return report_build(
+        start, end,
+        reasons=losses.values_list("lost_reason").annotate(n=n),
+        stages=losses.values_list("from_stage_id", "from_stage__name",
+                                  "from_stage__position").annotate(n=n),
+        lines=losses.values_list("line_of_business").annotate(n=n),
+        people=losses.values_list("producer_id", "producer__user__first_name",
+                                  "producer__user__last_name",
+                                  "producer__user__username").annotate(n=n))
 
 
-def report_build(start: dt.date, end: dt.date, rows: list[dict]) -> LostReport:
-    """The four tallies from the grouped rows (no queries): most losses first, ties by name;
-    stages in the pipeline's order."""
-    report = LostReport(start=start, end=end, total=sum(r["n"] for r in rows))
-    lines = dict(Prospect.LineOfBusiness.choices)
-    reasons: dict[str, int] = {}
-    stages: dict[int | None, tuple[int, str, int]] = {}
+def report_build(start: dt.date, end: dt.date, *, reasons, stages, lines,
+                 people) -> LostReport:
+    """The four tallies from the grouped rows (a row per reason, stage, line or person with
+    its count): most losses first, ties by name; stages in the pipeline's order."""
+    stages = list(stages)
+    report = LostReport(start=start, end=end, total=sum(row[-1] for row in stages))
+    labels = dict(Prospect.LineOfBusiness.choices)
+    by_reason: dict[str, int] = {}
+    for reason, count in reasons:
+        reason = reason.strip() or NO_REASON
+        by_reason[reason] = by_reason.get(reason, 0) + count
     by_line: dict[str, int] = {}
-    people: dict[int, tuple[str, int]] = {}
-    for r in rows:
-        reason = r["lost_reason"].strip() or NO_REASON
-        reasons[reason] = reasons.get(reason, 0) + r["n"]
-        position, name, n = stages.get(r["from_stage_id"], (
-            r["from_stage__position"] if r["from_stage_id"] else -1,
-            r["from_stage__name"] or "Created lost", 0))
-        stages[r["from_stage_id"]] = (position, name, n + r["n"])
-        line = lines.get(r["prospect__line_of_business"], r["prospect__line_of_business"])
-        by_line[line] = by_line.get(line, 0) + r["n"]
-        name = (f'{r["producer__user__first_name"]} {r["producer__user__last_name"]}'.strip()
-                or r["producer__user__username"])
-        people[r["producer_id"]] = (name, people.get(r["producer_id"], ("", 0))[1] + r["n"])
+    for line, count in lines:
+        label = labels.get(line, line) or "Not recorded"
+        by_line[label] = by_line.get(label, 0) + count
+    by_person = [(pk, person_name(first, last, username), count)
+                 for pk, first, last, username, count in people]
 
     def tally(label: str, n: int, key: str = "") -> Tally:
         return Tally(label=label, n=n, key=key,
@@ -109,10 +111,11 @@ def report_build(start: dt.date, end: dt.date, rows: list[dict]) -> LostReport:
         return [tally(label, n) for label, n in sorted(counts.items(),
                                                        key=lambda kv: (-kv[1], kv[0]))]
 
-    report.by_reason = most_first(reasons)
+    report.by_reason = most_first(by_reason)
     report.by_line = most_first(by_line)
-    report.by_stage = [tally(name, n, str(pk or "")) for pk, (_, name, n) in
-                       sorted(stages.items(), key=lambda kv: kv[1][0])]
-    report.by_producer = [tally(name, n, str(pk)) for pk, (name, n) in
-                          sorted(people.items(), key=lambda kv: (-kv[1][1], kv[1][0]))]
+    report.by_stage = [tally(name or "Created lost", count, str(pk or ""))
+                       for pk, name, _, count in sorted(
+                           stages, key=lambda row: -1 if row[0] is None else row[2])]
+    report.by_producer = [tally(name, count, str(pk)) for pk, name, count in
+                          sorted(by_person, key=lambda row: (-row[2], row[1]))]
     return report

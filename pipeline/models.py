@@ -192,6 +192,9 @@ class StageAdvance(models.Model):
     definition_confirmed = models.BooleanField(default=False)
     lost_reason = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.LIVE)
+    # The prospect's line of business at the move, recorded like the lost reason: the
+    # lost-reason report counts losses by line from the ledger alone (lost_report.py).
+    line_of_business = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -204,6 +207,11 @@ class StageAdvance(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "occurred_at"]),
+            # The lost-reason report: the moves into the Lost stage in a period, read from
+            # the index alone.
+            models.Index(fields=["agency", "to_stage", "occurred_at"],
+                         include=["source", "lost_reason", "from_stage", "producer",
+                                  "line_of_business"], name="advance_agency_to_stage_time"),
             models.Index(fields=["producer", "occurred_at"]),
             models.Index(fields=["prospect", "occurred_at"]),
             # The scorecard job's open pipeline at a week's end: each prospect's first move

@@ -98,7 +98,8 @@ def prospect_create(
     StageAdvance.objects.create(
         agency=agency, prospect=prospect, producer=owner, moved_by=actor or owner,
         from_stage=None, to_stage=stage, occurred_at=occurred_at, is_win=False,
-        next_step=prospect.next_step, next_step_due=next_step_due)
+        next_step=prospect.next_step, next_step_due=next_step_due,
+        line_of_business=prospect.line_of_business)
     # The week's funnel counts the prospects created in it, and its open pipeline grows.
     agency_week_changed(agency_id=agency.pk, when=occurred_at, agency=agency,
                         producer_ids=[owner.pk])
@@ -220,7 +221,8 @@ def prospect_advance(
             from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at,
             wins=len(won), is_win=bool(won),
             note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
-            definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason)
+            definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason,
+            line_of_business=locked.line_of_business)
         StageWin.objects.bulk_create(
             StageWin(agency=agency, prospect=locked, advance=advance,
                      producer_id=advance.producer_id, stage=stage, occurred_at=occurred_at)

@@ -220,3 +220,16 @@ def test_a_leader_is_offered_no_team_to_pick(history, client, leader, south):
     html = client.get(URL, {**OCTOBER, "team": south["team"].pk}).content.decode()
     assert 'id="id_team"' not in html
     assert counts(html, "producer") == {"Pat Producer": 3}  # their own team, whatever is asked
+
+
+def test_a_loss_counts_under_the_line_it_had_when_it_was_lost(history, client, owner,
+                                                               producer):
+    """Like its reason, a loss keeps the line of business it was lost with: a prospect
+    re-filed as commercial later does not move last month's personal-lines loss."""
+    from pipeline.models import Prospect
+
+    Prospect.all_objects.filter(name="Ash").update(line_of_business="commercial")
+    login(client, owner)
+    html = client.get(URL, OCTOBER).content.decode()
+    assert counts(html, "line") == {"Personal lines": 2, "Commercial lines": 1,
+                                    "Life & health": 1, "Employee benefits": 1}

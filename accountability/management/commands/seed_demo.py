@@ -258,7 +258,8 @@ class DemoBuilder:
                                                         "Networking event", "Existing client"]))
             self.advances.append(StageAdvance(
                 agency=self.agency, prospect=prospect, producer=producer, moved_by=producer,
-                from_stage=None, to_stage=prospect.stage, occurred_at=at))
+                from_stage=None, to_stage=prospect.stage, occurred_at=at,
+                line_of_business=prospect.line_of_business))
             prospects.append(prospect)
 
     def _move(self, prospect, to_stage, at, lost_reason=""):
@@ -273,7 +274,8 @@ class DemoBuilder:
             occurred_at=at,
             next_step=step if follows_process else "",
             next_step_due=due if follows_process else None,
-            definition_confirmed=follows_process or closed, lost_reason=lost_reason))
+            definition_confirmed=follows_process or closed, lost_reason=lost_reason,
+            line_of_business=prospect.line_of_business))
         prospect.stage = to_stage
         prospect.stage_entered_at = at
         prospect.lost_reason = lost_reason
