@@ -197,7 +197,24 @@ class Pages:
         if cast.meeting is not None:
             figures.append(self.figure("meeting screen, leader", "leader",
                                        f"/meeting/{cast.meeting.pk}/"))
-        return figures
+        return figures + self._owners_pages()
+
+    def _owners_pages(self) -> list[Figure]:
+        """The pages an owner of 500 opens less often, each of which once listed everyone."""
+        team = Team.objects.filter(agency=self.cast.agency).order_by("pk").first()
+        return [
+            self.figure("people (settings), owner", "owner", "/settings/people/"),
+            self.figure("teams (settings), owner", "owner", "/settings/teams/"),
+            self.figure("a team of 50 (settings), owner", "owner", f"/settings/teams/{team.pk}/"),
+            self.figure("agency settings, owner", "owner", "/settings/agency/"),
+            self.figure("search as one types, owner", "owner", "/search/",
+                        lambda: {"q": "harr"}),
+            self.figure("lost reasons, owner (13 weeks)", "owner", "/pipeline/lost-reasons/"),
+            self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
+            self.figure("leader alerts, owner", "owner", "/alerts/"),
+            self.figure("audit trail, owner", "owner", "/audit/"),
+            self.figure("new one-on-one, owner", "owner", "/one-on-ones/new/"),
+        ]
 
     def _polls(self) -> list[Figure]:
         """Each poll as its page sends it (the poller's URL read from the rendered page):

@@ -113,13 +113,14 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
     _confidence(found, agency, ids, week)
     weeks = " and ".join(_week(w) for w in last)
     for pk, *_, joined, active, missed, follow_up_id, due in rows:
-        drilldown = reverse("accountability:drilldown", args=[pk])
         if missed == len(last):
-            found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.", drilldown)
+            found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.",
+                                 reverse("accountability:drilldown", args=[pk]))
         # Someone who joined inside the span has not had the days to be quiet in.
         if not active and joined < begins:
             found[pk][QUIET] = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working "
-                                f"days (since {_day(since)}).", drilldown)
+                                f"days (since {_day(since)}).",
+                                reverse("accountability:drilldown", args=[pk]))
         if follow_up_id is not None:
             found[pk][FOLLOW_UP] = (f"A follow-up was due {_day(due)}.",
                                     reverse("accountability:one_on_one", args=[follow_up_id]))
