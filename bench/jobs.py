@@ -2,6 +2,7 @@
 process), and the nightly goal-plan refresh (in a process of its own, capped, then
 extrapolated)."""
 
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -157,12 +158,18 @@ def _timed(fn, repeat: int, before=None, floor=None) -> tuple[float, float, floa
 
 
 def refresh_figures(agency: Agency, repeat: int) -> list[Figure]:
-    """The current week's refresh after a quick-log (an activity is added before each run,
-    untimed): as the quick-log's task runs it (its mark names the producer, so only their card
+    """One agency-week's refresh after a quick-log into it (an activity is added before each
+    run, untimed): as the quick-log's task runs it (its mark names the producer, so only their card
     is recomputed) and as the whole agency-week (the safety refresh, or a write that names no
     producer); and the whole agency-week rerun that finds nothing new (it reads everything and
     writes nothing). Each against the floor: the whole agency-week's aggregates."""
-    week = Week.current(agency)
+    # The latest week the generated history reaches: the current one, unless it has only just
+    # begun (a Monday at midnight: an empty week refreshes in no time, and says nothing).
+    latest = Activity.objects.filter(agency=agency).latest("occurred_at").occurred_at
+    week = min(Week.current(agency), Week.of(agency, latest))
+    if week.ends - latest > dt.timedelta(days=6):  # hardly begun: the week before it
+        week = week.previous
+    moment = min(timezone.now(), week.ends - dt.timedelta(minutes=1))
 
     def floor() -> None:
         scorecard_floor(agency, week)
@@ -175,7 +182,7 @@ def refresh_figures(agency: Agency, repeat: int) -> list[Figure]:
     def quick_log() -> None:
         logged.append(Activity.objects.create(
             agency=agency, producer=producer, activity_type=activity_type,
-            occurred_at=timezone.now(), quantity=1, client_token=f"bench-refresh-{len(logged)}"))
+            occurred_at=moment, quantity=1, client_token=f"bench-refresh-{len(logged)}"))
 
     def refresh() -> None:
         scorecards_refresh(agency=agency, week_start=week.start)
