@@ -10,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import leader_required, owner_required
+from .back import back_within
 from .forms import InviteForm, PersonRoleForm, add_service_errors
 from .invitations import (
     REFUSALS,
@@ -59,13 +59,9 @@ def _people_page(request, *, invite_form=None, status=200):
 
 
 def _back_to_people(request, person: Producer):
-    """Back to the page of the list the change was made from (its page and search), at the
-    person's row."""
-    back = request.POST.get("back", "")
-    if not (back.startswith(reverse("people")) and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure())):
-        back = reverse("people")
-    return redirect(f"{back.split('#')[0]}#person-{person.pk}")
+    """Back to the page of the list the change was made from, at the person's row."""
+    back = back_within(request, reverse("people")) or reverse("people")
+    return redirect(f"{back}#person-{person.pk}")
 
 
 def _invite_form(actor, data=None) -> InviteForm:

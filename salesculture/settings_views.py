@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import leader_required, owner_required
+from .back import back_within
 from .forms import add_service_errors
 from .selectors import producer_get_visible, team_get, teams_for
 from .settings_forms import NO_TEAM, AgencyForm, MoveToTeamForm, TeamForm
@@ -133,11 +133,7 @@ def team_settings(request, pk):
 
 def _back(request):
     """Back to the teams page or the team's page the change was made from."""
-    back = request.POST.get("back", "")
-    if back.startswith(reverse("settings_teams")) and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("settings_teams")
+    return redirect(back_within(request, reverse("settings_teams")) or "settings_teams")
 
 
 @owner_required
