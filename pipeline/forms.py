@@ -10,7 +10,8 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from salesculture.forms import client_token_field
-from salesculture.models import Producer, time_zone_names
+from salesculture.models import Producer
+from salesculture.zones import time_zone_names
 
 from .details import DETAIL_FIELDS, EMAIL_MESSAGE, PREMIUM_MESSAGE, phone_problem
 from .models import Activity, Prospect, Stage, StageAdvance

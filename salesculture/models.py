@@ -1,4 +1,3 @@
-import functools
 import zoneinfo
 
 from django.conf import settings
@@ -6,12 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-
-@functools.cache
-def time_zone_names() -> frozenset[str]:
-    """The time zones this machine knows (available_timezones() walks the time zone database
-    on disk at every call, some 10 ms)."""
-    return frozenset(zoneinfo.available_timezones())
+from .zones import time_zone_names
 
 
 def validate_time_zone(value: str) -> None:
@@ -40,8 +34,7 @@ class Agency(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="America/Chicago",
                                  validators=[validate_time_zone])
-    # Bumped by the scorecard job whenever materialised numbers change; pages that poll
-    # compare it with the version they rendered, so an unchanged poll costs no rendering.
+    # Bumped when materialised numbers change: a poll that finds it unchanged renders nothing.
     live_version = models.PositiveBigIntegerField(default=0)
     # What the goal-to-plan divides a year by (holidays and time off taken out).
     working_weeks_per_year = models.PositiveSmallIntegerField(
@@ -109,8 +102,7 @@ class Producer(models.Model):
     is_active = models.BooleanField(default=True)
     digest_enabled = models.BooleanField(default=True,
                                          help_text="Receive the weekly email digest.")
-    # The morning list by email (opt-in), at this hour of the agency's time zone: the person's
-    # own choice, on their Notifications page (so not in the admin's form).
+    # The morning list by email (opt-in) at this local hour: set on their Notifications page.
     morning_list_enabled = models.BooleanField(default=False, editable=False)
     morning_list_hour = models.PositiveSmallIntegerField(
         default=7, editable=False, validators=[MaxValueValidator(23, "Choose an hour, 0 to 23.")])

@@ -6,7 +6,8 @@ import functools
 from django import forms
 
 from .closed_days import closed_dates_parse
-from .models import WEEKDAYS, Agency, Team, time_zone_names
+from .models import WEEKDAYS, Agency, Team
+from .zones import time_zone_names
 
 WEEKS_MESSAGE = "Enter a number of weeks between 1 and 52."
 MINUTES_MESSAGE = "A meeting lasts between 5 and 240 minutes."

@@ -157,3 +157,10 @@ def where(prospect: Prospect) -> Stage:
     """The stage a prospect is in now, as a page loaded this moment would send it with a move
     (`prospect_advance` requires it)."""
     return type(prospect)._base_manager.select_related("stage").get(pk=prospect.pk).stage
+
+
+def earlier_this_week(agency: Agency, **ago) -> dt.datetime:
+    """`ago` (timedelta arguments) before now, but never before this week began: in the
+    first hours of a Monday, "two hours ago" is last week, and a test of this week's numbers
+    would count nothing."""
+    return max(timezone.now() - dt.timedelta(**ago), Week.current(agency).begins)

@@ -18,7 +18,7 @@ from salesculture.weeks import Week
 from tests.accountability.test_funnel import ledger  # noqa: F401 - a fixture
 from tests.accountability.test_plan_ledger import journey
 from tests.conftest import login
-from tests.factories import ProducerFactory, stage, where
+from tests.factories import ProducerFactory, earlier_this_week, stage, where
 
 
 def _reached(funnel):
@@ -56,7 +56,7 @@ def test_the_page_reads_no_ledger(stored, client, owner):
 
 def test_a_prospect_created_in_a_later_stage_reached_the_stages_before(producer, owner):
     prospect_create(owner=producer, name="Referral", stage=stage(producer.agency, "Contacted"),
-                    occurred_at=timezone.now() - dt.timedelta(hours=2))
+                    occurred_at=earlier_this_week(producer.agency, hours=2))
     refresh_current_weeks()
     _, funnel = funnel_for(actor=owner, scope_key="agency", weeks=1)
     assert _reached(funnel)["Lead"] == 1 and _reached(funnel)["Contacted"] == 1
@@ -82,7 +82,8 @@ def test_an_older_prospect_counts_in_the_week_it_moves_on(producer):
 def test_the_agency_week_is_the_sum_of_its_cards_and_a_second_run_writes_nothing(
         stored, producer, agency):
     peer = ProducerFactory(agency=agency, team=producer.team)
-    journey(peer, ["Lead", "Contacted"], timezone.now() - dt.timedelta(hours=3))
+    journey(peer, ["Lead", "Contacted"], earlier_this_week(agency, hours=3),
+            step=dt.timedelta(seconds=1))
     week = Week.current(agency).start
     scorecards_refresh(agency=agency, week_start=week)
     row = AgencyFunnelWeek.objects.get(agency=agency, week_start=week)
