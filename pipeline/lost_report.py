@@ -13,7 +13,7 @@ reason never rewrites a past loss; the line of business too is the one the move 
 Scope: a leader sees the losses of their team's producers, an owner the whole agency
 (`producers_visible_to`) or one team of it; the view refuses everyone else. Four grouped
 queries whatever the number of losses or people, each a row per reason, stage, line or person
-with its count, read from one index of the ledger.
+with its count, read from one index of the ledger, and one for the people's names.
 """
 
 from __future__ import annotations
@@ -80,9 +80,15 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         stages=losses.values_list("from_stage_id", "from_stage__name",
                                   "from_stage__position").annotate(n=n),
         lines=losses.values_list("line_of_business").annotate(n=n),
-        people=losses.values_list("producer_id", "producer__user__first_name",
-                                  "producer__user__last_name",
-                                  "producer__user__username").annotate(n=n))
+        people=_named(dict(losses.values_list("producer_id").annotate(n=n))))
+
+
+def _named(counts: dict[int, int]) -> list[tuple[int, str, str, str, int]]:
+    """The producers' losses with their names, read apart: counted first, then named (joined
+    to the 20,000 losses, the people were looked up once a loss)."""
+    return [(pk, first, last, username, counts[pk]) for pk, first, last, username in
+            Producer.objects.filter(pk__in=counts).values_list(
+                "pk", "user__first_name", "user__last_name", "user__username")]
 
 
 def report_build(start: dt.date, end: dt.date, *, reasons, stages, lines,
