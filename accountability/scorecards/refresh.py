@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from salesculture.models import Agency
@@ -70,6 +70,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
     `producer_ids` (a partial refresh, partial.py): only these producers' cards, commitments
     and celebrations are read and recomputed, the others' stay as stored.
     """
+    _agency_week_lock(agency, week_start)
     snapshot = week_snapshot(agency, Week(week_start, agency.tz), final,
                              None if producer_ids is None else frozenset(producer_ids))
     cards = _cards_build(snapshot)
@@ -95,6 +96,17 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
         changed | {c.producer_id for c in fresh if c.producer_id is not None})
     team_versions_bump(agency, result.changed_producer_ids)
     return result
+
+
+def _agency_week_lock(agency: Agency, week_start: dt.date) -> None:
+    """One refresh of an agency-week at a time (until its transaction ends): two running
+    together each read the ledgers, and the one that read first could write its older numbers
+    last (20 quick-logs at once left a card at 18). The next one then reads what the first
+    committed. PostgreSQL; SQLite runs one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [agency.pk, week_start.toordinal()])
 
 
 # --- 2. the cards -------------------------------------------------------------------------
