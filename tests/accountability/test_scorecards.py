@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from accountability.models import Celebration, Commitment, WeeklyScorecard
 from accountability.scorecards.refresh import scorecards_refresh
@@ -201,5 +202,5 @@ def test_query_count_is_the_same_for_3_and_for_30_producers():
     # of moves, the agency's funnel week read and (when it changed) written; and the agency's
     # webhooks, read when there are new celebrations to announce; and production (issue 15):
     # the earlier weeks' cards of the month, year and 13 weeks (the week's policies bound are
-    # counted with its wins).
-    assert small <= 21
+    # counted with its wins); and on PostgreSQL the agency-week's lock, taken first.
+    assert small <= 21 + (connection.vendor == "postgresql")
