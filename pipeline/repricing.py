@@ -1,9 +1,8 @@
 """A bound prospect's premium and revenue count in the production numbers of the week it was
 bound (accountability/scorecards/production.py): changing them later changes that week."""
 
-from salesculture.jobs import agency_week_changed
+from salesculture.jobs import weeks_changed
 from salesculture.models import Agency
-from salesculture.weeks import Week
 
 from .models import Stage, StageWin
 
@@ -15,10 +14,7 @@ def bound_weeks_changed(agency: Agency, prospect_ids: list[int]) -> None:
     mark per week."""
     if not prospect_ids:
         return
-    weeks: dict = {}
-    for bound_at, producer_id in StageWin.objects.filter(
-            agency=agency, prospect_id__in=prospect_ids, stage__kind=Stage.Kind.WON
-    ).values_list("occurred_at", "producer_id"):
-        weeks.setdefault(Week.of(agency, bound_at).start, set()).add(producer_id)
-    for week_start, producer_ids in sorted(weeks.items()):
-        agency_week_changed(agency_id=agency.pk, when=week_start, producer_ids=producer_ids)
+    weeks_changed(((agency.pk, bound_at, producer_id) for bound_at, producer_id in
+                   StageWin.objects.filter(agency=agency, prospect_id__in=prospect_ids,
+                                           stage__kind=Stage.Kind.WON)
+                   .values_list("occurred_at", "producer_id")), agency=agency)

@@ -64,11 +64,13 @@ def agency_week_changed(*, agency_id: int, when: dt.date | dt.datetime,
     week_changed.send(sender=Agency, agency_id=agency_id, week_start=when)
 
 
-def weeks_changed(touched: Iterable[tuple[int, dt.date | dt.datetime, int]]) -> None:
-    """Rows the scorecards are computed from were written outside the services that mark as
-    they write (an edit in the admin): each (agency id, moment or Monday, producer id) they
-    held before or hold now marks its agency-week for that producer, one mark per week."""
-    agencies: dict[int, Agency] = {}
+def weeks_changed(touched: Iterable[tuple[int, dt.date | dt.datetime, int]], *,
+                  agency: Agency | None = None) -> None:
+    """Rows the scorecards are computed from changed (a correction in the admin, a bound
+    prospect repriced): each (agency id, moment or Monday, producer id) they held before or
+    hold now marks its agency-week for that producer, one mark per week. `agency`: the one
+    they belong to, when the caller has it (else each is read once)."""
+    agencies: dict[int, Agency] = {agency.pk: agency} if agency is not None else {}
     weeks: dict[tuple[int, dt.date], set[int]] = {}
     for agency_id, when, producer_id in touched:
         if isinstance(when, dt.datetime):

@@ -49,7 +49,9 @@ def _people_page(request, *, invite_form=None, status=200):
     invitations = [(invitation, invitation_state(invitation, now))
                    for invitation in invitations_visible_to(actor)]
     find = " ".join(request.GET.get("find", "").split())[:FIND_MAX_LENGTH]
-    people = people_named(people_for(actor), find) if find else people_for(actor)
+    people = people_for(actor)
+    if find:
+        people = people_named(people, find)
     page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "salesculture/people.html", {
         "page": page, "find": find, "invitations": invitations,

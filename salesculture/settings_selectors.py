@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from .models import Agency, Producer, Team
-from .selectors import leaders_first
+from .selectors import leaders_first, person_name
 
 
 @dataclass
@@ -35,7 +35,7 @@ def team_summaries(agency: Agency) -> list[TeamSummary]:
         summary = summaries[team_id]
         summary.size += 1
         if role in (Producer.Role.LEADER, Producer.Role.OWNER):  # an owner leads too
-            summary.leaders.append(f"{first} {last}".strip() or username)
+            summary.leaders.append(person_name(first, last, username))
     return list(summaries.values())
 
 

@@ -5,13 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import leader_required, owner_required
 from .back import back_within
-from .forms import add_service_errors
+from .forms import add_service_errors, options_html
 from .selectors import producer_get_visible, team_get, teams_for
 from .settings_forms import NO_TEAM, AgencyForm, MoveToTeamForm, TeamForm
 from .settings_selectors import team_lineup, team_summaries
@@ -53,7 +51,7 @@ def agency_settings(request):
     )
 
 
-def _with_move_forms(lineup, teams):
+def _with_team_pickers(lineup, teams):
     """Each person's team picker: MoveToTeamForm's choices, rendered once per team they are
     on rather than once a person (a team page of 50 shows 50 pickers of the same options);
     the form still judges what is posted."""
@@ -62,10 +60,7 @@ def _with_move_forms(lineup, teams):
     for person in lineup.members:
         current = str(person.team_id or NO_TEAM)
         if current not in rendered:
-            rendered[current] = format_html_join(
-                "", '<option value="{}"{}>{}</option>',
-                ((value, mark_safe(" selected") if value == current else "", label)
-                 for value, label in choices))
+            rendered[current] = options_html(choices, {current})
         person.team_options = rendered[current]
     return lineup
 
@@ -75,7 +70,7 @@ def _teams_page(request, *, add_form=None, status=200):
     people on no team, to be placed."""
     agency = request.producer.agency
     summaries = team_summaries(agency)
-    no_team = _with_move_forms(team_lineup(agency, None), [s.team for s in summaries])
+    no_team = _with_team_pickers(team_lineup(agency, None), [s.team for s in summaries])
     return render(
         request,
         "salesculture/settings_teams.html",
@@ -121,7 +116,7 @@ def team_settings(request, pk):
         else:
             messages.success(request, f"Team renamed to {team.name}.")
             return redirect("settings_team", pk=team.pk)
-    lineup = _with_move_forms(team_lineup(team.agency, team),
+    lineup = _with_team_pickers(team_lineup(team.agency, team),
                               list(teams_for(request.producer.agency)))
     return render(
         request,
