@@ -2,7 +2,12 @@
 
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
+
+from accountability.models import Commitment
+from salesculture.models import Producer
+from salesculture.weeks import Week
 
 from .conftest import PHONE, SCREENSHOTS, TV, log_in, press_key, screenshot
 
@@ -142,3 +147,32 @@ def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo
     assert "Proposal presented" in page.locator(".funnel").inner_text()
     screenshot(page, "meeting-pipeline-tv")
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
+
+
+def test_on_a_tv_a_long_week_scrolls_inside_its_panel_and_the_controls_stay_on_screen(
+        demo, new_page):
+    # The demo's weeks depend on the hour it is loaded: a producer with more promises than a
+    # panel holds once pushed the controls below a TV's edge, where nobody scrolls.
+    leader = Producer.objects.select_related("agency", "team").get(user__username="leader")
+    week = Week.current(leader.agency)
+    for member in Producer.objects.filter(team=leader.team):
+        for start in (week.start, week.shift(-1).start):
+            Commitment.objects.bulk_create(Commitment(
+                agency=leader.agency, producer=member, week_start=start, made_at=timezone.now(),
+                kind=Commitment.Kind.SPECIFIC, text=f"Call back the Hollis family about quote {n}")
+                for n in range(8))
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    press_key(page, "PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
+    expect(page.locator(".turn-grid")).to_contain_text("quote 7")
+    expect(page.get_by_role("button", name="Next →")).to_be_in_viewport()
+    last = page.locator(".turn-grid .line", has_text="quote 7").last
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()
+    screenshot(page, "meeting-turn-long-week-tv")
