@@ -185,6 +185,9 @@ class Pages:
         cast = self.cast
         figures = [
             self.figure("my week, producer", "producer", "/week/"),
+            # What the page asks for once its lower part scrolls into view (htmx).
+            self.figure("my week, producer: below the fold", "producer", "/week/more/",
+                        poll="part"),
             self.figure("pipeline board, producer", "producer", "/pipeline/"),
             self.figure("commitments, producer", "producer", "/commitments/"),
             self.figure("plan, producer", "producer", "/plan/"),

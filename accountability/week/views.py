@@ -57,16 +57,17 @@ def _log_form(producer, types, data=None) -> ActivityForm:
                         initial={"client_token": uuid.uuid4().hex})
 
 
-def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
-    """What changes when an activity is logged or undone: counts, progress, the comparison."""
+def _top_context(producer, *, quick_error: str = "", logged=None) -> dict:
+    """The top of the week, what a phone paints first: the buttons with this week's counts,
+    the undo bar, the commitments' progress and the week's wins."""
     week = Week.current(producer.agency).start
     ledger = week_ledger(producer, week)
     types = list(active_activity_types(producer.agency))
     undo = last_undoable_activity(producer, seconds=_undo_seconds())
-    cards = recent_cards(producer, week)
     return {
         "producer": producer,
         "week": week,
+        "ledger": ledger,
         "quick": quick_log_buttons(types, ledger),
         "activity_types": types,
         "quick_error": quick_error,
@@ -77,15 +78,31 @@ def _live_context(producer, *, form=None, quick_error: str = "", logged=None) ->
                                                             - undo.created_at).total_seconds()))
         if undo else 0,
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
-        "compare": comparison(producer, week, ledger, cards=cards),
-        "week_card": cards.get(week),
         "wins": ledger.wins,
         "wins_total": ledger.wins_total,
         "wins_top": ledger.wins[:WINS_FIRST],
         "wins_more": ledger.wins[WINS_FIRST:],
-        # Not "form": the confidence prompt included on this page reads its own `form`.
-        "log_form": form if form is not None else _log_form(producer, types),
     }
+
+
+def _below_context(producer, context: dict, *, form=None) -> dict:
+    """Adds what sits below the fold to a `_top_context`: the comparison with the last four
+    weeks, the production card, the detailed log form."""
+    week, ledger = context["week"], context["ledger"]
+    cards = recent_cards(producer, week)
+    context.update({
+        "compare": comparison(producer, week, ledger, cards=cards),
+        "week_card": cards.get(week),
+        # Not "form": the confidence prompt included on this page reads its own `form`.
+        "log_form": form if form is not None else _log_form(producer, context["activity_types"]),
+    })
+    return context
+
+
+def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
+    """What changes when an activity is logged or undone: counts, progress, the comparison."""
+    return _below_context(producer, _top_context(producer, quick_error=quick_error,
+                                                 logged=logged), form=form)
 
 
 def _next_steps_context(producer, *, only_today: bool = False) -> dict:
@@ -110,22 +127,33 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
     }
 
 
-def _page_context(producer, *, only_today: bool = False, **kwargs) -> dict:
-    context = _live_context(producer, **kwargs)
-    week = context["week"]
+def _page_context(producer, *, only_today: bool = False, whole: bool = False,
+                  form=None, quick_error: str = "") -> dict:
+    """The page: its top, and the part below the fold only when `whole` (without JavaScript,
+    or with a refused form to show); otherwise that part is asked for once it scrolls into
+    view (`week_more`)."""
+    context = _top_context(producer, quick_error=quick_error)
     context.update(_next_steps_context(producer, only_today=only_today))
     context.update({
+        "whole": whole,
         # "Log this call" after a tap on a phone number (static/js/calls.js).
         "call_type": matching_activity_type("call", context["activity_types"]),
         "call_token": uuid.uuid4().hex,
-        "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
-        "check_in": check_in_for_week(producer, week),
-        "note_max_length": NOTE_MAX_LENGTH,
         # While the team's weekly meeting runs, the week links to the producer's turn.
         "running_meeting": running_meeting_for_team(producer.team_id),
         # The list shares the next steps read above, unless the "today" filter cut them.
         "morning": morning_list(producer, today=context["today"], counts=context["due_summary"],
                                 steps=None if only_today else context["next_steps"]),
+    })
+    return _more_context(producer, context, form=form) if whole else context
+
+
+def _more_context(producer, context: dict, *, form=None) -> dict:
+    _below_context(producer, context, form=form)
+    context.update({
+        "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
+        "check_in": check_in_for_week(producer, context["week"]),
+        "note_max_length": NOTE_MAX_LENGTH,
     })
     return context
 
@@ -138,7 +166,29 @@ def my_week(request):
         context = {"producer": request.producer,
                    **_next_steps_context(request.producer, only_today=only_today)}
         return render(request, f"{TEMPLATE}#next_steps", context)
-    return render(request, TEMPLATE, _page_context(request.producer, only_today=only_today))
+    # Without JavaScript the placeholder's link asks for the whole page.
+    whole = request.GET.get("whole") == "1"
+    return render(request, TEMPLATE,
+                  _page_context(request.producer, only_today=only_today, whole=whole))
+
+
+@producer_required
+def week_more(request):
+    """The part of the week below the fold, asked for when it scrolls into view: a producer
+    who opens the week to tap a button waits for none of it. The comparison line, which sits
+    higher and which each tap updates, comes with it out of band."""
+    if not request.htmx:
+        return redirect(reverse("accountability:my_week") + "?whole=1#week-more")
+    producer = request.producer
+    week = Week.current(producer.agency).start
+    ledger = week_ledger(producer, week)
+    context = _more_context(producer, {
+        "producer": producer, "week": week, "ledger": ledger, "wins_total": ledger.wins_total,
+        "activity_types": list(active_activity_types(producer.agency))})
+    response = render(request, f"{TEMPLATE}#week_more", context)
+    response.write(render_to_string(f"{TEMPLATE}#week_compare", {**context, "oob": True},
+                                    request=request))
+    return response
 
 
 def _live_response(request, context: dict, main: str, *, text: str = "",
@@ -193,7 +243,8 @@ def _log_refused(request, form: ActivityForm, *, detailed: bool) -> HttpResponse
     error = " ".join(e for errors in form.errors.values() for e in errors)
     kwargs = {"form": form} if detailed else {"quick_error": error}
     if not request.htmx:
-        return render(request, TEMPLATE, _page_context(request.producer, **kwargs), status=400)
+        return render(request, TEMPLATE, _page_context(request.producer, whole=True, **kwargs),
+                      status=400)
     return _live_response(request, _live_context(request.producer, **kwargs),
                           "log_form" if detailed else "quick_log", status=400)
 

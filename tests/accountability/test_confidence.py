@@ -23,6 +23,7 @@ from salesculture.weeks import Week
 from tests.accountability.test_plan_ledger import PATH, journey
 from tests.conftest import login
 from tests.factories import ConfidenceCheckInFactory, ProducerFactory, stage
+from tests.pages import my_week_seen
 from tests.queries import queries_of
 
 URL = "/confidence/check-in/"
@@ -201,7 +202,7 @@ SEE_13_WEEKS = "See 13 weeks of confidence"
 def test_the_see_13_weeks_link_leads_from_the_week_to_the_confidence_page(producer_client,
                                                                          producer):
     ConfidenceCheckInFactory(producer=producer, week_start=Week.current(producer.agency).start)
-    html = producer_client.get(reverse("accountability:my_week")).content.decode()
+    html = my_week_seen(producer_client).content.decode()
     assert f'<a href="{reverse("accountability:confidence")}">{SEE_13_WEEKS}' in html
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     stage,
     where,
 )
+from tests.pages import my_week_seen
 
 LOG = reverse("accountability:week_log")
 WEEK = reverse("accountability:my_week")
@@ -179,7 +180,7 @@ def test_the_prospect_choices_list_open_prospects_first(producer_client, produce
     prospect_advance(prospect=bound,
                      expected_stage=where(bound),
                      to_stage=stage(producer.agency, "Bound"), actor=producer)
-    html = text(producer_client.get(reverse("accountability:my_week")))
+    html = text(my_week_seen(producer_client))
     assert html.index(">Zed Open</option>") < html.index(">Able Bound (Bound)</option>")
 
 

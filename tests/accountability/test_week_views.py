@@ -12,6 +12,7 @@ from accountability.week.selectors import comparison
 from pipeline.models import Activity, Prospect
 from pipeline.services import prospect_advance, prospect_create
 from salesculture.weeks import Week
+from tests.conftest import login
 from tests.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     stage,
     where,
 )
+from tests.pages import my_week_seen
 from tests.queries import queries_of
 
 WEEK = reverse("accountability:my_week")
@@ -47,7 +49,9 @@ def test_my_week_shows_the_why_at_the_top(producer_client, producer):
 
 def test_my_week_includes_the_confidence_prompt_with_its_context(producer_client, producer):
     check_in = ConfidenceCheckInFactory(producer=producer)
-    response = producer_client.get(WEEK)
+    # Below the fold: it comes with the part htmx asks for when it scrolls into view.
+    response = producer_client.get(reverse("accountability:week_more"),
+                                   headers={"HX-Request": "true"})
     assert response.context["check_in"] == check_in
     assert response.context["week"] == Week.current(producer.agency).start
     assert "accountability/confidence/_week_prompt.html" in [t.name for t in response.templates]
@@ -123,10 +127,18 @@ def test_the_most_urgent_next_steps_come_first_and_the_rest_fold_away(producer_c
 
 
 def test_a_phone_sees_quick_log_and_next_steps_before_the_rest(producer_client, producer):
-    html = text(producer_client.get(WEEK))
-    order = [html.index(marker) for marker in (
-        'id="quick-log"', 'id="next-steps"', 'id="week-commitments"', 'id="week-compare"',
-        'id="confidence-prompt"', 'id="week-wins"')]
+    page = text(producer_client.get(WEEK))
+    order = [page.index(marker) for marker in (
+        'id="quick-log"', 'id="next-steps"', 'id="week-commitments"', 'id="week-wins"',
+        'id="week-compare"', 'id="week-more"')]
+    assert order == sorted(order)
+    # The rest (the detailed log form, confidence, production, celebrations) is not in the
+    # page a phone paints first; it comes when scrolled to, in the same order.
+    assert 'id="confidence-prompt"' not in page and 'id="log-form"' not in page
+    seen = text(my_week_seen(producer_client))
+    order = [seen.index(marker) for marker in (
+        'id="week-wins"', 'id="week-compare"', 'id="log-form"', 'id="confidence-prompt"',
+        'Recent celebrations')]
     assert order == sorted(order)
 
 
@@ -180,7 +192,9 @@ def test_the_week_is_compared_with_the_last_four_scorecards(producer_client, pro
                                    week_start=week - dt.timedelta(weeks=5),
                                    activities_total=1000, wins=50, computed_at=timezone.now())
     ActivityFactory(producer=producer, quantity=12)
-    html = plain(producer_client.get(WEEK))
+    # The page says the week's numbers at once; the comparison comes with the part below.
+    assert "This week so far: 12 activities and 0 wins." in plain(producer_client.get(WEEK))
+    html = plain(my_week_seen(producer_client))
     assert "This week so far: 12 activities and 0 wins." in html
     assert "By this point of the week your last 4 weeks averaged" in html
     assert "(whole weeks: 35 and 2)" in html
@@ -220,7 +234,7 @@ def test_the_comparison_is_made_at_the_same_point_of_earlier_weeks(producer):
 
 
 def test_no_history_says_so(producer_client):
-    assert "No earlier weeks to compare with yet." in text(producer_client.get(WEEK))
+    assert "No earlier weeks to compare with yet." in text(my_week_seen(producer_client))
 
 
 def test_anonymous_is_sent_to_log_in(client):
@@ -261,15 +275,46 @@ def test_my_week_query_count_does_not_grow_with_data(producer_client, producer):
     CommitmentFactory(producer=producer)
     _fill(producer, 5, 5)
     _history(producer, 5)
-    small = queries_of(producer_client.get, WEEK)
+    more = reverse("accountability:week_more")
+
+    def below():
+        return producer_client.get(more, headers={"HX-Request": "true"})
+
+    small, small_below = queries_of(producer_client.get, WEEK), queries_of(below)
     _fill(producer, 195, 495)
     _history(producer, 500)
     for _ in range(5):
         CommitmentFactory(producer=producer, kind="specific")
     ProducerFactory(agency=producer.agency)
-    large = queries_of(producer_client.get, WEEK)
-    assert small == large and large <= 20
-    print(f"my week queries: {large}")
+    large, large_below = queries_of(producer_client.get, WEEK), queries_of(below)
+    assert small == large and large <= 15
+    assert small_below == large_below and large_below <= 13
+    print(f"my week queries: {large}, below the fold: {large_below}")
+
+
+def test_without_javascript_the_rest_of_the_week_is_a_link_away(producer_client, producer):
+    ConfidenceCheckInFactory(producer=producer)
+    page = text(producer_client.get(WEEK))
+    assert '<a href="?whole=1#week-more">The rest of my week</a>' in page
+    whole = text(producer_client.get(WEEK, {"whole": "1"}))
+    assert 'id="log-form"' in whole and "Confidence this week" in whole
+    assert "Recent celebrations" in whole and "week-more-wait" not in whole
+    # The part alone is for htmx; a plain request for it lands on the whole page there.
+    response = producer_client.get(reverse("accountability:week_more"))
+    assert response.status_code == 302 and response["Location"] == f"{WEEK}?whole=1#week-more"
+
+
+def test_the_part_below_the_fold_is_the_producers_own(client, producer):
+    """It takes no one's id: whoever asks gets their own week (a colleague's check-in and
+    celebrations never show), and someone signed out is sent to log in."""
+    colleague = ProducerFactory(agency=producer.agency, team=producer.team)
+    ConfidenceCheckInFactory(producer=colleague, note="colleague's private note")
+    login(client, producer)
+    html = text(client.get(reverse("accountability:week_more"), headers={"HX-Request": "true"}))
+    assert "colleague's private note" not in html and 'id="confidence-prompt"' in html
+    client.logout()
+    response = client.get(reverse("accountability:week_more"), headers={"HX-Request": "true"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_log_form_errors_do_not_leak_into_the_check_in_prompt(producer_client, producer):
@@ -296,7 +341,7 @@ def test_the_log_form_offers_open_and_recently_closed_prospects_and_accepts_any_
         prospect_advance(prospect=closed, expected_stage=where(closed),
                          to_stage=stage(agency, "Lost"), actor=producer, lost_reason="Price",
                          occurred_at=now - dt.timedelta(days=days))
-    page = text(producer_client.get(reverse("accountability:my_week")))
+    page = text(my_week_seen(producer_client))
     assert f'value="{open_one.pk}">Open Oak</option>' in page
     assert "Recent Rowan (Lost)" in page
     assert "Old Olive" not in page

@@ -294,6 +294,11 @@ def _scan_one(scan: Scan, page_spec: Page, role: str) -> None:
         response = tab.goto(url)
         status = response.status if response else None
         tab.wait_for_load_state("load")
+        # Scrolled to the end and back, as a reader would: a part asked for when it comes
+        # into view (My week's below the fold) is scanned too.
+        tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        tab.wait_for_load_state("networkidle")
+        tab.evaluate("() => window.scrollTo(0, 0)")
         tab.add_script_tag(path=str(AXE))
         for size, viewport in SIZES.items():
             tab.set_viewport_size(viewport)

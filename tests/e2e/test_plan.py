@@ -65,6 +65,8 @@ def test_funnel_confidence_and_check_in(demo, new_page):
     # The weekly check-in on My week: three taps and a button, swapped in place by HTMX.
     ConfidenceCheckIn.objects.filter(producer__user__username="producer").delete()
     page.goto("/week/")
+    # Below the fold on a phone: it arrives when scrolled to.
+    page.locator("#week-more").scroll_into_view_if_needed()
     prompt = page.locator("#confidence-prompt")
     for pillar in ("process", "pipeline", "team"):
         prompt.locator(f"input[name={pillar}][value='4']").check()

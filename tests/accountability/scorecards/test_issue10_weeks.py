@@ -30,6 +30,7 @@ from tests.factories import (
     stage,
     where,
 )
+from tests.pages import my_week_seen
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,9 @@ def win(producer, name: str) -> None:
 def page(client, viewer, url: str) -> str:
     client.logout()
     login(client, viewer)
-    response = client.get(url)
+    # My week's production card is below the fold: read it as it is seen once scrolled.
+    response = (my_week_seen(client) if url == reverse("accountability:my_week")
+                else client.get(url))
     assert response.status_code == 200
     return response.content.decode()
 

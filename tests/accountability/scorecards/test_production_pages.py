@@ -26,6 +26,7 @@ from tests.accountability.scorecards.test_production import (
 )
 from tests.conftest import login
 from tests.factories import ProducerFactory
+from tests.pages import my_week_seen
 from tests.queries import queries_of
 
 FIGURE = re.compile(r'data-figure="(\w+)">(?:<b[^>]*>)?([^<]*)<')
@@ -78,7 +79,7 @@ def test_every_page_shows_the_hand_counted_numbers(built, client, producer, lead
     # My week is always this week: seen on a Thursday of the built week.
     thursday = at(producer.agency, built, 3, 12)
     monkeypatch.setattr(timezone, "now", lambda: thursday)
-    mine = client.get(reverse("accountability:my_week")).content.decode()
+    mine = my_week_seen(client).content.decode()
     assert figures(mine) == EXPECTED
 
 
