@@ -6,11 +6,13 @@ hidden for the week it was dismissed in.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,19 +48,42 @@ class Alert:
     team_id: int | None
     rule: str
     reason: str
-    url: str
+    # Where "Look" leads: a view and its one argument. Made into a URL only when shown: an
+    # owner's page shows 40 of what can be hundreds.
+    view: str
+    view_arg: int
 
     @property
     def title(self) -> str:
         return RULES[self.rule]
 
+    @property
+    def url(self) -> str:
+        return reverse(self.view, args=[self.view_arg])
 
-def alerts_context(actor: Producer, *, limit: int | None = ALERTS_SHOWN, form=None) -> dict:
-    """The alerts partial's context: the first `limit` alerts (None: all) and how many more."""
+
+ALERTS_PER_PAGE = 40  # on the alerts page: an owner of 500 can have hundreds
+
+
+def alerts_context(actor: Producer, *, limit: int | None = ALERTS_SHOWN, form=None,
+                   query: QueryDict | None = None) -> dict:
+    """The alerts partial's context. On the home page (`limit`) the first few and how many
+    more; on the alerts page (`limit` None) a page of ALERTS_PER_PAGE, narrowed to one rule
+    by `query` ("rule", "page": the page's own query string), with each rule's count."""
     alerts = alerts_for(actor)
-    shown = alerts if limit is None else alerts[:limit]
-    return {"alerts": shown, "alerts_more": len(alerts) - len(shown),
-            "alerts_total": len(alerts), "dismiss_form": form}
+    if limit is not None:
+        shown = alerts[:limit]
+        return {"alerts": shown, "alerts_more": len(alerts) - len(shown),
+                "alerts_total": len(alerts), "dismiss_form": form}
+    query = query or QueryDict()
+    counts = Counter(a.rule for a in alerts)
+    rule = query.get("rule") if query.get("rule") in counts else ""
+    chosen = [a for a in alerts if a.rule == rule] if rule else alerts
+    page = Paginator(chosen, ALERTS_PER_PAGE).get_page(query.get("page"))
+    return {"alerts": page.object_list, "alerts_page": page, "alerts_more": 0,
+            "alerts_total": len(alerts), "alerts_rule": rule, "dismiss_form": form,
+            "alerts_rules": [(key, title, counts[key]) for key, title in RULES.items()
+                             if counts[key]]}
 
 
 def _day(day: dt.date) -> str:
@@ -109,25 +134,25 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
     if not rows:
         return []
     ids = people.values("pk")
-    found: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    found: dict[int, dict[str, tuple[str, tuple[str, int]]]] = defaultdict(dict)
     _confidence(found, agency, ids, week)
     weeks = " and ".join(_week(w) for w in last)
     for pk, *_, joined, active, missed, follow_up_id, due in rows:
         if missed == len(last):
             found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.",
-                                 reverse("accountability:drilldown", args=[pk]))
+                                 ("accountability:drilldown", pk))
         # Someone who joined inside the span has not had the days to be quiet in.
         if not active and joined < begins:
             found[pk][QUIET] = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working "
                                 f"days (since {_day(since)}).",
-                                reverse("accountability:drilldown", args=[pk]))
+                                ("accountability:drilldown", pk))
         if follow_up_id is not None:
             found[pk][FOLLOW_UP] = (f"A follow-up was due {_day(due)}.",
-                                    reverse("accountability:one_on_one", args=[follow_up_id]))
+                                    ("accountability:one_on_one", follow_up_id))
     for pk, flagged in role_fit_flags(people, agency=agency).items():
         found[pk][ROLE_FIT] = (f"Conversation recommended: {flagged} of the last 13 weeks low "
                                "on both kept commitments and wins against plan.",
-                               reverse("accountability:role_fit_detail", args=[pk]))
+                               ("accountability:role_fit_detail", pk))
     dismissed = set(AlertDismissal.objects.filter(agency=agency, week_start=week.start,
                                                   producer__in=ids)
                     .values_list("producer_id", "rule"))
@@ -136,8 +161,8 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
         name = person_name(first, last_name, username)
         for rule in RULES:
             if rule in found[pk] and (pk, rule) not in dismissed:
-                reason, url = found[pk][rule]
-                alerts.append(Alert(pk, name, team_id, rule, reason, url))
+                reason, (view, arg) = found[pk][rule]
+                alerts.append(Alert(pk, name, team_id, rule, reason, view, arg))
     return alerts
 
 
@@ -177,4 +202,4 @@ def _confidence(found, agency: Agency, ids, week: Week) -> None:
             found[pk][CONFIDENCE] = (
                 f"Check-in average fell from {number_text(drop[0], 1)} to "
                 f"{number_text(drop[1], 1)} since the week of {_week(series[0][0])}.",
-                reverse("accountability:confidence_of", args=[pk]))
+                ("accountability:confidence_of", pk))

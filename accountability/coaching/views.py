@@ -1,9 +1,11 @@
 """One-on-ones and leader alerts. The producer sees their own one-on-ones and adds their side;
 their leaders and owners record and edit them; anyone else gets a 404."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -179,7 +181,12 @@ def alerts_page(request):
         return render(request, ALERTS, {**alerts_context(request.producer),
                                         "next": local_path(request, _current_path(request))})
     return render(request, "accountability/coaching/alerts.html",
-                  alerts_context(request.producer, limit=None))
+                  alerts_context(request.producer, limit=None, query=request.GET))
+
+
+def _query_of(path: str) -> QueryDict:
+    """The query of the page a dismissal came from: it answers with that same page."""
+    return QueryDict(urlsplit(path).query)
 
 
 def _current_path(request) -> str:
@@ -200,12 +207,13 @@ def alert_dismiss_view(request):
         except ValidationError as error:
             add_service_errors(form, error)
     limit = None if back.startswith("/alerts/") else ALERTS_SHOWN
+    query = _query_of(back)
     if form.errors:
-        context = alerts_context(request.producer, limit=limit, form=form)
+        context = alerts_context(request.producer, limit=limit, form=form, query=query)
         return render(request, ALERTS if request.htmx else "accountability/coaching/alerts.html",
                       {**context, "next": back}, status=400)
     if request.htmx:
-        return render(request, ALERTS, {**alerts_context(request.producer, limit=limit),
-                                        "next": back})
+        return render(request, ALERTS, {**alerts_context(request.producer, limit=limit,
+                                                         query=query), "next": back})
     messages.success(request, "Alert dismissed for this week.")
     return redirect(back or "home")

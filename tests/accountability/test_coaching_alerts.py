@@ -311,3 +311,44 @@ def test_the_home_page_costs_the_same_for_3_and_30_people(agency, team, owner, c
     assert small == large
     assert queries_of(client.get, reverse("accountability:alerts")) == queries_of(
         client.get, reverse("accountability:alerts"))
+
+
+# --- the alerts page: a page at a time, by rule -----------------------------------------------
+
+def test_the_alerts_page_shows_forty_at_a_time_and_narrows_to_a_rule(agency, team, owner,
+                                                                     client):
+    """An owner of hundreds can have hundreds of alerts: the page lists them 40 at a time
+    with each rule's count, and a rule's pill narrows the list to it."""
+    _team_with_alerts(agency, team, 11)  # 11 × (confidence, missed, quiet, follow-up)
+    login(client, owner)
+    html = client.get(reverse("accountability:alerts")).content.decode()
+    assert html.count('class="alert-row"') == 40
+    assert "1–40 of 44" in html and 'href="?page=2">Next →' in html
+    assert 'aria-current="page">All 44</a>' in html
+    assert "Missed two weeks in a row 11</a>" in html
+    second = client.get(reverse("accountability:alerts"), {"page": 2}).content.decode()
+    assert second.count('class="alert-row"') == 4 and "41–44 of 44" in second
+    missed = client.get(reverse("accountability:alerts"), {"rule": MISSED}).content.decode()
+    assert missed.count('class="alert-row"') == 11
+    assert missed.count(f'data-rule="{MISSED}"') == 11 and "Next →" not in missed
+    # A made-up rule or page shows the first page of all of them, not an error.
+    odd = client.get(reverse("accountability:alerts"), {"rule": "nope", "page": "x"})
+    assert odd.status_code == 200 and "1–40 of 44" in odd.content.decode()
+    # The cost does not grow with the alerts or the page asked for.
+    assert queries_of(client.get, reverse("accountability:alerts")) == queries_of(
+        client.get, reverse("accountability:alerts"), {"page": 2, "rule": MISSED})
+
+
+def test_a_dismissal_on_a_later_page_answers_with_that_page(agency, team, owner, client):
+    _team_with_alerts(agency, team, 11)
+    login(client, owner)
+    html = client.get(reverse("accountability:alerts"), {"rule": MISSED}).content.decode()
+    person = Producer.objects.filter(agency=agency, team=team).exclude(pk=owner.pk).first()
+    response = client.post(reverse("accountability:alert_dismiss"), {
+        "producer": person.pk, "rule": MISSED, "note": "Talked on Tuesday",
+        "next": f"{reverse('accountability:alerts')}?rule={MISSED}"},
+        headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.count('class="alert-row"') == 10
+    assert html.count(f'data-rule="{MISSED}"') == 10
+    assert f"?rule={MISSED}" in html and 'aria-current="page">Missed two weeks in a row 10' in html
