@@ -11,9 +11,10 @@ text the move recorded (`StageAdvance.lost_reason`), so renaming or retiring a p
 reason never rewrites a past loss; the line of business too is the one the move recorded.
 
 Scope: a leader sees the losses of their team's producers, an owner the whole agency
-(`producers_visible_to`) or one team of it; the view refuses everyone else. Four grouped
-queries whatever the number of losses or people, each a row per reason, stage, line or person
-with its count, read from one index of the ledger, and one for the people's names.
+(`producers_visible_to`) or one team of it; the view refuses everyone else. On PostgreSQL one
+grouped query (GROUPING SETS) whatever the number of losses or people, a row per reason,
+stage, line or person with its count, read from one index of the ledger, then the stages'
+and the people's names; elsewhere one grouped query per tally.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count
 
 from salesculture.models import Agency, Producer, Team
@@ -51,6 +53,16 @@ class LostReport:
     by_line: list[Tally] = field(default_factory=list)
     by_producer: list[Tally] = field(default_factory=list)
 
+    def producers_first(self, n: int) -> tuple[list[Tally], Tally | None]:
+        """The `n` producers who lost most, and the rest summed up as one row (None when
+        there are no more): an owner of 500 reads who loses most, not 500 rows."""
+        shown, rest = self.by_producer[:n], self.by_producer[n:]
+        if not rest:
+            return shown, None
+        lost = sum(t.n for t in rest)
+        return shown, Tally(label=f"{len(rest)} more producer{'s' if len(rest) > 1 else ''}",
+                            n=lost, share=round(100 * lost / self.total) if self.total else 0)
+
 
 def period_bounds(agency: Agency, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00) on the agency's clock."""
@@ -70,17 +82,52 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
     losses = StageAdvance.objects.filter(
         agency=agency, occurred_at__gte=begins, occurred_at__lt=ends,
         to_stage__in=Stage.objects.filter(agency=agency, kind=Stage.Kind.LOST).values("pk"),
-        source=StageAdvance.Source.LIVE, producer__in=people.values("pk")).order_by()
-    # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each
-    # tally is read from the index alone: an owner of 500 has some 20,000 losses a quarter.
-    n = Count("occurred_at")
-    return report_build(
-        start, end,
-        reasons=losses.values_list("lost_reason").annotate(n=n),
-        stages=losses.values_list("from_stage_id", "from_stage__name",
-                                  "from_stage__position").annotate(n=n),
-        lines=losses.values_list("line_of_business").annotate(n=n),
-        people=_named(dict(losses.values_list("producer_id").annotate(n=n))))
+        source=StageAdvance.Source.LIVE).order_by()
+    if not (actor.is_owner and team is None):
+        # An owner sees the whole agency: joining its 500 people to 20,000 losses kept none
+        # out and took a fifth of the time.
+        losses = losses.filter(producer__in=people.values("pk"))
+    if connection.vendor == "postgresql":
+        reasons, stage_counts, lines, people = _tallies_in_one_pass(losses)
+        named = {pk: (name, position) for pk, name, position in Stage.objects.filter(
+            agency=agency, pk__in=[pk for pk, _ in stage_counts if pk is not None])
+            .values_list("pk", "name", "position")}
+        stages = [(pk, *named.get(pk, (None, -1)), n) for pk, n in stage_counts]
+    else:
+        # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so
+        # each tally is read from the index alone.
+        n = Count("occurred_at")
+        reasons = losses.values_list("lost_reason").annotate(n=n)
+        stages = losses.values_list("from_stage_id", "from_stage__name",
+                                    "from_stage__position").annotate(n=n)
+        lines = losses.values_list("line_of_business").annotate(n=n)
+        people = losses.values_list("producer_id").annotate(n=n)
+    return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
+                        people=_named(dict(people)))
+
+
+# The grouping a row of _tallies_in_one_pass belongs to: GROUPING() over the four columns has
+# a bit set for each column the row is not grouped by (the first column is the highest bit).
+_GROUPED_BY = {0b0111: 0, 0b1011: 1, 0b1101: 2, 0b1110: 3}
+
+
+def _tallies_in_one_pass(losses) -> tuple[list, list, list, list]:
+    """The four tallies (reason, stage lost from, line, producer), each as (key, count) rows,
+    from one scan of the covering index (PostgreSQL's GROUPING SETS): an owner of 500 has
+    some 20,000 losses a quarter, and four scans of them took four times as long."""
+    inner, params = losses.values_list("lost_reason", "from_stage_id", "line_of_business",
+                                       "producer_id").query.sql_with_params()
+    columns = "lost_reason, from_stage_id, line_of_business, producer_id"
+    sql = (f"SELECT GROUPING({columns}), {columns}, COUNT(*) FROM ({inner}) AS losses "
+           "GROUP BY GROUPING SETS ((lost_reason), (from_stage_id), (line_of_business), "
+           "(producer_id))")
+    tallies: tuple[list, list, list, list] = ([], [], [], [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for grouping, *keys, count in cursor.fetchall():
+            which = _GROUPED_BY[grouping]
+            tallies[which].append((keys[which], count))
+    return tallies
 
 
 def _named(counts: dict[int, int]) -> list[tuple[int, str, str, str, int]]:

@@ -15,6 +15,8 @@ from .lost_report import MAX_DAYS, lost_report
 
 # By default the report covers the last 13 weeks, today included.
 DEFAULT_DAYS = 13 * 7
+# The by-producer table lists those who lost most; "everyone=1" lists them all.
+PRODUCERS_SHOWN = 15
 
 
 class PeriodForm(forms.Form):
@@ -52,10 +54,12 @@ def lost_reasons(request):
     today = local_now(request.agency).date()
     default = {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today}
     teams = list(teams_for(request.agency)) if actor.is_owner else []
-    form = PeriodForm(request.GET if request.GET else None, initial=default,
+    # "everyone" alone (the default period's full table) is not a period asked for.
+    asked = bool(request.GET.keys() - {"everyone"})
+    form = PeriodForm(request.GET if asked else None, initial=default,
                       teams=teams if len(teams) > 1 else ())
     report, team, status = None, None, 200
-    if not request.GET:
+    if not asked:
         report = lost_report(actor=actor, **default)
     elif form.is_valid():
         team = form.teams.get(form.cleaned_data.get("team") or "")
@@ -63,7 +67,14 @@ def lost_reasons(request):
                              end=form.cleaned_data["end"], team=team)
     else:
         status = 400
+    everyone = request.GET.get("everyone") == "1"
+    producers, producers_rest = (
+        ([], None) if report is None else (report.by_producer, None) if everyone
+        else report.producers_first(PRODUCERS_SHOWN))
+    everyone_query = request.GET.copy()
+    everyone_query["everyone"] = "1"
     return render(request, "pipeline/lost_reasons.html", {
-        "form": form, "report": report,
+        "form": form, "report": report, "producers": producers,
+        "producers_rest": producers_rest, "everyone_query": everyone_query.urlencode(),
         "scope_label": (f"team {team.name}" if team else "the agency" if actor.is_owner else
                         f"team {actor.team.name}" if actor.team else "you")}, status=status)

@@ -233,3 +233,21 @@ def test_a_loss_counts_under_the_line_it_had_when_it_was_lost(history, client, o
     html = client.get(URL, OCTOBER).content.decode()
     assert counts(html, "line") == {"Personal lines": 2, "Commercial lines": 1,
                                     "Life & health": 1, "Employee benefits": 1}
+
+
+def test_an_owner_of_many_reads_who_loses_most_and_the_rest_in_one_row(
+        history, client, owner, monkeypatch):
+    """An owner of 500 was sent 500 rows: the table lists those who lost most, sums up the
+    rest in one row, and lists everyone on request (the period kept)."""
+    monkeypatch.setattr("pipeline.lost_views.PRODUCERS_SHOWN", 1)
+    login(client, owner)
+    html = client.get(URL, OCTOBER).content.decode()
+    assert counts(html, "producer") == {"Pat Producer": 3}
+    assert re.search(r'data-rest><th scope="row">1 more producer</th><td class="num">2</td>',
+                     html)
+    link = re.search(r'<a href="\?([^"]+)">Show every producer</a>', html).group(1)
+    every = client.get(f"{URL}?{entities.unescape(link)}").content.decode()
+    assert counts(every, "producer") == {"Pat Producer": 3, "Sam Seller": 2}
+    assert 'data-testid="lost-total">5<' in every  # still October
+    # The default period's full table, with no period asked for.
+    assert client.get(URL, {"everyone": "1"}).status_code == 200
