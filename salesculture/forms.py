@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import Producer
+from .selectors import person_name
 from .services import goal_clean
 
 
@@ -131,6 +132,16 @@ def options_html(choices, chosen: set[str]):
         ("" if option is None else str(option),
          mark_safe(" selected") if str(option) in chosen else "", label)
         for option, label in choices))
+
+
+def people_field(field: forms.ModelChoiceField, people) -> None:
+    """Offer `people` (a queryset of producers) in a ModelChoiceField: the options are read as
+    bare (id, name) rows, not 500 producers built with their users to be named; the choice
+    is still checked against the queryset."""
+    field.queryset = people
+    field.widget.choices = [("", field.empty_label), *(
+        (pk, person_name(first, last, username)) for pk, first, last, username
+        in people.values_list("pk", "user__first_name", "user__last_name", "user__username"))]
 
 
 class LongSelect(forms.Select):

@@ -1,6 +1,6 @@
 from django import forms
 
-from salesculture.forms import LongSelect, client_token_field
+from salesculture.forms import LongSelect, client_token_field, people_field
 
 from ..models import OneOnOne
 from .rules import RULES
@@ -43,7 +43,7 @@ class OneOnOneForm(LeaderSideForm):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["producer"].queryset = people
+        people_field(self.fields["producer"], people)
 
     def clean_actions(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["actions"].splitlines()]
