@@ -362,9 +362,26 @@ def lost_by_reason(agency: Agency) -> list[tuple[str, int]]:
 
 
 def xdates_coming(producer: Producer, *, today: dt.date,
-                  within_days: int = XDATE_WINDOW_DAYS) -> list[Prospect]:
+                  within_days: int = XDATE_WINDOW_DAYS,
+                  near: list[Prospect] | None = None) -> list[Prospect]:
     """The producer's open prospects whose X-date window is open and who have no next step
-    inside it (pipeline/xdates.py), soonest X-date first; one query."""
-    rows = (Prospect.objects.filter(agency=producer.agency, owner=producer)
-            .filter(xdate_candidates(today, within_days=within_days)).select_related("stage"))
+    inside it (pipeline/xdates.py), soonest X-date first; one query, or none when `near`
+    (`xdates_near`, read already) is given."""
+    if near is not None:
+        rows = [p for p in near if p.stage.kind == Stage.Kind.OPEN]
+    else:
+        rows = (Prospect.objects.filter(agency=producer.agency, owner=producer)
+                .filter(xdate_candidates(today, within_days=within_days))
+                .select_related("stage"))
     return xdates_needing_follow_up(rows, today)
+
+
+def xdates_near(producer: Producer, *, today: dt.date) -> list[Prospect]:
+    """The producer's prospects, the bound ones aside, whose X-date window is open today
+    (the X-date from today to XDATE_WINDOW_DAYS ahead): My week draws both its X-date lists
+    from them (`xdates_coming`, and the morning list's windows opened since the last working
+    day). One query."""
+    return list(Prospect.objects.filter(
+        agency=producer.agency, owner=producer, x_date__gte=today,
+        x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
+        .exclude(stage__kind=Stage.Kind.WON).select_related("stage"))

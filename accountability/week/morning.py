@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -17,6 +18,7 @@ from pipeline.selectors import next_steps_summary, next_steps_with_summary
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.closed_days import is_closed_on
 from salesculture.models import Producer
+from salesculture.selectors import person_name
 from salesculture.weeks import local_now
 
 # Each list stops here, with a count of the rest: a list read on a phone before a first call.
@@ -46,7 +48,7 @@ class MorningList:
     due_today_count: int = 0
     overdue_count: int = 0
     xdates: list[Prospect] = field(default_factory=list)
-    team_wins: list[StageAdvance] = field(default_factory=list)
+    team_wins: list[TeamWin] = field(default_factory=list)
     team_wins_more: bool = False  # more than SHOWN: the list says "10+"
 
     @property
@@ -72,10 +74,10 @@ class MorningList:
         stage, not the prospect (a colleague's clients are theirs, as on the wins feed)."""
         lines = []
         for win in self.team_wins:
-            who = (f"You moved {win.prospect.name}" if win.producer_id == self.producer.pk
-                   else f"{win.producer.name} moved a prospect")
+            who = (f"You moved {win.prospect_name}" if win.producer_id == self.producer.pk
+                   else f"{win.producer_name} moved a prospect")
             extra = f" ({win.wins} stage wins)" if win.wins > 1 else ""
-            lines.append(f"{who} to {win.to_stage.name}{extra}")
+            lines.append(f"{who} to {win.stage_name}{extra}")
         return lines
 
     @property
@@ -103,9 +105,11 @@ class MorningList:
 
 def morning_list(producer: Producer, *, today: dt.date | None = None,
                  steps: list[Prospect] | None = None,
-                 counts: dict[str, int] | None = None) -> MorningList:
+                 counts: dict[str, int] | None = None,
+                 xdates_near: list[Prospect] | None = None) -> MorningList:
     """The producer's morning list for `today` (their agency's local date). My week passes
-    the next steps and counts it has read already (`next_steps_with_summary`)."""
+    the next steps and counts it has read already (`next_steps_with_summary`), and the
+    prospects whose X-date window is open (`pipeline.selectors.xdates_near`)."""
     today = today or local_now(producer.agency).date()
     since = last_working_day_before(producer, today)
     # Today's first, then overdue (next_steps_due's order), capped; the counts are over all.
@@ -119,15 +123,22 @@ def morning_list(producer: Producer, *, today: dt.date | None = None,
         due_today=[p for p in steps if p.due_state == "today"][:SHOWN],
         overdue=[p for p in steps if p.due_state == "overdue"][:SHOWN],
         due_today_count=counts["today"], overdue_count=counts["overdue"])
-    listed.xdates = xdates_opened(producer, since=since, today=today)
+    listed.xdates = xdates_opened(producer, since=since, today=today, near=xdates_near)
     wins = team_wins_between(producer, since=since, today=today, limit=SHOWN + 1)
     listed.team_wins, listed.team_wins_more = wins[:SHOWN], len(wins) > SHOWN
     return listed
 
 
-def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date) -> list[Prospect]:
+def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date,
+                  near: list[Prospect] | None = None) -> list[Prospect]:
     """The producer's prospects whose X-date window opened after `since`, up to today: on a
-    Monday the weekend's too. Bound ones are clients already, not quotes to make. One query."""
+    Monday the weekend's too. Bound ones are clients already, not quotes to make. One query,
+    or none from `near` (`xdates_near`: every window open today, of which these are the ones
+    that opened since `since`, a working day at most LOOK_BACK_DAYS back)."""
+    if near is not None:
+        opened_after = since + dt.timedelta(days=XDATE_WINDOW_DAYS)
+        return sorted((p for p in near if p.x_date > opened_after),
+                      key=lambda p: (p.x_date, p.name, p.pk))[:SHOWN]
     return list(Prospect.objects.filter(
         agency=producer.agency, owner=producer,
         x_date__gt=since + dt.timedelta(days=XDATE_WINDOW_DAYS),
@@ -136,21 +147,30 @@ def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date) -> list
         .order_by("x_date", "name", "pk")[:SHOWN])
 
 
+class TeamWin(NamedTuple):
+    """What a line of the list says of a win: who, which prospect (one's own), which stage."""
+
+    producer_id: int
+    producer_name: str
+    prospect_name: str
+    stage_name: str
+    wins: int
+
+
 def team_wins_between(producer: Producer, *, since: dt.date, today: dt.date,
-                      limit: int = SHOWN) -> list[StageAdvance]:
+                      limit: int = SHOWN) -> list[TeamWin]:
     """The moves that won stages from the start of `since` to the start of `today`, by the
-    producer's team (by the producer alone when they are on none), newest first. One query."""
+    producer's team (by the producer alone when they are on none), newest first. One query,
+    read as bare rows: it heads every My week."""
     tz = producer.agency.tz
     start = dt.datetime.combine(since, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
     who = Q(producer__team_id=producer.team_id) if producer.team_id else Q(producer=producer)
-    return list(StageAdvance.objects.filter(
-        who, agency=producer.agency, is_win=True, source=StageAdvance.Source.LIVE,
-        occurred_at__gte=start, occurred_at__lt=end)
-        .select_related("producer__user", "to_stage", "prospect")
-        # A line says who, to which stage and (one's own) which prospect: a prospect row is
-        # wide (its insurance details), and these are read at the top of every My week.
-        .only("producer_id", "wins", "occurred_at", "producer__user__first_name",
-              "producer__user__last_name", "producer__user__username", "to_stage__name",
-              "prospect__name")
-        .order_by("-occurred_at", "-id")[:limit])
+    return [TeamWin(pk, person_name(first, last, username), prospect, stage, wins)
+            for pk, first, last, username, prospect, stage, wins in StageAdvance.objects.filter(
+                who, agency=producer.agency, is_win=True, source=StageAdvance.Source.LIVE,
+                occurred_at__gte=start, occurred_at__lt=end)
+            .order_by("-occurred_at", "-id")
+            .values_list("producer_id", "producer__user__first_name", "producer__user__last_name",
+                         "producer__user__username", "prospect__name", "to_stage__name",
+                         "wins")[:limit]]

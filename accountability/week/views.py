@@ -25,6 +25,7 @@ from pipeline.selectors import (
     next_steps_summary,
     next_steps_with_summary,
     xdates_coming,
+    xdates_near,
 )
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
@@ -114,6 +115,7 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
         summary = next_steps_summary(producer, today=today)
     else:
         steps, summary = next_steps_with_summary(producer, limit=NEXT_STEPS_LISTED, today=today)
+    near = xdates_near(producer, today=today)
     shown = max(NEXT_STEPS_FIRST, sum(1 for p in steps if p.due_state == "today"))
     return {
         "today": today,
@@ -123,7 +125,8 @@ def _next_steps_context(producer, *, only_today: bool = False) -> dict:
         "next_steps_more": steps[shown:],
         "due_summary": summary,
         # Next to "due today": renewals to reach before the incumbent renews them.
-        "xdates": xdates_coming(producer, today=today),
+        "xdates": xdates_coming(producer, today=today, near=near),
+        "xdates_near": near,
     }
 
 
@@ -143,7 +146,8 @@ def _page_context(producer, *, only_today: bool = False, whole: bool = False,
         "running_meeting": running_meeting_for_team(producer.team_id),
         # The list shares the next steps read above, unless the "today" filter cut them.
         "morning": morning_list(producer, today=context["today"], counts=context["due_summary"],
-                                steps=None if only_today else context["next_steps"]),
+                                steps=None if only_today else context["next_steps"],
+                                xdates_near=context["xdates_near"]),
     })
     return _more_context(producer, context, form=form) if whole else context
 

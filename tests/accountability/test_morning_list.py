@@ -168,7 +168,7 @@ def test_mondays_list_counts_the_teams_wins_since_friday(db):
     with time_machine.travel(at(monday, 7, 0, NEW_YORK), tick=False):
         listed = morning_list(nia)
     assert listed.wins_label == "Wins since Friday"
-    assert [w.prospect.name for w in listed.team_wins] == ["Friday Win"]
+    assert [w.prospect_name for w in listed.team_wins] == ["Friday Win"]
 
 
 def test_a_mail_server_away_rolls_the_claim_back_so_the_retry_sends_once(two_zones, settings):
