@@ -228,7 +228,8 @@ class Pages:
             self._poll("poll team board, unchanged (producer)", "producer", "/team/",
                        "/live/team/"),
             self._poll("poll team board, unchanged (owner)", "owner", "/team/", "/live/team/"),
-            self._poll("poll wins feed, unchanged (producer)", "producer", "/week/",
+            # The feed is below the fold of My week: the whole page carries its poller.
+            self._poll("poll wins feed, unchanged (producer)", "producer", "/week/?whole=1",
                        "/live/wins/"),
         ]
         if cast.meeting is not None:
