@@ -119,6 +119,20 @@ def press_key(page, key: str, timeout_s: float = 10) -> None:
     page.keyboard.press(key)
 
 
+def leader_at_first_turn(new_page):
+    """The demo leader on a 1920×1080 TV, the last week's meeting started and moved on to
+    its first turn."""
+    page = new_page(TV)
+    log_in(page, "leader")
+    page.goto("/meeting/")
+    page.select_option("#id_week", index=0)
+    page.click("#meeting-start")
+    page.wait_for_selector("#meeting-stage.section-wins")
+    press_key(page, "PageDown")
+    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    return page
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -12,7 +12,7 @@ from accountability.meetings.services import meeting_move
 from accountability.models import KioskLink, Meeting
 from pipeline.models import Prospect
 from salesculture.models import Producer
-from tests.e2e.conftest import DEMO_PASSWORD, PHONE, TV, log_in, press_key
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE, leader_at_first_turn, log_in
 
 DESKTOP = {"width": 1280, "height": 800}
 POLLS_MS = 5_000  # the meeting screen polls every 2 s
@@ -68,14 +68,7 @@ def test_choosing_a_team_shows_it_at_once(demo, new_page):
 
 def test_the_meeting_screen_waits_while_someone_types_and_follows_after(demo, new_page):
     leader = Producer.objects.select_related("team").get(user__username="leader")
-    page = new_page(TV)
-    log_in(page, "leader")
-    page.goto("/meeting/")
-    page.select_option("#id_week", index=0)
-    page.click("#meeting-start")
-    page.wait_for_selector("#meeting-stage.section-wins")
-    press_key(page, "PageDown")
-    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page = leader_at_first_turn(new_page)
 
     # the leader is typing a commitment when the meeting is moved on from another screen
     in_flight = set()

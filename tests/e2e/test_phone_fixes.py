@@ -9,7 +9,7 @@ from accountability.models import Commitment
 from salesculture.models import Producer
 from salesculture.weeks import Week
 
-from .conftest import PHONE, SCREENSHOTS, TV, log_in, press_key, screenshot
+from .conftest import PHONE, SCREENSHOTS, TV, leader_at_first_turn, log_in, press_key, screenshot
 
 
 def collect_console_errors(page) -> list[str]:
@@ -102,14 +102,7 @@ def test_on_a_phone_a_toast_leaves_the_next_button_reachable_and_a_tap_dismisses
 
 
 def test_on_the_tv_a_toast_keeps_clear_of_the_controls_and_the_key_legend(demo, new_page):
-    page = new_page(TV)
-    log_in(page, "leader")
-    page.goto("/meeting/")
-    page.select_option("#id_week", index=0)
-    page.click("#meeting-start")
-    page.wait_for_selector("#meeting-stage.section-wins")
-    press_key(page, "PageDown")
-    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page = leader_at_first_turn(new_page)
     page.fill("#id_note", "Strong week")
     page.click(".turn-note button")
     toast = page.locator(".toast")
@@ -126,14 +119,7 @@ NOT_CUT = "el => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.
 
 
 def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo, new_page):
-    page = new_page(TV)
-    log_in(page, "leader")
-    page.goto("/meeting/")
-    page.select_option("#id_week", index=0)
-    page.click("#meeting-start")
-    page.wait_for_selector("#meeting-stage.section-wins")
-    press_key(page, "PageDown")
-    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page = leader_at_first_turn(new_page)
     why = page.locator(".turn-why")
     assert why.evaluate(NOT_CUT), why.inner_text()
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
@@ -161,14 +147,7 @@ def test_on_a_tv_a_long_week_scrolls_inside_its_panel_and_the_controls_stay_on_s
                 agency=leader.agency, producer=member, week_start=start, made_at=timezone.now(),
                 kind=Commitment.Kind.SPECIFIC, text=f"Call back the Hollis family about quote {n}")
                 for n in range(8))
-    page = new_page(TV)
-    log_in(page, "leader")
-    page.goto("/meeting/")
-    page.select_option("#id_week", index=0)
-    page.click("#meeting-start")
-    page.wait_for_selector("#meeting-stage.section-wins")
-    press_key(page, "PageDown")
-    page.wait_for_selector('#meeting-stage[data-at^="turns:0:"]')
+    page = leader_at_first_turn(new_page)
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
     expect(page.locator(".turn-grid")).to_contain_text("quote 7")
     expect(page.get_by_role("button", name="Next →")).to_be_in_viewport()
