@@ -88,7 +88,7 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         # out and took a fifth of the time.
         losses = losses.filter(producer__in=people.values("pk"))
     if connection.vendor == "postgresql":
-        reasons, stage_counts, lines, people = _tallies_in_one_pass(losses)
+        reasons, stage_counts, lines, by_person = _tallies_in_one_pass(losses)
         named = {pk: (name, position) for pk, name, position in Stage.objects.filter(
             agency=agency, pk__in=[pk for pk, _ in stage_counts if pk is not None])
             .values_list("pk", "name", "position")}
@@ -101,9 +101,9 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         stages = losses.values_list("from_stage_id", "from_stage__name",
                                     "from_stage__position").annotate(n=n)
         lines = losses.values_list("line_of_business").annotate(n=n)
-        people = losses.values_list("producer_id").annotate(n=n)
+        by_person = losses.values_list("producer_id").annotate(n=n)
     return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
-                        people=_named(dict(people)))
+                        people=_named(dict(by_person)))
 
 
 # The grouping a row of _tallies_in_one_pass belongs to: GROUPING() over the four columns has

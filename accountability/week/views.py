@@ -58,19 +58,23 @@ def _log_form(producer, types, data=None) -> ActivityForm:
                         initial={"client_token": uuid.uuid4().hex})
 
 
+def _week_base(producer) -> dict:
+    """What every part of the week reads first: the week, its ledger, the active types."""
+    week = Week.current(producer.agency).start
+    ledger = week_ledger(producer, week)
+    return {"producer": producer, "week": week, "ledger": ledger,
+            "wins_total": ledger.wins_total,
+            "activity_types": list(active_activity_types(producer.agency))}
+
+
 def _top_context(producer, *, quick_error: str = "", logged=None) -> dict:
     """The top of the week, what a phone paints first: the buttons with this week's counts,
     the undo bar, the commitments' progress and the week's wins."""
-    week = Week.current(producer.agency).start
-    ledger = week_ledger(producer, week)
-    types = list(active_activity_types(producer.agency))
+    context = _week_base(producer)
+    week, ledger, types = context["week"], context["ledger"], context["activity_types"]
     undo = last_undoable_activity(producer, seconds=_undo_seconds())
-    return {
-        "producer": producer,
-        "week": week,
-        "ledger": ledger,
+    context.update({
         "quick": quick_log_buttons(types, ledger),
-        "activity_types": types,
         "quick_error": quick_error,
         "logged": logged,
         "undo": undo,
@@ -80,30 +84,31 @@ def _top_context(producer, *, quick_error: str = "", logged=None) -> dict:
         if undo else 0,
         "progress": commitment_progress(commitments_of_week(producer, week), ledger),
         "wins": ledger.wins,
-        "wins_total": ledger.wins_total,
         "wins_top": ledger.wins[:WINS_FIRST],
         "wins_more": ledger.wins[WINS_FIRST:],
-    }
-
-
-def _below_context(producer, context: dict, *, form=None) -> dict:
-    """Adds what sits below the fold to a `_top_context`: the comparison with the last four
-    weeks, the production card, the detailed log form."""
-    week, ledger = context["week"], context["ledger"]
-    cards = recent_cards(producer, week)
-    context.update({
-        "compare": comparison(producer, week, ledger, cards=cards),
-        "week_card": cards.get(week),
-        # Not "form": the confidence prompt included on this page reads its own `form`.
-        "log_form": form if form is not None else _log_form(producer, context["activity_types"]),
     })
     return context
 
 
+def _compare_context(producer, context: dict) -> dict:
+    """Adds to a `_week_base` the comparison with the last four weeks and the production card
+    (both read from the same scorecards)."""
+    week = context["week"]
+    cards = recent_cards(producer, week)
+    context.update({"compare": comparison(producer, week, context["ledger"], cards=cards),
+                    "week_card": cards.get(week)})
+    return context
+
+
 def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
-    """What changes when an activity is logged or undone: counts, progress, the comparison."""
-    return _below_context(producer, _top_context(producer, quick_error=quick_error,
-                                                 logged=logged), form=form)
+    """What changes when an activity is logged or undone: counts, progress, the comparison;
+    and the detailed log form when it is the part swapped (`form`): a tap, an undo or a
+    "Done" does not read the prospects the form offers."""
+    context = _compare_context(producer, _top_context(producer, quick_error=quick_error,
+                                                      logged=logged))
+    if form is not None:
+        context["log_form"] = form
+    return context
 
 
 def _next_steps_context(producer, *, only_today: bool = False) -> dict:
@@ -153,8 +158,12 @@ def _page_context(producer, *, only_today: bool = False, whole: bool = False,
 
 
 def _more_context(producer, context: dict, *, form=None) -> dict:
-    _below_context(producer, context, form=form)
+    """Adds to a `_week_base` the part below the fold: the comparison, production, the
+    detailed log form, confidence and celebrations."""
+    _compare_context(producer, context)
     context.update({
+        # Not "form": the confidence prompt included on this page reads its own `form`.
+        "log_form": form if form is not None else _log_form(producer, context["activity_types"]),
         "celebrations": wins_feed(producer.agency, producer=producer, limit=5),
         "check_in": check_in_for_week(producer, context["week"]),
         "note_max_length": NOTE_MAX_LENGTH,
@@ -183,12 +192,7 @@ def week_more(request):
     higher and which each tap updates, comes with it out of band."""
     if not request.htmx:
         return redirect(reverse("accountability:my_week") + "?whole=1#week-more")
-    producer = request.producer
-    week = Week.current(producer.agency).start
-    ledger = week_ledger(producer, week)
-    context = _more_context(producer, {
-        "producer": producer, "week": week, "ledger": ledger, "wins_total": ledger.wins_total,
-        "activity_types": list(active_activity_types(producer.agency))})
+    context = _more_context(request.producer, _week_base(request.producer))
     response = render(request, f"{TEMPLATE}#week_more", context)
     response.write(render_to_string(f"{TEMPLATE}#week_compare", {**context, "oob": True},
                                     request=request))
@@ -213,7 +217,8 @@ def week_log(request):
     """Log an activity: a one-tap button (type and token) or the short form with details."""
     producer = request.producer
     detailed = "detail" in request.POST
-    form = _log_form(producer, list(active_activity_types(producer.agency)), request.POST)
+    types = list(active_activity_types(producer.agency))
+    form = _log_form(producer, types, request.POST)
     logged = created = None
     if form.is_valid():
         data = form.cleaned_data
@@ -234,7 +239,8 @@ def week_log(request):
     if not request.htmx:
         messages.success(request, text)
         return redirect("accountability:my_week")
-    context = _live_context(producer, logged=logged)
+    context = _live_context(producer, logged=logged,
+                            form=_log_form(producer, types) if detailed else None)
     # Logging several with details in a row: the form stays open for the next one.
     context["log_open"] = detailed
     return _live_response(request, context, "log_form" if detailed else "quick_log",
