@@ -311,6 +311,9 @@ class ConfidenceCheckIn(models.Model):
                             team__gte=1, team__lte=5),
                 name="check_in_ratings_1_to_5"),
         ]
+        # Leader alerts read a few weeks of the whole agency's check-ins: without it, every
+        # agency's check-ins of every week are scanned.
+        indexes = [models.Index(fields=["agency", "week_start"], name="check_in_agency_week")]
 
     def __str__(self) -> str:
         return f"{self.producer_id} {self.week_start}: {self.process}/{self.pipeline}/{self.team}"
