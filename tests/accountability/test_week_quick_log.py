@@ -83,6 +83,13 @@ def test_the_response_renders_fresh_tokens(producer_client, call):
     assert 'value="used"' not in html
 
 
+def test_the_swapped_buttons_still_post_to_the_log(producer_client, call):
+    """The buttons that come back with a tap are the next tap's: each posts to the log."""
+    html = text(tap(producer_client, call.pk, token="t", **HTMX))
+    log = reverse("accountability:week_log")
+    assert html.count(f'action="{log}" hx-post="{log}"') == html.count('name="activity_type"') > 0
+
+
 def test_commitment_progress_moves_with_the_tap(producer_client, producer, call):
     CommitmentFactory(producer=producer, activity_type=call, target=1)
     html = text(tap(producer_client, call.pk, **HTMX))
