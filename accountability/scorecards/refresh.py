@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from salesculture.models import Agency
+from salesculture.upsert import rows_upsert
 from salesculture.webhooks import webhook_events_publish
 from salesculture.weeks import Week
 
@@ -136,10 +137,7 @@ def _cards_build(snapshot: WeekSnapshot) -> list[WeeklyScorecard]:
 
 class Card(SimpleNamespace):
     """A computed scorecard: the fields of a WeeklyScorecard, without the cost of a model
-    instance (500 a run); only the cards that differ from what is stored become rows."""
-
-    def as_row(self) -> WeeklyScorecard:
-        return WeeklyScorecard(**vars(self))
+    instance (500 a run); only the cards that differ from what is stored are written."""
 
 
 def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
@@ -307,10 +305,9 @@ def _scorecards_upsert(snapshot: WeekSnapshot,
         if differs:
             changed.add(card.producer_id)
         if differs or stored["is_final"] != card.is_final:
-            written.append(card.as_row())
-    WeeklyScorecard.objects.bulk_create(
-        written, update_conflicts=True, unique_fields=["producer", "week_start"],
-        update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
+            written.append(vars(card))
+    rows_upsert(WeeklyScorecard, written, unique_fields=["producer", "week_start"],
+                update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
     return changed, bool(written)
 
 
