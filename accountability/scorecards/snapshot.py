@@ -136,6 +136,21 @@ def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]
     return list(moves.values())
 
 
+def _first_moves_since(advance: str) -> str:
+    """Each prospect's first move at or after a moment (agency, moment: two parameters). On
+    PostgreSQL, DISTINCT ON walks the (agency, prospect, time) index in its order, half the
+    time of numbering every move since with a window (a past week of a 52-week rebuild reads
+    ~180,000 moves); SQLite has only the window."""
+    if connection.vendor == "postgresql":
+        return (f"SELECT DISTINCT ON (prospect_id) prospect_id, from_stage_id FROM {advance} "
+                "WHERE agency_id = %s AND occurred_at >= %s "
+                "ORDER BY prospect_id, occurred_at, id")
+    return (f"SELECT prospect_id, from_stage_id FROM (SELECT prospect_id, from_stage_id, "
+            "ROW_NUMBER() OVER (PARTITION BY prospect_id ORDER BY occurred_at, id) AS nth "
+            f"FROM {advance} WHERE agency_id = %s AND occurred_at >= %s) numbered "
+            "WHERE nth = 1")
+
+
 def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
                    producer_ids=None) -> dict[int, dict]:
     """Open pipeline as it stood at the week's end, so a past week keeps its own number rather
@@ -150,8 +165,8 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
     past week also reads only the moves made after it: never the 95,000-loop walk of every
     prospect's ledger that a latest-move-before-the-end subquery costs.
 
-    Raw SQL because the second half ranks moves with a window function in a derived table,
-    which the ORM cannot join; it runs as is on PostgreSQL and SQLite.
+    Raw SQL because the second half picks each prospect's first move in a derived table,
+    which the ORM cannot join; it runs on PostgreSQL and SQLite (`_first_moves_since`).
     """
     if not open_ids:
         return {}
@@ -170,12 +185,9 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
               AND NOT EXISTS (SELECT 1 FROM {advance} a WHERE a.agency_id = %s
                               AND a.prospect_id = p.id AND a.occurred_at >= %s)
             UNION ALL
-            SELECT p.owner_id, p.estimated_revenue FROM (
-                SELECT prospect_id, from_stage_id, ROW_NUMBER() OVER (
-                    PARTITION BY prospect_id ORDER BY occurred_at, id) AS nth
-                FROM {advance} WHERE agency_id = %s AND occurred_at >= %s
+            SELECT p.owner_id, p.estimated_revenue FROM ({_first_moves_since(advance)}
             ) first_move JOIN {prospect} p ON p.id = first_move.prospect_id
-            WHERE first_move.nth = 1 AND first_move.from_stage_id IN ({is_open})
+            WHERE first_move.from_stage_id IN ({is_open})
               AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
         ) open_at_end GROUP BY owner_id"""
     params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end, agency.pk, at_end,

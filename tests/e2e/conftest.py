@@ -11,11 +11,13 @@ policy refuses: wait for a selector instead (`page.evaluate` is not affected).
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by the
 # test itself (seeding, assertions) are still synchronous and safe.
@@ -64,6 +66,37 @@ document.addEventListener("securitypolicyviolation", function (event) {
 """
 
 
+class RequestsInFlight:
+    """The requests the live server is still answering (its threads run in this process). A
+    closed browser context drops its pending requests, but the server goes on answering them;
+    the database is flushed after the test, and a flush that meets a request still writing
+    (a session's last-seen time, say) can deadlock with it. So a test ends once they are done."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_for_none(self, timeout_s: float = 10) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count <= 0, timeout=timeout_s)
+            # One that never said it finished must not keep every later test waiting.
+            self.count = 0
+
+
+IN_FLIGHT = RequestsInFlight()
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies) at a viewport; closed after the test,
@@ -90,6 +123,7 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    IN_FLIGHT.wait_for_none()
     assert violations == [], "Refused under the page's policies:\n" + "\n".join(violations)
 
 
