@@ -380,8 +380,10 @@ def xdates_near(producer: Producer, *, today: dt.date) -> list[Prospect]:
     """The producer's prospects, the bound ones aside, whose X-date window is open today
     (the X-date from today to XDATE_WINDOW_DAYS ahead): My week draws both its X-date lists
     from them (`xdates_coming`, and the morning list's windows opened since the last working
-    day). One query."""
+    day). One query, in the morning list's order (X-date, then name by the database's
+    collation, as the list's own query would sort them)."""
     return list(Prospect.objects.filter(
         agency=producer.agency, owner=producer, x_date__gte=today,
         x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
-        .exclude(stage__kind=Stage.Kind.WON).select_related("stage"))
+        .exclude(stage__kind=Stage.Kind.WON).select_related("stage")
+        .order_by("x_date", "name", "pk"))

@@ -137,8 +137,7 @@ def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date,
     that opened since `since`, a working day at most LOOK_BACK_DAYS back)."""
     if near is not None:
         opened_after = since + dt.timedelta(days=XDATE_WINDOW_DAYS)
-        return sorted((p for p in near if p.x_date > opened_after),
-                      key=lambda p: (p.x_date, p.name, p.pk))[:SHOWN]
+        return [p for p in near if p.x_date > opened_after][:SHOWN]  # `near` is in order
     return list(Prospect.objects.filter(
         agency=producer.agency, owner=producer,
         x_date__gt=since + dt.timedelta(days=XDATE_WINDOW_DAYS),

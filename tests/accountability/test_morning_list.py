@@ -279,3 +279,22 @@ def test_the_owner_marks_closed_weekdays_and_holidays(client, owner, agency):
     assert agency.closed_weekdays == [6]
     assert agency.closed_dates == ["2026-01-01", "2026-12-25"]
     assert "2026-01-01\n2026-12-25" in html_lib.unescape(client.get(url).content.decode())
+
+
+def test_my_weeks_x_dates_are_in_the_order_the_list_alone_gives_them(db):
+    """My week reads the X-dates once for both of its lists; the morning list drawn from that
+    read is the one its own query gives, in the same order: the database sorts both, so the
+    names sort by its collation either way (a sort in Python went by code point)."""
+    from accountability.week.morning import xdates_opened
+    from pipeline.selectors import xdates_near
+
+    nia = ProducerFactory(agency=AgencyFactory(time_zone="America/New_York"))
+    x_date = TUESDAY + dt.timedelta(days=60)
+    for name in ("Beech Farm", "alder Homes", "Cedar Works", "ash Roofing"):
+        ProspectFactory(owner=nia, name=name, x_date=x_date)
+    since = TUESDAY - dt.timedelta(days=1)
+    alone = xdates_opened(nia, since=since, today=TUESDAY)
+    shared = xdates_opened(nia, since=since, today=TUESDAY,
+                           near=xdates_near(nia, today=TUESDAY))
+    assert len(alone) == 4
+    assert [p.name for p in shared] == [p.name for p in alone]
