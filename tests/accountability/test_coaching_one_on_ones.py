@@ -219,3 +219,17 @@ def test_list_and_detail_queries_do_not_grow(client, leader, producer, conversat
     large = (queries_of(client.get, listing), queries_of(client.get, detail))
     assert small == large
     assert "More 5" in client.get(detail).content.decode()
+
+
+def test_one_persons_conversations_page_on_newest_first_and_stay_theirs(client, leader,
+                                                                         producer):
+    for n in range(27):
+        one_on_one_with_action(leader=leader, producer=producer, action="",
+                               held_on=dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    login(client, leader)
+    url = reverse("accountability:one_on_ones")
+    first = client.get(url, {"producer": producer.pk}).content.decode()
+    assert "1–25 of 27" in first and "← Newer" not in first
+    assert f'href="?producer={producer.pk}&amp;page=2">Older →' in first
+    older = client.get(url, {"producer": producer.pk, "page": 2}).content.decode()
+    assert "26–27 of 27" in older and f'href="?producer={producer.pk}&amp;page=1">← Newer' in older
