@@ -206,6 +206,12 @@ def test_an_agency_of_fifty_is_listed_forty_at_a_time(owner_client, owner, agenc
     assert "Person048 Crowd" in second and "Person048 Crowd" not in first
 
 
+def test_a_search_is_kept_from_page_to_page(owner_client, agency, team):
+    _crowd(agency, team, 45)
+    html = owner_client.get(reverse("people"), {"find": "crowd person"}).content.decode()
+    assert "1–40 of 45" in html and 'href="?find=crowd%20person&amp;page=2">Next →' in html
+
+
 def test_someone_is_found_by_name_or_email_whatever_page_they_are_on(owner_client, agency,
                                                                     team):
     _crowd(agency, team, 60)
