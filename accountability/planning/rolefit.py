@@ -101,9 +101,11 @@ def assess(producer: Producer, cards: list[WeekNumbers], plan: GoalPlan | None,
         if card is not None:
             row.kept, row.total, row.wins = (card.commitments_kept, card.commitments_total,
                                              card.wins)
-        row.kept_below = row.kept_rate < conf["kept_below"]
-        ratio = row.wins_vs_plan
-        row.wins_below = ratio is not None and ratio < conf["wins_below"]
+        # Said as the database counts them (`_judged`: a product, in floating point), so a
+        # threshold like 0.28 draws the line in the same place for the list and the detail.
+        row.kept_below = (row.kept < conf["kept_below"] * row.total if row.total
+                          else conf["kept_below"] > 0)
+        row.wins_below = bool(needed) and row.wins < conf["wins_below"] * needed
         fit.weeks.append(row)
     return fit
 
