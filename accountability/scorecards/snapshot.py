@@ -187,11 +187,11 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
             UNION ALL
             SELECT p.owner_id, p.estimated_revenue FROM ({_first_moves_since(advance)}
             ) first_move JOIN {prospect} p ON p.id = first_move.prospect_id
-            WHERE first_move.from_stage_id IN ({is_open})
+            WHERE p.agency_id = %s AND first_move.from_stage_id IN ({is_open})
               AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
         ) open_at_end GROUP BY owner_id"""
     params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end, agency.pk, at_end,
-              *open_ids, at_end, *their_ids]
+              agency.pk, *open_ids, at_end, *their_ids]
     # The sum comes back as the ORM would return it (a Decimal, also on SQLite).
     revenue = Prospect._meta.get_field("estimated_revenue").get_col(prospect)
     converters = ops.get_db_converters(revenue)
