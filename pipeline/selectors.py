@@ -372,7 +372,7 @@ def xdates_coming(producer: Producer, *, today: dt.date,
     else:
         rows = (Prospect.objects.filter(agency=producer.agency, owner=producer)
                 .filter(xdate_candidates(today, within_days=within_days))
-                .select_related("stage"))
+                .select_related("stage").order_by("x_date", "name", "pk"))
     return xdates_needing_follow_up(rows, today)
 
 

@@ -84,10 +84,11 @@ def xdate_candidates(today: dt.date, *, within_days: int = WINDOW_DAYS) -> Q:
 
 
 def xdates_needing_follow_up(prospects, today: dt.date) -> list:
-    """The rows of `prospects` (already filtered by `xdate_candidates`) that need a follow-up,
-    soonest X-date first, each with `x_days` (days away) and `x_mark` (60, 45 or 30)."""
+    """The rows of `prospects` (already filtered by `xdate_candidates`, and in order: soonest
+    X-date first, then by name, as the database sorts names) that need a follow-up, each with
+    `x_days` (days away) and `x_mark` (60, 45 or 30)."""
     rows = [p for p in prospects if xdate_needs_follow_up(p, today)]
     for p in rows:
         p.x_days = xdate_days_away(p.x_date, today)
         p.x_mark = xdate_mark(p.x_date, today)
-    return sorted(rows, key=lambda p: (p.x_date, p.name, p.pk))
+    return rows

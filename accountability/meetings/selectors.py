@@ -318,7 +318,7 @@ def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
     # Renewals in the next 30 days that nobody has acted on (pipeline/xdates.py).
     xdates = xdates_needing_follow_up(
         team_open.filter(xdate_candidates(today, within_days=XDATE_SOON_DAYS))
-        .select_related("owner__user", "stage"), today)
+        .select_related("owner__user", "stage").order_by("x_date", "name", "pk"), today)
     screen.xdates_total, screen.xdates = len(xdates), xdates[:XDATES_SHOWN]
     followed = set(Commitment.objects.filter(
         week_start=screen.commit_week, kind=Commitment.Kind.SPECIFIC,

@@ -41,10 +41,10 @@ def x_dates_section(html: str) -> str:
 
 
 def test_my_week_lists_x_dates_coming_next_to_the_next_steps(producer_client, producer):
+    renewing(producer, "Ava Hart", 60)  # made first, listed last: soonest X-date first
     renewing(producer, "Harbor Bakery", 30, phone="312 555 0142", current_carrier="Travelers",
              current_premium=18400)
     renewing(producer, "Lopez Family", 45, due_in=50)  # the next step comes after the renewal
-    renewing(producer, "Ava Hart", 60)
     renewing(producer, "Acted On", 30, due_in=3)
     renewing(producer, "Far Off", 90)
     renewing(ProducerFactory(agency=producer.agency), "A colleague's", 30)
@@ -107,6 +107,7 @@ def meeting_xdates(html: str) -> str:
 
 def test_the_meeting_lists_x_dates_in_30_days_with_one_click_follow_up(leader_client, meeting,
                                                                        producer, other_producer):
+    renewing(producer, "Zeta Roofing", 20)  # made first, listed after: same day, by name
     soon = renewing(producer, "Harbor Bakery", 20)
     renewing(producer, "Ava Hart", 45)  # in its window, but not within 30 days
     renewing(producer, "Acted On", 10, due_in=2)
@@ -115,6 +116,7 @@ def test_the_meeting_lists_x_dates_in_30_days_with_one_click_follow_up(leader_cl
     page = meeting_xdates(text(leader_client.get(reverse("accountability:meeting",
                                                          args=[meeting.pk]))))
     assert "Harbor Bakery" in page and "20 days" in page
+    assert page.index("Harbor Bakery") < page.index("Zeta Roofing")
     for absent in ("Ava Hart", "Acted On", "Other agency's", "Another team's"):
         assert absent not in page
     follow = leader_client.post(reverse("accountability:meeting_follow_up", args=[meeting.pk]),
