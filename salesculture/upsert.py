@@ -19,7 +19,11 @@ from django.db.models import Model
 def rows_upsert(model: type[Model], rows: list[dict], *, unique_fields: list[str],
                 update_fields: list[str]) -> None:
     """Insert `rows` (each a dict of field name or attname → value, the same keys in every
-    row), or, where a row with the same `unique_fields` exists, update its `update_fields`."""
+    row), or, where a row with the same `unique_fields` exists, update its `update_fields`.
+
+    Each value must already be what its column holds (an int for an integer column, an
+    aware datetime, a finite Decimal): no field's to_python or pre_save runs (no auto_now),
+    and a left-out field takes its Python default. The scorecards' rows are built so."""
     if not rows:
         return
     if connection.vendor != "postgresql":
