@@ -24,6 +24,7 @@ from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
+from .xdates import ORDER as XDATE_ORDER
 from .xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from .xdates import (
     xdate_candidates,
@@ -372,7 +373,7 @@ def xdates_coming(producer: Producer, *, today: dt.date,
     else:
         rows = (Prospect.objects.filter(agency=producer.agency, owner=producer)
                 .filter(xdate_candidates(today, within_days=within_days))
-                .select_related("stage").order_by("x_date", "name", "pk"))
+                .select_related("stage").order_by(*XDATE_ORDER))
     return xdates_needing_follow_up(rows, today)
 
 
@@ -380,10 +381,9 @@ def xdates_near(producer: Producer, *, today: dt.date) -> list[Prospect]:
     """The producer's prospects, the bound ones aside, whose X-date window is open today
     (the X-date from today to XDATE_WINDOW_DAYS ahead): My week draws both its X-date lists
     from them (`xdates_coming`, and the morning list's windows opened since the last working
-    day). One query, in the morning list's order (X-date, then name by the database's
-    collation, as the list's own query would sort them)."""
+    day). One query, in the X-date lists' `ORDER` (pipeline/xdates.py)."""
     return list(Prospect.objects.filter(
         agency=producer.agency, owner=producer, x_date__gte=today,
         x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
         .exclude(stage__kind=Stage.Kind.WON).select_related("stage")
-        .order_by("x_date", "name", "pk"))
+        .order_by(*XDATE_ORDER))

@@ -27,6 +27,8 @@ from django.utils import timezone
 from salesculture.models import Agency
 
 WINDOW_DAYS = 60
+# How every X-date list is sorted, by the database (names by its collation): soonest first.
+ORDER = ("x_date", "name", "pk")
 MARKS = (60, 45, 30)  # days before the X-date; each holds until the next one
 
 
@@ -84,9 +86,8 @@ def xdate_candidates(today: dt.date, *, within_days: int = WINDOW_DAYS) -> Q:
 
 
 def xdates_needing_follow_up(prospects, today: dt.date) -> list:
-    """The rows of `prospects` (already filtered by `xdate_candidates`, and in order: soonest
-    X-date first, then by name, as the database sorts names) that need a follow-up, each with
-    `x_days` (days away) and `x_mark` (60, 45 or 30)."""
+    """The rows of `prospects` (already filtered by `xdate_candidates`, and in `ORDER`) that
+    need a follow-up, each with `x_days` (days away) and `x_mark` (60, 45 or 30)."""
     rows = [p for p in prospects if xdate_needs_follow_up(p, today)]
     for p in rows:
         p.x_days = xdate_days_away(p.x_date, today)

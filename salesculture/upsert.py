@@ -32,11 +32,11 @@ def rows_upsert(model: type[Model], rows: list[dict], *, unique_fields: list[str
         return
     meta, quote = model._meta, connection.ops.quote_name
     keys = list(rows[0])
-    given = {meta.get_field(key) for key in keys}
+    given = [meta.get_field(key) for key in keys]
     # A field a row leaves out takes its default, as a model instance would.
     defaults = {field.column: field.get_default() for field in meta.concrete_fields
                 if field not in given and not field.primary_key}
-    columns = [meta.get_field(key).column for key in keys]
+    columns = [field.column for field in given]
     document = json.dumps([{**defaults, **dict(zip(columns, map(row.__getitem__, keys),
                                                    strict=True))}
                            for row in rows], default=_plain)

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pipeline.models import Prospect, Stage
+from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import agency_today, xdate_candidates, xdates_needing_follow_up
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers, teams_for
@@ -318,7 +319,7 @@ def _fill_pipeline(screen: Screen, now: dt.datetime) -> None:
     # Renewals in the next 30 days that nobody has acted on (pipeline/xdates.py).
     xdates = xdates_needing_follow_up(
         team_open.filter(xdate_candidates(today, within_days=XDATE_SOON_DAYS))
-        .select_related("owner__user", "stage").order_by("x_date", "name", "pk"), today)
+        .select_related("owner__user", "stage").order_by(*XDATE_ORDER), today)
     screen.xdates_total, screen.xdates = len(xdates), xdates[:XDATES_SHOWN]
     followed = set(Commitment.objects.filter(
         week_start=screen.commit_week, kind=Commitment.Kind.SPECIFIC,

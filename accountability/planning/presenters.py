@@ -90,10 +90,6 @@ class RoleFitWeek:
     wins_below: bool = False
 
     @property
-    def kept_rate(self) -> float:
-        return self.kept / self.total if self.total else 0.0
-
-    @property
     def wins_vs_plan(self) -> float | None:
         return self.wins / self.wins_needed if self.wins_needed else None
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from pipeline.models import Prospect, Stage, StageAdvance
 from pipeline.selectors import next_steps_summary, next_steps_with_summary
+from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.closed_days import is_closed_on
 from salesculture.models import Producer
@@ -143,7 +144,7 @@ def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date,
         x_date__gt=since + dt.timedelta(days=XDATE_WINDOW_DAYS),
         x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
         .exclude(stage__kind=Stage.Kind.WON).select_related("stage")
-        .order_by("x_date", "name", "pk")[:SHOWN])
+        .order_by(*XDATE_ORDER)[:SHOWN])
 
 
 class TeamWin(NamedTuple):
