@@ -10,7 +10,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
@@ -130,7 +139,7 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
     rows = list(_with_ledger_columns(people, begins=begins, last=last, today=today)
                 .order_by("user__first_name", "user__last_name", "pk").values_list(
                     "pk", "user__first_name", "user__last_name", "user__username", "team_id",
-                    "created_at", "active_since", "missed", "follow_up_id", "follow_up_on"))
+                    "joined_before", "active_since", "missed", "follow_up_id", "follow_up_on"))
     if not rows:
         return []
     ids = people.values("pk")
@@ -142,7 +151,7 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
             found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.",
                                  ("accountability:drilldown", pk))
         # Someone who joined inside the span has not had the days to be quiet in.
-        if not active and joined < begins:
+        if not active and joined:
             found[pk][QUIET] = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working "
                                 f"days (since {_day(since)}).",
                                 ("accountability:drilldown", pk))
@@ -184,6 +193,7 @@ def _with_ledger_columns(people: QuerySet[Producer], *, begins: dt.datetime,
               .order_by().values("producer")
               .annotate(weeks=Count("week_start", distinct=True)).values("weeks"))
     return people.annotate(
+        joined_before=ExpressionWrapper(Q(created_at__lt=begins), output_field=BooleanField()),
         active_since=Exists(Activity.objects.filter(producer=OuterRef("pk"),
                                                     occurred_at__gte=begins)),
         missed=Coalesce(Subquery(missed), 0),
