@@ -19,6 +19,7 @@ from salesculture.selectors import person_name, selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
+from .board_rows import BoardPerson, board_people
 from .drilldown import Drilldown, drilldown_build
 from .feed import FEED_SHOWN
 from .presenters import MOST_WINS_SHOWN, TeamScorecard, Viewer, board_fill, valid_sort
@@ -61,8 +62,8 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
     `no_team`, the people on no team), leaders first. Not `personal`: as everyone with the
     actor's `Viewer` sees it, the actor's own row unmarked (a board to share).
 
-    Six queries whatever the number of producers: teams, producers, their cards of this week
-    and last (bare rows), the 11 weeks before as wins, this year's plans as labels, and the
+    Four queries whatever the number of producers: teams, the people with their cards of this
+    week and last and this year's plan (`board_rows`), the 11 weeks before as wins, and the
     week's commitments. On this week the board also sums up last week from the same cards.
     """
     agency = actor.agency
@@ -77,15 +78,12 @@ def team_scorecard(*, actor: Producer, week: dt.date, team: Team | None = None,
         board.is_far = True
         return board
     weeks = shown.trailing(TREND_WEEKS)
-    producers = selling_producers(agency, team=team)
-    if no_team:
-        producers = producers.filter(team__isnull=True)
     # The week's and last week's cards are read whole; the weeks before only draw the trend
     # line, so they come as bare wins: a leader's board is 50 people × 13 weeks of cards.
     whole = [w.start for w in weeks[-2:]]
-    producers = list(producers)
-    _attach_cards(agency, producers, weeks[0].start, whole)
-    _attach_plans(agency, producers)
+    producers = board_people(agency, team=team, no_team=no_team, whole=whole,
+                             year=local_now(agency).year)
+    _attach_trend_wins(agency, producers, weeks[0].start, whole[0])
     commitments = Commitment.objects.filter(
         agency=agency, week_start=shown.start, producer__is_active=True).exclude(
         producer__role=Producer.Role.NON_PRODUCER)
@@ -131,55 +129,18 @@ class TrendWeek(NamedTuple):
     wins: int
 
 
-# What the board reads of a card (presenters: the row's numbers, cells and production, last
-# week's summary): read as bare rows, not scorecards. A leader's board is 100 cards of 33
-# columns, and a model instance for each cost more than the query (5.3 against 2.6 ms).
-BOARD_CARD_FIELDS = (
-    "producer_id", "week_start", "is_final", "wins", "activities_total", "commitments_kept",
-    "commitments_total", "pipeline_open_count", "pipeline_open_value", "commitment_actuals",
-    "activity_counts", "wins_by_stage", "bound", "premium_bound", "revenue_bound", "bound_mtd",
-    "premium_mtd", "bound_ytd", "premium_ytd", "revenue_ytd", "bound_13w", "quoted_13w",
-    "pace", "close_rate")
-BoardCard = NamedTuple("BoardCard", [(name, object) for name in BOARD_CARD_FIELDS])
-
-
-def _attach_cards(agency: Agency, producers: list[Producer], first: dt.date,
-                  whole: list[dt.date]) -> None:
-    """Each producer's `recent_cards` (the `whole` weeks: the board's and the one before, as
-    `BoardCard`s) and `trend_cards`: the wins of the weeks from `first` up to those, all the
-    trend line draws of them (a leader's board is 50 people × 11 weeks). Two queries."""
-    recent: dict[int, list] = {p.pk: [] for p in producers}
-    trend: dict[int, list[TrendWeek]] = {p.pk: [] for p in producers}
-    cards = WeeklyScorecard.objects.filter(agency=agency, producer_id__in=recent).order_by()
-    for row in cards.filter(week_start__in=whole).values_list(*BOARD_CARD_FIELDS):
-        recent[row[0]].append(BoardCard._make(row))
-    for pid, week_start, wins in (cards.filter(week_start__gte=first, week_start__lt=whole[0])
-                                  .values_list("producer_id", "week_start", "wins")):
-        trend[pid].append(TrendWeek(week_start, wins))
-    for p in producers:
-        p.recent_cards, p.trend_cards = recent[p.pk], trend[p.pk]
-
-
-LABELS = dict(GoalPlan.Label.choices)
-
-
-class BoardPlan(NamedTuple):
-    """What the board shows of a producer's plan: its label (`_plan_label.html`)."""
-
-    label: str
-    label_reason: str
-
-    def get_label_display(self) -> str:
-        return LABELS.get(self.label, self.label)  # as a model's get_FOO_display
-
-
-def _attach_plans(agency: Agency, producers: list[Producer]) -> None:
-    """Each producer's `year_plans`: this year's plan, as its label, or none. One query."""
-    plans = {pid: BoardPlan(label, reason) for pid, label, reason in GoalPlan.objects.filter(
-        agency=agency, year=local_now(agency).year, producer_id__in=[p.pk for p in producers])
-        .values_list("producer_id", "label", "label_reason")}
-    for p in producers:
-        p.year_plans = [plans[p.pk]] if p.pk in plans else []
+def _attach_trend_wins(agency: Agency, people: list[BoardPerson], first: dt.date,
+                       before: dt.date) -> None:
+    """Each person's `trend_cards`: the wins of the weeks from `first` up to `before`, all
+    the trend line draws of them. Read as bare rows: a leader's board is 50 people × 11
+    weeks. One query."""
+    by_producer: dict[int, list[TrendWeek]] = {p.pk: p.trend_cards for p in people}
+    for pid, week_start, wins in (WeeklyScorecard.objects
+                                  .filter(agency=agency, producer_id__in=by_producer,
+                                          week_start__gte=first, week_start__lt=before)
+                                  .values_list("producer_id", "week_start", "wins")
+                                  .order_by()):
+        by_producer[pid].append(TrendWeek(week_start, wins))
 
 
 # --- the whole agency, a line per team --------------------------------------------------------

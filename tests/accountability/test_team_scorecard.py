@@ -164,7 +164,7 @@ def test_leaders_first_medians_and_totals(agency, team, leader, owner, producer,
 
     board = team_scorecard(actor=owner, week=week)
 
-    assert [r.producer for r in board.rows] == [owner, leader, other, producer]
+    assert [r.producer.pk for r in board.rows] == [owner.pk, leader.pk, other.pk, producer.pk]
     assert board.comparison.leaders_wins == 3  # median of 4 and 2
     assert board.comparison.team_wins == 1.5  # median of 4, 2, 1, 0
     assert board.comparison.leaders_kept == 75  # median of 100% and 50%
@@ -284,6 +284,36 @@ def test_leaders_see_pipeline_plan_and_drill_links(leader_client, agency, leader
     assert "$7,777" in row
     assert "Pretend number" in row
     assert reverse("accountability:drilldown", args=[producer.pk]) in row
+
+
+def test_each_row_reads_its_own_cards_and_this_years_plan(leader_client, agency, team, leader,
+                                                        producer, other_agency):
+    """The board reads its people, their cards of this week and last and this year's plan in
+    one query: nobody else's card or plan, no other year's plan, nobody who does not sell."""
+    this_week = Week.current(agency).start
+    last_week = this_week - dt.timedelta(weeks=1)
+    card(producer, this_week, wins=3, commitments_total=2, commitments_kept=1)
+    card(producer, last_week, wins=5, commitments_total=2, commitments_kept=2)
+    card(leader, last_week, wins=1)
+    year = timezone.now().year
+    for label, when in (("pretend", year - 1), ("realistic", year)):
+        GoalPlan.objects.create(agency=agency, producer=producer, year=when, annual_goal=1000,
+                                weeks_left=10, label=label, computed_at=timezone.now())
+    ProducerFactory(agency=agency, team=team, role="non_producer", user__first_name="Nora")
+    ProducerFactory(agency=agency, team=team, is_active=False, user__first_name="Ivy")
+    stranger = ProducerFactory(agency=other_agency, user__first_name="Stan")
+    card(stranger, this_week, wins=9)
+
+    board = team_scorecard(actor=leader, week=this_week)
+    html = leader_client.get(reverse("accountability:team")).content.decode()
+
+    assert [r.producer.pk for r in board.rows] == [leader.pk, producer.pk]
+    mine = board.rows[1]
+    assert (mine.numbers.wins, mine.numbers.kept, mine.prev.wins, mine.prev.kept) == (3, 1, 5, 2)
+    assert board.rows[0].card is None and board.rows[0].prev.wins == 1
+    assert "Realistic" in _row(html, producer.pk) and "Pretend" not in html
+    assert "No plan" in _row(html, leader.pk)
+    assert "Nora" not in html and "Ivy" not in html and "Stan" not in html
 
 
 def test_anonymous_is_sent_to_log_in(client):

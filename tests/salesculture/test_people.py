@@ -80,7 +80,7 @@ def test_a_deactivated_person_cannot_log_in_and_drops_off_the_boards_and_meeting
     WeeklyScorecard.objects.create(agency=agency, producer=producer, week_start=week,
                                    computed_at=timezone.now())
     phone = login(Client(), producer)
-    assert producer in [row.producer for row in team_scorecard(actor=leader, week=week).rows]
+    assert producer.pk in [row.producer.pk for row in team_scorecard(actor=leader, week=week).rows]
 
     # when
     response = owner_client.post(reverse("person_active", args=[producer.pk]),
@@ -94,8 +94,8 @@ def test_a_deactivated_person_cannot_log_in_and_drops_off_the_boards_and_meeting
     refused = Client().post("/login/", {"username": "pat", "password": PASSWORD})
     assert refused.status_code == 200 and "correct username and password" in \
         refused.content.decode()
-    assert producer not in [row.producer for row in team_scorecard(actor=leader,
-                                                                    week=week).rows]
+    assert producer.pk not in [row.producer.pk for row in team_scorecard(actor=leader,
+                                                                          week=week).rows]
     meeting = meeting_start(team=team, week_start=week, actor=leader)
     assert producer.pk not in meeting.turns.values_list("producer_id", flat=True)
     # the history stays
