@@ -95,9 +95,6 @@ def scorecard_floor_sql() -> list[str]:
         "  AND (b.occurred_at, b.id) < (a.occurred_at, a.id) "
         "  ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) b ON a.from_stage_id IS NOT NULL "
         f"WHERE a.{in_week.replace(' occurred_at', ' a.occurred_at')} GROUP BY 1, 2, 3, 4",
-        "SELECT id, producer_id, kind, activity_type_id, stage_id, target, self_reported_done, "
-        f"status, actual FROM {t['commitment']} "
-        "WHERE agency_id = %(agency)s AND week_start = %(week)s",
         f"SELECT * FROM {t['card']} WHERE agency_id = %(agency)s AND week_start = %(week)s",
         f"SELECT * FROM {t['funnel_week']} "
         "WHERE agency_id = %(agency)s AND week_start = %(week)s",

@@ -280,14 +280,14 @@ def _kept_weeks_before(agency: Agency, week: Week,
     earlier: dict[int, set[dt.date]] = defaultdict(set)
     if not all_kept:
         return earlier
-    for pid, start, kept, total in (
-            WeeklyScorecard.objects.filter(
-                agency=agency, producer_id__in=all_kept, is_final=True,
-                week_start__lt=week.start,
-                week_start__gte=week.start - dt.timedelta(weeks=STREAK_LOOKBACK_WEEKS))
-            .values_list("producer_id", "week_start", "commitments_kept", "commitments_total")):
-        if total and kept == total:
-            earlier[pid].add(start)
+    # Only the kept weeks come back: most of the look-back's cards are not (13 weeks of
+    # everyone who kept this week's).
+    for pid, start in WeeklyScorecard.objects.filter(
+            agency=agency, producer_id__in=all_kept, is_final=True, week_start__lt=week.start,
+            week_start__gte=week.start - dt.timedelta(weeks=STREAK_LOOKBACK_WEEKS),
+            commitments_total__gt=0, commitments_kept=F("commitments_total")).values_list(
+            "producer_id", "week_start"):
+        earlier[pid].add(start)
     return earlier
 
 
