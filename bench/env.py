@@ -81,6 +81,13 @@ def django_setup(url: str, **extra: str) -> None:
     django.setup()
 
 
+def vacuum_analyze(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(libpq_url(url), autocommit=True) as db:
+        db.execute("VACUUM ANALYZE")
+
+
 def rss_peak_mb(pid: int | str = "self") -> float:
     """The peak resident set size of a process (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -27,6 +27,7 @@ from bench.env import (  # noqa: E402 - the project root must be on the path fir
     libpq_url,
     maintenance_url,
     migrate,
+    vacuum_analyze,
 )
 
 GROWTH_AGENCIES = 10
@@ -56,7 +57,7 @@ def main() -> None:
     migrate(url)
     lap("database created and migrated")
     django_setup(url)
-    from bench.populate import Populator, vacuum_analyze
+    from bench.populate import Populator
 
     populator = Populator(url=url, producers=args.producers, weeks=args.weeks, seed=args.seed,
                           report=print)

@@ -176,11 +176,6 @@ class Populator:
         return time.perf_counter() - started
 
 
-def vacuum_analyze(url: str) -> None:
-    with psycopg.connect(libpq_url(url), autocommit=True) as db:
-        db.execute("VACUUM ANALYZE")
-
-
 def _copy(cursor, model, columns: tuple, rows: Iterable[tuple]) -> int:
     count = 0
     with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
