@@ -201,6 +201,8 @@ def test_the_list_comes_a_page_at_a_time_flagged_people_first(client, owner, age
     assert all(f'data-producer="{p.pk}"' in first for p in flagged)
     assert first.index(f'data-producer="{flagged[0].pk}"') < first.index("Aa00")
     assert f"1–25 of {everyone}" in first and 'href="?page=2"' in first
+    assert first.count("1–25") == 1  # said once, by the pager; the summary says the order
+    assert "Flagged first, 25 to a page." in first
     last = client.get(url, {"page": "99"}).content.decode()
     assert f"26–{everyone} of {everyone}" in last
     assert last.count('class="card fit-row') == everyone - 25
