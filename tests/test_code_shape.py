@@ -1,6 +1,7 @@
 """Limits that keep the code readable for the next person: no product module over 400 lines,
-no template line over 160 characters. Function complexity (at most 15) is ruff's C901,
-configured in pyproject.toml and run by `make lint` and CI."""
+no template line over 160 characters, no template comment left open on its line. Function
+complexity (at most 15) is ruff's C901, configured in pyproject.toml and run by `make lint`
+and CI."""
 
 from pathlib import Path
 
@@ -27,3 +28,13 @@ def test_no_template_line_is_over_160_characters():
     long = [f"{p.relative_to(ROOT)}:{i}" for p in (ROOT / "templates").rglob("*.*")
             for i, line in enumerate(p.read_text().splitlines(), 1) if len(line) > TEMPLATE_LINE]
     assert long == []
+
+
+def test_no_template_comment_spans_lines():
+    """Django's `{# … #}` ends on its own line: one that goes on to the next is printed as
+    text (the team board showed its own comment above the table). Longer ones are
+    `{% comment %}`."""
+    open_ended = [f"{p.relative_to(ROOT)}:{i}" for p in (ROOT / "templates").rglob("*.*")
+                  for i, line in enumerate(p.read_text().splitlines(), 1)
+                  if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert open_ended == []

@@ -283,6 +283,7 @@ def test_leaders_see_pipeline_plan_and_drill_links(leader_client, agency, leader
     row = _row(html, producer.pk)
     assert "$7,777" in row
     assert "Pretend number" in row
+    assert "{#" not in html and "rows_prerendered" not in html  # no template comment shown
     assert reverse("accountability:drilldown", args=[producer.pk]) in row
 
 
