@@ -8,15 +8,19 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from salesculture.models import Producer, Team
 from salesculture.weeks import Week
 
 from ..commitments.rules import commitment_target, counts_toward_total
-from ..models import Commitment, GoalPlan, WeeklyScorecard
+from ..models import Commitment
 from .numbers import CardNumbers
 from .production import SORT_KEYS as PRODUCTION_SORT_KEYS
 from .production import Production
+
+if TYPE_CHECKING:
+    from .board_rows import BoardCard, BoardPerson, BoardPlan
 
 # OPEN: the week is still running and the commitment is not met yet. It is not red: nobody
 # has missed anything until the week is over.
@@ -73,14 +77,15 @@ def cell_status(done: int, committed: int, count: int, ended: bool = True) -> st
 
 @dataclass
 class Row:
-    producer: Producer
-    card: WeeklyScorecard | None
+    # Bare rows (board_rows.py), not model instances: they carry only what the board reads.
+    producer: BoardPerson
+    card: BoardCard | None
     cells: list[Cell]
     trend: list[int | None]
-    plan: GoalPlan | None
+    plan: BoardPlan | None
     detail: bool  # the actor may drill into this producer
     is_me: bool
-    prev_card: WeeklyScorecard | None = None  # the week before, for the Monday summary
+    prev_card: BoardCard | None = None  # the week before, for the Monday summary
     week_ended: bool = False
     numbers: CardNumbers = field(init=False)
     prev: CardNumbers = field(init=False)
@@ -234,10 +239,10 @@ class Viewer:
         return self.links == "all" or (bool(self.links) and str(producer.team_id) == self.links)
 
 
-def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[Producer],
+def board_fill(board: TeamScorecard, *, actor: Producer, producers: list[BoardPerson],
                commitments: list[Commitment], weeks: list[Week], viewer: Viewer,
                personal: bool = True) -> TeamScorecard:
-    """Rows, columns and totals from each producer's prefetched `recent_cards` (the board's
+    """Rows, columns and totals from each person's `recent_cards` (the board's
     week and the one before) and `trend_cards` (the `weeks` before those, wins only) and
     `year_plans`, and the week's commitments (model instances, or anything with their pk,
     producer_id, kind, target and activity type and stage: the team board's bare rows). On
@@ -275,7 +280,7 @@ def _measure_of(c: Commitment) -> Measure:
     return Measure(key="promises", label="Promises", order=(3, 0, ""))
 
 
-def _row(board: TeamScorecard, p: Producer, commitments: list[Commitment],
+def _row(board: TeamScorecard, p: BoardPerson, commitments: list[Commitment],
          weeks: list[dt.date], *, detail: bool, is_me: bool) -> Row:
     cards = {c.week_start: c for c in (*p.trend_cards, *p.recent_cards)}
     card = cards.get(board.week)
@@ -287,7 +292,7 @@ def _row(board: TeamScorecard, p: Producer, commitments: list[Commitment],
         prev_card=cards.get(weeks[-2]), week_ended=board.has_ended)
 
 
-def _cells(board: TeamScorecard, card: WeeklyScorecard | None,
+def _cells(board: TeamScorecard, card: BoardCard | None,
            commitments: list[Commitment]) -> list[Cell]:
     actuals = card.commitment_actuals if card else {}
     cells = {m.key: Cell() for m in board.measures}
@@ -311,7 +316,7 @@ def _cells(board: TeamScorecard, card: WeeklyScorecard | None,
     return [cells[m.key] for m in board.measures]
 
 
-def _uncommitted_done(key: str, card: WeeklyScorecard) -> int:
+def _uncommitted_done(key: str, card: BoardCard) -> int:
     """What a producer did on a measure they made no commitment for (shown grey)."""
     if key.startswith("a"):
         return (card.activity_counts or {}).get(key[1:], 0)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accountability.models import Celebration, Commitment, GoalPlan, WeeklyScorecard
 from accountability.scorecards.presenters import MET, MISSED, NONE
 from accountability.scorecards.selectors import team_scorecard
-from salesculture.weeks import Week
+from salesculture.weeks import Week, local_now
 from tests.conftest import login
 from tests.factories import (
     CommitmentFactory,
@@ -296,7 +296,7 @@ def test_each_row_reads_its_own_cards_and_this_years_plan(leader_client, agency,
     card(producer, this_week, wins=3, commitments_total=2, commitments_kept=1)
     card(producer, last_week, wins=5, commitments_total=2, commitments_kept=2)
     card(leader, last_week, wins=1)
-    year = timezone.now().year
+    year = local_now(agency).year  # the board's year is the agency's
     for label, when in (("pretend", year - 1), ("realistic", year)):
         GoalPlan.objects.create(agency=agency, producer=producer, year=when, annual_goal=1000,
                                 weeks_left=10, label=label, computed_at=timezone.now())

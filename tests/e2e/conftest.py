@@ -177,5 +177,8 @@ def leader_at_first_turn(new_page):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # From the top: a page scrolled down has its sticky header drawn over the middle of a
+    # full-page shot.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -7,14 +7,7 @@ from django.utils import timezone
 from accountability.models import Commitment
 from pipeline.models import Activity, StageAdvance
 from salesculture.models import Producer
-from tests.e2e.conftest import PHONE, SCREENSHOTS, log_in
-from tests.e2e.conftest import screenshot as full_page_screenshot
-
-
-def screenshot(page, name):
-    # From the top, so the sticky header is not drawn over the middle of a full-page shot.
-    page.evaluate("window.scrollTo(0, 0)")
-    return full_page_screenshot(page, name)
+from tests.e2e.conftest import PHONE, SCREENSHOTS, log_in, screenshot
 
 
 def no_horizontal_scroll(page) -> bool:
