@@ -135,6 +135,26 @@ def test_on_a_1920_tv_the_why_and_the_stage_names_wrap_instead_of_being_cut(demo
     assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
 
 
+def test_on_a_1920_tv_the_pipeline_lists_fit_whatever_the_owners_are_called(demo, new_page):
+    """Each stale or X-date row is two lines: a long "who · stage" line is cut with an
+    ellipsis (its title says it whole) rather than wrapping the list, and so the page, past
+    the TV's height (as the demo's own data did on 2026-11-30: its X-dates move with the date)."""
+    for producer in Producer.objects.select_related("user"):
+        producer.user.last_name = "Oppenheimer-Castellanos de la Vega"
+        producer.user.save(update_fields=["last_name"])
+    page = leader_at_first_turn(new_page)
+    press_key(page, "PageDown")
+    page.wait_for_selector("#meeting-stage.section-pipeline")
+    who = page.locator(".stale-who")
+    assert who.count() > 0
+    line = who.first.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    for i in range(who.count()):
+        assert who.nth(i).bounding_box()["height"] <= line * 1.5, who.nth(i).inner_text()
+        assert "Oppenheimer-Castellanos de la Vega · " in who.nth(i).get_attribute("title")
+    screenshot(page, "meeting-pipeline-tv-long-names")
+    assert page.evaluate("document.documentElement.scrollHeight") <= TV["height"]
+
+
 def test_on_a_tv_a_long_week_scrolls_inside_its_panel_and_the_controls_stay_on_screen(
         demo, new_page):
     # The demo's weeks depend on the hour it is loaded: a producer with more promises than a
