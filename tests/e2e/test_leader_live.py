@@ -168,6 +168,10 @@ def test_an_owner_sees_a_line_per_team_and_opens_a_teams_rows_in_place(demo, new
     page = new_page(DESKTOP)
     log_in(page, "owner")
     page.goto("/team/")
+    # an owner's fourteen links fit one line of the top bar on a 1280 px laptop
+    links = page.locator(".topbar .nav a, .topbar .nav .link")
+    assert links.count() >= 14
+    assert len({round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}) == 1
     summary = page.get_by_test_id("team-summary")
     assert summary.locator("tbody.team-line").count() == 2  # North and South
     assert page.locator("tr[data-producer]").count() == 0  # nobody's row until asked for
