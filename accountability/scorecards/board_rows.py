@@ -84,6 +84,7 @@ def board_people(agency: Agency, *, team: Team | None, no_team: bool, whole: lis
     producer, user = Producer._meta.db_table, get_user_model()._meta.db_table
     card, plan = WeeklyScorecard._meta.db_table, GoalPlan._meta.db_table
     columns = [WeeklyScorecard._meta.get_field(f).column for f in BOARD_CARD_FIELDS]
+    person = ", ".join(_PERSON_COLUMNS)
     cards = ", ".join(f"c{n}.{column}" for n in range(len(weeks)) for column in columns)
     joins = "".join(f" LEFT JOIN {card} c{n} ON c{n}.producer_id = p.id AND c{n}.agency_id = %s"
                     f" AND c{n}.week_start = %s" for n in range(len(weeks)))
@@ -99,8 +100,7 @@ def board_people(agency: Agency, *, team: Team | None, no_team: bool, whole: lis
         which = " AND p.team_id IS NULL" if no_team else ""
     params += [Producer.Role.OWNER.value, Producer.Role.LEADER.value]
     sql = f"""
-        SELECT p.id, u.first_name, u.last_name, u.username, p.role, p.team_id, p.created_at,
-               g.label, g.label_reason, {cards}
+        SELECT {person}, {cards}
         FROM {producer} p JOIN {user} u ON u.id = p.user_id
         LEFT JOIN {plan} g ON g.producer_id = p.id AND g.agency_id = %s AND g.year = %s{joins}
         WHERE p.agency_id = %s AND p.is_active AND p.role <> %s{which}
@@ -109,7 +109,11 @@ def board_people(agency: Agency, *, team: Team | None, no_team: bool, whole: lis
     return _people(_rows(sql, params, len(weeks)), len(weeks))
 
 
-_PERSON_WIDTH = 9  # the person's columns ahead of the cards'
+# The person's columns, ahead of the cards'.
+_PERSON_COLUMNS = ("p.id", "u.first_name", "u.last_name", "u.username", "p.role", "p.team_id",
+                   "p.created_at", "g.label", "g.label_reason")
+_PERSON_WIDTH = len(_PERSON_COLUMNS)
+_JOINED_AT = _PERSON_COLUMNS.index("p.created_at")
 _CARD_CONVERTERS = {i: as_stored(WeeklyScorecard, f) for i, f in enumerate(BOARD_CARD_FIELDS)
                     if f not in CARD_JSON_FIELDS}
 _CARD_JSON = [i for i, f in enumerate(BOARD_CARD_FIELDS) if f in CARD_JSON_FIELDS]
@@ -121,7 +125,7 @@ def _rows(sql: str, params: list, n_cards: int) -> list[list]:
     width = len(BOARD_CARD_FIELDS)
     starts = [_PERSON_WIDTH + n * width for n in range(n_cards)]
     rows = converted([list(row) for row in rows_of(sql, params)], {
-        6: as_stored(Producer, "created_at"),
+        _JOINED_AT: as_stored(Producer, "created_at"),
         **{at + i: convert for at in starts for i, convert in _CARD_CONVERTERS.items()}})
     return json_decoded(rows, [at + i for at in starts for i in _CARD_JSON])
 

@@ -19,7 +19,7 @@ from salesculture.selectors import person_name, selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
-from .board_rows import BoardPerson, board_people
+from .board_rows import LEADS, BoardPerson, board_people
 from .drilldown import Drilldown, drilldown_build
 from .feed import FEED_SHOWN
 from .presenters import MOST_WINS_SHOWN, TeamScorecard, Viewer, board_fill, valid_sort
@@ -144,9 +144,6 @@ def _attach_trend_wins(agency: Agency, people: list[BoardPerson], first: dt.date
 
 
 # --- the whole agency, a line per team --------------------------------------------------------
-
-LEADS = (Producer.Role.LEADER, Producer.Role.OWNER)
-
 
 def agency_summary(*, agency: Agency, week: dt.date,
                    teams: list[Team] | None = None) -> AgencySummary:
