@@ -9,9 +9,11 @@ class AccountabilityConfig(AppConfig):
         from salesculture.jobs import week_changed
 
         from . import tasks
+        from .coaching import alert_cache
 
         # Every write that changes an agency-week (pipeline's included, which cannot name this
         # app) reaches the scorecards through this signal; connected here, in every process,
         # rather than as a side effect of importing the tasks module.
         week_changed.connect(tasks.refresh_scorecards_when_week_changed,
                              dispatch_uid="accountability.refresh_scorecards")
+        alert_cache.connect()

@@ -29,10 +29,11 @@ from pipeline.models import Activity
 from salesculture.models import Agency, Producer
 from salesculture.numbers import number_text
 from salesculture.selectors import person_name, producers_visible_to
-from salesculture.weeks import Week
+from salesculture.weeks import Week, local_now
 
 from ..models import AlertDismissal, Commitment, ConfidenceCheckIn, OneOnOne
 from ..planning.rolefit import role_fit_flags
+from .alert_cache import alerts_cached
 from .rules import (
     CONFIDENCE,
     CONFIDENCE_SPAN_WEEKS,
@@ -112,9 +113,14 @@ def led_by(actor: Producer) -> QuerySet[Producer]:
 
 
 def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert]:
+    """The alerts of the people `actor` leads: as of `now` when given, else today's, kept
+    between changes (alert_cache.py)."""
     if not actor.is_leader:
         return []
-    return team_alerts(actor.agency, led_by(actor), now=now)
+    if now is not None:
+        return team_alerts(actor.agency, led_by(actor), now=now)
+    return alerts_cached(actor, local_now(actor.agency).date(),
+                         lambda: team_alerts(actor.agency, led_by(actor)))
 
 
 def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Alert]:

@@ -1,0 +1,138 @@
+"""Leader alerts are kept between changes (alert_cache.py): a second look costs no query of
+its own, and every kind of write an alert is computed from shows on the very next look —
+a quick-log through the app, a one-on-one, a check-in, a dismissal, a person moved, the
+scorecard job's change to the cards. A cache that is away costs speed, never a page or a
+write."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability.coaching.alerts import alerts_for
+from accountability.coaching.rules import CONFIDENCE, MISSED, QUIET, ROLE_FIT
+from accountability.models import Commitment, WeeklyScorecard
+from pipeline.services import activity_log
+from salesculture.models import Agency, Producer
+from salesculture.weeks import Week
+from tests.accountability.coaching_data import one_on_one_with_action
+from tests.accountability.test_rolefit import BAD, GOOD, history, plan_with_pace
+from tests.conftest import login
+from tests.factories import (
+    ActivityFactory,
+    CommitmentFactory,
+    ConfidenceCheckInFactory,
+    ProducerFactory,
+    TeamFactory,
+    activity_type,
+)
+from tests.queries import counting
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _quiet(*people):
+    """Joined long ago and logged nothing since: the quiet rule fires."""
+    Producer.objects.filter(pk__in=[p.pk for p in people]).update(
+        created_at=timezone.now() - dt.timedelta(days=400))
+
+
+def _rows(client, producer) -> list[str]:
+    """The alert rows about `producer` on the alerts page, as the leader reads them."""
+    html = client.get(reverse("accountability:alerts")).content.decode()
+    return [row for row in html.split('class="alert-row"')[1:] if producer.name in row]
+
+
+def _rules(actor, producer) -> set[str]:
+    return {a.rule for a in alerts_for(actor) if a.producer_id == producer.pk}
+
+
+def test_a_second_look_reads_nothing_and_a_quick_log_shows_at_once(producer, leader, client):
+    _quiet(producer, leader)
+    login(client, leader)
+    first = _rows(client, producer)
+    assert any("No activity logged" in row for row in first)
+    with counting() as again:
+        assert alerts_for(leader)
+    assert again.queries.count == 0
+    # The producer logs a call through the app: the leader's next look no longer says quiet,
+    # though the scorecard job has not run yet.
+    activity_log(producer=producer, activity_type=activity_type(producer.agency))
+    assert not any("No activity logged" in row for row in _rows(client, producer))
+
+
+def test_a_check_in_a_one_on_one_and_a_missed_week_show_on_the_next_look(producer, leader,
+                                                                         agency):
+    ActivityFactory(producer=producer)
+    assert _rules(leader, producer) == set()
+    week = Week.current(agency)
+    ConfidenceCheckInFactory(producer=producer, week_start=week.shift(-2).start,
+                             process=5, pipeline=5, team=5)
+    ConfidenceCheckInFactory(producer=producer, week_start=week.start,
+                             process=2, pipeline=2, team=2)
+    assert _rules(leader, producer) == {CONFIDENCE}
+    for back in (1, 2):
+        CommitmentFactory(producer=producer, kind=Commitment.Kind.SPECIFIC,
+                          week_start=week.shift(-back).start, status=Commitment.Status.MISSED)
+    assert _rules(leader, producer) == {CONFIDENCE, MISSED}
+    today = timezone.now().astimezone(agency.tz).date()
+    one_on_one_with_action(leader=leader, producer=producer, held_on=today - dt.timedelta(days=20),
+                           follow_up_on=today - dt.timedelta(days=6))
+    assert "follow_up_overdue" in _rules(leader, producer)
+
+
+def test_a_person_moved_to_another_team_leaves_the_leaders_alerts(producer, leader, agency):
+    _quiet(producer)
+    ActivityFactory(producer=leader)
+    assert _rules(leader, producer) == {QUIET}
+    producer.team = TeamFactory(agency=agency, name="South")
+    producer.save(update_fields=["team"])
+    assert _rules(leader, producer) == set()
+
+
+def test_the_scorecard_jobs_change_to_the_cards_shows_on_the_next_look(producer, leader, agency):
+    """The job writes cards in bulk (no save signal) and bumps the agency's live version when
+    anything changed: that version is part of the key."""
+    ActivityFactory(producer=producer)
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 13)
+    assert _rules(leader, producer) == set()
+    kept, total, wins = BAD
+    WeeklyScorecard.objects.filter(producer=producer).update(
+        commitments_kept=kept, commitments_total=total, wins=wins)
+    Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
+    leader = Producer.objects.select_related("agency").get(pk=leader.pk)
+    assert _rules(leader, producer) == {ROLE_FIT}
+
+
+def test_a_leader_and_an_owner_each_see_their_own_people(producer, leader, owner, agency):
+    south = ProducerFactory(agency=agency, team=TeamFactory(agency=agency, name="South"))
+    _quiet(producer, south)
+    ActivityFactory(producer=leader)
+    ActivityFactory(producer=owner)
+    assert {a.producer_id for a in alerts_for(owner)} == {producer.pk, south.pk}
+    assert {a.producer_id for a in alerts_for(leader)} == {producer.pk}
+    assert {a.producer_id for a in alerts_for(owner)} == {producer.pk, south.pk}
+
+
+def test_with_the_cache_away_the_page_and_a_dismissal_still_work(producer, leader, client):
+    _quiet(producer, leader)
+    login(client, leader)
+    with mock.patch.object(cache, "get", side_effect=ConnectionError("cache away")), \
+            mock.patch.object(cache, "set", side_effect=ConnectionError("cache away")), \
+            mock.patch.object(cache, "incr", side_effect=ConnectionError("cache away")):
+        assert any("No activity logged" in row for row in _rows(client, producer))
+        response = client.post(reverse("accountability:alert_dismiss"),
+                               {"producer": producer.pk, "rule": QUIET, "note": "talked today",
+                                "next": reverse("accountability:alerts")})
+        assert response.status_code == 302
+        assert _rows(client, producer) == []
