@@ -6,14 +6,18 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "Accountability"
 
     def ready(self) -> None:
+        from salesculture import agency_cache
         from salesculture.jobs import week_changed
 
         from . import tasks
-        from .coaching import alert_cache
+        from .coaching.models import AlertDismissal, OneOnOne
+        from .models import Commitment, ConfidenceCheckIn, GoalPlan
 
         # Every write that changes an agency-week (pipeline's included, which cannot name this
         # app) reaches the scorecards through this signal; connected here, in every process,
         # rather than as a side effect of importing the tasks module.
         week_changed.connect(tasks.refresh_scorecards_when_week_changed,
                              dispatch_uid="accountability.refresh_scorecards")
-        alert_cache.connect()
+        # What the kept leader alerts and role fit are computed from, beside the cards and
+        # every agency-week's writes (salesculture/agency_cache.py).
+        agency_cache.connect([OneOnOne, ConfidenceCheckIn, Commitment, GoalPlan, AlertDismissal])

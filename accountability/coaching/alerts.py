@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pipeline.models import Activity
+from salesculture.agency_cache import agency_cached
 from salesculture.models import Agency, Producer
 from salesculture.numbers import number_text
 from salesculture.selectors import person_name, producers_visible_to
@@ -33,7 +34,6 @@ from salesculture.weeks import Week, local_now
 
 from ..models import AlertDismissal, Commitment, ConfidenceCheckIn, OneOnOne
 from ..planning.rolefit import role_fit_flags
-from .alert_cache import alerts_cached
 from .rules import (
     CONFIDENCE,
     CONFIDENCE_SPAN_WEEKS,
@@ -114,12 +114,13 @@ def led_by(actor: Producer) -> QuerySet[Producer]:
 
 def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert]:
     """The alerts of the people `actor` leads: as of `now` when given, else today's, kept
-    between changes (alert_cache.py)."""
+    between changes (salesculture/agency_cache.py)."""
     if not actor.is_leader:
         return []
     if now is not None:
         return team_alerts(actor.agency, led_by(actor), now=now)
-    return alerts_cached(actor, local_now(actor.agency).date(),
+    return agency_cached(actor.agency, ("alerts", actor.pk, actor.role, actor.team_id,
+                                        local_now(actor.agency).date()),
                          lambda: team_alerts(actor.agency, led_by(actor)))
 
 

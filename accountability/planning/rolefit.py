@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from salesculture.agency_cache import agency_cached
 from salesculture.models import Agency, Producer
 from salesculture.selectors import leaders_first, person_name, producers_visible_to
 from salesculture.weeks import Week, local_now
@@ -185,16 +186,13 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
         raise Http404("Leaders only.")
     weeks = role_fit_weeks(actor.agency)
     conf = role_fit_rules()
-    judged = _judged(producers_visible_to(actor).filter(is_active=True), agency=actor.agency,
-                     weeks=weeks,
-                     year=local_now(actor.agency).year, conf=conf)
+    year = local_now(actor.agency).year
     # One read of everyone's flag and name (a few numbers each) gives the count, the order
-    # and the page; only the page's people are then read in full.
-    listing = list(judged.order_by("-flagged", leaders_first(), "user__first_name",
-                                   "user__last_name", "pk")
-                   .annotate(outcome=_outcome())
-                   .values_list("pk", "user__first_name", "user__last_name",
-                                "user__username", "role", "wins_needed", "outcome", "flagged"))
+    # and the page; only the page's people are then read in full. The 13 weeks are finished
+    # ones, so the read is kept between changes (salesculture/agency_cache.py).
+    listing = agency_cached(actor.agency, ("role-fit", actor.pk, actor.role, actor.team_id,
+                                           weeks[-1], year),
+                            lambda: _listing(actor, weeks=weeks, year=year, conf=conf))
     flagged_count = sum(1 for row in listing if row[-1])
     shown = Paginator(listing, ROLE_FIT_PAGE_SIZE).get_page(page)
     cards: dict[int, list[WeekNumbers]] = defaultdict(list)
@@ -209,6 +207,16 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
                            cards[pk], None, weeks, conf, needed=needed))
         rows[-1].outcome = outcome_label(outcome)
     return rows, shown, flagged_count
+
+
+def _listing(actor: Producer, *, weeks: list[dt.date], year: int, conf: dict) -> list[tuple]:
+    judged = _judged(producers_visible_to(actor).filter(is_active=True), agency=actor.agency,
+                     weeks=weeks, year=year, conf=conf)
+    return list(judged.order_by("-flagged", leaders_first(), "user__first_name",
+                                "user__last_name", "pk")
+                .annotate(outcome=_outcome())
+                .values_list("pk", "user__first_name", "user__last_name",
+                             "user__username", "role", "wins_needed", "outcome", "flagged"))
 
 
 def role_fit_flags(people, *, agency: Agency) -> dict[int, int]:

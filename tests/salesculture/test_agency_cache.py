@@ -1,6 +1,7 @@
-"""Leader alerts are kept between changes (alert_cache.py): a second look costs no query of
-its own, and every kind of write an alert is computed from shows on the very next look —
-a quick-log through the app, a one-on-one, a check-in, a dismissal, a person moved, the
+"""Leader alerts, role fit and the lost-reason report are kept between changes
+(salesculture/agency_cache.py): a second look costs no query of its own, and every kind of
+write they are computed from shows on the very next look — a quick-log through the app, a
+one-on-one, a check-in, a dismissal, a person moved, a plan, a loss, a renamed stage, the
 scorecard job's change to the cards. A cache that is away costs speed, never a page or a
 write."""
 
@@ -29,7 +30,10 @@ from tests.factories import (
     ProducerFactory,
     TeamFactory,
     activity_type,
+    stage,
 )
+from tests.pipeline.test_lost_report import URL as LOST_URL
+from tests.pipeline.test_lost_report import _lost
 from tests.queries import counting
 
 
@@ -136,3 +140,27 @@ def test_with_the_cache_away_the_page_and_a_dismissal_still_work(producer, leade
                                 "next": reverse("accountability:alerts")})
         assert response.status_code == 302
         assert _rows(client, producer) == []
+
+
+def test_role_fit_shows_a_plan_saved_since_the_last_look(producer, leader, client):
+    history(producer, [BAD] * 13)
+    login(client, leader)
+    flagged = "13 of 13 weeks below on both"
+    assert flagged not in client.get(reverse("accountability:role_fit")).content.decode()
+    plan_with_pace(producer, 4)
+    assert flagged in client.get(reverse("accountability:role_fit")).content.decode()
+
+
+def test_the_lost_report_shows_a_loss_and_a_renamed_stage_at_once(owner, producer, client):
+    day = timezone.now().astimezone(owner.agency.tz).date()
+    _lost(producer, "First", day, via=["Contacted"])
+    login(client, owner)
+    assert 'data-testid="lost-total">1<' in client.get(LOST_URL).content.decode()
+    _lost(producer, "Second", day, via=["Contacted"])
+    html = client.get(LOST_URL).content.decode()
+    assert 'data-testid="lost-total">2<' in html and "Contacted" in html
+    contacted = stage(owner.agency, "Contacted")
+    contacted.name = "Reached"
+    contacted.save(update_fields=["name"])
+    html = client.get(LOST_URL).content.decode()
+    assert "Reached" in html and "Contacted" not in html
