@@ -289,7 +289,7 @@ def _team_with_alerts(agency, team, n):
 
 def test_alerts_cost_the_same_for_3_and_30_people(agency, team, owner):
     _team_with_alerts(agency, team, 3)
-    cache.clear()  # the alerts as computed, not as kept (test_alert_cache.py)
+    cache.clear()  # the alerts as computed, not as kept (tests/salesculture/test_agency_cache.py)
     with counting() as small:
         few = alerts_for(owner)
     _team_with_alerts(agency, team, 27)

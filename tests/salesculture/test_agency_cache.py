@@ -8,7 +8,6 @@ write."""
 import datetime as dt
 from unittest import mock
 
-import pytest
 from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
@@ -35,13 +34,6 @@ from tests.factories import (
 from tests.pipeline.test_lost_report import URL as LOST_URL
 from tests.pipeline.test_lost_report import _lost
 from tests.queries import counting
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _quiet(*people):
