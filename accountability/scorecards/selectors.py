@@ -11,19 +11,20 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
+from django.db.models import Prefetch
 
 from pipeline.selectors import stages_for
 from salesculture.models import Agency, Producer, Team
-from salesculture.selectors import person_name, selling_producers, teams_for
+from salesculture.selectors import selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
 from ..models import Celebration, Commitment, GoalPlan, WeeklyScorecard
-from .board_rows import LEADS, BoardPerson, board_people
+from .board_rows import BoardPerson, board_people
 from .drilldown import Drilldown, drilldown_build
 from .feed import FEED_SHOWN
 from .presenters import MOST_WINS_SHOWN, TeamScorecard, Viewer, board_fill, valid_sort
 from .summary import AgencySummary, summary_fill
+from .summary_rows import summary_sums
 
 TREND_WEEKS = 13
 # Weeks further than this from today show an empty state without touching the database
@@ -149,8 +150,8 @@ def agency_summary(*, agency: Agency, week: dt.date,
                    teams: list[Team] | None = None) -> AgencySummary:
     """The whole agency's week, a line per team (and one for the people on no team), summed
     by the database: five queries however many producers (the agency's `teams` unless given,
-    people per team, card sums per team and week over 13 weeks, this week's cards counted by
-    their numbers for the medians, last week's most stage wins)."""
+    then summary_rows.py: people per team, card sums per team and week over 13 weeks, this
+    week's cards counted by their numbers for the medians, last week's most stage wins)."""
     shown, this_week = Week(week, agency.tz), Week.current(agency)
     prev_week, next_week = shown.shift(-1), shown.shift(1)
     summary = AgencySummary(
@@ -162,39 +163,10 @@ def agency_summary(*, agency: Agency, week: dt.date,
         summary.is_far = True
         return summary
     weeks = [w.start for w in shown.trailing(TREND_WEEKS)]
-    last_ended = shown.shift(-1).ends
-    people = list(selling_producers(agency).order_by().values("team_id").annotate(
-        n=Count("id"), leads=Count("id", filter=Q(role__in=LEADS)),
-        joined=Count("id", filter=Q(created_at__lt=last_ended))))
-    cards = WeeklyScorecard.objects.filter(agency=agency, producer__is_active=True).exclude(
-        producer__role=Producer.Role.NON_PRODUCER)
-    with_goal = Q(producer__annual_goal__gt=0)
-    judged = Q(commitments_total__gt=0)
-    card = "week_start"  # cards are counted by a column of their covering index, not the id
-    per_week = list(cards.filter(week_start__gte=weeks[0], week_start__lte=weeks[-1])
-                    .values("producer__team_id", "week_start").annotate(
-        cards=Count(card), wins=Sum("wins"), activities=Sum("activities_total"),
-        kept=Sum("commitments_kept"), kept_of=Sum("commitments_total"),
-        open_count=Sum("pipeline_open_count"), open_value=Sum("pipeline_open_value"),
-        covered_value=Sum("pipeline_open_value", filter=with_goal),
-        goals=Sum("producer__annual_goal", filter=with_goal),
-        final=Count(card, filter=Q(is_final=True)), judged=Count(card, filter=judged),
-        kept_all=Count(card, filter=judged & Q(commitments_kept__gte=F("commitments_total"))),
-    ).order_by())
-    spread = list(cards.filter(week_start=shown.start).annotate(lead=Case(
-        When(producer__role__in=LEADS, then=True), default=False, output_field=BooleanField()))
-        .values("lead", "wins", "commitments_kept", "commitments_total")
-        .annotate(n=Count(card)).order_by())
-    most_wins = []
-    if shown == this_week and len(weeks) > 1:
-        # Names and wins only, so the cards are read from their covering index.
-        most_wins = [(person_name(first, last, username), wins)
-                     for first, last, username, wins in cards.filter(
-                         week_start=weeks[-2], wins__gt=0).order_by(
-                         "-wins", "producer__user__first_name", "producer__user__last_name",
-                         "producer_id").values_list(
-                         "producer__user__first_name", "producer__user__last_name",
-                         "producer__user__username", "wins")[:MOST_WINS_SHOWN]]
+    people, per_week, spread, most_wins = summary_sums(
+        agency, weeks=weeks, last_ended=shown.shift(-1).ends,
+        most_wins_of=weeks[-2] if shown == this_week and len(weeks) > 1 else None,
+        most_wins_shown=MOST_WINS_SHOWN)
     return summary_fill(summary, weeks=weeks, people=people, per_week=per_week,
                         spread=spread, most_wins=most_wins)
 
