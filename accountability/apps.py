@@ -18,6 +18,7 @@ class AccountabilityConfig(AppConfig):
         # rather than as a side effect of importing the tasks module.
         week_changed.connect(tasks.refresh_scorecards_when_week_changed,
                              dispatch_uid="accountability.refresh_scorecards")
-        # What the kept leader alerts and role fit are computed from, beside the cards and
-        # every agency-week's writes (salesculture/agency_cache.py).
-        agency_cache.connect([OneOnOne, ConfidenceCheckIn, Commitment, GoalPlan, AlertDismissal])
+        # What the kept leader alerts and role fit read besides finished weeks' cards
+        # (salesculture/agency_cache.py; the scorecard job bumps those).
+        agency_cache.connect(agency_cache.COACHING, [OneOnOne, ConfidenceCheckIn, Commitment,
+                                                     GoalPlan, AlertDismissal])

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count
 
-from salesculture.agency_cache import agency_cached
+from salesculture.agency_cache import LOSSES, agency_cached
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import person_name, producers_visible_to
 
@@ -75,10 +75,10 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
                 team: Team | None = None) -> LostReport:
     """`team`: only the losses of the people on it now (one of the actor's agency's teams,
     as the page offers them to an owner). Kept between changes (a move, a renamed stage, a
-    person moved: salesculture/agency_cache.py): an owner's quarter counts some 20,000
-    losses."""
-    return agency_cached(actor.agency, ("lost", actor.pk, actor.role, actor.team_id, start,
-                                        end, team.pk if team else ""),
+    person moved: salesculture/agency_cache.py; a quick-log changes none of it): an owner's
+    quarter counts some 20,000 losses."""
+    return agency_cached(actor.agency, (LOSSES,), ("lost", actor.pk, actor.role, actor.team_id,
+                                                   start, end, team.pk if team else ""),
                          lambda: _lost_report(actor=actor, start=start, end=end, team=team))
 
 
@@ -114,6 +114,15 @@ def _lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         by_person = losses.values_list("producer_id").annotate(n=n)
     return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
                         people=_named(dict(by_person)))
+
+
+def may_count_as_lost(advance: StageAdvance) -> bool:
+    """Whether saving or deleting this move may change a lost-reason report: a move into a
+    Lost stage, or one whose stage is not at hand (the services hand it over; read it to
+    know would cost a query a move)."""
+    if StageAdvance._meta.get_field("to_stage").is_cached(advance):
+        return advance.to_stage.kind == Stage.Kind.LOST
+    return True
 
 
 # The grouping a row of _tallies_in_one_pass belongs to: GROUPING() over the four columns has

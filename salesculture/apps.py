@@ -6,4 +6,9 @@ class SalesCultureConfig(AppConfig):
     verbose_name = "Agencies and people"
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the login signal receiver)
+        from . import (
+            agency_cache,
+            sessions,  # noqa: F401  (connects the login signal receiver)
+        )
+
+        agency_cache.connect_people()

@@ -1,12 +1,15 @@
 """Who needs a leader's attention this week, and why (the rules are in rules.py).
 
-Set-based: four queries for a team of any size (team_alerts), each filtered by the same
-sub-select of people, so an owner's 500 cost what a leader's 5 do. A dismissed alert stays
-hidden for the week it was dismissed in.
+Set-based: five queries for a team of any size (team_alerts), each filtered by the same
+sub-select of people, so an owner's 500 cost what a leader's 5 do. On the pages, the four of
+the slower rules are kept between their changes (salesculture/agency_cache.py); whether each
+person logged anything lately is read every time. A dismissed alert stays hidden for the week
+it was dismissed in.
 """
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -26,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pipeline.models import Activity
-from salesculture.agency_cache import agency_cached
+from salesculture.agency_cache import COACHING, HISTORY, agency_cached
 from salesculture.models import Agency, Producer
 from salesculture.numbers import number_text
 from salesculture.selectors import person_name, producers_visible_to
@@ -119,9 +122,9 @@ def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert
         return []
     if now is not None:
         return team_alerts(actor.agency, led_by(actor), now=now)
-    return agency_cached(actor.agency, ("alerts", actor.pk, actor.role, actor.team_id,
-                                        local_now(actor.agency).date()),
-                         lambda: team_alerts(actor.agency, led_by(actor)))
+    key = ("alerts", actor.pk, actor.role, actor.team_id, local_now(actor.agency).date())
+    return team_alerts(actor.agency, led_by(actor), keep=lambda compute: agency_cached(
+        actor.agency, (HISTORY, COACHING), key, compute))
 
 
 def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Alert]:
@@ -132,36 +135,64 @@ def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Ale
 
 
 def team_alerts(agency: Agency, people: QuerySet[Producer], *,
-                now: dt.datetime | None = None) -> list[Alert]:
+                now: dt.datetime | None = None, keep: Callable | None = None) -> list[Alert]:
     """The alerts about `people` (a queryset of the agency's producers), by name then rule,
-    without those dismissed this week. Four queries: the people with what the ledger rules
-    need as columns (activity since the quiet span, missed weeks, an overdue follow-up), their
-    check-ins, their role-fit flags, and this week's dismissals."""
+    without those dismissed this week. The people with whether each logged anything in the
+    quiet span are read every time (one query: a quick-log anywhere changes it); the rules
+    that read slower rows (missed weeks, overdue follow-ups, check-ins, role fit, this week's
+    dismissals: four queries) through `keep` when given (alerts_for keeps them between
+    their changes), else computed."""
     now = now or timezone.now()
     today = now.astimezone(agency.tz).date()
     week = Week.of(agency, today)
     since = quiet_since(today)
     begins = dt.datetime.combine(since, dt.time.min, tzinfo=agency.tz)
-    last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
-    rows = list(_with_ledger_columns(people, begins=begins, last=last, today=today)
-                .order_by("user__first_name", "user__last_name", "pk").values_list(
-                    "pk", "user__first_name", "user__last_name", "user__username", "team_id",
-                    "joined_before", "active_since", "missed", "follow_up_id", "follow_up_on"))
+    rows = list(people.annotate(
+        joined_before=ExpressionWrapper(Q(created_at__lt=begins), output_field=BooleanField()),
+        active_since=Exists(Activity.objects.filter(producer=OuterRef("pk"),
+                                                    occurred_at__gte=begins)))
+        .order_by("user__first_name", "user__last_name", "pk").values_list(
+            "pk", "user__first_name", "user__last_name", "user__username", "team_id",
+            "joined_before", "active_since"))
     if not rows:
         return []
+
+    def slow() -> tuple[dict, set]:
+        return _slower_rules(agency, people, week=week, today=today)
+
+    found, dismissed = keep(slow) if keep is not None else slow()
+    quiet = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working days "
+             f"(since {_day(since)}).")
+    alerts = []
+    for pk, first, last_name, username, team_id, joined, active in rows:
+        name = person_name(first, last_name, username)
+        mine = found.get(pk, {})
+        # Someone who joined inside the span has not had the days to be quiet in.
+        if not active and joined:
+            mine = {**mine, QUIET: (quiet, ("accountability:drilldown", pk))}
+        for rule in RULES:
+            if rule in mine and (pk, rule) not in dismissed:
+                reason, (view, arg) = mine[rule]
+                alerts.append(Alert(pk, name, team_id, rule, reason, view, arg))
+    return alerts
+
+
+def _slower_rules(agency: Agency, people: QuerySet[Producer], *, week: Week,
+                  today: dt.date) -> tuple[dict[int, dict[str, tuple[str, tuple[str, int]]]],
+                                           set[tuple[int, str]]]:
+    """({person: {rule: (reason, (view, argument))}} of the rules but the quiet one, and this
+    week's dismissals as (person, rule)): four queries."""
+    last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
     ids = people.values("pk")
     found: dict[int, dict[str, tuple[str, tuple[str, int]]]] = defaultdict(dict)
     _confidence(found, agency, ids, week)
     weeks = " and ".join(_week(w) for w in last)
-    for pk, *_, joined, active, missed, follow_up_id, due in rows:
+    for pk, missed, follow_up_id, due in (_with_ledger_columns(people, last=last, today=today)
+                                          .order_by().values_list("pk", "missed", "follow_up_id",
+                                                                  "follow_up_on")):
         if missed == len(last):
             found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.",
                                  ("accountability:drilldown", pk))
-        # Someone who joined inside the span has not had the days to be quiet in.
-        if not active and joined:
-            found[pk][QUIET] = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working "
-                                f"days (since {_day(since)}).",
-                                ("accountability:drilldown", pk))
         if follow_up_id is not None:
             found[pk][FOLLOW_UP] = (f"A follow-up was due {_day(due)}.",
                                     ("accountability:one_on_one", follow_up_id))
@@ -172,22 +203,14 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
     dismissed = set(AlertDismissal.objects.filter(agency=agency, week_start=week.start,
                                                   producer__in=ids)
                     .values_list("producer_id", "rule"))
-    alerts = []
-    for pk, first, last_name, username, team_id, *_ in rows:
-        name = person_name(first, last_name, username)
-        for rule in RULES:
-            if rule in found[pk] and (pk, rule) not in dismissed:
-                reason, (view, arg) = found[pk][rule]
-                alerts.append(Alert(pk, name, team_id, rule, reason, view, arg))
-    return alerts
+    return dict(found), dismissed
 
 
-def _with_ledger_columns(people: QuerySet[Producer], *, begins: dt.datetime,
-                         last: list[dt.date], today: dt.date) -> QuerySet[Producer]:
-    """Each person with: whether they logged anything since `begins`, in how many of the
-    `last` weeks a commitment was judged missed, and their overdue follow-up (a follow-up
-    date passed with no one-on-one held after that conversation), if any. Each column is an
-    indexed look-up per row, in the one query."""
+def _with_ledger_columns(people: QuerySet[Producer], *, last: list[dt.date],
+                         today: dt.date) -> QuerySet[Producer]:
+    """Each person with in how many of the `last` weeks a commitment was judged missed, and
+    their overdue follow-up (a follow-up date passed with no one-on-one held after that
+    conversation), if any. Each column is an indexed look-up per row, in the one query."""
     overdue = (OneOnOne.objects.filter(producer=OuterRef("pk"), follow_up_on__lt=today)
                .exclude(Exists(OneOnOne.objects.filter(producer=OuterRef("producer"),
                                                        held_on__gt=OuterRef("held_on"))))
@@ -200,9 +223,6 @@ def _with_ledger_columns(people: QuerySet[Producer], *, begins: dt.datetime,
               .order_by().values("producer")
               .annotate(weeks=Count("week_start", distinct=True)).values("weeks"))
     return people.annotate(
-        joined_before=ExpressionWrapper(Q(created_at__lt=begins), output_field=BooleanField()),
-        active_since=Exists(Activity.objects.filter(producer=OuterRef("pk"),
-                                                    occurred_at__gte=begins)),
         missed=Coalesce(Subquery(missed), 0),
         follow_up_id=Subquery(overdue.values("pk")[:1]),
         follow_up_on=Subquery(overdue.values("follow_up_on")[:1]))

@@ -10,9 +10,9 @@ from ..models import Commitment, WeeklyScorecard
 
 
 def commitments_judge(commitments: list[dict], cards: list[WeeklyScorecard],
-                       now: dt.datetime) -> None:
+                       now: dt.datetime) -> int:
     """Kept or missed, from the actuals on the cards; a commitment of someone who no longer
-    sells has no card, so it counts nothing done."""
+    sells has no card, so it counts nothing done. Returns how many were judged anew."""
     actuals = {int(key): actual for card in cards
                for key, actual in card.commitment_actuals.items()}
     judged = []
@@ -24,6 +24,7 @@ def commitments_judge(commitments: list[dict], cards: list[WeeklyScorecard],
             judged.append((c["id"], str(status), actual))
     for start in range(0, len(judged), JUDGED_PER_UPDATE):
         _commitments_update(judged[start:start + JUDGED_PER_UPDATE], now)
+    return len(judged)
 
 
 # Three parameters a commitment: well within what SQLite takes in one statement.

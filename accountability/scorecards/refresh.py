@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from django.db import connection, transaction
 from django.db.models import F
 
+from salesculture.agency_cache import HISTORY, agency_changed
 from salesculture.models import Agency
 from salesculture.upsert import rows_upsert
 from salesculture.webhooks import webhook_events_publish
@@ -83,15 +84,20 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
         changed.add(card.producer_id)
     if wrote or gone:  # unchanged cards sum to the agency's funnel week as it is stored
         _agency_funnel_week_save(snapshot, cards)
+    judged = 0
     if snapshot.final:
         # A producer whose card could not be built keeps their commitments as they stand:
         # judged without a card, they would all read missed.
         skipped = set(snapshot.producers) - {card.producer_id for card in cards}
-        commitments_judge([c for c in snapshot.commitments if c["producer_id"] not in skipped],
-                           cards, snapshot.now)
+        judged = commitments_judge([c for c in snapshot.commitments
+                                    if c["producer_id"] not in skipped], cards, snapshot.now)
     fresh = _celebrations_create(snapshot, _celebrations_build(snapshot, cards))
     if changed or fresh:
         Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
+    if (changed or judged) and week_start < Week.current(agency).start:
+        # Role fit and the alerts read finished weeks' cards and judged commitments
+        # (salesculture/agency_cache.py).
+        agency_changed(agency.pk, HISTORY)
     result = ScorecardsRefreshed(cards)
     result.changed_producer_ids = frozenset(
         changed | {c.producer_id for c in fresh if c.producer_id is not None})

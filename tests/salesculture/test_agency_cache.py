@@ -1,23 +1,25 @@
 """Leader alerts, role fit and the lost-reason report are kept between changes
-(salesculture/agency_cache.py): a second look costs no query of its own, and every kind of
-write they are computed from shows on the very next look — a quick-log through the app, a
-one-on-one, a check-in, a dismissal, a person moved, a plan, a loss, a renamed stage, the
-scorecard job's change to the cards. A cache that is away costs speed, never a page or a
-write."""
+(salesculture/agency_cache.py): a second look reads only what changes every minute (who
+logged anything lately), every kind of write they are computed from shows on the very next
+look — a quick-log, a one-on-one, a check-in, a dismissal, a person moved, a plan, a loss, a
+renamed stage, the scorecard job's change to a finished week — and the busiest writes (this
+week's quick-logs and moves) leave what they do not change kept. A cache that is away costs
+speed, never a page or a write."""
 
 import datetime as dt
 from unittest import mock
 
 from django.core.cache import cache
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accountability.coaching.alerts import alerts_for
 from accountability.coaching.rules import CONFIDENCE, MISSED, QUIET, ROLE_FIT
 from accountability.models import Commitment, WeeklyScorecard
-from pipeline.services import activity_log
-from salesculture.models import Agency, Producer
+from accountability.planning.rolefit import role_fit_weeks
+from accountability.scorecards.refresh import scorecards_refresh
+from pipeline.services import activity_log, prospect_advance, prospect_create
+from salesculture.models import Producer
 from salesculture.weeks import Week
 from tests.accountability.coaching_data import one_on_one_with_action
 from tests.accountability.test_rolefit import BAD, GOOD, history, plan_with_pace
@@ -33,7 +35,7 @@ from tests.factories import (
 )
 from tests.pipeline.test_lost_report import URL as LOST_URL
 from tests.pipeline.test_lost_report import _lost
-from tests.queries import counting
+from tests.queries import counting, queries_of
 
 
 def _quiet(*people):
@@ -52,14 +54,15 @@ def _rules(actor, producer) -> set[str]:
     return {a.rule for a in alerts_for(actor) if a.producer_id == producer.pk}
 
 
-def test_a_second_look_reads_nothing_and_a_quick_log_shows_at_once(producer, leader, client):
+def test_a_second_look_reads_only_who_logged_lately_and_a_quick_log_shows_at_once(
+        producer, leader, client):
     _quiet(producer, leader)
     login(client, leader)
     first = _rows(client, producer)
     assert any("No activity logged" in row for row in first)
     with counting() as again:
         assert alerts_for(leader)
-    assert again.queries.count == 0
+    assert again.queries.count == 1
     # The producer logs a call through the app: the leader's next look no longer says quiet,
     # though the scorecard job has not run yet.
     activity_log(producer=producer, activity_type=activity_type(producer.agency))
@@ -95,19 +98,34 @@ def test_a_person_moved_to_another_team_leaves_the_leaders_alerts(producer, lead
     assert _rules(leader, producer) == set()
 
 
-def test_the_scorecard_jobs_change_to_the_cards_shows_on_the_next_look(producer, leader, agency):
-    """The job writes cards in bulk (no save signal) and bumps the agency's live version when
-    anything changed: that version is part of the key."""
+def test_the_scorecard_jobs_change_to_a_finished_week_shows_on_the_next_look(producer, leader):
+    """The job writes cards in bulk (no save signal): it says when a finished week's changed."""
     ActivityFactory(producer=producer)
     plan_with_pace(producer, 4)
     history(producer, [GOOD] * 13)
     assert _rules(leader, producer) == set()
-    kept, total, wins = BAD
-    WeeklyScorecard.objects.filter(producer=producer).update(
-        commitments_kept=kept, commitments_total=total, wins=wins)
-    Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
-    leader = Producer.objects.select_related("agency").get(pk=leader.pk)
+    # The ledgers hold nothing of those weeks: recomputed, no card keeps its four wins.
+    for week in role_fit_weeks(producer.agency):
+        scorecards_refresh(agency=producer.agency, week_start=week)
+    assert not WeeklyScorecard.objects.filter(producer=producer, wins=GOOD[2]).exists()
     assert _rules(leader, producer) == {ROLE_FIT}
+
+
+def test_this_weeks_quick_logs_and_moves_leave_role_fit_and_lost_reasons_kept(owner, producer,
+                                                                             client):
+    day = timezone.now().astimezone(owner.agency.tz).date()
+    _lost(producer, "First", day, via=["Contacted"])
+    login(client, owner)
+    pages = [reverse("accountability:role_fit"), LOST_URL]
+    first = [queries_of(client.get, page).count for page in pages]
+    activity_log(producer=producer, activity_type=activity_type(producer.agency))
+    prospect = prospect_create(owner=producer, name="Busy", line_of_business="personal")
+    prospect_advance(prospect=prospect, to_stage=stage(owner.agency, "Contacted"),
+                     actor=producer, expected_stage=prospect.stage)
+    scorecards_refresh(agency=owner.agency, week_start=Week.current(owner.agency).start)
+    again = [queries_of(client.get, page).count for page in pages]
+    assert all(kept < computed for kept, computed in zip(again, first, strict=True)), (first, again)
+    assert 'data-testid="lost-total">1<' in client.get(LOST_URL).content.decode()
 
 
 def test_a_leader_and_an_owner_each_see_their_own_people(producer, leader, owner, agency):
