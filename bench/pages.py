@@ -20,6 +20,7 @@ from django.urls import clear_url_caches, set_urlconf
 from accountability.models import Meeting
 from bench.populate import username
 from bench.report import Figure
+from salesculture.agency_cache import COACHING, HISTORY, LOSSES, agency_changed
 from salesculture.models import Agency, Producer, Team
 
 WARM = 3
@@ -194,6 +195,10 @@ class Pages:
             self.figure("funnel, owner (agency)", "owner", "/funnel/",
                         lambda: {"scope": "agency"}),
             self.figure("role fit, owner", "owner", "/role-fit/"),
+            # Kept between changes to what it reads (salesculture/agency_cache.py); a
+            # quick-log or a move of this week is none of them.
+            self.figure("role fit, owner, first view after a change", "owner", "/role-fit/",
+                        before=self._kept_bump(HISTORY, COACHING)),
             self.figure("drill-down, leader", "leader",
                         f"/team/producer/{cast.producer.pk}/"),
         ]
@@ -213,8 +218,12 @@ class Pages:
             self.figure("search as one types, owner", "owner", "/search/",
                         lambda: {"q": "harr"}),
             self.figure("lost reasons, owner (13 weeks)", "owner", "/pipeline/lost-reasons/"),
+            self.figure("lost reasons, owner, first view after a loss", "owner",
+                        "/pipeline/lost-reasons/", before=self._kept_bump(LOSSES)),
             self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
             self.figure("leader alerts, owner", "owner", "/alerts/"),
+            self.figure("leader alerts, owner, first view after a change", "owner", "/alerts/",
+                        before=self._kept_bump(HISTORY, COACHING)),
             self.figure("audit trail, owner", "owner", "/audit/"),
             self.figure("new one-on-one, owner", "owner", "/one-on-ones/new/"),
         ]
@@ -252,6 +261,13 @@ class Pages:
         before = self._bump if change == "bump" else None
         return self.figure(name, who, path, lambda: query, poll="changed" if change else
                            "unchanged", expect=200 if change else 204, before=before)
+
+    def _kept_bump(self, *topics: str) -> Callable[[], None]:
+        """A change to what a kept page reads: its topics' stamps bumped, as a write does."""
+        def bump() -> None:
+            for topic in topics:
+                agency_changed(self.cast.agency.pk, topic)
+        return bump
 
     def _bump(self) -> None:
         """A change: the versions a refresh that changed something bumps (the agency's and,
