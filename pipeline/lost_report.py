@@ -14,7 +14,9 @@ Scope: a leader sees the losses of their team's producers, an owner the whole ag
 (`producers_visible_to`) or one team of it; the view refuses everyone else. On PostgreSQL one
 grouped query (GROUPING SETS) whatever the number of losses or people, a row per reason,
 stage, line or person with its count, read from one index of the ledger, then the stages'
-and the people's names; elsewhere one grouped query per tally.
+and the people's names; elsewhere one grouped query per tally. The days before today are
+counted once and kept until a loss of theirs changes (salesculture/agency_cache.py); today's
+are counted on each view and added.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from salesculture.agency_cache import LOSSES, agency_cached
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import person_name, producers_visible_to
+from salesculture.weeks import local_now
 
 from .models import Prospect, Stage, StageAdvance
 
@@ -71,19 +75,56 @@ def period_bounds(agency: Agency, start: dt.date, end: dt.date) -> tuple[dt.date
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=agency.tz))
 
 
+# What a period's losses count, before naming: (reason, n), (stage lost from, n),
+# (line, n) and (producer, n) rows.
+Tallies = tuple[list, list, list, list]
+
+
 def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
                 team: Team | None = None) -> LostReport:
     """`team`: only the losses of the people on it now (one of the actor's agency's teams,
-    as the page offers them to an owner). Kept between changes (a move, a renamed stage, a
-    person moved: salesculture/agency_cache.py; a quick-log changes none of it): an owner's
-    quarter counts some 20,000 losses."""
-    return agency_cached(actor.agency, (LOSSES,), ("lost", actor.pk, actor.role, actor.team_id,
-                                                   start, end, team.pk if team else ""),
-                         lambda: _lost_report(actor=actor, start=start, end=end, team=team))
+    as the page offers them to an owner). The days before today are kept between changes
+    to them (salesculture/agency_cache.py: a loss recorded or undone after its day, a person
+    moved; an owner's quarter counts some 20,000 losses); today's, where the day's losses
+    come in, are counted on each view."""
+    agency = actor.agency
+    today = local_now(agency).date()
+    yesterday = today - dt.timedelta(days=1)
+
+    def counted(first: dt.date, last: dt.date) -> Tallies:
+        return _tallies(actor, first, last, team)
+
+    parts = []
+    if start < today:
+        past = min(end, yesterday)
+        parts.append(agency_cached(
+            agency, (LOSSES,), ("lost", actor.pk, actor.role, actor.team_id,
+                                team.pk if team else "", start, past),
+            lambda: counted(start, past)))
+    if end >= today:
+        parts.append(counted(max(start, today), end))
+    reasons, stage_counts, lines, by_person = (_summed(rows) for rows in zip(*parts,
+                                                                             strict=True))
+    named = {pk: (name, position) for pk, name, position in Stage.objects.filter(
+        agency=agency, pk__in=[pk for pk, _ in stage_counts if pk is not None])
+        .values_list("pk", "name", "position")} if stage_counts else {}
+    stages = [(pk, *named.get(pk, (None, -1)), n) for pk, n in stage_counts]
+    return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
+                        people=_named(dict(by_person)) if by_person else [])
 
 
-def _lost_report(*, actor: Producer, start: dt.date, end: dt.date,
-                 team: Team | None) -> LostReport:
+def _summed(parts: tuple[list, ...]) -> list[tuple]:
+    """One tally's (key, n) rows of several periods, as one period's."""
+    if len(parts) == 1:
+        return list(parts[0])
+    total: dict = {}
+    for rows in parts:
+        for key, n in rows:
+            total[key] = total.get(key, 0) + n
+    return list(total.items())
+
+
+def _tallies(actor: Producer, start: dt.date, end: dt.date, team: Team | None) -> Tallies:
     agency = actor.agency
     begins, ends = period_bounds(agency, start, end)
     people = producers_visible_to(actor)
@@ -98,28 +139,28 @@ def _lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         # out and took a fifth of the time.
         losses = losses.filter(producer__in=people.values("pk"))
     if connection.vendor == "postgresql":
-        reasons, stage_counts, lines, by_person = _tallies_in_one_pass(losses)
-        named = {pk: (name, position) for pk, name, position in Stage.objects.filter(
-            agency=agency, pk__in=[pk for pk, _ in stage_counts if pk is not None])
-            .values_list("pk", "name", "position")}
-        stages = [(pk, *named.get(pk, (None, -1)), n) for pk, n in stage_counts]
-    else:
-        # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so
-        # each tally is read from the index alone.
-        n = Count("occurred_at")
-        reasons = losses.values_list("lost_reason").annotate(n=n)
-        stages = losses.values_list("from_stage_id", "from_stage__name",
-                                    "from_stage__position").annotate(n=n)
-        lines = losses.values_list("line_of_business").annotate(n=n)
-        by_person = losses.values_list("producer_id").annotate(n=n)
-    return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
-                        people=_named(dict(by_person)))
+        return _tallies_in_one_pass(losses)
+    # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each
+    # tally is read from the index alone.
+    n = Count("occurred_at")
+    return tuple(list(losses.values_list(column).annotate(n=n))
+                 for column in ("lost_reason", "from_stage_id", "line_of_business",
+                                "producer_id"))
+
+
+# A move this recent is today's (counted on each view), unless the agency's midnight passed
+# since: then the kept days hold it for at most the cache's minute.
+RECENT = dt.timedelta(hours=1)
 
 
 def may_count_as_lost(advance: StageAdvance) -> bool:
-    """Whether saving or deleting this move may change a lost-reason report: a move into a
-    Lost stage, or one whose stage is not at hand (the services hand it over; read it to
-    know would cost a query a move)."""
+    """Whether saving or deleting this move may change a kept day of a lost-reason report: a
+    move into a Lost stage (or one whose stage is not at hand: the services hand it over, and
+    reading it would cost a query a move) dated before the last hour — recorded late, or
+    undone or deleted after its day. A move of the last hour is today's."""
+    if (advance.occurred_at is not None
+            and advance.occurred_at > timezone.now() - RECENT):
+        return False
     if StageAdvance._meta.get_field("to_stage").is_cached(advance):
         return advance.to_stage.kind == Stage.Kind.LOST
     return True

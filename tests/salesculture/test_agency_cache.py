@@ -174,3 +174,12 @@ def test_the_lost_report_shows_a_loss_and_a_renamed_stage_at_once(owner, produce
     contacted.save(update_fields=["name"])
     html = client.get(LOST_URL).content.decode()
     assert "Reached" in html and "Contacted" not in html
+
+
+def test_a_loss_recorded_after_its_day_shows_in_the_kept_days_at_once(owner, producer, client):
+    today = timezone.now().astimezone(owner.agency.tz).date()
+    login(client, owner)
+    assert 'data-testid="lost-total">0<' in client.get(LOST_URL).content.decode()
+    _lost(producer, "Late", today - dt.timedelta(days=3), via=["Contacted"], reason="Timing")
+    html = client.get(LOST_URL).content.decode()
+    assert 'data-testid="lost-total">1<' in html and "Timing" in html
