@@ -218,7 +218,9 @@ class Pages:
             self.figure("search as one types, owner", "owner", "/search/",
                         lambda: {"q": "harr"}),
             self.figure("lost reasons, owner (13 weeks)", "owner", "/pipeline/lost-reasons/"),
-            self.figure("lost reasons, owner, first view after a loss", "owner",
+            # Today's losses are counted on every view; a loss of an earlier day (recorded
+            # late, undone after its day) makes the kept days counted again.
+            self.figure("lost reasons, owner, first view after a late loss", "owner",
                         "/pipeline/lost-reasons/", before=self._kept_bump(LOSSES)),
             self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
             self.figure("leader alerts, owner", "owner", "/alerts/"),
