@@ -20,5 +20,9 @@ class AccountabilityConfig(AppConfig):
                              dispatch_uid="accountability.refresh_scorecards")
         # What the kept leader alerts and role fit read besides finished weeks' cards
         # (salesculture/agency_cache.py; the scorecard job bumps those).
-        agency_cache.connect(agency_cache.COACHING, [OneOnOne, ConfidenceCheckIn, Commitment,
-                                                     GoalPlan, AlertDismissal])
+        for topic, model in ((agency_cache.COMMITMENTS, Commitment),
+                             (agency_cache.CHECK_INS, ConfidenceCheckIn),
+                             (agency_cache.ONE_ON_ONES, OneOnOne),
+                             (agency_cache.PLANS, GoalPlan),
+                             (agency_cache.DISMISSALS, AlertDismissal)):
+            agency_cache.connect(topic, [model])

@@ -20,7 +20,13 @@ from django.urls import clear_url_caches, set_urlconf
 from accountability.models import Meeting
 from bench.populate import username
 from bench.report import Figure
-from salesculture.agency_cache import COACHING, HISTORY, LOSSES, agency_changed
+from salesculture.agency_cache import (
+    CHECK_INS,
+    HISTORY,
+    LOSSES,
+    PLANS,
+    agency_changed,
+)
 from salesculture.models import Agency, Producer, Team
 
 WARM = 3
@@ -198,7 +204,7 @@ class Pages:
             # Kept between changes to what it reads (salesculture/agency_cache.py); a
             # quick-log or a move of this week is none of them.
             self.figure("role fit, owner, first view after a change", "owner", "/role-fit/",
-                        before=self._kept_bump(HISTORY, COACHING)),
+                        before=self._kept_bump(HISTORY)),
             self.figure("drill-down, leader", "leader",
                         f"/team/producer/{cast.producer.pk}/"),
         ]
@@ -224,8 +230,12 @@ class Pages:
                         "/pipeline/lost-reasons/", before=self._kept_bump(LOSSES)),
             self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
             self.figure("leader alerts, owner", "owner", "/alerts/"),
-            self.figure("leader alerts, owner, first view after a change", "owner", "/alerts/",
-                        before=self._kept_bump(HISTORY, COACHING)),
+            # A check-in recomputes the confidence rule; a finished week's cards or the plans
+            # (the close of a week, the nightly plans) the rules that read them.
+            self.figure("leader alerts, owner, first view after a check-in", "owner",
+                        "/alerts/", before=self._kept_bump(CHECK_INS)),
+            self.figure("leader alerts, owner, first view after a week closed", "owner",
+                        "/alerts/", before=self._kept_bump(HISTORY, PLANS)),
             self.figure("audit trail, owner", "owner", "/audit/"),
             self.figure("new one-on-one, owner", "owner", "/one-on-ones/new/"),
         ]

@@ -1,17 +1,20 @@
-"""Figures computed from an agency's slower-moving rows, kept between changes: the slower
-rules of the leader alerts, role fit's listing, the lost-reason report.
+"""Figures computed from an agency's slower-moving rows, kept between changes: each of the
+leader alerts' slower rules, role fit's listing, the lost-reason report's past days.
 
 Each is read far more often than what it is computed from changes: for an owner of 500 people
 it costs 15–45 ms to compute on every view. It is kept under a key made of a stamp per topic
-it reads, and what the caller adds (the viewer's role and team, the agency's date, the period
+it reads (a figure reads as few as it can: a check-in recomputes the confidence rule alone),
+and what the caller adds (the viewer's role and team, the agency's date, the period
 asked for). A write bumps the stamp of its topic — before its transaction commits and again
 once it has, so a view that read between the two does not keep what it read:
 
 - PEOPLE, part of every key: a person, a team or the agency itself saved or deleted;
-- COACHING: a commitment, a check-in, a one-on-one, a plan, a dismissal saved or deleted;
-- HISTORY: the cards of a finished week changed (the scorecard job says so: a late log, a
-  correction, the judging of a week, the rebuild);
-- LOSSES: a move into a Lost stage, or a stage, saved or deleted.
+- COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS: one of those saved or deleted
+  (connected by accountability/apps.py);
+- HISTORY: the cards of a finished week changed, or its commitments were judged anew (the
+  scorecard job says so: a late log, a correction, the close of a week, the rebuild);
+- LOSSES: a move into a Lost stage dated before the last hour (recorded late, undone or
+  deleted after its day), or a stage, saved or deleted (pipeline/apps.py).
 
 The topics keep the busiest writes out: a quick-log or a stage advance of this week, every few
 seconds at an agency of 500, changes none of them, so a kept figure outlives them. Each app
@@ -37,7 +40,10 @@ from .models import Agency, Producer, Team
 logger = logging.getLogger(__name__)
 
 KEPT_SECONDS = 60
-PEOPLE, COACHING, HISTORY, LOSSES = "people", "coaching", "history", "losses"
+# The kinds of write a kept figure can read (the module's docstring says who bumps which).
+PEOPLE, HISTORY, LOSSES = "people", "history", "losses"
+COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS = (
+    "commitments", "check-ins", "one-on-ones", "plans", "dismissals")
 T = TypeVar("T")
 
 
@@ -50,24 +56,41 @@ def agency_cached(agency: Agency, topics: Iterable[str], parts: Iterable,
     """What `compute` returns for the agency and `parts` (everything else it depends on but
     the `topics` it reads), from the cache while none of those topics changed; computed and
     kept on a miss."""
-    topics = sorted({PEOPLE, *topics})
-    keys = [_stamp_key(agency.pk, topic) for topic in topics]
+    return agency_cached_many(agency, {"": (topics, parts, compute)})[""]
+
+
+def agency_cached_many(agency: Agency, wanted: dict[str, tuple[Iterable[str], Iterable,
+                                                                Callable[[], object]]]) -> dict:
+    """`agency_cached` for several figures at once, each (topics, parts, compute) by name:
+    two reads of the cache in all, and one write of those computed."""
+    wanted = {name: (sorted({PEOPLE, *topics}), tuple(parts), compute)
+              for name, (topics, parts, compute) in wanted.items()}
+    stamp_keys = sorted({_stamp_key(agency.pk, t) for topics, _, _ in wanted.values()
+                         for t in topics})
     try:
-        found = cache.get_many(keys)
-        stamps = [found.get(key) or _stamp_new(key) for key in keys]
+        found = cache.get_many(stamp_keys)
+        stamps = {key: found.get(key) or _stamp_new(key) for key in stamp_keys}
         created = agency.created_at.timestamp() if agency.created_at else 0
-        key = ":".join(map(str, ("kept", agency.pk, created, *stamps, *parts)))
-        value = cache.get(key)
+        keys = {name: ":".join(map(str, (
+            "kept", agency.pk, created,
+            *(stamps[_stamp_key(agency.pk, t)] for t in topics), *parts)))
+            for name, (topics, parts, _) in wanted.items()}
+        kept = cache.get_many(list(keys.values()))
     except Exception:
         logger.warning("The cache is away; computing.", exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
+        return {name: compute() for name, (_, _, compute) in wanted.items()}
+    values, fresh = {}, {}
+    for name, (_, _, compute) in wanted.items():
+        value = kept.get(keys[name])
+        if value is None:
+            value = fresh[keys[name]] = compute()
+        values[name] = value
+    if fresh:
         try:
-            cache.set(key, value, KEPT_SECONDS)
+            cache.set_many(fresh, KEPT_SECONDS)
         except Exception:
             logger.warning("Could not keep a computed figure.", exc_info=True)
-    return value
+    return values
 
 
 def _stamp_new(key: str) -> int:

@@ -1,9 +1,10 @@
 """Who needs a leader's attention this week, and why (the rules are in rules.py).
 
-Set-based: five queries for a team of any size (team_alerts), each filtered by the same
-sub-select of people, so an owner's 500 cost what a leader's 5 do. On the pages, the four of
-the slower rules are kept between their changes (salesculture/agency_cache.py); whether each
-person logged anything lately is read every time. A dismissed alert stays hidden for the week
+Set-based: six queries for a team of any size (team_alerts), each filtered by the same
+sub-select of people, so an owner's 500 cost what a leader's 5 do. On the pages, each slower
+rule (and the week's dismissals) is kept until what it reads changes
+(salesculture/agency_cache.py); whether each person logged anything lately is read every
+time. A dismissed alert stays hidden for the week
 it was dismissed in.
 """
 
@@ -21,15 +22,21 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from pipeline.models import Activity
-from salesculture.agency_cache import COACHING, HISTORY, agency_cached
+from salesculture.agency_cache import (
+    CHECK_INS,
+    COMMITMENTS,
+    DISMISSALS,
+    HISTORY,
+    ONE_ON_ONES,
+    PLANS,
+    agency_cached_many,
+)
 from salesculture.models import Agency, Producer
 from salesculture.numbers import number_text
 from salesculture.selectors import person_name, producers_visible_to
@@ -123,8 +130,9 @@ def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert
     if now is not None:
         return team_alerts(actor.agency, led_by(actor), now=now)
     key = ("alerts", actor.pk, actor.role, actor.team_id, local_now(actor.agency).date())
-    return team_alerts(actor.agency, led_by(actor), keep=lambda compute: agency_cached(
-        actor.agency, (HISTORY, COACHING), key, compute))
+    return team_alerts(actor.agency, led_by(actor), keep=lambda slower: agency_cached_many(
+        actor.agency, {rule: (topics, (*key, rule), compute)
+                       for rule, (topics, compute) in slower.items()}))
 
 
 def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Alert]:
@@ -138,10 +146,9 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
                 now: dt.datetime | None = None, keep: Callable | None = None) -> list[Alert]:
     """The alerts about `people` (a queryset of the agency's producers), by name then rule,
     without those dismissed this week. The people with whether each logged anything in the
-    quiet span are read every time (one query: a quick-log anywhere changes it); the rules
-    that read slower rows (missed weeks, overdue follow-ups, check-ins, role fit, this week's
-    dismissals: four queries) through `keep` when given (alerts_for keeps them between
-    their changes), else computed."""
+    quiet span are read every time (one query: a quick-log anywhere changes it); each slower
+    rule and this week's dismissals (one query each) through `keep` when given (alerts_for
+    keeps each between changes to what it reads), else computed."""
     now = now or timezone.now()
     today = now.astimezone(agency.tz).date()
     week = Week.of(agency, today)
@@ -156,79 +163,87 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
             "joined_before", "active_since"))
     if not rows:
         return []
-
-    def slow() -> tuple[dict, set]:
-        return _slower_rules(agency, people, week=week, today=today)
-
-    found, dismissed = keep(slow) if keep is not None else slow()
+    slower = _slower_rules(agency, people, week=week, today=today)
+    found = (keep(slower) if keep is not None
+             else {name: compute() for name, (_, compute) in slower.items()})
+    dismissed = found.pop(DISMISSED)
     quiet = (f"Nothing logged on the last {QUIET_WORKING_DAYS} working days "
              f"(since {_day(since)}).")
     alerts = []
     for pk, first, last_name, username, team_id, joined, active in rows:
         name = person_name(first, last_name, username)
-        mine = found.get(pk, {})
-        # Someone who joined inside the span has not had the days to be quiet in.
-        if not active and joined:
-            mine = {**mine, QUIET: (quiet, ("accountability:drilldown", pk))}
         for rule in RULES:
-            if rule in mine and (pk, rule) not in dismissed:
-                reason, (view, arg) = mine[rule]
+            if rule == QUIET:
+                # Someone who joined inside the span has not had the days to be quiet in.
+                said = (quiet, ("accountability:drilldown", pk)) if joined and not active \
+                    else None
+            else:
+                said = found[rule].get(pk)
+            if said is not None and (pk, rule) not in dismissed:
+                reason, (view, arg) = said
                 alerts.append(Alert(pk, name, team_id, rule, reason, view, arg))
     return alerts
 
 
+DISMISSED = "dismissed"
+Said = dict[int, tuple[str, tuple[str, int]]]  # {person: (reason, (view, its argument))}
+
+
 def _slower_rules(agency: Agency, people: QuerySet[Producer], *, week: Week,
-                  today: dt.date) -> tuple[dict[int, dict[str, tuple[str, tuple[str, int]]]],
-                                           set[tuple[int, str]]]:
-    """({person: {rule: (reason, (view, argument))}} of the rules but the quiet one, and this
-    week's dismissals as (person, rule)): four queries."""
-    last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
+                  today: dt.date) -> dict[str, tuple[tuple[str, ...], Callable]]:
+    """Each rule but the quiet one, and this week's dismissals: what it reads (the topics of
+    salesculture/agency_cache.py) and how to compute it (one query each)."""
     ids = people.values("pk")
-    found: dict[int, dict[str, tuple[str, tuple[str, int]]]] = defaultdict(dict)
-    _confidence(found, agency, ids, week)
+    last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
+    return {
+        CONFIDENCE: ((CHECK_INS,), lambda: _confidence(agency, ids, week)),
+        MISSED: ((COMMITMENTS, HISTORY), lambda: _missed(ids, last)),
+        ROLE_FIT: ((HISTORY, PLANS), lambda: _role_fit(people, agency)),
+        FOLLOW_UP: ((ONE_ON_ONES,), lambda: _follow_ups(ids, today)),
+        DISMISSED: ((DISMISSALS,), lambda: set(
+            AlertDismissal.objects.filter(agency=agency, week_start=week.start,
+                                          producer__in=ids).values_list("producer_id", "rule"))),
+    }
+
+
+def _missed(ids, last: list[dt.date]) -> Said:
+    """Those with a commitment judged missed in each of the `last` weeks."""
     weeks = " and ".join(_week(w) for w in last)
-    for pk, missed, follow_up_id, due in (_with_ledger_columns(people, last=last, today=today)
-                                          .order_by().values_list("pk", "missed", "follow_up_id",
-                                                                  "follow_up_on")):
-        if missed == len(last):
-            found[pk][MISSED] = (f"Commitments missed in the weeks of {weeks}.",
-                                 ("accountability:drilldown", pk))
-        if follow_up_id is not None:
-            found[pk][FOLLOW_UP] = (f"A follow-up was due {_day(due)}.",
-                                    ("accountability:one_on_one", follow_up_id))
-    for pk, flagged in role_fit_flags(people, agency=agency).items():
-        found[pk][ROLE_FIT] = (f"Conversation recommended: {flagged} of the last 13 weeks low "
-                               "on both kept commitments and wins against plan.",
-                               ("accountability:role_fit_detail", pk))
-    dismissed = set(AlertDismissal.objects.filter(agency=agency, week_start=week.start,
-                                                  producer__in=ids)
-                    .values_list("producer_id", "rule"))
-    return dict(found), dismissed
-
-
-def _with_ledger_columns(people: QuerySet[Producer], *, last: list[dt.date],
-                         today: dt.date) -> QuerySet[Producer]:
-    """Each person with in how many of the `last` weeks a commitment was judged missed, and
-    their overdue follow-up (a follow-up date passed with no one-on-one held after that
-    conversation), if any. Each column is an indexed look-up per row, in the one query."""
-    overdue = (OneOnOne.objects.filter(producer=OuterRef("pk"), follow_up_on__lt=today)
-               .exclude(Exists(OneOnOne.objects.filter(producer=OuterRef("producer"),
-                                                       held_on__gt=OuterRef("held_on"))))
-               .order_by("-follow_up_on", "-id"))
     # A range, not `week_start IN (...)`: PostgreSQL reads a range off the partial index
-    # (commitment_missed) but filters a list row by row, ten times slower at 500 people.
-    missed = (Commitment.objects.filter(producer=OuterRef("pk"), week_start__gte=last[0],
-                                        week_start__lte=last[-1],
-                                        status=Commitment.Status.MISSED)
-              .order_by().values("producer")
-              .annotate(weeks=Count("week_start", distinct=True)).values("weeks"))
-    return people.annotate(
-        missed=Coalesce(Subquery(missed), 0),
-        follow_up_id=Subquery(overdue.values("pk")[:1]),
-        follow_up_on=Subquery(overdue.values("follow_up_on")[:1]))
+    # (commitment_missed) but filters a list row by row.
+    return {pk: (f"Commitments missed in the weeks of {weeks}.", ("accountability:drilldown", pk))
+            for pk in (Commitment.objects.filter(producer__in=ids, week_start__gte=last[0],
+                                                 week_start__lte=last[-1],
+                                                 status=Commitment.Status.MISSED)
+                       .order_by().values("producer")
+                       .annotate(weeks=Count("week_start", distinct=True))
+                       .filter(weeks=len(last)).values_list("producer", flat=True))}
 
 
-def _confidence(found, agency: Agency, ids, week: Week) -> None:
+def _follow_ups(ids, today: dt.date) -> Said:
+    """Each person's overdue follow-up (a follow-up date passed with no one-on-one held after
+    that conversation; the latest such date when there are several), if any: one query over
+    the one-on-ones nobody has been met since."""
+    said: Said = {}
+    for pk, one_on_one, due in (
+            OneOnOne.objects.filter(producer__in=ids, follow_up_on__lt=today)
+            .exclude(Exists(OneOnOne.objects.filter(producer=OuterRef("producer"),
+                                                    held_on__gt=OuterRef("held_on"))))
+            .order_by("producer_id", "-follow_up_on", "-id")
+            .values_list("producer_id", "pk", "follow_up_on")):
+        if pk not in said:
+            said[pk] = (f"A follow-up was due {_day(due)}.", ("accountability:one_on_one",
+                                                               one_on_one))
+    return said
+
+
+def _role_fit(people: QuerySet[Producer], agency: Agency) -> Said:
+    return {pk: (f"Conversation recommended: {flagged} of the last 13 weeks low on both kept "
+                 "commitments and wins against plan.", ("accountability:role_fit_detail", pk))
+            for pk, flagged in role_fit_flags(people, agency=agency).items()}
+
+
+def _confidence(agency: Agency, ids, week: Week) -> Said:
     span = [w.start for w in week.trailing(CONFIDENCE_SPAN_WEEKS + 1)]
     averages = defaultdict(list)
     for pk, start, *ratings in (ConfidenceCheckIn.objects
@@ -238,9 +253,10 @@ def _confidence(found, agency: Agency, ids, week: Week) -> None:
                                 .values_list("producer_id", "week_start", "process",
                                              "pipeline", "team")):
         averages[pk].append((start, sum(ratings) / 3))
+    said = {}
     for pk, series in averages.items():
         if (drop := confidence_drop(series)) is not None:
-            found[pk][CONFIDENCE] = (
-                f"Check-in average fell from {number_text(drop[0], 1)} to "
-                f"{number_text(drop[1], 1)} since the week of {_week(series[0][0])}.",
-                ("accountability:confidence_of", pk))
+            said[pk] = (f"Check-in average fell from {number_text(drop[0], 1)} to "
+                        f"{number_text(drop[1], 1)} since the week of {_week(series[0][0])}.",
+                        ("accountability:confidence_of", pk))
+    return said

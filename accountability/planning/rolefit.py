@@ -40,7 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from salesculture.agency_cache import COACHING, HISTORY, agency_cached
+from salesculture.agency_cache import HISTORY, ONE_ON_ONES, PLANS, agency_cached
 from salesculture.models import Agency, Producer
 from salesculture.selectors import leaders_first, person_name, producers_visible_to
 from salesculture.weeks import Week, local_now
@@ -190,7 +190,7 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
     # One read of everyone's flag and name (a few numbers each) gives the count, the order
     # and the page; only the page's people are then read in full. The 13 weeks are finished
     # ones, so the read is kept between changes (salesculture/agency_cache.py).
-    listing = agency_cached(actor.agency, (HISTORY, COACHING),
+    listing = agency_cached(actor.agency, (HISTORY, PLANS, ONE_ON_ONES),
                             ("role-fit", actor.pk, actor.role, actor.team_id, weeks[-1], year),
                             lambda: _listing(actor, weeks=weeks, year=year, conf=conf))
     flagged_count = sum(1 for row in listing if row[-1])

@@ -298,7 +298,7 @@ def test_alerts_cost_the_same_for_3_and_30_people(agency, team, owner):
         many = alerts_for(owner)
     assert len(many) > len(few) >= 12
     assert small.queries == large.queries
-    assert small.queries.count <= 5
+    assert small.queries.count <= 6  # who logged lately, then each slower rule and dismissals
 
 
 def test_the_home_page_costs_the_same_for_3_and_30_people(agency, team, owner, client):

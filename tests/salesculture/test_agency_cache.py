@@ -183,3 +183,16 @@ def test_a_loss_recorded_after_its_day_shows_in_the_kept_days_at_once(owner, pro
     _lost(producer, "Late", today - dt.timedelta(days=3), via=["Contacted"], reason="Timing")
     html = client.get(LOST_URL).content.decode()
     assert 'data-testid="lost-total">1<' in html and "Timing" in html
+
+
+def test_a_check_in_recomputes_the_confidence_rule_alone(producer, leader, agency):
+    ActivityFactory(producer=producer)
+    alerts_for(leader)
+    week = Week.current(agency)
+    ConfidenceCheckInFactory(producer=producer, week_start=week.shift(-2).start,
+                             process=5, pipeline=5, team=5)
+    ConfidenceCheckInFactory(producer=producer, week_start=week.start,
+                             process=2, pipeline=2, team=2)
+    with counting() as after:
+        assert _rules(leader, producer) == {CONFIDENCE}
+    assert after.queries.count == 2  # who logged lately, and the check-ins
