@@ -11,7 +11,8 @@ class PipelineConfig(AppConfig):
         from .lost_report import may_count_as_lost
         from .models import Stage, StageAdvance
 
-        # The lost-reason report is kept between changes (salesculture/agency_cache.py): a
-        # loss, or a renamed stage, changes it; the day's other moves do not.
+        # The lost-reason report's past days are kept between changes to them
+        # (salesculture/agency_cache.py): a loss recorded late, undone or deleted after its
+        # day, a stage that becomes Lost or stops being so; today's moves do not.
         agency_cache.connect(agency_cache.LOSSES, [Stage])
         agency_cache.connect(agency_cache.LOSSES, [StageAdvance], when=may_count_as_lost)

@@ -8,9 +8,10 @@ and what the caller adds (the viewer's role and team, the agency's date, the per
 asked for). A write bumps the stamp of its topic — before its transaction commits and again
 once it has, so a view that read between the two does not keep what it read:
 
-- PEOPLE, part of every key: a person, a team or the agency itself saved or deleted;
-- COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS: one of those saved or deleted
-  (connected by accountability/apps.py);
+- PEOPLE, part of every key: a person, a team or the agency itself saved or deleted, people
+  imported;
+- COMMITMENTS, CHECK_INS, ONE_ON_ONES, DISMISSALS: one of those saved or deleted (connected
+  by accountability/apps.py); PLANS: a plan's steady pace changed (`goal_plan_store`);
 - HISTORY: the cards of a finished week changed, or its commitments were judged anew (the
   scorecard job says so: a late log, a correction, the close of a week, the rebuild);
 - LOSSES: a move into a Lost stage dated before the last hour (recorded late, undone or
@@ -32,7 +33,7 @@ from functools import partial
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from .models import Agency, Producer, Team
@@ -115,9 +116,17 @@ def _stamp_bump(agency_id: int, topic: str) -> None:
 
 def agency_changed(agency_id: int, topic: str) -> None:
     """`topic` changed in the agency: what was kept from it is stale now, and again once the
-    writing transaction commits."""
+    writing transaction commits (the second bump asked for once a transaction, however many
+    rows it writes)."""
     _stamp_bump(agency_id, topic)
-    transaction.on_commit(partial(_stamp_bump, agency_id, topic))
+    if not connection.in_atomic_block:
+        return  # written and committed already
+    again = partial(_stamp_bump, agency_id, topic)
+    # The open transaction's callbacks are (savepoints, callable, robust) each.
+    if not any(getattr(entry[1], "args", None) == again.args
+               and getattr(entry[1], "func", None) is _stamp_bump
+               for entry in connection.run_on_commit):
+        transaction.on_commit(again)
 
 
 def connect(topic: str, stamped: Iterable[type[models.Model]],

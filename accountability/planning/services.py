@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from salesculture.agency_cache import PLANS, agency_changed
 from salesculture.models import Agency, Producer
 from salesculture.selectors import selling_producers
 from salesculture.services import (
@@ -26,8 +27,9 @@ def goal_plan_store(*, producer: Producer, result: PlanResult,
                     now: dt.datetime | None = None) -> GoalPlan:
     """Upsert the producer's plan for the result's year. A new label shows on the live boards,
     so they render afresh."""
-    label_before = (GoalPlan.objects.filter(producer=producer, year=result.year)
-                    .values_list("label", flat=True).first())
+    before = (GoalPlan.objects.filter(producer=producer, year=result.year)
+              .values_list("label", "pace_wins_per_week").first())
+    label_before = before[0] if before else None
     plan, _ = GoalPlan.objects.update_or_create(
         producer=producer, year=result.year,
         defaults={
@@ -40,6 +42,10 @@ def goal_plan_store(*, producer: Producer, result: PlanResult,
         })
     if plan.label != label_before:
         boards_changed(producer=producer)
+    if before is None or plan.pace_wins_per_week != before[1]:
+        # Role fit and the alerts judge by the plan's steady pace, kept until it changes
+        # (salesculture/agency_cache.py); a day's refresh that leaves it changes nothing.
+        agency_changed(producer.agency_id, PLANS)
     return plan
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from salesculture.agency_cache import PEOPLE, agency_changed
 from salesculture.audit import audit_record
 from salesculture.jobs import agency_week_changed
 from salesculture.models import AuditEvent, Producer
@@ -163,6 +164,8 @@ def write_people(*, job: ImportJob, actor: Producer, rows: list[Row]):
             Producer(user=account, agency=agency, team_id=v["team"],
                      role=v["role"] or Producer.Role.PRODUCER,
                      annual_goal=v["goal"]) for account, v in zip(accounts, new, strict=True))
+        if new:  # made in bulk, without the save signal that says so
+            agency_changed(agency.pk, PEOPLE)
         changed = {row.values["match"]: row.values for row in batch if row.values["match"]}
         existing = Producer.objects.select_related("user").in_bulk(list(changed))
         for pk, person in existing.items():

@@ -10,6 +10,7 @@ import datetime as dt
 from unittest import mock
 
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from accountability.models import Commitment, WeeklyScorecard
 from accountability.planning.rolefit import role_fit_weeks
 from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.services import activity_log, prospect_advance, prospect_create
+from salesculture.agency_cache import CHECK_INS
 from salesculture.models import Producer
 from salesculture.weeks import Week
 from tests.accountability.coaching_data import one_on_one_with_action
@@ -33,6 +35,8 @@ from tests.factories import (
     activity_type,
     stage,
 )
+from tests.pipeline.import_helpers import confirm, csv_bytes, upload_job
+from tests.pipeline.test_import_activities import PEOPLE_HEADER
 from tests.pipeline.test_lost_report import URL as LOST_URL
 from tests.pipeline.test_lost_report import _lost
 from tests.queries import counting, queries_of
@@ -129,21 +133,72 @@ def test_this_weeks_quick_logs_and_moves_leave_role_fit_and_lost_reasons_kept(ow
 
 
 def test_a_leader_and_an_owner_each_see_their_own_people(producer, leader, owner, agency):
+    """Each viewer's kept rules are their own: the leader looks first, then the owner, then
+    the leader again."""
     south = ProducerFactory(agency=agency, team=TeamFactory(agency=agency, name="South"))
-    _quiet(producer, south)
-    ActivityFactory(producer=leader)
-    ActivityFactory(producer=owner)
-    assert {a.producer_id for a in alerts_for(owner)} == {producer.pk, south.pk}
-    assert {a.producer_id for a in alerts_for(leader)} == {producer.pk}
-    assert {a.producer_id for a in alerts_for(owner)} == {producer.pk, south.pk}
+    week = Week.current(agency)
+    for person in (producer, south, leader, owner):
+        ActivityFactory(producer=person)
+    for person in (producer, south):
+        ConfidenceCheckInFactory(producer=person, week_start=week.shift(-2).start,
+                                 process=5, pipeline=5, team=5)
+        ConfidenceCheckInFactory(producer=person, week_start=week.start,
+                                 process=2, pipeline=2, team=2)
+    assert {(a.producer_id, a.rule) for a in alerts_for(leader)} == {(producer.pk, CONFIDENCE)}
+    assert {(a.producer_id, a.rule) for a in alerts_for(owner)} == {
+        (producer.pk, CONFIDENCE), (south.pk, CONFIDENCE)}
+    assert {(a.producer_id, a.rule) for a in alerts_for(leader)} == {(producer.pk, CONFIDENCE)}
+
+
+def test_a_dismissal_hides_a_kept_alert_at_once(producer, leader, agency, client):
+    ActivityFactory(producer=producer)
+    week = Week.current(agency)
+    for back, rating in ((2, 5), (0, 2)):
+        ConfidenceCheckInFactory(producer=producer, week_start=week.shift(-back).start,
+                                 process=rating, pipeline=rating, team=rating)
+    login(client, leader)
+    assert any("Check-in average fell" in row for row in _rows(client, producer))
+    response = client.post(reverse("accountability:alert_dismiss"), {
+        "producer": producer.pk, "rule": CONFIDENCE, "note": "talked today",
+        "next": reverse("accountability:alerts")})
+    assert response.status_code == 302
+    assert _rows(client, producer) == []
+
+
+def test_a_write_bumps_its_topic_now_and_once_more_when_it_commits(
+        producer, agency, django_capture_on_commit_callbacks):
+    key = f"agency-stamp:{agency.pk}:{CHECK_INS}"
+    week = Week.current(agency)
+    before = 100
+    cache.set(key, before, None)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        ConfidenceCheckInFactory(producer=producer, week_start=week.start)
+        ConfidenceCheckInFactory(producer=producer, week_start=week.shift(-1).start)
+        assert cache.get(key) == before + 2  # each write, before it commits
+    assert len(callbacks) == 1  # and once more at the commit, however many rows
+    callbacks[0]()
+    assert cache.get(key) == before + 3
+
+
+def test_people_imported_show_on_role_fit_at_once(owner, team, client,
+                                                  django_capture_on_commit_callbacks):
+    login(client, owner)
+    assert "Avery Johnson" not in client.get(reverse("accountability:role_fit")).content.decode()
+    job = upload_job(client, csv_bytes([["Avery Johnson", "avery@example.com", "Producer",
+                                         "North", "150,000"]], PEOPLE_HEADER), kind="people")
+    confirm(client, job, django_capture_on_commit_callbacks)
+    assert "Avery Johnson" in client.get(reverse("accountability:role_fit")).content.decode()
 
 
 def test_with_the_cache_away_the_page_and_a_dismissal_still_work(producer, leader, client):
     _quiet(producer, leader)
     login(client, leader)
-    with mock.patch.object(cache, "get", side_effect=ConnectionError("cache away")), \
-            mock.patch.object(cache, "set", side_effect=ConnectionError("cache away")), \
-            mock.patch.object(cache, "incr", side_effect=ConnectionError("cache away")):
+    away = ConnectionError("cache away")
+    with mock.patch.object(cache, "get", side_effect=away), \
+            mock.patch.object(cache, "get_many", side_effect=away), \
+            mock.patch.object(cache, "set", side_effect=away), \
+            mock.patch.object(cache, "set_many", side_effect=away), \
+            mock.patch.object(cache, "incr", side_effect=away):
         assert any("No activity logged" in row for row in _rows(client, producer))
         response = client.post(reverse("accountability:alert_dismiss"),
                                {"producer": producer.pk, "rule": QUIET, "note": "talked today",
@@ -162,6 +217,7 @@ def test_role_fit_shows_a_plan_saved_since_the_last_look(producer, leader, clien
 
 
 def test_the_lost_report_shows_a_loss_and_a_renamed_stage_at_once(owner, producer, client):
+    """Today's losses and the stages' names are read on every view."""
     day = timezone.now().astimezone(owner.agency.tz).date()
     _lost(producer, "First", day, via=["Contacted"])
     login(client, owner)
