@@ -23,7 +23,7 @@ from bench.report import Figure
 from salesculture.agency_cache import (
     CHECK_INS,
     HISTORY,
-    LOSSES,
+    PAST_MOVES,
     PLANS,
     agency_changed,
 )
@@ -227,7 +227,7 @@ class Pages:
             # Today's losses are counted on every view; a loss of an earlier day (recorded
             # late, undone after its day) makes the kept days counted again.
             self.figure("lost reasons, owner, first view after a late loss", "owner",
-                        "/pipeline/lost-reasons/", before=self._kept_bump(LOSSES)),
+                        "/pipeline/lost-reasons/", before=self._kept_bump(PAST_MOVES)),
             self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
             self.figure("leader alerts, owner", "owner", "/alerts/"),
             # A check-in recomputes the confidence rule; a finished week's cards or the plans

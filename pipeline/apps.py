@@ -8,11 +8,12 @@ class PipelineConfig(AppConfig):
     def ready(self) -> None:
         from salesculture import agency_cache
 
-        from .lost_report import may_count_as_lost
         from .models import Stage, StageAdvance
+        from .selectors import moved_before_the_last_hour
 
-        # The lost-reason report's past days are kept between changes to them
-        # (salesculture/agency_cache.py): a loss recorded late, undone or deleted after its
-        # day, a stage that becomes Lost or stops being so; today's moves do not.
-        agency_cache.connect(agency_cache.LOSSES, [Stage])
-        agency_cache.connect(agency_cache.LOSSES, [StageAdvance], when=may_count_as_lost)
+        # What is kept of past days' moves (the lost-reason report, the morning list's team
+        # wins: salesculture/agency_cache.py) changes with a move recorded late, undone or
+        # deleted after its day, or a stage; today's moves change none of it.
+        agency_cache.connect(agency_cache.PAST_MOVES, [Stage])
+        agency_cache.connect(agency_cache.PAST_MOVES, [StageAdvance],
+                             when=moved_before_the_last_hour)

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count
-from django.utils import timezone
 
-from salesculture.agency_cache import LOSSES, agency_cached
+from salesculture.agency_cache import PAST_MOVES, agency_cached
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import person_name, producers_visible_to
 from salesculture.weeks import local_now
@@ -98,7 +97,7 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
     if start < today:
         past = min(end, yesterday)
         parts.append(agency_cached(
-            agency, (LOSSES,), ("lost", actor.pk, actor.role, actor.team_id,
+            agency, (PAST_MOVES,), ("lost", actor.pk, actor.role, actor.team_id,
                                 team.pk if team else "", start, past),
             lambda: counted(start, past)))
     if end >= today:
@@ -146,24 +145,6 @@ def _tallies(actor: Producer, start: dt.date, end: dt.date, team: Team | None) -
     return tuple(list(losses.values_list(column).annotate(n=n))
                  for column in ("lost_reason", "from_stage_id", "line_of_business",
                                 "producer_id"))
-
-
-# A move this recent is today's (counted on each view), unless the agency's midnight passed
-# since: then the kept days hold it for at most the cache's minute.
-RECENT = dt.timedelta(hours=1)
-
-
-def may_count_as_lost(advance: StageAdvance) -> bool:
-    """Whether saving or deleting this move may change a kept day of a lost-reason report: a
-    move into a Lost stage (or one whose stage is not at hand: the services hand it over, and
-    reading it would cost a query a move) dated before the last hour — recorded late, or
-    undone or deleted after its day. A move of the last hour is today's."""
-    if (advance.occurred_at is not None
-            and advance.occurred_at > timezone.now() - RECENT):
-        return False
-    if StageAdvance._meta.get_field("to_stage").is_cached(advance):
-        return advance.to_stage.kind == Stage.Kind.LOST
-    return True
 
 
 # The grouping a row of _tallies_in_one_pass belongs to: GROUPING() over the four columns has

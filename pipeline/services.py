@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from salesculture.agency_cache import PAST_MOVES, agency_changed
 from salesculture.audit import audit_record, changed_fields
 from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, AuditEvent, Producer
@@ -341,6 +342,8 @@ def stage_wins_replay(*, prospects) -> int:
         Prospect.objects.bulk_update(
             [Prospect(pk=pk, furthest_stage=stage) for pk, stage in furthest_of.items()],
             ["furthest_stage"], batch_size=1000)
+        for agency_id in {advance.agency_id for advance in changed}:
+            agency_changed(agency_id, PAST_MOVES)  # past moves judged anew, in bulk
     return len(wins)
 
 

@@ -1,5 +1,6 @@
 """Figures computed from an agency's slower-moving rows, kept between changes: each of the
-leader alerts' slower rules, role fit's listing, the lost-reason report's past days.
+leader alerts' slower rules, role fit's listing, the lost-reason report's past days, the
+morning list's team wins since the last working day.
 
 Each is read far more often than what it is computed from changes: for an owner of 500 people
 it costs 15–45 ms to compute on every view. It is kept under a key made of a stamp per topic
@@ -14,8 +15,8 @@ once it has, so a view that read between the two does not keep what it read:
   by accountability/apps.py); PLANS: a plan's steady pace changed (`goal_plan_store`);
 - HISTORY: the cards of a finished week changed, or its commitments were judged anew (the
   scorecard job says so: a late log, a correction, the close of a week, the rebuild);
-- LOSSES: a move into a Lost stage dated before the last hour (recorded late, undone or
-  deleted after its day), or a stage, saved or deleted (pipeline/apps.py).
+- PAST_MOVES: a stage move dated before the last hour (recorded late, undone or deleted after
+  its day, judged again by the win rule), or a stage, saved or deleted (pipeline/apps.py).
 
 The topics keep the busiest writes out: a quick-log or a stage advance of this week, every few
 seconds at an agency of 500, changes none of them, so a kept figure outlives them. Each app
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 KEPT_SECONDS = 60
 # The kinds of write a kept figure can read (the module's docstring says who bumps which).
-PEOPLE, HISTORY, LOSSES = "people", "history", "losses"
+PEOPLE, HISTORY, PAST_MOVES = "people", "history", "past-moves"
 COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS = (
     "commitments", "check-ins", "one-on-ones", "plans", "dismissals")
 T = TypeVar("T")

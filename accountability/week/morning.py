@@ -17,6 +17,7 @@ from pipeline.models import Prospect, Stage, StageAdvance
 from pipeline.selectors import next_steps_summary, next_steps_with_summary
 from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
+from salesculture.agency_cache import PAST_MOVES, agency_cached
 from salesculture.closed_days import is_closed_on
 from salesculture.models import Producer
 from salesculture.selectors import person_name
@@ -161,7 +162,16 @@ def team_wins_between(producer: Producer, *, since: dt.date, today: dt.date,
                       limit: int = SHOWN) -> list[TeamWin]:
     """The moves that won stages from the start of `since` to the start of `today`, by the
     producer's team (by the producer alone when they are on none), newest first. One query,
-    read as bare rows: it heads every My week."""
+    read as bare rows, kept between changes: it heads every My week."""
+    agency = producer.agency
+    whose = ("team", producer.team_id) if producer.team_id else ("producer", producer.pk)
+    # Days gone by: kept until a move of theirs changes (salesculture/agency_cache.py).
+    return agency_cached(agency, (PAST_MOVES,), ("team-wins", *whose, since, today, limit),
+                         lambda: _team_wins(producer, since=since, today=today, limit=limit))
+
+
+def _team_wins(producer: Producer, *, since: dt.date, today: dt.date,
+               limit: int) -> list[TeamWin]:
     tz = producer.agency.tz
     start = dt.datetime.combine(since, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(today, dt.time(0), tzinfo=tz)

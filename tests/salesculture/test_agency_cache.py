@@ -19,6 +19,7 @@ from accountability.coaching.rules import CONFIDENCE, MISSED, QUIET, ROLE_FIT
 from accountability.models import Commitment, WeeklyScorecard
 from accountability.planning.rolefit import role_fit_weeks
 from accountability.scorecards.refresh import scorecards_refresh
+from accountability.week.morning import morning_list
 from pipeline.services import activity_log, prospect_advance, prospect_create
 from salesculture.agency_cache import CHECK_INS
 from salesculture.models import Producer
@@ -31,6 +32,8 @@ from tests.factories import (
     CommitmentFactory,
     ConfidenceCheckInFactory,
     ProducerFactory,
+    ProspectFactory,
+    StageAdvanceFactory,
     TeamFactory,
     activity_type,
     stage,
@@ -252,3 +255,22 @@ def test_a_check_in_recomputes_the_confidence_rule_alone(producer, leader, agenc
     with counting() as after:
         assert _rules(leader, producer) == {CONFIDENCE}
     assert after.queries.count == 2  # who logged lately, and the check-ins
+
+
+def test_the_morning_lists_team_wins_are_kept_until_a_late_move(producer, team):
+    """The wins since the last working day are days gone by: kept through today's moves, and
+    counted again when a move of theirs is recorded late."""
+    teammate = ProducerFactory(agency=producer.agency, team=team)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    StageAdvanceFactory(prospect=ProspectFactory(owner=teammate, name="First"),
+                        occurred_at=yesterday)
+    assert [w.prospect_name for w in morning_list(producer).team_wins] == ["First"]
+    today = prospect_create(owner=teammate, name="Today", line_of_business="personal")
+    prospect_advance(prospect=today, to_stage=stage(teammate.agency, "Contacted"),
+                     actor=teammate, expected_stage=today.stage)
+    with counting() as kept:
+        assert [w.prospect_name for w in morning_list(producer).team_wins] == ["First"]
+    assert kept.queries.count == 2  # next steps and X-dates: the team's wins were kept
+    StageAdvanceFactory(prospect=ProspectFactory(owner=teammate, name="Late"),
+                        occurred_at=yesterday + dt.timedelta(minutes=5))
+    assert [w.prospect_name for w in morning_list(producer).team_wins] == ["Late", "First"]
