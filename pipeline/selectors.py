@@ -387,15 +387,3 @@ def xdates_near(producer: Producer, *, today: dt.date) -> list[Prospect]:
         x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
         .exclude(stage__kind=Stage.Kind.WON).select_related("stage")
         .order_by(*XDATE_ORDER))
-
-
-# A move this recent is today's, which nothing keeps; unless the agency's midnight passed
-# since: then the kept days hold it for at most the cache's minute.
-RECENT = dt.timedelta(hours=1)
-
-
-def moved_before_the_last_hour(advance: StageAdvance) -> bool:
-    """Whether saving or deleting this move may change what is kept of past days' moves
-    (salesculture/agency_cache.py): one dated before the last hour (recorded late, undone or
-    deleted after its day). A move of the last hour is today's."""
-    return advance.occurred_at is None or advance.occurred_at <= timezone.now() - RECENT
