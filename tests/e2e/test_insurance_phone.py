@@ -138,10 +138,13 @@ def test_the_board_marks_an_open_x_date_window_and_done_works_on_a_card(demo, ne
     card.locator("[data-testid=next-step-done]").click()
     form = page.locator(f"#{card_id} [data-testid=done-form]")
     form.wait_for()
-    form.locator("input[name=next_step]").fill("Review quotes together")
+    # A step the demo never schedules: the card already reading a demo step (as one did on
+    # 2026-11-30) would end the wait before the server had answered.
+    form.locator("input[name=next_step]").fill("Walk through both quotes by phone")
     form.locator("input[name=next_step_due]").fill((today + dt.timedelta(days=3)).isoformat())
     thumb_view(page, "insurance-board-done-form")
     form.locator("button[type=submit]").click()
-    page.locator(f"#{card_id}", has_text="Review quotes together").wait_for()
+    form.wait_for(state="detached")
+    page.locator(f"#{card_id}", has_text="Walk through both quotes by phone").wait_for()
     assert Activity.objects.filter(prospect=prospect).count() == logged_before + 1
     assert page.locator(f"#{card_id} [data-testid=done-form]").count() == 0
