@@ -137,6 +137,9 @@ def test_nothing_due_today_says_so(producer_client, producer):
 
 def test_the_filtered_week_and_the_swap_do_not_grow_with_data(producer_client, producer):
     _prospects(producer, today=1, overdue=1)
+    # A first look keeps the morning list's team wins (salesculture/agency_cache.py), as for
+    # every look after it: the two measured looks read alike.
+    producer_client.get(WEEK)
     small = queries_of(producer_client.get, WEEK, {"due": "today"})
     small_swap = queries_of(producer_client.get, WEEK, {"due": "today"},
                             HTTP_HX_REQUEST="true", HTTP_HX_TARGET="next-steps")

@@ -84,6 +84,9 @@ def test_my_week_query_count_does_not_grow_with_x_dates(producer_client, produce
                      phone="312 555 0100", x_date=today + dt.timedelta(days=i % 61))
             for i in range(n))
     fill(3, 0)
+    # A first look keeps the morning list's team wins (salesculture/agency_cache.py), as for
+    # every look after it: the two measured looks read alike.
+    producer_client.get(WEEK)
     small = queries_of(producer_client.get, WEEK)
     fill(200, 3)
     large = queries_of(producer_client.get, WEEK)
