@@ -53,6 +53,14 @@ def _stamp_key(agency_id: int, topic: str) -> str:
     return f"agency-stamp:{agency_id}:{topic}"
 
 
+def agency_key(kind: str, agency: Agency, *parts) -> str:
+    """A cache key of the agency's. The agency's creation time is part of it so a key never
+    outlives its agency: a test database that rolls back hands the same ids to the next
+    test's agency and teams, with versions and stamps starting afresh."""
+    created = agency.created_at.timestamp() if agency.created_at else 0
+    return ":".join(map(str, (kind, agency.pk, created, *parts)))
+
+
 def agency_cached(agency: Agency, topics: Iterable[str], parts: Iterable,
                   compute: Callable[[], T]) -> T:
     """What `compute` returns for the agency and `parts` (everything else it depends on but
@@ -67,16 +75,13 @@ def agency_cached_many(agency: Agency, wanted: dict[str, tuple[Iterable[str], It
     two reads of the cache in all, and one write of those computed."""
     wanted = {name: (sorted({PEOPLE, *topics}), tuple(parts), compute)
               for name, (topics, parts, compute) in wanted.items()}
-    stamp_keys = sorted({_stamp_key(agency.pk, t) for topics, _, _ in wanted.values()
-                         for t in topics})
+    stamp_keys = {t: _stamp_key(agency.pk, t) for topics, _, _ in wanted.values()
+                  for t in topics}
     try:
-        found = cache.get_many(stamp_keys)
-        stamps = {key: found.get(key) or _stamp_new(key) for key in stamp_keys}
-        created = agency.created_at.timestamp() if agency.created_at else 0
-        keys = {name: ":".join(map(str, (
-            "kept", agency.pk, created,
-            *(stamps[_stamp_key(agency.pk, t)] for t in topics), *parts)))
-            for name, (topics, parts, _) in wanted.items()}
+        found = cache.get_many(list(stamp_keys.values()))
+        stamps = {t: found.get(key) or _stamp_new(key) for t, key in stamp_keys.items()}
+        keys = {name: agency_key("kept", agency, *(stamps[t] for t in topics), *parts)
+                for name, (topics, parts, _) in wanted.items()}
         kept = cache.get_many(list(keys.values()))
     except Exception:
         logger.warning("The cache is away; computing.", exc_info=True)

@@ -6,9 +6,7 @@ class SalesCultureConfig(AppConfig):
     verbose_name = "Agencies and people"
 
     def ready(self):
-        from . import (
-            agency_cache,
-            sessions,  # noqa: F401  (connects the login signal receiver)
-        )
+        from . import sessions  # noqa: F401  (connects the login signal receiver)
+        from .agency_cache import connect_people
 
-        agency_cache.connect_people()
+        connect_people()

@@ -4,8 +4,7 @@ Set-based: six queries for a team of any size (team_alerts), each filtered by th
 sub-select of people, so an owner's 500 cost what a leader's 5 do. On the pages, each slower
 rule (and the week's dismissals) is kept until what it reads changes
 (salesculture/agency_cache.py); whether each person logged anything lately is read every
-time. A dismissed alert stays hidden for the week
-it was dismissed in.
+time. A dismissed alert stays hidden for the week it was dismissed in.
 """
 
 import datetime as dt

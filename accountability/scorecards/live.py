@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db.models import F
 
+from salesculture.agency_cache import agency_key
 from salesculture.models import Agency, Team
 
 BOARD_CACHE_SECONDS = 60
@@ -46,11 +47,8 @@ def scope_version(agency: Agency, team: Team | None) -> int:
 
 
 def board_key(agency: Agency, *parts) -> str:
-    """A cache key for a board of the agency. The agency's creation time is part of it so a
-    key never outlives its agency: a test database that rolls back hands the same ids to the
-    next test's agency and teams, with versions starting at 0 again."""
-    stamp = agency.created_at.timestamp() if agency.created_at else 0
-    return ":".join(map(str, ("board", agency.pk, stamp, *parts)))
+    """A cache key for a board of the agency (`agency_key`: it never outlives its agency)."""
+    return agency_key("board", agency, *parts)
 
 
 def board_cached(key: str, render: Callable[[], str]) -> str:
