@@ -126,6 +126,15 @@ def running_meeting_for_team(team_id: int | None) -> Meeting | None:
             .filter(team_id=team_id, ended_at__isnull=True).order_by("-started_at").first())
 
 
+def running_meeting_id(team_id: int | None) -> int | None:
+    """The pk of the team's running meeting, if one runs: all My week links to (it names the
+    producer's own team)."""
+    if not team_id:
+        return None
+    return (Meeting.objects.filter(team_id=team_id, ended_at__isnull=True)
+            .order_by("-started_at").values_list("pk", flat=True).first())
+
+
 def my_turn_get(*, meeting: Meeting | None, producer: Producer) -> MeetingTurn | None:
     """The producer's turn in the running meeting, if they have one."""
     if meeting is None:

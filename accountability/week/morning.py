@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from pipeline.models import Prospect, Stage, StageAdvance
-from pipeline.selectors import next_steps_summary, next_steps_with_summary
+from pipeline.selectors import LISTED_FIELDS, next_steps_summary, next_steps_with_summary
 from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.agency_cache import PAST_MOVES, agency_cached
@@ -144,7 +144,7 @@ def xdates_opened(producer: Producer, *, since: dt.date, today: dt.date,
         agency=producer.agency, owner=producer,
         x_date__gt=since + dt.timedelta(days=XDATE_WINDOW_DAYS),
         x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
-        .exclude(stage__kind=Stage.Kind.WON).select_related("stage")
+        .exclude(stage__kind=Stage.Kind.WON).select_related("stage").only(*LISTED_FIELDS)
         .order_by(*XDATE_ORDER)[:SHOWN])
 
 

@@ -37,7 +37,7 @@ from ..commitments.presenters import commitment_progress
 from ..commitments.selectors import commitments_of_week, week_ledger
 from ..confidence.forms import NOTE_MAX_LENGTH
 from ..confidence.selectors import check_in_for_week
-from ..meetings.selectors import running_meeting_for_team
+from ..meetings.selectors import running_meeting_id
 from ..scorecards.selectors import wins_feed
 from .morning import morning_list
 from .selectors import comparison, quick_log_buttons, recent_cards
@@ -148,7 +148,7 @@ def _page_context(producer, *, only_today: bool = False, whole: bool = False,
         "call_type": matching_activity_type("call", context["activity_types"]),
         "call_token": uuid.uuid4().hex,
         # While the team's weekly meeting runs, the week links to the producer's turn.
-        "running_meeting": running_meeting_for_team(producer.team_id),
+        "running_meeting_id": running_meeting_id(producer.team_id),
         # The list shares the next steps read above, unless the "today" filter cut them.
         "morning": morning_list(producer, today=context["today"], counts=context["due_summary"],
                                 steps=None if only_today else context["next_steps"],
