@@ -227,12 +227,13 @@ def producer_drilldown(*, producer: Producer, week: Week, this_week: Week,
     cards = {c.week_start: c for c in WeeklyScorecard.objects.filter(
         producer=producer, week_start__gte=min([first, *also_weeks]),
         week_start__lte=max([last, *also_weeks]))}
+    # What a commitment says names its type or stage, never its prospect; a win is told in
+    # its own words (no advance, no prospect: the drill-down hides no one's prospects).
     commitments = list(
         Commitment.objects.filter(producer=producer, week_start__gte=first, week_start__lte=last)
-        .select_related("activity_type", "stage", "prospect").order_by("week_start", "id"))
+        .select_related("activity_type", "stage").order_by("week_start", "id"))
     wins = list(Celebration.objects.filter(producer=producer, occurred_at__gte=weeks[0].begins,
                                            week_start__lte=last)
-                .select_related("stage_advance__to_stage", "stage_advance__prospect")
                 .order_by("-occurred_at", "-id")[:DRILL_WINS])
     return drilldown_build(
         producer=producer, weeks=weeks, this_week=this_week, cards=cards,
