@@ -8,10 +8,10 @@ from django.utils.text import Truncator
 
 from pipeline.models import Stage
 from salesculture.models import Agency
-from salesculture.weeks import Week
+from salesculture.weeks import ONE_WEEK, Week
 
 from ..models import Celebration, WeeklyScorecard
-from .numbers import CardNumbers
+from .numbers import kept_all
 
 # A best week of a single win is too small to trumpet.
 PERSONAL_BEST_MIN_WINS = 2
@@ -21,7 +21,8 @@ STREAK_LOOKBACK_WEEKS = 12
 
 
 def kept_every_commitment(card: WeeklyScorecard) -> bool:
-    return CardNumbers.of(card).kept_all is True
+    # The numbers' own rule, without building them for each of 500 cards a refresh.
+    return kept_all(card.commitments_kept, card.commitments_total) is True
 
 
 def advance_celebrations(agency: Agency, week: Week, wins: list[dict],
@@ -73,21 +74,22 @@ def kept_week_celebrations(agency: Agency, week: Week, cards: list[WeeklyScoreca
     """For a judged week: everyone who kept every commitment, and their streak when this
     week makes `STREAK_WEEKS` in a row (`kept_before`: the earlier weeks they kept)."""
     result = []
+    ends, label = week.ends, week.label
     for pid in {c.producer_id for c in cards if kept_every_commitment(c)}:
         name = _name(producers[pid])
         result.append(Celebration(
             agency=agency, producer_id=pid, kind=Celebration.Kind.KEPT_WEEK,
-            source_key=f"kept:{pid}:{week.start}", week_start=week.start, occurred_at=week.ends,
-            title=f"{name} kept every commitment in the week of {week.label}"))
-        streak, earlier = 1, week.previous
-        while earlier.start in kept_before[pid]:
+            source_key=f"kept:{pid}:{week.start}", week_start=week.start, occurred_at=ends,
+            title=f"{name} kept every commitment in the week of {label}"))
+        streak, earlier = 1, week.start - ONE_WEEK
+        while earlier in kept_before[pid]:
             streak += 1
-            earlier = earlier.previous
+            earlier -= ONE_WEEK
         if streak >= STREAK_WEEKS:
             result.append(Celebration(
                 agency=agency, producer_id=pid, kind=Celebration.Kind.STREAK,
                 source_key=f"streak:{pid}:{week.start}", week_start=week.start,
-                occurred_at=week.ends,
+                occurred_at=ends,
                 title=f"{name}: {streak} weeks in a row with every commitment kept"))
     return result
 

@@ -15,6 +15,11 @@ from ..models import WeeklyScorecard
 KEPT_LOW_PCT = 50
 
 
+def kept_all(kept: int, kept_of: int) -> bool | None:
+    """True: kept every commitment; False: missed some; None: made none."""
+    return kept >= kept_of if kept_of else None
+
+
 @dataclass(frozen=True)
 class CardNumbers:
     """A scorecard's headline numbers, read the same way on the board, the drill-down and the
@@ -51,7 +56,7 @@ class CardNumbers:
     @property
     def kept_all(self) -> bool | None:
         """True: kept every commitment; False: missed some; None: made none."""
-        return self.kept >= self.kept_of if self.kept_of else None
+        return kept_all(self.kept, self.kept_of)
 
     @property
     def kept_text(self) -> str:
