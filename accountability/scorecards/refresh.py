@@ -31,7 +31,6 @@ from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from ..planning.funnel_weeks import merge_counts
 from .celebrations import (
-    STREAK_LOOKBACK_WEEKS,
     advance_celebrations,
     kept_every_commitment,
     kept_week_celebrations,
@@ -45,6 +44,7 @@ from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent
 from .running import cards_off_the_board, later_weeks_mark
 from .snapshot import WeekSnapshot, week_snapshot
+from .tallies import kept_weeks_before
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
 
@@ -273,28 +273,11 @@ def _celebrations_build(snapshot: WeekSnapshot, cards: list[WeeklyScorecard]) ->
         *personal_best_celebrations(agency, week, cards, latest_wins, producers,
                                     snapshot.previous_best)]
     if snapshot.final:
+        # The earlier kept weeks are read only for those who kept every commitment this week.
+        all_kept = [c.producer_id for c in cards if kept_every_commitment(c)]
         celebrations += kept_week_celebrations(agency, week, cards, producers,
-                                               _kept_weeks_before(agency, week, cards))
+                                               kept_weeks_before(agency, week, all_kept))
     return celebrations
-
-
-def _kept_weeks_before(agency: Agency, week: Week,
-                       cards: list[WeeklyScorecard]) -> dict[int, set[dt.date]]:
-    """The earlier weeks (within the look-back) in which each producer who kept every
-    commitment this week did so too; no query when nobody did."""
-    all_kept = [c.producer_id for c in cards if kept_every_commitment(c)]
-    earlier: dict[int, set[dt.date]] = defaultdict(set)
-    if not all_kept:
-        return earlier
-    # Only the kept weeks come back: most of the look-back's cards are not (13 weeks of
-    # everyone who kept this week's).
-    for pid, start in WeeklyScorecard.objects.filter(
-            agency=agency, producer_id__in=all_kept, is_final=True, week_start__lt=week.start,
-            week_start__gte=week.start - dt.timedelta(weeks=STREAK_LOOKBACK_WEEKS),
-            commitments_total__gt=0, commitments_kept=F("commitments_total")).values_list(
-            "producer_id", "week_start"):
-        earlier[pid].add(start)
-    return earlier
 
 
 # --- 4. the writes ------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from pipeline.models import Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
-from ..models import Commitment, WeekClosure
+from ..models import WeekClosure
 from .funnel_tally import funnel_tally
 from .people import selling_producers_of_week
 from .production import quoting_stage
 from .raw import only
-from .tallies import activity_counts, earlier_production, wins_tally
+from .tallies import activity_counts, earlier_production, week_commitments, wins_tally
 
 
 @dataclass
@@ -72,11 +72,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
     counts = activity_counts(agency, start, end, ids)
     wins_by_stage, moves, bound = wins_tally(agency, stages, start, end, ids)
     funnel = funnel_tally(agency, start, end, ids)
-    commitments = Commitment.objects.filter(agency=agency, week_start=week.start)
-    commitments = list(
-        (commitments if ids is None else commitments.filter(producer_id__in=ids))
-        .values("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
-                "self_reported_done", "status", "actual"))
+    commitments = week_commitments(agency, week, ids)
     open_pipeline = _open_pipeline(
         agency, [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN], end, ids)
     check_ins = {pid: {"producer_id": pid, **p["check_in"]}

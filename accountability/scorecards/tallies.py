@@ -10,6 +10,7 @@ The SQL is plain enough to run as is on PostgreSQL and SQLite.
 
 import datetime as dt
 import functools
+from collections import defaultdict
 
 from django.db import connection
 
@@ -17,7 +18,8 @@ from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
-from ..models import Celebration, WeeklyScorecard
+from ..models import Celebration, Commitment, WeeklyScorecard
+from .celebrations import STREAK_LOOKBACK_WEEKS
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
 from .raw import as_stored, converted, moments, only, rows_of
@@ -39,6 +41,25 @@ def activity_counts(agency: Agency, start: dt.datetime, end: dt.datetime,
             mine = counts[pid] = {}
         mine[str(type_id)] = n
     return counts
+
+
+STREAK_LOOKBACK = dt.timedelta(weeks=STREAK_LOOKBACK_WEEKS)
+COMMITMENT_FIELDS = ("id", "producer_id", "kind", "activity_type_id", "stage_id", "target",
+                     "self_reported_done", "status", "actual")
+
+
+def week_commitments(agency: Agency, week: Week, producer_ids=None) -> list[dict]:
+    """The week's commitments (of `producer_ids` when given) as the rules read them: dicts of
+    COMMITMENT_FIELDS. Some 1,700 at an agency of 500, which the ORM's values() took 15 ms to
+    bring where the database answers in 6. `self_reported_done` is only tested (0 or 1 on
+    SQLite)."""
+    mine_only, their_ids = only("producer_id", producer_ids)
+    sql = f"""
+        SELECT {", ".join(COMMITMENT_FIELDS)} FROM {Commitment._meta.db_table}
+        WHERE agency_id = %s AND week_start = %s{mine_only}"""
+    rows = rows_of(sql, [agency.pk, connection.ops.adapt_datefield_value(week.start),
+                         *their_ids])
+    return [dict(zip(COMMITMENT_FIELDS, row, strict=True)) for row in rows]
 
 
 def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
@@ -102,6 +123,27 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
                       "latest": latest}
         bound_by[pid] = {"n": n_bound, "premium": premium, "revenue": revenue}
     return wins_by_stage, moves, bound_by
+
+
+def kept_weeks_before(agency: Agency, week: Week,
+                      producer_ids: list[int]) -> dict[int, set[dt.date]]:
+    """The earlier judged weeks (within the streak's look-back) in which each of these
+    producers kept every commitment; no query for nobody. Only the kept weeks come back (of
+    13 weeks of cards), read from the (agency, week) index alone."""
+    earlier: dict[int, set[dt.date]] = defaultdict(set)
+    if not producer_ids:
+        return earlier
+    day = connection.ops.adapt_datefield_value
+    mine_only, their_ids = only("producer_id", producer_ids)
+    sql = f"""
+        SELECT producer_id, week_start FROM {WeeklyScorecard._meta.db_table}
+        WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND is_final
+          AND commitments_total > 0 AND commitments_kept = commitments_total{mine_only}"""
+    monday = as_stored(WeeklyScorecard, "week_start")
+    for pid, start in rows_of(sql, [agency.pk, day(week.start - STREAK_LOOKBACK), day(week.start),
+                                    *their_ids]):
+        earlier[pid].add(monday(start) if monday else start)
+    return earlier
 
 
 # Each running figure of a card: the stored weekly column it sums, and since when.
