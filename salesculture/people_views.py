@@ -41,7 +41,6 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 # An agency of 500: a page of 40 at a time, and a box to find someone by name or email.
 PEOPLE_PAGE_SIZE = 40
 FIND_MAX_LENGTH = 100
-PERSON_USER_FIELDS = ("first_name", "last_name", "username", "email")
 
 
 def _people_page(request, *, invite_form=None, status=200):
@@ -50,10 +49,7 @@ def _people_page(request, *, invite_form=None, status=200):
     invitations = [(invitation, invitation_state(invitation, now))
                    for invitation in invitations_visible_to(actor)]
     find = " ".join(request.GET.get("find", "").split())[:FIND_MAX_LENGTH]
-    # A row shows a name, role, state, email and team: not the 30 other columns of a person
-    # and their account (40 rows a page).
-    people = people_for(actor).only("role", "is_active", "agency_id", "team__name",
-                                    *(f"user__{f}" for f in PERSON_USER_FIELDS))
+    people = people_for(actor)
     if find:
         people = people_named(people, find)
     page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -8,7 +8,7 @@ pages make of the rows is in presenters.py; the kiosk's reads are in kiosk.py.
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -119,11 +119,15 @@ def follow_up_prospect_get(*, meeting: Meeting, prospect_id) -> Prospect:
         raise Http404("No such prospect.") from None
 
 
+def _running_meetings(team_id: int) -> QuerySet[Meeting]:
+    """The team's meetings not ended, the latest started first."""
+    return Meeting.objects.filter(team_id=team_id, ended_at__isnull=True).order_by("-started_at")
+
+
 def running_meeting_for_team(team_id: int | None) -> Meeting | None:
     if not team_id:
         return None
-    return (Meeting.objects.select_related("team", "agency")
-            .filter(team_id=team_id, ended_at__isnull=True).order_by("-started_at").first())
+    return _running_meetings(team_id).select_related("team", "agency").first()
 
 
 def running_meeting_id(team_id: int | None) -> int | None:
@@ -131,8 +135,7 @@ def running_meeting_id(team_id: int | None) -> int | None:
     producer's own team)."""
     if not team_id:
         return None
-    return (Meeting.objects.filter(team_id=team_id, ended_at__isnull=True)
-            .order_by("-started_at").values_list("pk", flat=True).first())
+    return _running_meetings(team_id).values_list("pk", flat=True).first()
 
 
 def my_turn_get(*, meeting: Meeting | None, producer: Producer) -> MeetingTurn | None:
