@@ -23,8 +23,10 @@ def later_weeks_mark(snapshot, cards) -> list[dt.date]:
     weekly figure this refresh changed; returns their Mondays."""
     week = snapshot.week
     this_week = Week.current(snapshot.agency, now=snapshot.now)
+    if week >= this_week:
+        return []  # no later week sums it yet: its 500 cards need no comparing
     changed = [c.producer_id for c in cards if _changed(snapshot.stored.get(c.producer_id), c)]
-    if week >= this_week or not changed:
+    if not changed:
         return []
     last_13w = week.start + dt.timedelta(weeks=CLOSE_RATE_WEEKS - 1)
     mondays = []
