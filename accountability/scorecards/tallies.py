@@ -78,17 +78,22 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
     bounds: said too, the database reaches the week's moves through their (agency,
     occurred_at) index instead of scanning every move ever made."""
     win, advance = StageWin._meta.db_table, StageAdvance._meta.db_table
-    stage, celebration = Stage._meta.db_table, Celebration._meta.db_table
-    prospect = Prospect._meta.db_table
-    move, bound = "w.stage_id = a.to_stage_id", "won.kind = %s"
+    celebration, prospect = Celebration._meta.db_table, Prospect._meta.db_table
+    # The stages' kinds as lists of ids rather than two joins on the stage table: a thousand
+    # wins a week each looked up their two stages (3 of the query's 10 ms).
+    open_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN]
+    won_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.WON]
+    move = "w.stage_id = a.to_stage_id"
+    closed, closed_ids = _outside("a.to_stage_id", open_ids)
+    bound, bound_ids = _within("w.stage_id", won_ids)
     mine_only, their_ids = only("w.producer_id", producer_ids)
     per_stage = "".join(", SUM(CASE WHEN w.stage_id = %s THEN 1 ELSE 0 END)" for _ in stages)
     sql = f"""
         SELECT w.producer_id,
                SUM(CASE WHEN {move} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {move} AND a.definition_confirmed
-                         AND (s.kind <> %s OR (a.next_step <> '' AND
-                                               a.next_step_due IS NOT NULL))
+                         AND ({closed} OR (a.next_step <> '' AND
+                                           a.next_step_due IS NOT NULL))
                         THEN 1 ELSE 0 END),
                SUM(CASE WHEN {move} AND NOT EXISTS (
                             SELECT 1 FROM {celebration} c
@@ -102,14 +107,12 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
                                            WHERE p.id = w.prospect_id) END){per_stage}
         FROM {win} w
         JOIN {advance} a ON a.id = w.advance_id
-        JOIN {stage} s ON s.id = a.to_stage_id
-        JOIN {stage} won ON won.id = w.stage_id
         WHERE w.agency_id = %s AND w.occurred_at >= %s AND w.occurred_at < %s
           AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
         GROUP BY w.producer_id"""
-    week, won = moments(start, end), Stage.Kind.WON.value
-    rows = converted(rows_of(sql, [Stage.Kind.OPEN.value, won, won, won, *stages, agency.pk,
-                                   *week, agency.pk, *week, *their_ids]),
+    week = moments(start, end)
+    rows = converted(rows_of(sql, [*closed_ids, *bound_ids, *bound_ids, *bound_ids, *stages,
+                                   agency.pk, *week, agency.pk, *week, *their_ids]),
                      {4: as_stored(StageWin, "occurred_at"), 6: as_stored(Prospect, "premium"),
                       7: as_stored(Prospect, "estimated_revenue")})
     wins_by_stage: dict[int, dict[str, int]] = {}
@@ -123,6 +126,19 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         bound_by[pid] = {"n": n_bound, "premium": premium, "revenue": revenue}
     return wins_by_stage, moves, bound_by
 
+
+
+def _within(column: str, ids: list[int]) -> tuple[str, list[int]]:
+    """`column IN (ids)` and its parameters; false for no ids (SQL has no empty list)."""
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _outside(column: str, ids: list[int]) -> tuple[str, list[int]]:
+    if not ids:
+        return "1 = 1", []
+    return f"{column} NOT IN ({', '.join(['%s'] * len(ids))})", ids
 
 def kept_weeks_before(agency: Agency, week: Week,
                       producer_ids: list[int]) -> dict[int, set[dt.date]]:

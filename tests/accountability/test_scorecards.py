@@ -88,6 +88,28 @@ def test_every_number_equals_the_hand_count(agency, producer, week_of_work):
     assert not card.is_final
 
 
+
+def test_a_closing_move_follows_the_process_without_a_next_step(agency, producer):
+    """Adherence: an open stage wants its definition confirmed and a next step scheduled; a
+    bound prospect needs no next step, but still its definition confirmed."""
+    def moved(name, before, to, **step):
+        prospect = ProspectFactory(owner=producer, name=name, stage=stage(agency, to))
+        StageAdvanceFactory(prospect=prospect, from_stage=stage(agency, before),
+                            to_stage=stage(agency, to), occurred_at=at(agency, 1), **step)
+
+    moved("Bound, confirmed", "Proposal presented", "Bound", definition_confirmed=True)
+    moved("Bound, unconfirmed", "Proposal presented", "Bound")
+    moved("Open, no next step", "Lead", "Contacted", definition_confirmed=True)
+    moved("Open, scheduled", "Lead", "Contacted", definition_confirmed=True,
+          next_step="Call back", next_step_due=WEEK + dt.timedelta(days=3))
+
+    scorecards_refresh(agency=agency, week_start=WEEK)
+
+    card = WeeklyScorecard.objects.get(producer=producer, week_start=WEEK)
+    assert card.wins == 4
+    assert card.process_adherence == Decimal("50.00")  # the confirmed bind and the scheduled one
+    assert card.bound == 2
+
 def test_each_win_is_celebrated_once_and_a_second_run_changes_nothing(agency, producer,
                                                                       week_of_work):
     scorecards_refresh(agency=agency, week_start=WEEK)
