@@ -3,6 +3,7 @@ process), and the nightly goal-plan refresh (in a process of its own, capped, th
 extrapolated)."""
 
 import datetime as dt
+import gc
 import os
 import statistics
 import subprocess
@@ -171,6 +172,10 @@ def refresh_figures(agency: Agency, repeat: int) -> list[Figure]:
     def floor() -> None:
         scorecard_floor(agency, week)
 
+    # As in the worker's pool processes (salesculture/celery.py): what this process holds
+    # (Django, the pages' clients) stays out of the collector's walks during the refreshes.
+    gc.collect()
+    gc.freeze()
     floor_alone, floor_p95, _ = _timed(floor, repeat)
     producer = selling_producers(agency).first()
     activity_type = ActivityType.objects.filter(agency=agency, is_active=True).first()
