@@ -31,6 +31,7 @@ from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from ..planning.funnel_weeks import merge_counts
 from .celebrations import (
+    CelebrationDraft,
     advance_celebrations,
     kept_every_commitment,
     kept_week_celebrations,
@@ -261,7 +262,8 @@ _COLUMN_BOUNDS = {f: _column_bounds(f) for f in SCORECARD_FIELDS
 
 # --- 3. the celebrations -----------------------------------------------------------------
 
-def _celebrations_build(snapshot: WeekSnapshot, cards: list[WeeklyScorecard]) -> list[Celebration]:
+def _celebrations_build(snapshot: WeekSnapshot,
+                        cards: list[WeeklyScorecard]) -> list[CelebrationDraft]:
     """Every win not celebrated yet, the personal bests, and on a judged week the kept weeks
     and streaks (the one read here, of earlier kept weeks, runs only when someone kept every
     commitment). A win is celebrated once, in the words of that moment."""
@@ -330,7 +332,7 @@ _card_numbers = operator.attrgetter(*SCORECARD_FIELDS)
 
 
 def _celebrations_create(snapshot: WeekSnapshot,
-                         celebrations: list[Celebration]) -> list[Celebration]:
+                         celebrations: list[CelebrationDraft]) -> list[Celebration]:
     """Create the celebrations not made before (by source key) and bring the text of the ones
     that were up to date (a personal best grows with each win of the week); returns what was
     created or reworded."""
@@ -342,13 +344,12 @@ def _celebrations_create(snapshot: WeekSnapshot,
                      source_key__in=checked)
              .values_list("pk", "source_key", "title", "detail")} if checked else {}
     fresh, reworded = [], []
-    for celebration in map(_sized_to_fit, celebrations):
-        stored = known.get(celebration.source_key)
+    for draft in map(_sized_to_fit, celebrations):
+        stored = known.get(draft.source_key)
         if stored is None:
-            fresh.append(celebration)
-        elif stored[1:] != (celebration.title, celebration.detail):
-            celebration.pk = stored[0]
-            reworded.append(celebration)
+            fresh.append(draft.saved())
+        elif stored[1:] != (draft.title, draft.detail):
+            reworded.append(draft.saved(pk=stored[0]))
     Celebration.objects.bulk_create(fresh, ignore_conflicts=True)
     if reworded:
         Celebration.objects.bulk_update(reworded, ["title", "detail"])
@@ -371,7 +372,7 @@ def _celebrations_announce(snapshot: WeekSnapshot, fresh: list[Celebration]) -> 
 _TEXT_LIMITS = {f: Celebration._meta.get_field(f).max_length for f in ("title", "detail")}
 
 
-def _sized_to_fit(celebration: Celebration) -> Celebration:
+def _sized_to_fit(celebration: CelebrationDraft) -> CelebrationDraft:
     """`sized_to_fit`, skipped when the texts already fit as they are (nearly always): its
     Truncator costs tens of microseconds a text, and a busy week has thousands of wins."""
     if all(len(text := getattr(celebration, field)) <= limit
