@@ -65,12 +65,17 @@ def json_decoded(rows: list[list], columns: list[int]) -> list[list]:
     return rows
 
 
+def among(column: str, ids: list) -> tuple[str, list]:
+    """`column IN (...)` and its parameters; false for no ids (SQL has no empty list)."""
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def only(column: str, producer_ids) -> tuple[str, list]:
     """`AND column IN (...)` and its parameters, to read these producers' rows alone (a
     partial refresh); nothing when `producer_ids` is None (everyone's)."""
     if producer_ids is None:
         return "", []
-    ids = sorted(producer_ids)
-    if not ids:
-        return " AND 1 = 0", []
-    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
+    sql, ids = among(column, sorted(producer_ids))
+    return f" AND {sql}", ids

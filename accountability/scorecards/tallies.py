@@ -22,7 +22,7 @@ from ..models import Celebration, Commitment, WeeklyScorecard
 from .celebrations import STREAK_LOOKBACK_WEEKS
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
-from .raw import as_stored, converted, moments, only, rows_of
+from .raw import among, as_stored, converted, moments, only, rows_of
 
 
 def activity_counts(agency: Agency, start: dt.datetime, end: dt.datetime,
@@ -84,16 +84,16 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
     open_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN]
     won_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.WON]
     move = "w.stage_id = a.to_stage_id"
-    closed, closed_ids = _outside("a.to_stage_id", open_ids)
-    bound, bound_ids = _within("w.stage_id", won_ids)
+    opened, opened_ids = among("a.to_stage_id", open_ids)
+    bound, bound_ids = among("w.stage_id", won_ids)
     mine_only, their_ids = only("w.producer_id", producer_ids)
     per_stage = "".join(", SUM(CASE WHEN w.stage_id = %s THEN 1 ELSE 0 END)" for _ in stages)
     sql = f"""
         SELECT w.producer_id,
                SUM(CASE WHEN {move} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {move} AND a.definition_confirmed
-                         AND ({closed} OR (a.next_step <> '' AND
-                                           a.next_step_due IS NOT NULL))
+                         AND (NOT ({opened}) OR (a.next_step <> ''
+                                                 AND a.next_step_due IS NOT NULL))
                         THEN 1 ELSE 0 END),
                SUM(CASE WHEN {move} AND NOT EXISTS (
                             SELECT 1 FROM {celebration} c
@@ -111,7 +111,7 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
           AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
         GROUP BY w.producer_id"""
     week = moments(start, end)
-    rows = converted(rows_of(sql, [*closed_ids, *bound_ids, *bound_ids, *bound_ids, *stages,
+    rows = converted(rows_of(sql, [*opened_ids, *bound_ids, *bound_ids, *bound_ids, *stages,
                                    agency.pk, *week, agency.pk, *week, *their_ids]),
                      {4: as_stored(StageWin, "occurred_at"), 6: as_stored(Prospect, "premium"),
                       7: as_stored(Prospect, "estimated_revenue")})
@@ -126,19 +126,6 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
         bound_by[pid] = {"n": n_bound, "premium": premium, "revenue": revenue}
     return wins_by_stage, moves, bound_by
 
-
-
-def _within(column: str, ids: list[int]) -> tuple[str, list[int]]:
-    """`column IN (ids)` and its parameters; false for no ids (SQL has no empty list)."""
-    if not ids:
-        return "1 = 0", []
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
-
-
-def _outside(column: str, ids: list[int]) -> tuple[str, list[int]]:
-    if not ids:
-        return "1 = 1", []
-    return f"{column} NOT IN ({', '.join(['%s'] * len(ids))})", ids
 
 def kept_weeks_before(agency: Agency, week: Week,
                       producer_ids: list[int]) -> dict[int, set[dt.date]]:

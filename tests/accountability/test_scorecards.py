@@ -88,7 +88,6 @@ def test_every_number_equals_the_hand_count(agency, producer, week_of_work):
     assert not card.is_final
 
 
-
 def test_a_closing_move_follows_the_process_without_a_next_step(agency, producer):
     """Adherence: an open stage wants its definition confirmed and a next step scheduled; a
     bound prospect needs no next step, but still its definition confirmed."""
@@ -109,6 +108,7 @@ def test_a_closing_move_follows_the_process_without_a_next_step(agency, producer
     assert card.wins == 4
     assert card.process_adherence == Decimal("50.00")  # the confirmed bind and the scheduled one
     assert card.bound == 2
+
 
 def test_each_win_is_celebrated_once_and_a_second_run_changes_nothing(agency, producer,
                                                                       week_of_work):
