@@ -48,9 +48,10 @@ def scorecard_floor_sql() -> list[str]:
     open stages; the selling producers with the week's check-in and their best earlier week;
     activity totals per producer and type; stage wins per producer and stage; the winning
     moves that followed the process, per producer; the open pipeline per producer as it stood
-    at the week's end (where a prospect stands now, unless it moved since: then where its
-    first move since started); the funnel's evidence (prospects created per stage, moves out
-    per stage, and the whole days each stay lasted, from the move before each); the week's
+    at the week's end (where a prospect stands now, unless it moved since: then where the
+    stay under way then was, from the stay index); the funnel's evidence (prospects created
+    per stage, moves out per stage, and the whole days each stay lasted, as each move
+    records); the week's
     commitments; the stored cards and the agency's stored funnel week; and the production
     columns (issue 17): the policies bound in the week with their premium and revenue, the
     winning moves not celebrated yet, and the month, year and 13 weeks before as sums of the
@@ -74,28 +75,24 @@ def scorecard_floor_sql() -> list[str]:
         f"FROM {t['advance']} a JOIN {t['stage']} s ON s.id = a.to_stage_id "
         f"WHERE a.{in_week.replace(' occurred_at', ' a.occurred_at')} AND a.wins > 0 "
         "GROUP BY 1",
-        f"WITH moved AS (SELECT DISTINCT ON (prospect_id) prospect_id, from_stage_id "
-        f"  FROM {t['advance']} WHERE agency_id = %(agency)s AND occurred_at >= %(end)s "
-        "  ORDER BY prospect_id, occurred_at, id) "
         "SELECT owner_id, count(*), sum(estimated_revenue) FROM ("
         f"  SELECT p.owner_id, p.estimated_revenue FROM {t['prospect']} p "
         "  WHERE p.agency_id = %(agency)s AND p.stage_id = ANY(%(open)s) AND "
-        f"  {alive} AND NOT EXISTS (SELECT 1 FROM moved m WHERE m.prospect_id = p.id) "
+        f"  {alive} AND NOT EXISTS (SELECT 1 FROM {t['advance']} a WHERE a.agency_id = "
+        "  %(agency)s AND a.prospect_id = p.id AND a.occurred_at >= %(end)s) "
         "  UNION ALL "
-        f"  SELECT p.owner_id, p.estimated_revenue FROM moved m JOIN {t['prospect']} p "
-        f"  ON p.id = m.prospect_id WHERE m.from_stage_id = ANY(%(open)s) AND {alive}"
+        f"  SELECT p.owner_id, p.estimated_revenue FROM {t['advance']} a "
+        f"  JOIN {t['prospect']} p ON p.id = a.prospect_id WHERE a.agency_id = %(agency)s "
+        "  AND tstzrange(least(a.from_stage_entered_at, a.occurred_at), a.occurred_at, '(]') "
+        f"  @> %(end)s::timestamptz AND a.from_stage_id = ANY(%(open)s) AND {alive}"
         ") open_at_end GROUP BY 1",
         "SELECT id, producer_id, kind, activity_type_id, stage_id, target, self_reported_done, "
         f"status, actual FROM {t['commitment']} "
         "WHERE agency_id = %(agency)s AND week_start = %(week)s",
-        "SELECT a.producer_id, a.from_stage_id, "
-        "CASE WHEN a.from_stage_id IS NULL THEN a.to_stage_id END, "
-        "floor(extract(epoch FROM a.occurred_at - b.occurred_at) / 86400)::int, count(*) "
-        f"FROM {t['advance']} a LEFT JOIN LATERAL (SELECT occurred_at FROM {t['advance']} b "
-        "  WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id "
-        "  AND (b.occurred_at, b.id) < (a.occurred_at, a.id) "
-        "  ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) b ON a.from_stage_id IS NOT NULL "
-        f"WHERE a.{in_week.replace(' occurred_at', ' a.occurred_at')} GROUP BY 1, 2, 3, 4",
+        "SELECT producer_id, from_stage_id, "
+        "CASE WHEN from_stage_id IS NULL THEN to_stage_id END, "
+        "floor(extract(epoch FROM occurred_at - from_stage_entered_at) / 86400)::int, count(*) "
+        f"FROM {t['advance']} WHERE {in_week} GROUP BY 1, 2, 3, 4",
         f"SELECT * FROM {t['card']} WHERE agency_id = %(agency)s AND week_start = %(week)s",
         f"SELECT * FROM {t['funnel_week']} "
         "WHERE agency_id = %(agency)s AND week_start = %(week)s",

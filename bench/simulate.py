@@ -57,7 +57,7 @@ PROSPECT_COLUMNS = ("id", "agency_id", "owner_id", "name", "line_of_business",
 ADVANCE_COLUMNS = ("id", "agency_id", "prospect_id", "producer_id", "moved_by_id",
                    "from_stage_id", "to_stage_id", "occurred_at", "wins", "is_win", "note",
                    "next_step", "next_step_due", "definition_confirmed", "lost_reason",
-                   "source")
+                   "source", "from_stage_entered_at")
 WIN_COLUMNS = ("id", "agency_id", "prospect_id", "advance_id", "producer_id", "stage_id",
                "occurred_at")
 ACTIVITY_COLUMNS = ("id", "agency_id", "producer_id", "activity_type_id", "prospect_id",
@@ -163,11 +163,12 @@ class AgencyHistory:
                     moves += lived
         # Ledger ids follow time, as live moves would have them.
         moves.sort(key=lambda m: m[0])
-        for at, prospect, seller, from_stage, to_stage, won, step, due, done, lost in moves:
+        for at, prospect, seller, from_stage, to_stage, won, step, due, done, lost, entered \
+                in moves:
             advance = self.ids.take("advance")
             ledger.advances.append((
                 advance, self.agency_id, prospect, seller, seller, from_stage, to_stage, at,
-                len(won), bool(won), "", step, due, done, lost, "live"))
+                len(won), bool(won), "", step, due, done, lost, "live", entered))
             ledger.wins += [(self.ids.take("win"), self.agency_id, prospect, advance, seller,
                              stage_id, at) for stage_id in won]
         return ledger
@@ -175,7 +176,7 @@ class AgencyHistory:
     def _life(self, pk: int, seller: Seller, day: int, born: dt.datetime) -> tuple[tuple, list]:
         rng, path = self.rng, self.path
         at, furthest, stage, when = 0, path[0], path[0], born
-        moves = [(born, pk, seller.pk, None, stage.pk, [], "", None, False, "")]
+        moves = [(born, pk, seller.pk, None, stage.pk, [], "", None, False, "", None)]
         lost_reason = ""
         while stage.kind == "open":
             day = self.cal.weekday(day + 1 + int(rng.expovariate(1 / WAIT_DAYS[at])))
@@ -193,7 +194,7 @@ class AgencyHistory:
                 due = self.cal.date(day + rng.randint(1, 6))
             confirmed = to.kind != "open" or rng.random() < 0.8
             moves.append((moment, pk, seller.pk, stage.pk, to.pk, [s.pk for s in won], step,
-                          due, confirmed, lost_reason))
+                          due, confirmed, lost_reason, when))
             stage, when = to, moment
             if to.kind == "open":
                 at = path.index(to)

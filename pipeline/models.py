@@ -181,6 +181,12 @@ class StageAdvance(models.Model):
                                    related_name="+")
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField()
+    # When the prospect entered the stage this move leaves: the time of its move before this
+    # one (None for its first). With it, where a prospect stood at any moment and how long each
+    # stay lasted are read from the move alone, not from a walk back along its ledger. Written
+    # with the move (`prospect_advance`, imports) or by `stage_wins_replay` for bulk history;
+    # PostgreSQL indexes the stay (migration 0012) for the open pipeline at a week's end.
+    from_stage_entered_at = models.DateTimeField(null=True, blank=True)
     # Stages this move reached for the first time; `is_win` is `wins > 0`.
     wins = models.PositiveSmallIntegerField(default=0)
     is_win = models.BooleanField(default=False)

@@ -209,6 +209,8 @@ def prospect_advance(
         won = stages_won(stages=[s for s in stages if s.retired_at is None],
                          furthest=furthest, to_stage=to_stage)
         closed = to_stage.kind != Stage.Kind.OPEN
+        # Its previous move's time: the prospect's stage and this stamp change only together.
+        entered_at = locked.stage_entered_at
         locked.stage = to_stage
         locked.stage_entered_at = occurred_at
         locked.furthest_stage = furthest_after(furthest=furthest, to_stage=to_stage)
@@ -220,7 +222,7 @@ def prospect_advance(
         advance = StageAdvance.objects.create(
             agency=agency, prospect=locked, producer_id=locked.owner_id, moved_by=actor,
             from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at,
-            wins=len(won), is_win=bool(won),
+            from_stage_entered_at=entered_at, wins=len(won), is_win=bool(won),
             note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
             definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason,
             line_of_business=locked.line_of_business)
@@ -313,8 +315,9 @@ def activity_undo(*, activity: Activity, actor: Producer) -> None:
 
 def stage_wins_replay(*, prospects) -> int:
     """Judge again every move of these prospects (a queryset) by the win rule, from their
-    ledgers oldest first: for history written in bulk (the demo, the benchmark, tests) or before
-    the rule. Live moves never need it: `prospect_advance` applies the rule as it writes.
+    ledgers oldest first, and stamp each with when its prospect entered the stage it leaves:
+    for history written in bulk (the demo, the benchmark, tests) or before the rule. Live
+    moves never need it: `prospect_advance` applies the rule and the stamp as it writes.
     Returns the number of stage wins the ledgers hold."""
     prospect_ids = list(prospects.values_list("pk", flat=True))
     stages = {s.pk: s for s in Stage.objects.filter(
@@ -328,15 +331,18 @@ def stage_wins_replay(*, prospects) -> int:
         won, furthest_of[prospect_id] = replay(
             list(stages.values()),
             [(a.pk, stages.get(a.from_stage_id), stages[a.to_stage_id]) for a in ledger])
+        entered_at = None
         for advance in ledger:
             advance.wins, advance.is_win = len(won[advance.pk]), bool(won[advance.pk])
+            advance.from_stage_entered_at, entered_at = entered_at, advance.occurred_at
             changed.append(advance)
             wins += [StageWin(agency_id=advance.agency_id, prospect_id=prospect_id,
                               advance=advance, producer_id=advance.producer_id, stage=stage,
                               occurred_at=advance.occurred_at) for stage in won[advance.pk]]
     with transaction.atomic():
         # The judgement is derived from the ledger; rewriting it leaves every move as it was.
-        StageAdvance.objects.bulk_update(changed, ["wins", "is_win"], batch_size=1000)
+        StageAdvance.objects.bulk_update(changed, ["wins", "is_win", "from_stage_entered_at"],
+                                         batch_size=1000)
         StageWin.objects.filter(prospect_id__in=prospect_ids).delete()
         StageWin.objects.bulk_create(wins, batch_size=1000)
         Prospect.objects.bulk_update(

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,3 +28,12 @@ def test_the_benchmark_generator_makes_a_small_agency():
         env={**os.environ, "DATABASE_URL": url})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Generated bench_salesculture_check" in done.stdout
+    # Each move carries when its prospect entered the stage it leaves, as live moves do: the
+    # benchmark's past weeks read their open pipeline from it.
+    with psycopg.connect(url) as db:
+        (unstamped,) = db.execute(
+            "SELECT count(*) FROM (SELECT from_stage_entered_at, LAG(occurred_at) OVER ("
+            "PARTITION BY prospect_id ORDER BY occurred_at, id) AS before "
+            "FROM pipeline_stageadvance) m "
+            "WHERE from_stage_entered_at IS DISTINCT FROM before").fetchone()
+    assert unstamped == 0

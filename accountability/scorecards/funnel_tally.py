@@ -17,33 +17,23 @@ def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime,
     """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
     created in each stage, the moves out of each stage (forward, back or lost) and, for each
     move out, how many whole days the prospect had stayed in that stage since the move before
-    it, whenever that was. One query over the week's moves, counted by the database (a row
-    per producer, stage and day, not per move); the move before each is one step back along
-    the (agency, prospect, occurred_at, id) index.
+    it, whenever that was (the move's `from_stage_entered_at`). One query over the week's
+    moves, counted by the database (a row per producer, stage and day, not per move).
 
-    Raw SQL for the row-value comparison "the latest move before this one", which the ORM
-    cannot write; the whole days are the one expression PostgreSQL and SQLite say apart."""
+    Raw SQL because the whole days are the one expression PostgreSQL and SQLite say apart."""
     advance = StageAdvance._meta.db_table
-    mine_only, their_ids = only("a.producer_id", producer_ids)
+    mine_only, their_ids = only("producer_id", producer_ids)
     ops = connection.ops
     if connection.vendor == "postgresql":
-        days = "FLOOR(EXTRACT(EPOCH FROM (occurred_at - entered_at)) / 86400)::int"
+        days = "FLOOR(EXTRACT(EPOCH FROM (occurred_at - from_stage_entered_at)) / 86400)::int"
     else:
         days = ("(CAST(strftime('%%s', occurred_at) AS INTEGER)"
-                " - CAST(strftime('%%s', entered_at) AS INTEGER)) / 86400")
+                " - CAST(strftime('%%s', from_stage_entered_at) AS INTEGER)) / 86400")
     sql = f"""
         SELECT producer_id, from_stage_id,
                CASE WHEN from_stage_id IS NULL THEN to_stage_id END, {days}, COUNT(*)
-        FROM (
-            SELECT a.producer_id, a.from_stage_id, a.to_stage_id, a.occurred_at,
-                   CASE WHEN a.from_stage_id IS NOT NULL THEN (
-                       SELECT b.occurred_at FROM {advance} b
-                       WHERE b.agency_id = a.agency_id AND b.prospect_id = a.prospect_id
-                         AND (b.occurred_at, b.id) < (a.occurred_at, a.id)
-                       ORDER BY b.occurred_at DESC, b.id DESC LIMIT 1) END AS entered_at
-            FROM {advance} a
-            WHERE a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
-        ) moves
+        FROM {advance}
+        WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s{mine_only}
         GROUP BY 1, 2, 3, 4"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),

@@ -132,19 +132,16 @@ def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]
     return list(moves.values())
 
 
-def _first_moves_since(advance: str) -> str:
-    """Each prospect's first move at or after a moment (agency, moment: two parameters). On
-    PostgreSQL, DISTINCT ON walks the (agency, prospect, time) index in its order, half the
-    time of numbering every move since with a window (a past week of a 52-week rebuild reads
-    ~180,000 moves); SQLite has only the window."""
+def _stays_under_way(alias: str) -> tuple[str, int]:
+    """The moves whose stay held a moment: the prospect entered the stage the move leaves
+    before it and left at or after it (one parameter per %s, the moment). On PostgreSQL the
+    stay as a range, which the GiST index of migration pipeline/0012 answers with the few
+    thousand stays under way; SQLite compares the two times."""
     if connection.vendor == "postgresql":
-        return (f"SELECT DISTINCT ON (prospect_id) prospect_id, from_stage_id FROM {advance} "
-                "WHERE agency_id = %s AND occurred_at >= %s "
-                "ORDER BY prospect_id, occurred_at, id")
-    return (f"SELECT prospect_id, from_stage_id FROM (SELECT prospect_id, from_stage_id, "
-            "ROW_NUMBER() OVER (PARTITION BY prospect_id ORDER BY occurred_at, id) AS nth "
-            f"FROM {advance} WHERE agency_id = %s AND occurred_at >= %s) numbered "
-            "WHERE nth = 1")
+        return (f"tstzrange(LEAST({alias}.from_stage_entered_at, {alias}.occurred_at), "
+                f"{alias}.occurred_at, '(]') @> %s::timestamptz", 1)
+    return (f"{alias}.occurred_at >= %s AND ({alias}.from_stage_entered_at IS NULL "
+            f"OR {alias}.from_stage_entered_at < %s)", 2)
 
 
 def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
@@ -155,15 +152,15 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
 
     Where a prospect stood at a moment, read without walking its whole ledger: a prospect
     not moved since then still stands where it stands now, and one moved since stood where
-    its first move since then started from. Both hold because `prospect_advance` writes the
-    move and the prospect's stage together under the prospect's lock, the move starting from
-    the stage it found. So the current week reads the open prospects and nothing else, and a
-    past week also reads only the moves made after it: never the 95,000-loop walk of every
-    prospect's ledger that a latest-move-before-the-end subquery costs.
+    its first move since then started from: the move whose stay (from the move before it to
+    it) held the moment. Both hold because `prospect_advance` writes the move and the
+    prospect's stage together under the prospect's lock, the move starting from the stage it
+    found. So the current week reads the open prospects and nothing else, and a past week
+    also reads the stays under way at its end: never the walk of every prospect's ledger that
+    a latest-move-before-the-end subquery costs, nor the sort of every move since.
 
-    Raw SQL because the second half picks each prospect's first move in a derived table,
-    which the ORM cannot join; it runs on PostgreSQL and SQLite (`_first_moves_since`).
-    """
+    Raw SQL for the range lookup the stay index answers (`_stays_under_way`); it runs on
+    PostgreSQL and SQLite."""
     if not open_ids:
         return {}
     ops = connection.ops
@@ -173,6 +170,7 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
     # many prospects stand in them and reads those through the stage index.
     is_open = ", ".join(["%s"] * len(open_ids))
     mine_only, their_ids = only("p.owner_id", producer_ids)
+    under_way, moments = _stays_under_way("a")
     sql = f"""
         SELECT owner_id, COUNT(*), SUM(estimated_revenue) FROM (
             SELECT p.owner_id, p.estimated_revenue FROM {prospect} p
@@ -181,13 +179,13 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
               AND NOT EXISTS (SELECT 1 FROM {advance} a WHERE a.agency_id = %s
                               AND a.prospect_id = p.id AND a.occurred_at >= %s)
             UNION ALL
-            SELECT p.owner_id, p.estimated_revenue FROM ({_first_moves_since(advance)}
-            ) first_move JOIN {prospect} p ON p.id = first_move.prospect_id
-            WHERE p.agency_id = %s AND first_move.from_stage_id IN ({is_open})
+            SELECT p.owner_id, p.estimated_revenue FROM {advance} a
+            JOIN {prospect} p ON p.id = a.prospect_id
+            WHERE a.agency_id = %s AND {under_way} AND a.from_stage_id IN ({is_open})
               AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
         ) open_at_end GROUP BY owner_id"""
-    params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end, agency.pk, at_end,
-              agency.pk, *open_ids, at_end, *their_ids]
+    params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end,
+              agency.pk, *[at_end] * moments, *open_ids, at_end, *their_ids]
     # The sum comes back as the ORM would return it (a Decimal, also on SQLite).
     revenue = Prospect._meta.get_field("estimated_revenue").get_col(prospect)
     converters = ops.get_db_converters(revenue)

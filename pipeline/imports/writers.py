@@ -106,6 +106,7 @@ def _imported_advance(prospect: Prospect, from_stage, to_stage, actor: Producer,
     return StageAdvance(
         agency_id=prospect.agency_id, prospect=prospect, producer_id=prospect.owner_id,
         moved_by=actor, from_stage=from_stage, to_stage=to_stage, occurred_at=now,
+        from_stage_entered_at=prospect.stage_entered_at if from_stage else None,
         wins=0, is_win=False, source=IMPORTED, next_step=prospect.next_step,
         next_step_due=prospect.next_step_due, note="Imported from a CSV file.",
         line_of_business=prospect.line_of_business)
