@@ -192,7 +192,8 @@ def prospect_advance(
             raise ValidationError(OUT_OF_DATE)
         if locked.stage_id != expected_stage.pk:
             raise ValidationError(moved_meanwhile(locked))
-        from_stage = locked.stage
+        # The stay this move ends began at the prospect's last move (they change together).
+        from_stage, entered_at = locked.stage, locked.stage_entered_at
         if to_stage.pk == from_stage.pk:
             raise ValidationError({"to_stage": f"{locked.name} is already in {from_stage.name}."})
         lost_reason = lost_reason.strip()
@@ -209,8 +210,6 @@ def prospect_advance(
         won = stages_won(stages=[s for s in stages if s.retired_at is None],
                          furthest=furthest, to_stage=to_stage)
         closed = to_stage.kind != Stage.Kind.OPEN
-        # Its previous move's time: the prospect's stage and this stamp change only together.
-        entered_at = locked.stage_entered_at
         locked.stage = to_stage
         locked.stage_entered_at = occurred_at
         locked.furthest_stage = furthest_after(furthest=furthest, to_stage=to_stage)
