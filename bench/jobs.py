@@ -23,6 +23,7 @@ from accountability.models import (
 )
 from accountability.scorecards.production import close_rate_start, month_start, year_start
 from accountability.scorecards.refresh import scorecards_refresh
+from accountability.scorecards.snapshot import STAY_RANGE
 from bench.env import ROOT, process_env
 from bench.pages import QueryCounter, percentile
 from bench.report import Figure
@@ -82,8 +83,8 @@ def scorecard_floor_sql() -> list[str]:
         "  %(agency)s AND a.prospect_id = p.id AND a.occurred_at >= %(end)s) "
         "  UNION ALL "
         f"  SELECT p.owner_id, p.estimated_revenue FROM {t['advance']} a "
-        f"  JOIN {t['prospect']} p ON p.id = a.prospect_id WHERE a.agency_id = %(agency)s "
-        "  AND tstzrange(least(a.from_stage_entered_at, a.occurred_at), a.occurred_at, '(]') "
+        f"  JOIN {t['prospect']} p ON p.id = a.prospect_id "
+        f"  WHERE a.agency_id = %(agency)s::bigint AND {STAY_RANGE.format(alias='a')} "
         f"  @> %(end)s::timestamptz AND a.from_stage_id = ANY(%(open)s) AND {alive}"
         ") open_at_end GROUP BY 1",
         "SELECT id, producer_id, kind, activity_type_id, stage_id, target, self_reported_done, "

@@ -36,6 +36,13 @@ class ProspectAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner", "stage"]
     readonly_fields = ["deleted_at", "deleted_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Where a prospect stands changes by a move, which the stage ledger records (with
+        # the time the stay it ends began): edited here, the ledger would no longer say where
+        # it stood, and the scorecards' past weeks would count it wrong.
+        moved_only = ["stage", "stage_entered_at", "furthest_stage"] if obj is not None else []
+        return [*self.readonly_fields, *moved_only]
+
     def get_queryset(self, request):
         return Prospect.all_objects.all()
 

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from salesculture.agency_cache import PAST_MOVES, agency_changed
 from salesculture.audit import audit_record, changed_fields
 from salesculture.jobs import agency_week_changed
 from salesculture.models import Agency, AuditEvent, Producer
@@ -14,10 +13,11 @@ from salesculture.weeks import Week
 
 from .defaults import DEFAULT_ACTIVITY_TYPES, DEFAULT_LOST_REASONS, DEFAULT_STAGES
 from .details import DETAIL_FIELDS, details_apply
+from .ledger import last_move_at
 from .marks import prospect_edit_marks
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
 from .win_events import stage_win_publish
-from .wins import furthest_after, replay, stages_won
+from .wins import furthest_after, stages_won
 
 
 # Lives here rather than in salesculture because a new agency needs its default stages and
@@ -192,8 +192,7 @@ def prospect_advance(
             raise ValidationError(OUT_OF_DATE)
         if locked.stage_id != expected_stage.pk:
             raise ValidationError(moved_meanwhile(locked))
-        # The stay this move ends began at the prospect's last move (they change together).
-        from_stage, entered_at = locked.stage, locked.stage_entered_at
+        from_stage = locked.stage
         if to_stage.pk == from_stage.pk:
             raise ValidationError({"to_stage": f"{locked.name} is already in {from_stage.name}."})
         lost_reason = lost_reason.strip()
@@ -221,7 +220,8 @@ def prospect_advance(
         advance = StageAdvance.objects.create(
             agency=agency, prospect=locked, producer_id=locked.owner_id, moved_by=actor,
             from_stage=from_stage, to_stage=to_stage, occurred_at=occurred_at,
-            from_stage_entered_at=entered_at, wins=len(won), is_win=bool(won),
+            from_stage_entered_at=last_move_at(locked.pk, occurred_at),
+            wins=len(won), is_win=bool(won),
             note=note.strip(), next_step=next_step.strip(), next_step_due=next_step_due,
             definition_confirmed=definition_confirmed, lost_reason=locked.lost_reason,
             line_of_business=locked.line_of_business)
@@ -310,46 +310,6 @@ def activity_undo(*, activity: Activity, actor: Producer) -> None:
         activity.delete()
         agency_week_changed(agency_id=actor.agency_id, when=activity.occurred_at,
                             agency=actor.agency, producer_ids=[activity.producer_id])
-
-
-def stage_wins_replay(*, prospects) -> int:
-    """Judge again every move of these prospects (a queryset) by the win rule, from their
-    ledgers oldest first, and stamp each with when its prospect entered the stage it leaves:
-    for history written in bulk (the demo, the benchmark, tests) or before the rule. Live
-    moves never need it: `prospect_advance` applies the rule and the stamp as it writes.
-    Returns the number of stage wins the ledgers hold."""
-    prospect_ids = list(prospects.values_list("pk", flat=True))
-    stages = {s.pk: s for s in Stage.objects.filter(
-        agency_id__in=prospects.values("agency_id"))}
-    moves: dict[int, list[StageAdvance]] = {}
-    for advance in (StageAdvance.objects.filter(prospect_id__in=prospect_ids)
-                    .order_by("prospect_id", "occurred_at", "id")):
-        moves.setdefault(advance.prospect_id, []).append(advance)
-    changed, wins, furthest_of = [], [], {}
-    for prospect_id, ledger in moves.items():
-        won, furthest_of[prospect_id] = replay(
-            list(stages.values()),
-            [(a.pk, stages.get(a.from_stage_id), stages[a.to_stage_id]) for a in ledger])
-        entered_at = None
-        for advance in ledger:
-            advance.wins, advance.is_win = len(won[advance.pk]), bool(won[advance.pk])
-            advance.from_stage_entered_at, entered_at = entered_at, advance.occurred_at
-            changed.append(advance)
-            wins += [StageWin(agency_id=advance.agency_id, prospect_id=prospect_id,
-                              advance=advance, producer_id=advance.producer_id, stage=stage,
-                              occurred_at=advance.occurred_at) for stage in won[advance.pk]]
-    with transaction.atomic():
-        # The judgement is derived from the ledger; rewriting it leaves every move as it was.
-        StageAdvance.objects.bulk_update(changed, ["wins", "is_win", "from_stage_entered_at"],
-                                         batch_size=1000)
-        StageWin.objects.filter(prospect_id__in=prospect_ids).delete()
-        StageWin.objects.bulk_create(wins, batch_size=1000)
-        Prospect.objects.bulk_update(
-            [Prospect(pk=pk, furthest_stage=stage) for pk, stage in furthest_of.items()],
-            ["furthest_stage"], batch_size=1000)
-        for agency_id in {advance.agency_id for advance in changed}:
-            agency_changed(agency_id, PAST_MOVES)  # past moves judged anew, in bulk
-    return len(wins)
 
 
 # --- soft delete and the audit trail of prospects -------------------------------------------

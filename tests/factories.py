@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accountability.models import Commitment, ConfidenceCheckIn
+from pipeline.ledger import stage_wins_replay
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
-from pipeline.services import agency_create, stage_wins_replay
+from pipeline.services import agency_create
 from salesculture.models import Agency, Producer, Team
 from salesculture.weeks import Week
 

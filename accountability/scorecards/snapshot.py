@@ -133,15 +133,23 @@ def _new_wins(agency: Agency, week: Week, producer_ids: list[int]) -> list[dict]
 
 
 def _stays_under_way(alias: str) -> tuple[str, int]:
-    """The moves whose stay held a moment: the prospect entered the stage the move leaves
-    before it and left at or after it (one parameter per %s, the moment). On PostgreSQL the
-    stay as a range, which the GiST index of migration pipeline/0012 answers with the few
-    thousand stays under way; SQLite compares the two times."""
+    """The agency's moves whose stay held a moment: the prospect entered the stage the move
+    leaves before it (or at no known time: the move is the first its ledger holds) and left
+    at or after it. Two parameters: the agency, the moment (twice on SQLite). On PostgreSQL
+    the stay as a range, which the GiST index of migration pipeline/0012 answers with the few
+    thousand stays under way (its expression word for word, and the agency as the bigint it
+    is there, or the index cannot lead with it); SQLite compares the two times."""
     if connection.vendor == "postgresql":
-        return (f"tstzrange(LEAST({alias}.from_stage_entered_at, {alias}.occurred_at), "
-                f"{alias}.occurred_at, '(]') @> %s::timestamptz", 1)
-    return (f"{alias}.occurred_at >= %s AND ({alias}.from_stage_entered_at IS NULL "
-            f"OR {alias}.from_stage_entered_at < %s)", 2)
+        return (f"{alias}.agency_id = %s::bigint AND {STAY_RANGE.format(alias=alias)} "
+                "@> %s::timestamptz", 1)
+    return (f"{alias}.agency_id = %s AND {alias}.occurred_at >= %s AND "
+            f"({alias}.from_stage_entered_at IS NULL OR {alias}.from_stage_entered_at < %s)", 2)
+
+
+# A move's stay as PostgreSQL's range, as migration pipeline/0012 indexes it: from when the
+# prospect entered the stage it leaves (any time before, when unknown) to the move.
+STAY_RANGE = ("tstzrange(LEAST(COALESCE({alias}.from_stage_entered_at, '-infinity'), "
+              "{alias}.occurred_at), {alias}.occurred_at, '(]')")
 
 
 def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
@@ -181,7 +189,7 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
             UNION ALL
             SELECT p.owner_id, p.estimated_revenue FROM {advance} a
             JOIN {prospect} p ON p.id = a.prospect_id
-            WHERE a.agency_id = %s AND {under_way} AND a.from_stage_id IN ({is_open})
+            WHERE {under_way} AND a.from_stage_id IN ({is_open})
               AND (p.deleted_at IS NULL OR p.deleted_at >= %s){mine_only}
         ) open_at_end GROUP BY owner_id"""
     params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end,

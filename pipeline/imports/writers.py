@@ -23,6 +23,7 @@ from salesculture.models import AuditEvent, Producer
 from salesculture.weeks import Week
 
 from ..details import DETAIL_FIELDS
+from ..ledger import last_moves_at
 from ..models import Activity, ImportJob, Prospect, Stage, StageAdvance
 from ..phones import phone_digits
 from ..repricing import bound_weeks_changed
@@ -58,17 +59,24 @@ def write_prospects(*, job: ImportJob, actor: Producer, rows: list[Row]):
         advances = [_imported_advance(p, None, p.stage, actor, now) for p in new]
         changed = {row.values["match"]: row.values for row in batch if row.values["match"]}
         updated = 0
-        for prospect in Prospect.all_objects.select_for_update().filter(pk__in=list(changed)):
-            changes = _prospect_changes(prospect, changed[prospect.pk], stages, now,
+        locked = list(Prospect.all_objects.select_for_update().filter(pk__in=list(changed)))
+        # Moved once they are locked: a move made in the app while the file was being read
+        # then comes before the import's in the ledger, as it came before it in time.
+        moved_at = timezone.now()
+        last_moves = last_moves_at([p.pk for p in locked]) if locked else {}
+        for prospect in locked:
+            changes = _prospect_changes(prospect, changed[prospect.pk], stages, moved_at,
                                         details=mapped_details)
             if changes:
                 if "stage" in changes:
-                    advances.append(_imported_advance(prospect, stages[prospect.stage_id],
-                                                      changes["stage"], actor, now))
+                    advances.append(_imported_advance(
+                        prospect, stages[prospect.stage_id], changes["stage"], actor, moved_at,
+                        entered_at=last_moves.get(prospect.pk)))
                 # One plain UPDATE per changed prospect: Django's bulk_update builds a CASE
                 # per column and row, which took 5 ms a row; a file imported again is mostly
                 # unchanged rows, which cost nothing.
-                Prospect.all_objects.filter(pk=prospect.pk).update(**changes, updated_at=now)
+                Prospect.all_objects.filter(pk=prospect.pk).update(**changes,
+                                                                   updated_at=moved_at)
                 updated += 1
                 if {"premium", "estimated_revenue"} & changes.keys():
                     repriced.append(prospect.pk)
@@ -102,11 +110,14 @@ def _prospect_changes(prospect: Prospect, values: dict, stages: dict, now, *,
 
 
 def _imported_advance(prospect: Prospect, from_stage, to_stage, actor: Producer,
-                      now: dt.datetime) -> StageAdvance:
+                      now: dt.datetime, *, entered_at: dt.datetime | None = None
+                      ) -> StageAdvance:
+    """`entered_at`: when the stay this row ends began (the prospect's last move; none for
+    a prospect the import creates)."""
     return StageAdvance(
         agency_id=prospect.agency_id, prospect=prospect, producer_id=prospect.owner_id,
         moved_by=actor, from_stage=from_stage, to_stage=to_stage, occurred_at=now,
-        from_stage_entered_at=prospect.stage_entered_at if from_stage else None,
+        from_stage_entered_at=entered_at,
         wins=0, is_win=False, source=IMPORTED, next_step=prospect.next_step,
         next_step_due=prospect.next_step_due, note="Imported from a CSV file.",
         line_of_business=prospect.line_of_business)

@@ -8,10 +8,12 @@ import importlib
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from pipeline.ledger import stage_wins_replay
 from pipeline.models import Prospect, StageAdvance
-from pipeline.services import prospect_advance, stage_wins_replay
+from pipeline.services import prospect_advance
 from tests.accountability.test_plan_ledger import journey
 from tests.conftest import login
 from tests.factories import ProspectFactory, stage
@@ -80,3 +82,25 @@ def test_the_moves_already_there_are_stamped_by_the_migration(producer):
 
     assert (stamps(first), stamps(second)) == before
     assert before == ([None, T0, T0 + dt.timedelta(days=2)], [None, T0])
+
+
+def test_a_move_reads_the_stays_start_from_the_ledger_not_the_prospects_copy(producer):
+    prospect = journey(producer, ["Lead", "Contacted"], T0, step=dt.timedelta(days=2))
+    # the prospect's own copy of the time set wrong (by hand, a bulk update)
+    Prospect.objects.filter(pk=prospect.pk).update(stage_entered_at=T0 - dt.timedelta(days=90))
+    prospect.refresh_from_db()
+
+    prospect_advance(prospect=prospect, to_stage=stage(producer.agency, "Appointment set"),
+                     actor=producer, expected_stage=prospect.stage,
+                     occurred_at=T0 + dt.timedelta(days=5))
+
+    assert stamps(prospect)[-1] == T0 + dt.timedelta(days=2)
+
+
+def test_the_admin_cannot_move_a_prospect_outside_the_ledger(admin_client, producer):
+    prospect = journey(producer, ["Lead"], T0)
+    page = admin_client.get(reverse("admin:pipeline_prospect_change", args=[prospect.pk]))
+    form = page.context["adminform"].form
+    # where it stands is shown, not offered: a move is made in the app, and the ledger says so
+    assert {"stage", "stage_entered_at", "furthest_stage"}.isdisjoint(form.fields)
+    assert "Lead" in page.content.decode()

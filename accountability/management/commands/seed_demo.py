@@ -15,8 +15,9 @@ from accountability.models import Commitment, ConfidenceCheckIn, WeekClosure
 from accountability.planning.selectors import working_weeks_left
 from accountability.planning.services import goal_plans_refresh_agency
 from accountability.scorecards.refresh import scorecards_refresh
+from pipeline.ledger import stage_wins_replay
 from pipeline.models import Activity, ActivityType, Prospect, Stage, StageAdvance
-from pipeline.services import agency_create, stage_wins_replay
+from pipeline.services import agency_create
 from salesculture.models import Agency, DirtyWeek
 from salesculture.services import producer_create, team_create
 from salesculture.weeks import Week

@@ -16,7 +16,12 @@ from accountability.scorecards.refresh import scorecards_refresh
 from pipeline.models import Prospect, Stage, StageAdvance
 from pipeline.services import prospect_advance, prospect_create, prospect_delete
 from salesculture.weeks import Week
-from tests.factories import ActivityFactory, ProducerFactory
+from tests.factories import (
+    ActivityFactory,
+    ProducerFactory,
+    ProspectFactory,
+    StageAdvanceFactory,
+)
 
 WEEKS = 6
 
@@ -100,3 +105,63 @@ def test_postgresql_jit_and_parallel_plans_are_off_on_the_apps_connections():
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_the_edges_of_a_stay_count_as_the_ledger_says(agency, producer):
+    """A move made exactly as a week ends belongs to the next week (at the end the prospect
+    still stood where it left from, and one created then did not exist yet); two moves of one
+    prospect at one instant are ordered by id (the stay between them lasted no time); a
+    prospect deleted between two week ends counts at the first only."""
+    stages = {s.name: s for s in Stage.objects.filter(agency=agency)}
+    ends = Week.current(agency).shift(-2).ends
+    day = dt.timedelta(days=1)
+
+    def move(prospect, to, at):
+        prospect_advance(prospect=prospect, to_stage=stages[to], actor=producer, occurred_at=at,
+                         expected_stage=prospect.stage,
+                         lost_reason="Price" if to == "Lost" else "")
+
+    at_the_end = prospect_create(owner=producer, name="At the end", occurred_at=ends - 9 * day,
+                                 estimated_revenue=100)
+    move(at_the_end, "Lost", ends)
+    twice = prospect_create(owner=producer, name="Twice at once", occurred_at=ends - 5 * day,
+                            estimated_revenue=20)
+    move(twice, "Bound", ends - day)
+    move(twice, "Lead", ends - day)  # the same instant, a later id: it stood in Lead
+    move(twice, "Lost", ends + day)
+    begun = prospect_create(owner=producer, name="Created at the end", occurred_at=ends,
+                            estimated_revenue=4000)
+    move(begun, "Contacted", ends + day)  # its stay in Lead began with the next week
+    gone = prospect_create(owner=producer, name="Deleted later", occurred_at=ends - 3 * day,
+                           estimated_revenue=3)
+    Prospect.all_objects.filter(pk=gone.pk).update(deleted_at=ends + 2 * day)
+
+    weeks = [Week.current(agency).shift(n) for n in (-2, -1, 0)]
+    counted = {week.start: scorecards_refresh(agency=agency, week_start=week.start)
+               for week in weeks}
+
+    for week in weeks:
+        expected = ledger_open_pipeline(agency, week.ends)
+        assert {c.producer_id: (c.pipeline_open_count, c.pipeline_open_value)
+                for c in counted[week.start] if c.pipeline_open_count} == expected, week.start
+    assert ledger_open_pipeline(agency, ends) == {producer.pk: (3, Decimal(123))}
+    assert ledger_open_pipeline(agency, weeks[1].ends) == {producer.pk: (1, Decimal(4000))}
+
+
+def test_a_ledger_that_begins_with_a_move_counts_alike_on_every_database(agency, producer):
+    """History written without its creation (built in bulk, or from before the ledger had
+    one): its first move has no known start, and the prospect stood in the stage it left from
+    until then, on PostgreSQL (the stay index) as on SQLite (the plain comparison)."""
+    stages = {s.name: s for s in Stage.objects.filter(agency=agency)}
+    ends = Week.current(agency).shift(-2).ends
+    prospect = ProspectFactory(owner=producer, stage=stages["Lost"], estimated_revenue=700)
+    StageAdvanceFactory(prospect=prospect, from_stage=stages["Contacted"],
+                        to_stage=stages["Lost"], occurred_at=ends + dt.timedelta(days=1))
+    assert StageAdvance.objects.get(prospect=prospect).from_stage_entered_at is None
+
+    for week, open_then in ((Week.current(agency).shift(-2), 1),
+                            (Week.current(agency).shift(-1), 0)):
+        card = next(c for c in scorecards_refresh(agency=agency, week_start=week.start)
+                    if c.producer_id == producer.pk)
+        assert (card.pipeline_open_count, card.pipeline_open_value) == (
+            open_then, Decimal(700 * open_then)), week.start
