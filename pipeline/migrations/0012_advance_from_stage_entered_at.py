@@ -4,8 +4,8 @@ it), so the open pipeline at a past week's end and the funnel's stays read the m
 A past week's open pipeline asks which stays were under way at a moment: the moves whose stay
 (from_stage_entered_at, occurred_at] holds the week's end. On PostgreSQL a GiST index over
 (agency, stay) answers that for the few thousand prospects open then, instead of picking each
-prospect's first move since the week out of the 40,000–180,000 made after it (issue 12: about
-100 ms a past week, 15 ms with it). btree_gist lets the agency lead the GiST index; it is a
+prospect's first move since the week out of the 40,000–180,000 made after it (issue 12: the
+open pipeline of a past week at 500 producers, 77 ms before, 30 ms with it). btree_gist lets the agency lead the GiST index; it is a
 trusted extension (PostgreSQL 13+), so the database's owner may create it. A move whose stamp
 is unknown (the first its ledger holds) stayed since any time before; the lower end is LEAST
 (...) so a hand-written row whose times disagree cannot make the range invalid. The query
