@@ -272,7 +272,7 @@ class DemoBuilder:
         self.advances.append(StageAdvance(
             agency=self.agency, prospect=prospect, producer=prospect.owner,
             moved_by=prospect.owner, from_stage=prospect.stage, to_stage=to_stage,
-            occurred_at=at, from_stage_entered_at=prospect.stage_entered_at,
+            occurred_at=at,
             next_step=step if follows_process else "",
             next_step_due=due if follows_process else None,
             definition_confirmed=follows_process or closed, lost_reason=lost_reason,
