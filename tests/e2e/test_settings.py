@@ -3,6 +3,7 @@ stage and moves it up with the arrow buttons (an htmx swap of the list; no drag)
 and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from pipeline.models import Stage
 from tests.e2e.conftest import PHONE, log_in, screenshot
@@ -53,8 +54,9 @@ def test_owner_adds_a_stage_and_moves_it_up(new_page, owner, device, viewport):
     page.wait_for_selector("#stage-list li:nth-last-child(4) a:text-is('Quoted')")
     assert stage_names(page)[-4:] == ["Quoted", "Proposal presented", "Bound", "Lost"]
     assert page.url.endswith("/settings/stages/")
-    # the moved row's arrow keeps the focus, so a keyboard or screen reader stays on it
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Quoted up"
+    # the moved row's arrow keeps the focus, so a keyboard or screen reader stays on it;
+    # htmx honours autofocus when the swap settles, a moment after the new list is in
+    expect(page.get_by_role("button", name="Move Quoted up")).to_be_focused()
     order = list(Stage.objects.filter(agency=owner.agency).order_by("position")
                  .values_list("name", flat=True))
     assert order[-4:] == ["Quoted", "Proposal presented", "Bound", "Lost"]
