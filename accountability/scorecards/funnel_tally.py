@@ -9,11 +9,11 @@ from django.db import connection
 from pipeline.models import StageAdvance
 from salesculture.models import Agency
 
-from .raw import only
+from .raw import Read, only
 
 
-def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime,
-                 producer_ids=None) -> dict[int, dict]:
+def funnel_tally_read(agency: Agency, start: dt.datetime, end: dt.datetime,
+                      producer_ids=None) -> Read[dict[int, dict]]:
     """Per producer, the funnel's evidence of the week (the card's `funnel`): the prospects
     created in each stage, the moves out of each stage (forward, back or lost) and, for each
     move out, how many whole days the prospect had stayed in that stage since the move before
@@ -35,10 +35,8 @@ def funnel_tally(agency: Agency, start: dt.datetime, end: dt.datetime,
         FROM {advance}
         WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s{mine_only}
         GROUP BY 1, 2, 3, 4"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [agency.pk, ops.adapt_datetimefield_value(start),
-                             ops.adapt_datetimefield_value(end), *their_ids])
-        return _funnel_counts(cursor.fetchall())
+    return Read(sql, [agency.pk, ops.adapt_datetimefield_value(start),
+                      ops.adapt_datetimefield_value(end), *their_ids], _funnel_counts)
 
 
 def _funnel_counts(rows: list[tuple]) -> dict[int, dict]:

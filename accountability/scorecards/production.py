@@ -81,11 +81,19 @@ def working_weeks_gone(week_start: dt.date, working_weeks: int) -> int:
     return max(1, min(working_weeks, working_weeks - left + 1))
 
 
-def pace_percent(*, revenue_ytd: Decimal, goal: Decimal | None, week_start: dt.date,
-                 working_weeks: int) -> Decimal | None:
-    if not goal or goal <= 0 or working_weeks <= 0:
+@functools.lru_cache(maxsize=64)
+def share_of_year_gone(week_start: dt.date, working_weeks: int) -> Decimal | None:
+    """The share of the year's working weeks gone by the end of this week, which the pace
+    measures revenue against; None when the agency counts no working weeks."""
+    if working_weeks <= 0:
         return None
-    share_gone = Decimal(working_weeks_gone(week_start, working_weeks)) / working_weeks
+    return Decimal(working_weeks_gone(week_start, working_weeks)) / working_weeks
+
+
+def pace_percent(*, revenue_ytd: Decimal, goal: Decimal | None,
+                 share_gone: Decimal | None) -> Decimal | None:
+    if not goal or goal <= 0 or share_gone is None:
+        return None
     return Decimal(100) * (Decimal(revenue_ytd) / Decimal(goal)) / share_gone
 
 

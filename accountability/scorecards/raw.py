@@ -6,14 +6,51 @@ it is, so nothing is converted there)."""
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
+
+T = TypeVar("T")
 
 
 def rows_of(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """A query and what its rows become, kept apart so that several can be sent at once
+    (`reads_run`)."""
+
+    sql: str
+    params: list
+    rows_to: Callable[[list], T]
+
+
+def reads_run(*reads: Read) -> list[Any]:
+    """What each read's rows become, the queries sent together: on PostgreSQL in one
+    pipeline, so the server runs each while the rows of the one before travel back (one
+    round trip instead of seven: 2–3 ms of the scorecard job's 50 ms of reads at 500
+    producers); one after another elsewhere."""
+    if connection.vendor != "postgresql" or len(reads) < 2:
+        return [read.rows_to(rows_of(read.sql, read.params)) for read in reads]
+    connection.ensure_connection()
+    cursors = []
+    # Django wraps the errors of its cursor's execute; in a pipeline they come with the rows.
+    with connection.wrap_database_errors:
+        try:
+            with connection.connection.pipeline():
+                for read in reads:
+                    cursors.append(cursor := connection.cursor())
+                    cursor.execute(read.sql, read.params)
+                rows = [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    return [read.rows_to(each) for read, each in zip(reads, rows, strict=True)]
 
 
 def moments(start: dt.datetime, end: dt.datetime) -> list:

@@ -42,7 +42,7 @@ from .columns import SCORECARD_FIELDS
 from .judging import commitments_judge
 from .live import team_versions_bump
 from .partial import others_funnel_rows
-from .production import close_rate_percent, pace_percent
+from .production import close_rate_percent, pace_percent, share_of_year_gone
 from .running import cards_off_the_board, later_weeks_mark
 from .snapshot import WeekSnapshot, week_snapshot
 from .tallies import kept_weeks_before
@@ -128,13 +128,11 @@ def _cards_build(snapshot: WeekSnapshot) -> list[WeeklyScorecard]:
     commitments: dict[int, list[dict]] = defaultdict(list)
     for c in snapshot.commitments:
         commitments[c["producer_id"]].append(c)
+    week = _WeekConstants(snapshot)
     cards = []
     for pid in snapshot.producers:
-        moves = snapshot.moves.get(pid, {})
         try:
-            cards.append(_card(snapshot, pid, dict(snapshot.wins_by_stage.get(pid, {})),
-                               (moves.get("adherent", 0), moves.get("moves", 0)),
-                               commitments[pid]))
+            cards.append(_card(snapshot, week, pid, commitments.get(pid, ())))
         except Exception:
             logger.exception("Scorecard of producer %s for agency %s, week of %s could not be "
                              "computed; it is skipped and keeps its stored numbers.",
@@ -147,9 +145,21 @@ class Card(SimpleNamespace):
     instance (500 a run); only the cards that differ from what is stored are written."""
 
 
-def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
-          adherence: tuple[int, int], commitments: list[dict]) -> Card:
-    counts = snapshot.activity_counts.get(pid, {})
+class _WeekConstants:
+    """What every card of the refresh shares, worked out once rather than 500 times."""
+
+    def __init__(self, snapshot: WeekSnapshot):
+        self.quoting = snapshot.quoting_stage_key
+        agency, start = snapshot.agency, snapshot.week.start
+        self.common = {"agency": agency, "week_start": start, "is_final": snapshot.final,
+                       "computed_at": snapshot.now}
+        self.share_gone = share_of_year_gone(start, agency.working_weeks_per_year)
+
+
+def _card(snapshot: WeekSnapshot, week: _WeekConstants, pid: int,
+          commitments: list[dict]) -> Card:
+    counts = snapshot.activity_counts.get(pid) or {}
+    stage_wins = dict(snapshot.wins_by_stage.get(pid) or {})
     wins = sum(stage_wins.values())
     actuals = {}
     kept = total = 0
@@ -159,52 +169,50 @@ def _card(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int],
         if counts_toward_total(c):
             total += 1
             kept += actual >= commitment_target(c)
-    open_row = snapshot.open_pipeline.get(pid, {})
-    open_value = open_row.get("value") or Decimal(0)
+    open_row = snapshot.open_pipeline.get(pid)
+    open_value = (open_row["value"] or _ZERO) if open_row else _ZERO
     check_in = snapshot.check_ins.get(pid)
-    adherent, moves = adherence
-    return Card(
-        agency=snapshot.agency, producer_id=pid, week_start=snapshot.week.start,
-        activity_counts=counts, activities_total=sum(counts.values()),
-        wins=wins, wins_by_stage=stage_wins,
-        funnel=snapshot.funnel.get(pid, {}),
+    moves = snapshot.moves.get(pid)
+    card = Card(
+        producer_id=pid, activity_counts=counts, activities_total=sum(counts.values()),
+        wins=wins, wins_by_stage=stage_wins, funnel=snapshot.funnel.get(pid) or {},
         commitments_total=total, commitments_kept=kept, commitment_actuals=actuals,
-        pipeline_open_count=open_row.get("n", 0),
+        pipeline_open_count=open_row["n"] if open_row else 0,
         pipeline_open_value=_fit(open_value, "pipeline_open_value"),
         coverage=_coverage(snapshot, pid, open_value),
-        process_adherence=_fit(_round(100 * adherent / moves), "process_adherence")
-        if moves else None,
+        process_adherence=_fit(_round(100 * moves["adherent"] / moves["moves"]),
+                               "process_adherence") if moves and moves["moves"] else None,
         confidence=_fit(_round(_mean_rating(check_in)), "confidence") if check_in else None,
-        **_production(snapshot, pid, stage_wins),
-        is_final=snapshot.final, computed_at=snapshot.now)
+        **week.common)
+    _production(snapshot, week, pid, stage_wins.get(week.quoting, 0), vars(card))
+    return card
 
 
-def _production(snapshot: WeekSnapshot, pid: int, stage_wins: dict[str, int]) -> dict:
+def _production(snapshot: WeekSnapshot, week: _WeekConstants, pid: int, quoted: int,
+                card: dict) -> None:
     """The card's production columns (production.py): this week's from the snapshot, the
-    month, year and 13 weeks as the stored earlier weeks plus this one."""
+    month, year and 13 weeks as the stored earlier weeks plus this one. Sums of stored
+    amounts keep their two places: only held within the column (`_within`), not rounded."""
     bound = snapshot.bound.get(pid, _NOTHING_BOUND)
     earlier = snapshot.earlier.get(pid, _NOTHING_EARLIER)
     n = bound["n"]
     premium = bound["premium"] or _ZERO
     revenue = bound["revenue"] or _ZERO
-    quoted = stage_wins.get(snapshot.quoting_stage_key, 0)
-    revenue_ytd = _fit(earlier["revenue_ytd"] + revenue, "revenue_ytd")
+    revenue_ytd = _within(earlier["revenue_ytd"] + revenue, "revenue_ytd")
     bound_13w, quoted_13w = earlier["bound_13w"] + n, earlier["quoted_13w"] + quoted
-    return {
-        "bound": n, "premium_bound": _fit(premium, "premium_bound"),
-        "revenue_bound": _fit(revenue, "revenue_bound"), "quoted": quoted,
-        "bound_mtd": earlier["bound_mtd"] + n,
-        "premium_mtd": _fit(earlier["premium_mtd"] + premium, "premium_mtd"),
-        "revenue_mtd": _fit(earlier["revenue_mtd"] + revenue, "revenue_mtd"),
-        "bound_ytd": earlier["bound_ytd"] + n,
-        "premium_ytd": _fit(earlier["premium_ytd"] + premium, "premium_ytd"),
-        "revenue_ytd": revenue_ytd, "bound_13w": bound_13w, "quoted_13w": quoted_13w,
-        "pace": _fit(pace_percent(
-            revenue_ytd=revenue_ytd, goal=snapshot.producers[pid]["annual_goal"],
-            week_start=snapshot.week.start,
-            working_weeks=snapshot.agency.working_weeks_per_year), "pace"),
-        "close_rate": _fit(close_rate_percent(bound_13w, quoted_13w), "close_rate"),
-    }
+    goal = snapshot.producers[pid]["annual_goal"]
+    card.update(
+        bound=n, premium_bound=_within(premium, "premium_bound"),
+        revenue_bound=_within(revenue, "revenue_bound"), quoted=quoted,
+        bound_mtd=earlier["bound_mtd"] + n,
+        premium_mtd=_within(earlier["premium_mtd"] + premium, "premium_mtd"),
+        revenue_mtd=_within(earlier["revenue_mtd"] + revenue, "revenue_mtd"),
+        bound_ytd=earlier["bound_ytd"] + n,
+        premium_ytd=_within(earlier["premium_ytd"] + premium, "premium_ytd"),
+        revenue_ytd=revenue_ytd, bound_13w=bound_13w, quoted_13w=quoted_13w,
+        pace=_fit(pace_percent(revenue_ytd=revenue_ytd, goal=goal,
+                               share_gone=week.share_gone), "pace"),
+        close_rate=_fit(close_rate_percent(bound_13w, quoted_13w), "close_rate"))
 
 
 # A producer who bound nothing this week, or produced nothing in the earlier weeks.
@@ -247,6 +255,15 @@ def _fit(value: Decimal | None, field: str) -> Decimal | None:
     if value > largest:
         return largest
     return -largest if value < -largest else value.quantize(places)
+
+
+def _within(value: Decimal, field: str) -> Decimal:
+    """A sum of stored amounts (two places already, so no rounding: `_fit` without its cost)
+    held within what the column stores."""
+    largest = _COLUMN_BOUNDS[field][1]
+    if -largest <= value <= largest:
+        return value
+    return largest if value > largest else -largest
 
 
 def _column_bounds(field: str) -> tuple[Decimal, Decimal]:

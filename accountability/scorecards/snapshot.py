@@ -18,11 +18,16 @@ from salesculture.models import Agency
 from salesculture.weeks import Week
 
 from ..models import WeekClosure
-from .funnel_tally import funnel_tally
-from .people import selling_producers_of_week
+from .funnel_tally import funnel_tally_read
+from .people import selling_producers_of_week_read
 from .production import quoting_stage
-from .raw import only
-from .tallies import activity_counts, earlier_production, week_commitments, wins_tally
+from .raw import Read, as_stored, converted, only, reads_run
+from .tallies import (
+    activity_counts_read,
+    earlier_production_read,
+    week_commitments_read,
+    wins_tally_read,
+)
 
 
 @dataclass
@@ -68,13 +73,16 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
                   in Stage.objects.filter(agency=agency).values_list("pk", "kind", "position")]
     stages = {s.pk: s.kind for s in stage_rows}
     quoting = quoting_stage(stage_rows)
-    producers = selling_producers_of_week(agency, week, ids)
-    counts = activity_counts(agency, start, end, ids)
-    wins_by_stage, moves, bound = wins_tally(agency, stages, start, end, ids)
-    funnel = funnel_tally(agency, start, end, ids)
-    commitments = week_commitments(agency, week, ids)
-    open_pipeline = _open_pipeline(
-        agency, [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN], end, ids)
+    open_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN]
+    (producers, counts, (wins_by_stage, moves, bound), funnel, commitments, open_pipeline,
+     earlier) = reads_run(
+        selling_producers_of_week_read(agency, week, ids),
+        activity_counts_read(agency, start, end, ids),
+        wins_tally_read(agency, stages, start, end, ids),
+        funnel_tally_read(agency, start, end, ids),
+        week_commitments_read(agency, week, ids),
+        _open_pipeline_read(agency, open_ids, end, ids),
+        earlier_production_read(agency, week, ids))
     check_ins = {pid: {"producer_id": pid, **p["check_in"]}
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
@@ -90,7 +98,7 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored,
-        bound=bound, earlier=earlier_production(agency, week, ids),
+        bound=bound, earlier=earlier,
         quoting_stage_id=quoting.pk if quoting else None, producer_ids=ids)
 
 
@@ -152,8 +160,8 @@ STAY_RANGE = ("tstzrange(LEAST(COALESCE({alias}.from_stage_entered_at, '-infinit
               "{alias}.occurred_at), {alias}.occurred_at, '(]')")
 
 
-def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
-                   producer_ids=None) -> dict[int, dict]:
+def _open_pipeline_read(agency: Agency, open_ids: list[int], end: dt.datetime,
+                        producer_ids=None) -> Read[dict[int, dict]]:
     """Open pipeline as it stood at the week's end, so a past week keeps its own number rather
     than today's; per owner, the number of prospects open then and their estimated revenue.
     A deleted prospect left it when it was deleted: a week that ended before keeps it.
@@ -169,8 +177,8 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
 
     Raw SQL for the range lookup the stay index answers (`_stays_under_way`); it runs on
     PostgreSQL and SQLite."""
-    if not open_ids:
-        return {}
+    if not open_ids:  # no open stage: nothing stands open (IN (NULL) matches no row)
+        open_ids = [None]
     ops = connection.ops
     at_end = ops.adapt_datetimefield_value(end)
     prospect, advance = Prospect._meta.db_table, StageAdvance._meta.db_table
@@ -194,15 +202,10 @@ def _open_pipeline(agency: Agency, open_ids: list[int], end: dt.datetime,
         ) open_at_end GROUP BY owner_id"""
     params = [agency.pk, *open_ids, at_end, *their_ids, agency.pk, at_end,
               agency.pk, *[at_end] * moments, *open_ids, at_end, *their_ids]
+    return Read(sql, params, _open_pipeline)
+
+
+def _open_pipeline(rows: list[tuple]) -> dict[int, dict]:
     # The sum comes back as the ORM would return it (a Decimal, also on SQLite).
-    revenue = Prospect._meta.get_field("estimated_revenue").get_col(prospect)
-    converters = ops.get_db_converters(revenue)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    result = {}
-    for owner_id, n, value in rows:
-        for converter in converters:
-            value = converter(value, revenue, connection)
-        result[owner_id] = {"owner_id": owner_id, "n": n, "value": value}
-    return result
+    return {owner_id: {"owner_id": owner_id, "n": n, "value": value} for owner_id, n, value
+            in converted(rows, {2: as_stored(Prospect, "estimated_revenue")})}

@@ -22,11 +22,11 @@ from ..models import Celebration, Commitment, WeeklyScorecard
 from .celebrations import STREAK_LOOKBACK_WEEKS
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
-from .raw import among, as_stored, converted, moments, only, rows_of
+from .raw import Read, among, as_stored, converted, moments, only, rows_of
 
 
-def activity_counts(agency: Agency, start: dt.datetime, end: dt.datetime,
-                    producer_ids=None) -> dict[int, dict[str, int]]:
+def activity_counts_read(agency: Agency, start: dt.datetime, end: dt.datetime,
+                         producer_ids=None) -> Read[dict[int, dict[str, int]]]:
     """Per producer (of `producer_ids` when given), the week's activities by type: {activity
     type id (a string, as the card's JSON keys it): quantity}."""
     mine_only, their_ids = only("producer_id", producer_ids)
@@ -34,8 +34,12 @@ def activity_counts(agency: Agency, start: dt.datetime, end: dt.datetime,
         SELECT producer_id, activity_type_id, SUM(quantity) FROM {Activity._meta.db_table}
         WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s{mine_only}
         GROUP BY producer_id, activity_type_id"""
+    return Read(sql, [agency.pk, *moments(start, end), *their_ids], _activity_counts)
+
+
+def _activity_counts(rows: list[tuple]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
-    for pid, type_id, n in rows_of(sql, [agency.pk, *moments(start, end), *their_ids]):
+    for pid, type_id, n in rows:
         mine = counts.get(pid)
         if mine is None:
             mine = counts[pid] = {}
@@ -48,7 +52,7 @@ COMMITMENT_FIELDS = ("id", "producer_id", "kind", "activity_type_id", "stage_id"
                      "self_reported_done", "status", "actual")
 
 
-def week_commitments(agency: Agency, week: Week, producer_ids=None) -> list[dict]:
+def week_commitments_read(agency: Agency, week: Week, producer_ids=None) -> Read[list[dict]]:
     """The week's commitments (of `producer_ids` when given) as the rules read them: dicts of
     COMMITMENT_FIELDS. Some 1,700 at an agency of 500, which the ORM's values() took 15 ms to
     bring where the database answers in 6. In no order: each is looked up by its id."""
@@ -56,14 +60,17 @@ def week_commitments(agency: Agency, week: Week, producer_ids=None) -> list[dict
     sql = f"""
         SELECT {", ".join(COMMITMENT_FIELDS)} FROM {Commitment._meta.db_table}
         WHERE agency_id = %s AND week_start = %s{mine_only}"""
-    rows = rows_of(sql, [agency.pk, connection.ops.adapt_datefield_value(week.start),
-                         *their_ids])
+    return Read(sql, [agency.pk, connection.ops.adapt_datefield_value(week.start), *their_ids],
+                _commitments)
+
+
+def _commitments(rows: list[tuple]) -> list[dict]:
     return [dict(zip(COMMITMENT_FIELDS, row, strict=True)) for row in rows]
 
 
-def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
-               end: dt.datetime, producer_ids=None
-               ) -> tuple[dict[int, dict[str, int]], dict[int, dict], dict[int, dict]]:
+def wins_tally_read(agency: Agency, stages: dict[int, str], start: dt.datetime,
+                    end: dt.datetime, producer_ids=None
+                    ) -> Read[tuple[dict[int, dict[str, int]], dict[int, dict], dict[int, dict]]]:
     """Per producer: the stages won, by stage; the winning moves, how many followed the
     process (the stage's definition of done confirmed and the next step scheduled; a closed
     prospect needs none) and when the latest was; and the policies bound (wins into a Won
@@ -111,10 +118,16 @@ def wins_tally(agency: Agency, stages: dict[int, str], start: dt.datetime,
           AND a.agency_id = %s AND a.occurred_at >= %s AND a.occurred_at < %s{mine_only}
         GROUP BY w.producer_id"""
     week = moments(start, end)
-    rows = converted(rows_of(sql, [*opened_ids, *bound_ids, *bound_ids, *bound_ids, *stages,
-                                   agency.pk, *week, agency.pk, *week, *their_ids]),
-                     {4: as_stored(StageWin, "occurred_at"), 6: as_stored(Prospect, "premium"),
-                      7: as_stored(Prospect, "estimated_revenue")})
+    return Read(sql, [*opened_ids, *bound_ids, *bound_ids, *bound_ids, *stages, agency.pk,
+                      *week, agency.pk, *week, *their_ids],
+                functools.partial(_wins_tally, list(stages)))
+
+
+def _wins_tally(stages: list[int], rows: list[tuple]
+                ) -> tuple[dict[int, dict[str, int]], dict[int, dict], dict[int, dict]]:
+    rows = converted(rows, {4: as_stored(StageWin, "occurred_at"),
+                            6: as_stored(Prospect, "premium"),
+                            7: as_stored(Prospect, "estimated_revenue")})
     wins_by_stage: dict[int, dict[str, int]] = {}
     moves: dict[int, dict] = {}
     bound_by: dict[int, dict] = {}
@@ -155,7 +168,8 @@ EARLIER_SUMS = [("bound_mtd", "bound", "month"), ("premium_mtd", "premium_bound"
                 ("bound_13w", "bound", "13w"), ("quoted_13w", "quoted", "13w")]
 
 
-def earlier_production(agency: Agency, week: Week, producer_ids=None) -> dict[int, dict]:
+def earlier_production_read(agency: Agency, week: Week,
+                            producer_ids=None) -> Read[dict[int, dict]]:
     """Per producer, the production of the stored weeks before this one that count towards
     its month, year and 13 weeks (production.py): one grouped query over the cards, never
     the ledgers, so a year to date costs the same in December as in January. Only the weeks
@@ -173,9 +187,12 @@ def earlier_production(agency: Agency, week: Week, producer_ids=None) -> dict[in
         WHERE agency_id = %s AND week_start >= %s AND week_start < %s AND {produced}{mine_only}
         GROUP BY producer_id"""
     day = connection.ops.adapt_datefield_value
-    rows = rows_of(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
-                         day(min(since["year"], since["13w"])), day(week.start),
-                         *produced_params, *their_ids])
+    return Read(sql, [*(day(since[period]) for _, _, period in EARLIER_SUMS), agency.pk,
+                      day(min(since["year"], since["13w"])), day(week.start),
+                      *produced_params, *their_ids], _earlier_production)
+
+
+def _earlier_production(rows: list[tuple]) -> dict[int, dict]:
     rows = converted(rows, {1 + i: as_stored(WeeklyScorecard, column)
                             for i, (_, column, _) in enumerate(EARLIER_SUMS)})
     names = [name for name, _, _ in EARLIER_SUMS]
