@@ -29,7 +29,11 @@ class CommitmentAdmin(MarksWeeksAdmin):
 
 
 @admin.register(WeeklyScorecard)
-class WeeklyScorecardAdmin(admin.ModelAdmin):
+class WeeklyScorecardAdmin(ReadOnlyAdmin):
+    """The scorecard job's numbers: recomputed from the ledgers, never edited (a hand edit
+    would be undone by the next refresh, and its stamp would not say it changed:
+    scorecards/stored_cards.py)."""
+
     list_display = ["producer", "week_start", "wins", "activities_total", "commitments_kept",
                     "commitments_total", "is_final"]
     list_filter = ["agency", "week_start", "is_final"]

@@ -29,6 +29,15 @@ def _no_tv_link_guesses_counted():
 
 
 @pytest.fixture(autouse=True)
+def _no_stored_cards_kept():
+    """Each test's refreshes start as a worker's first: no stored card kept from another
+    test's database (scorecards/stored_cards.py)."""
+    from accountability.scorecards.stored_cards import kept_cards_forget
+
+    kept_cards_forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {

@@ -20,8 +20,8 @@ from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import person_name
 
 from ..models import GoalPlan, WeeklyScorecard
-from .people import CARD_JSON_FIELDS
 from .raw import as_stored, converted, json_decoded, rows_of
+from .stored_cards import CARD_JSON_FIELDS
 
 # What the board reads of a card (presenters: the row's numbers, cells and production, last
 # week's summary).

@@ -39,17 +39,16 @@ def reads_run(*reads: Read) -> list[Any]:
         return [read.rows_to(rows_of(read.sql, read.params)) for read in reads]
     connection.ensure_connection()
     cursors = []
-    # Django wraps the errors of its cursor's execute; in a pipeline they come with the rows.
-    with connection.wrap_database_errors:
-        try:
-            with connection.connection.pipeline():
-                for read in reads:
-                    cursors.append(cursor := connection.cursor())
-                    cursor.execute(read.sql, read.params)
-                rows = [cursor.fetchall() for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                cursor.close()
+    try:
+        # A failing query's error comes with its rows, through Django's cursor (as its own).
+        with connection.connection.pipeline():
+            for read in reads:
+                cursors.append(cursor := connection.cursor())
+                cursor.execute(read.sql, read.params)
+            rows = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
     return [read.rows_to(each) for read, each in zip(reads, rows, strict=True)]
 
 

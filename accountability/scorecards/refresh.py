@@ -228,8 +228,8 @@ def _coverage(snapshot: WeekSnapshot, pid: int, open_value: Decimal) -> Decimal 
     closed with, so changing the goal later does not rewrite a finished week (a late
     activity still re-judges its other numbers)."""
     stored = snapshot.stored.get(pid)
-    if stored is not None and stored["is_final"]:
-        return stored["coverage"]
+    if stored is not None and stored.is_final:
+        return stored.coverage
     goal = snapshot.producers[pid]["annual_goal"]
     if goal is None or goal <= 0:
         return None  # no goal, no coverage
@@ -309,10 +309,10 @@ def _scorecards_upsert(snapshot: WeekSnapshot,
     changed, written = set(), []
     for card in cards:
         stored = snapshot.stored.get(card.producer_id)
-        differs = stored is None or _stored_numbers(stored) != _card_numbers(card)
+        differs = stored is None or stored.numbers != _card_numbers(card)
         if differs:
             changed.add(card.producer_id)
-        if differs or stored["is_final"] != card.is_final:
+        if differs or stored.is_final != card.is_final:
             written.append(vars(card))
     rows_upsert(WeeklyScorecard, written, unique_fields=["producer", "week_start"],
                 update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
@@ -325,7 +325,8 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
     numbers = {field: {} for field in FUNNEL_FIELDS}
     built = {card.producer_id for card in cards}
     rows = [{f: getattr(card, f) for f in FUNNEL_FIELDS} for card in cards]
-    rows += [row for pid, row in snapshot.stored.items() if pid not in built]
+    rows += [{f: getattr(card, f) for f in FUNNEL_FIELDS}
+             for pid, card in snapshot.stored.items() if pid not in built]
     if snapshot.producer_ids is not None:
         rows += others_funnel_rows(snapshot)
     for row in rows:
@@ -342,9 +343,8 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
             update_fields=[*FUNNEL_FIELDS, "computed_at"])
 
 
-# A card's numbers as a tuple, stored and computed alike: compared field by field (as dicts
-# would be) without building 1,000 dicts a run.
-_stored_numbers = operator.itemgetter(*SCORECARD_FIELDS)
+# A fresh card's numbers as a tuple, as a stored card's (`StoredCard.numbers`): compared field
+# by field (as dicts would be) without building 1,000 dicts a run.
 _card_numbers = operator.attrgetter(*SCORECARD_FIELDS)
 
 

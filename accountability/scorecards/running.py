@@ -44,10 +44,10 @@ def later_weeks_mark(snapshot, cards) -> list[dt.date]:
     return mondays
 
 
-def _changed(stored: dict | None, card) -> bool:
+def _changed(stored, card) -> bool:
     if stored is None:
         return any(getattr(card, f) for f in WEEKLY)
-    return any(stored[f] != getattr(card, f) for f in WEEKLY)
+    return any(getattr(stored, f) != getattr(card, f) for f in WEEKLY)
 
 
 def cards_off_the_board(snapshot) -> list[SimpleNamespace]:

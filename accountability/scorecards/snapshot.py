@@ -22,6 +22,7 @@ from .funnel_tally import funnel_tally_read
 from .people import selling_producers_of_week_read
 from .production import quoting_stage
 from .raw import Read, as_stored, converted, only, reads_run
+from .stored_cards import StoredCard, stored_cards
 from .tallies import (
     activity_counts_read,
     earlier_production_read,
@@ -48,7 +49,7 @@ class WeekSnapshot:
     open_pipeline: dict[int, dict]  # producer → open prospects (n, value) at the week's end
     check_ins: dict[int, dict]
     previous_best: dict[int, int]  # producer → most wins in any earlier week
-    stored: dict[int, dict]  # producer → this week's scorecard as it is stored now
+    stored: dict[int, StoredCard]  # producer → this week's scorecard as it is stored now
     bound: dict[int, dict]  # producer → this week's policies bound: n, premium, revenue
     earlier: dict[int, dict]  # producer → the stored earlier weeks' production, summed
     quoting_stage_id: int | None
@@ -86,7 +87,8 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
     check_ins = {pid: {"producer_id": pid, **p["check_in"]}
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
-    stored = {pid: p["card"] for pid, p in producers.items() if p["card"]}
+    stored = stored_cards(agency, week, {pid: p["card_stamp"] for pid, p in producers.items()
+                                         if p["card_stamp"] is not None})
     producers = _on_the_board(producers, counts, {**funnel, **moves},
                               commitments, open_pipeline, check_ins)
     return WeekSnapshot(

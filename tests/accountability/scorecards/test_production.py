@@ -151,18 +151,26 @@ def test_working_weeks_gone_counts_this_week_as_the_plan_does():
 
 
 def test_the_refresh_reads_production_in_the_same_queries_however_many_producers(agency):
+    from accountability.scorecards.stored_cards import kept_cards_forget
     from tests.factories import ProducerFactory
 
     def refresh_queries(n):
+        """A cold run (a worker's first: every stored card read) after n more producers bound
+        a policy, then a warm one that finds nothing new (the cards held: none read)."""
         for i in range(n):
             person = ProducerFactory(agency=agency)
             p = _prospect(person, f"P{person.pk}", BUILT, premium=100 * i, revenue=10)
             _move(p, "Bound", BUILT)
-        with counting() as run:
+        scorecards_refresh(agency=agency, week_start=BUILT)
+        kept_cards_forget()
+        with counting() as cold:
             scorecards_refresh(agency=agency, week_start=BUILT)
-        return run.queries
+        with counting() as warm:
+            scorecards_refresh(agency=agency, week_start=BUILT)
+        return cold.queries, warm.queries
 
-    assert refresh_queries(2) == refresh_queries(20)
+    (cold, warm), more = refresh_queries(2), refresh_queries(20)
+    assert (cold, warm) == more and cold.count == warm.count + 1
 
 
 def test_a_late_change_to_a_past_week_marks_the_weeks_that_sum_it(built, producer):
