@@ -324,18 +324,13 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
     be built counts with their stored one). Written only when it differs from what is stored."""
     numbers = {field: {} for field in FUNNEL_FIELDS}
     built = {card.producer_id for card in cards}
-    rows = [{f: getattr(card, f) for f in FUNNEL_FIELDS} for card in cards]
-    rows += [{f: getattr(card, f) for f in FUNNEL_FIELDS}
-             for pid, card in snapshot.stored.items() if pid not in built]
+    rows = [*cards, *(card for pid, card in snapshot.stored.items() if pid not in built)]
     if snapshot.producer_ids is not None:
-        rows += others_funnel_rows(snapshot)
+        rows += [SimpleNamespace(**row) for row in others_funnel_rows(snapshot)]
     for row in rows:
         for field in FUNNEL_FIELDS:
-            merge_counts(numbers[field], row[field])
-    stored = (AgencyFunnelWeek.objects
-              .filter(agency=snapshot.agency, week_start=snapshot.week.start)
-              .values(*FUNNEL_FIELDS).first())
-    if stored != numbers:
+            merge_counts(numbers[field], getattr(row, field))
+    if snapshot.funnel_week != numbers:
         AgencyFunnelWeek.objects.bulk_create(
             [AgencyFunnelWeek(agency=snapshot.agency, week_start=snapshot.week.start,
                               computed_at=snapshot.now, **numbers)],
@@ -355,11 +350,7 @@ def _celebrations_create(snapshot: WeekSnapshot,
     created or reworded."""
     # A win's celebration is new by construction (its move had none: `new_wins`); a rare
     # race with another refresh is settled by the unique source key.
-    checked = [c.source_key for c in celebrations if c.kind != Celebration.Kind.ADVANCE]
-    known = {key: (pk, title, detail) for pk, key, title, detail in Celebration.objects
-             .filter(agency=snapshot.agency, week_start=snapshot.week.start,
-                     source_key__in=checked)
-             .values_list("pk", "source_key", "title", "detail")} if checked else {}
+    known = snapshot.celebrated
     fresh, reworded = [], []
     for draft in map(_sized_to_fit, celebrations):
         stored = known.get(draft.source_key)

@@ -25,7 +25,9 @@ from .raw import Read, as_stored, converted, only, reads_run
 from .stored_cards import StoredCard, stored_cards
 from .tallies import (
     activity_counts_read,
+    celebrated_read,
     earlier_production_read,
+    funnel_week_read,
     week_commitments_read,
     wins_tally_read,
 )
@@ -53,6 +55,8 @@ class WeekSnapshot:
     bound: dict[int, dict]  # producer → this week's policies bound: n, premium, revenue
     earlier: dict[int, dict]  # producer → the stored earlier weeks' production, summed
     quoting_stage_id: int | None
+    funnel_week: dict | None  # the agency's funnel week as it is stored now
+    celebrated: dict[str, tuple]  # source key → (id, title, detail) of the week's non-wins
     # A partial refresh's producers, the only ones read (None: everyone's, the whole week).
     producer_ids: frozenset[int] | None = None
 
@@ -68,22 +72,23 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
     start, end = week.bounds
     ids = producer_ids
     now = timezone.now()
-    if final is None:
-        final = WeekClosure.objects.filter(agency=agency, week_start=week.start).exists()
-    stage_rows = [SimpleNamespace(pk=pk, kind=kind, position=position) for pk, kind, position
-                  in Stage.objects.filter(agency=agency).values_list("pk", "kind", "position")]
+    stage_rows, *closed = reads_run(_stages_read(agency),
+                                    *([_closed_read(agency, week)] if final is None else []))
+    final = closed[0] if closed else final
     stages = {s.pk: s.kind for s in stage_rows}
     quoting = quoting_stage(stage_rows)
     open_ids = [pk for pk, kind in stages.items() if kind == Stage.Kind.OPEN]
     (producers, counts, (wins_by_stage, moves, bound), funnel, commitments, open_pipeline,
-     earlier) = reads_run(
+     earlier, funnel_week, celebrated) = reads_run(
         selling_producers_of_week_read(agency, week, ids),
         activity_counts_read(agency, start, end, ids),
         wins_tally_read(agency, stages, start, end, ids),
         funnel_tally_read(agency, start, end, ids),
         week_commitments_read(agency, week, ids),
         _open_pipeline_read(agency, open_ids, end, ids),
-        earlier_production_read(agency, week, ids))
+        earlier_production_read(agency, week, ids),
+        funnel_week_read(agency, week),
+        celebrated_read(agency, week, ids))
     check_ins = {pid: {"producer_id": pid, **p["check_in"]}
                  for pid, p in producers.items() if p["check_in"]}
     previous_best = {pid: p["best"] for pid, p in producers.items() if p["best"] is not None}
@@ -100,8 +105,21 @@ def week_snapshot(agency: Agency, week: Week, final: bool | None,
         commitments=commitments,
         open_pipeline=open_pipeline, check_ins=check_ins,
         previous_best=previous_best, stored=stored,
-        bound=bound, earlier=earlier,
+        bound=bound, earlier=earlier, funnel_week=funnel_week, celebrated=celebrated,
         quoting_stage_id=quoting.pk if quoting else None, producer_ids=ids)
+
+
+def _stages_read(agency: Agency) -> Read[list[SimpleNamespace]]:
+    return Read(f"SELECT id, kind, position FROM {Stage._meta.db_table} WHERE agency_id = %s",
+                [agency.pk], lambda rows: [SimpleNamespace(pk=pk, kind=kind, position=position)
+                                           for pk, kind, position in rows])
+
+
+def _closed_read(agency: Agency, week: Week) -> Read[bool]:
+    """Whether the week has been closed (its commitments judged)."""
+    return Read(f"SELECT 1 FROM {WeekClosure._meta.db_table} WHERE agency_id = %s "
+                "AND week_start = %s",
+                [agency.pk, connection.ops.adapt_datefield_value(week.start)], bool)
 
 
 def _on_the_board(producers: dict[int, dict],

@@ -28,7 +28,7 @@ CARD_JSON_FIELDS = [f for f in SCORECARD_FIELDS
                     if WeeklyScorecard._meta.get_field(f).get_internal_type() == "JSONField"]
 # The agency-weeks a process keeps (a worker refreshes the current and the last week of a
 # few agencies at a time); the least recently refreshed goes first.
-KEPT_WEEKS = 16
+KEPT_WEEKS = 8
 
 
 class StoredCard(namedtuple("StoredCard", CARD_FIELDS)):

@@ -18,11 +18,12 @@ from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
 from salesculture.weeks import Week
 
-from ..models import Celebration, Commitment, WeeklyScorecard
+from ..models import AgencyFunnelWeek, Celebration, Commitment, WeeklyScorecard
+from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from .celebrations import STREAK_LOOKBACK_WEEKS
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
-from .raw import Read, among, as_stored, converted, moments, only, rows_of
+from .raw import Read, among, as_stored, converted, json_decoded, moments, only, rows_of
 
 
 def activity_counts_read(agency: Agency, start: dt.datetime, end: dt.datetime,
@@ -205,3 +206,32 @@ def _produced_sql(vendor: str) -> tuple[str, tuple]:
     word for word, as PostgreSQL needs it to read the index."""
     query = WeeklyScorecard.objects.filter(PRODUCED).query
     return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def funnel_week_read(agency: Agency, week: Week) -> Read[dict | None]:
+    """The agency's funnel week as it is stored (None: not yet), which the job rewrites only
+    when its sum of the cards differs."""
+    columns = ", ".join(FUNNEL_FIELDS)
+    return Read(f"SELECT {columns} FROM {AgencyFunnelWeek._meta.db_table} "
+                "WHERE agency_id = %s AND week_start = %s",
+                [agency.pk, connection.ops.adapt_datefield_value(week.start)], _funnel_week)
+
+
+def _funnel_week(rows: list[tuple]) -> dict | None:
+    if not rows:
+        return None
+    (row,) = json_decoded([list(rows[0])], list(range(len(FUNNEL_FIELDS))))
+    return dict(zip(FUNNEL_FIELDS, row, strict=True))
+
+
+def celebrated_read(agency: Agency, week: Week, producer_ids=None) -> Read[dict[str, tuple]]:
+    """The week's celebrations other than wins (of `producer_ids` when given), by source key:
+    (id, title, detail), for the job to make only the new ones and reword the changed. A
+    win's is made once, by its move, and never read again."""
+    mine_only, their_ids = only("producer_id", producer_ids)
+    return Read(f"""
+        SELECT source_key, id, title, detail FROM {Celebration._meta.db_table}
+        WHERE agency_id = %s AND week_start = %s AND kind <> %s{mine_only}""",
+        [agency.pk, connection.ops.adapt_datefield_value(week.start),
+         Celebration.Kind.ADVANCE.value, *their_ids],
+        lambda rows: {key: tuple(known) for key, *known in rows})
