@@ -68,7 +68,7 @@ class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=80)
     # Bumped by the scorecard job when a card or celebration of one of the team's producers
-    # changed (`team_versions_bump`): the team's open boards re-render only then.
+    # changed (`live_versions_bump`): the team's open boards re-render only then.
     live_version = models.PositiveBigIntegerField(default=0)
 
     class Meta:

@@ -138,7 +138,7 @@ def team_leader_set(*, producer: Producer, leader: bool, actor: Producer | None)
 def _boards_redraw(agency_id: int, team_ids: list[int]) -> None:
     """New live versions for these teams and the agency: a board is rendered once per version,
     so this is what makes an open board show a new line-up (accountability's
-    `team_versions_bump` does the same for the scorecard job)."""
+    `live_versions_bump` does the same for the scorecard job)."""
     if team_ids:
         Team.objects.filter(pk__in=team_ids).update(live_version=F("live_version") + 1)
     Agency.objects.filter(pk=agency_id).update(live_version=F("live_version") + 1)

@@ -18,7 +18,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import F
 
 from salesculture.agency_cache import HISTORY, agency_changed
 from salesculture.models import Agency
@@ -40,7 +39,7 @@ from .celebrations import (
 )
 from .columns import SCORECARD_FIELDS
 from .judging import commitments_judge
-from .live import team_versions_bump
+from .live import live_versions_bump
 from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent, share_of_year_gone
 from .running import cards_off_the_board, later_weeks_mark
@@ -79,7 +78,8 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
     gone = cards_off_the_board(snapshot)
-    later_weeks_mark(snapshot, [*cards, *gone])  # their month, year and 13 weeks sum this week
+    # Their month, year and 13 weeks sum this week (a card whose numbers held changes none).
+    later_weeks_mark(snapshot, [*(c for c in cards if c.producer_id in changed), *gone])
     for card in gone:
         del snapshot.stored[card.producer_id]
         changed.add(card.producer_id)
@@ -93,8 +93,6 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
         judged = commitments_judge([c for c in snapshot.commitments
                                     if c["producer_id"] not in skipped], cards, snapshot.now)
     fresh = _celebrations_create(snapshot, _celebrations_build(snapshot, cards))
-    if changed or fresh:
-        Agency.objects.filter(pk=agency.pk).update(live_version=F("live_version") + 1)
     if (changed or judged) and week_start < Week.current(agency).start:
         # Role fit and the alerts read finished weeks' cards and judged commitments
         # (salesculture/agency_cache.py).
@@ -102,7 +100,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
     result = ScorecardsRefreshed(cards)
     result.changed_producer_ids = frozenset(
         changed | {c.producer_id for c in fresh if c.producer_id is not None})
-    team_versions_bump(agency, result.changed_producer_ids)
+    live_versions_bump(agency, result.changed_producer_ids)
     return result
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import WeeklyScorecard
-from accountability.scorecards.live import team_versions_bump
+from accountability.scorecards.live import live_versions_bump
 from accountability.scorecards.refresh import scorecards_refresh
 from salesculture.models import Agency, Producer, Team
 from salesculture.weeks import Week
@@ -63,26 +63,28 @@ def test_bump_moves_only_the_teams_of_the_producers_named(agency, team, south, p
     foreign = ProducerFactory(agency=other_agency, team=TeamFactory(agency=other_agency))
 
     with counting() as run:
-        bumped = team_versions_bump(agency, [producer.pk, producer.pk, foreign.pk])
+        live_versions_bump(agency, [producer.pk, producer.pk, foreign.pk])
 
-    assert bumped == 1 and len(run.queries) == 1
+    assert len(run.queries) == 2  # the agency's, its teams'
     assert (version(team), version(south), version(foreign.team)) == (1, 0, 0)
+    assert (version(agency=agency), version(agency=other_agency)) == (1, 0)
 
 
 def test_bump_of_nobody_costs_nothing(agency, team):
     with counting() as run:
-        assert team_versions_bump(agency, []) == 0
-    assert len(run.queries) == 0 and version(team) == 0
+        live_versions_bump(agency, [])
+    assert len(run.queries) == 0 and version(team) == 0 and version(agency=agency) == 0
 
 
 @pytest.mark.django_db
-def test_bump_is_one_query_however_many_producers_and_teams():
+def test_bump_is_two_queries_however_many_producers_and_teams():
     agency = AgencyFactory()
     people = [ProducerFactory(agency=agency, team=TeamFactory(agency=agency))
               for _ in range(12)]
     with counting() as run:
-        assert team_versions_bump(agency, [p.pk for p in people]) == 12
-    assert len(run.queries) == 1
+        live_versions_bump(agency, [p.pk for p in people])
+    assert len(run.queries) == 2
+    assert [version(p.team) for p in people] == [1] * 12
 
 
 def test_a_refresh_bumps_the_team_whose_producer_changed_and_the_agency(
@@ -115,7 +117,7 @@ def test_a_change_in_another_team_leaves_this_teams_poll_quiet(
     scorecards_refresh(agency=agency, week_start=week)
 
     assert get(client, TEAM_POLL, v=rendered).status_code == 204
-    team_versions_bump(agency, [sam.pk])
+    live_versions_bump(agency, [sam.pk])
     assert get(client, TEAM_POLL, v=rendered).status_code == 200
 
 
