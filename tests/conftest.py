@@ -30,11 +30,13 @@ def _no_tv_link_guesses_counted():
 
 @pytest.fixture(autouse=True)
 def _no_stored_cards_kept():
-    """Each test's refreshes start as a worker's first: no stored card kept from another
-    test's database (scorecards/stored_cards.py)."""
+    """Each test's refreshes start as a worker's first: no stored card or funnel sum kept
+    from another test's database (scorecards/stored_cards.py, funnel_sum.py)."""
+    from accountability.scorecards.funnel_sum import funnel_sums_forget
     from accountability.scorecards.stored_cards import kept_cards_forget
 
     kept_cards_forget()
+    funnel_sums_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -24,4 +24,4 @@ def others_funnel_rows(snapshot) -> list[dict]:
                 .filter(agency=agency, week_start=monday, producer__is_active=True)
                 .exclude(producer__role=Producer.Role.NON_PRODUCER)
                 .exclude(producer_id__in=snapshot.producer_ids)
-                .values(*FUNNEL_FIELDS))
+                .values("producer_id", *FUNNEL_FIELDS))

@@ -28,7 +28,6 @@ from salesculture.weeks import Week
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
 from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
-from ..planning.funnel_weeks import merge_counts
 from .celebrations import (
     CelebrationDraft,
     advance_celebrations,
@@ -38,6 +37,7 @@ from .celebrations import (
     sized_to_fit,
 )
 from .columns import SCORECARD_FIELDS
+from .funnel_sum import funnel_sum
 from .judging import commitments_judge
 from .live import live_versions_bump
 from .partial import others_funnel_rows
@@ -84,7 +84,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
         del snapshot.stored[card.producer_id]
         changed.add(card.producer_id)
     if wrote or gone:  # unchanged cards sum to the agency's funnel week as it is stored
-        _agency_funnel_week_save(snapshot, cards)
+        _agency_funnel_week_save(snapshot, cards, changed)
     judged = 0
     if snapshot.final:
         # A producer whose card could not be built keeps their commitments as they stand:
@@ -317,23 +317,31 @@ def _scorecards_upsert(snapshot: WeekSnapshot,
     return changed, bool(written)
 
 
-def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard]) -> None:
+def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard],
+                             changed: set[int]) -> None:
     """The agency's funnel week: the cards of the week summed (a producer whose card could not
-    be built counts with their stored one). Written only when it differs from what is stored."""
-    numbers = {field: {} for field in FUNNEL_FIELDS}
-    built = {card.producer_id for card in cards}
-    rows = [*cards, *(card for pid, card in snapshot.stored.items() if pid not in built)]
+    be built counts with their stored one; funnel_sum.py keeps the sum between runs). Written
+    only when it differs from what is stored."""
+    stored = snapshot.stored
+    counts = {pid: _funnel_counts_of(card) for pid, card in stored.items()}
+    for card in cards:
+        if card.producer_id in changed or card.producer_id not in stored:
+            counts[card.producer_id] = _funnel_counts_of(card)
     if snapshot.producer_ids is not None:
-        rows += [SimpleNamespace(**row) for row in others_funnel_rows(snapshot)]
-    for row in rows:
-        for field in FUNNEL_FIELDS:
-            merge_counts(numbers[field], getattr(row, field))
+        counts.update((row["producer_id"], tuple(row[f] for f in FUNNEL_FIELDS))
+                      for row in others_funnel_rows(snapshot))
+    agency, monday = snapshot.agency, snapshot.week.start
+    numbers = funnel_sum((agency.pk, agency.created_at, monday), counts)
     if snapshot.funnel_week != numbers:
         AgencyFunnelWeek.objects.bulk_create(
-            [AgencyFunnelWeek(agency=snapshot.agency, week_start=snapshot.week.start,
-                              computed_at=snapshot.now, **numbers)],
+            [AgencyFunnelWeek(agency=agency, week_start=monday, computed_at=snapshot.now,
+                              **numbers)],
             update_conflicts=True, unique_fields=["agency", "week_start"],
             update_fields=[*FUNNEL_FIELDS, "computed_at"])
+
+
+# A card's funnel fields (fresh or stored), as funnel_sum.py adds them up.
+_funnel_counts_of = operator.attrgetter(*FUNNEL_FIELDS)
 
 
 # A fresh card's numbers as a tuple, as a stored card's (`StoredCard.numbers`): compared field
