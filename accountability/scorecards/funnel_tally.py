@@ -29,9 +29,12 @@ def funnel_tally_read(agency: Agency, start: dt.datetime, end: dt.datetime,
     else:
         days = ("(CAST(strftime('%%s', occurred_at) AS INTEGER)"
                 " - CAST(strftime('%%s', from_stage_entered_at) AS INTEGER)) / 86400")
+    # The stages and the days as text, as the card's JSON keys them: the database spells
+    # them, not str() on each of thousands of rows.
     sql = f"""
-        SELECT producer_id, from_stage_id,
-               CASE WHEN from_stage_id IS NULL THEN to_stage_id END, {days}, COUNT(*)
+        SELECT producer_id, CAST(from_stage_id AS TEXT),
+               CAST(CASE WHEN from_stage_id IS NULL THEN to_stage_id END AS TEXT),
+               CAST({days} AS TEXT), COUNT(*)
         FROM {advance}
         WHERE agency_id = %s AND occurred_at >= %s AND occurred_at < %s{mine_only}
         GROUP BY 1, 2, 3, 4"""
@@ -41,23 +44,30 @@ def funnel_tally_read(agency: Agency, start: dt.datetime, end: dt.datetime,
 
 def _funnel_counts(rows: list[tuple]) -> dict[int, dict]:
     """The funnel query's rows (producer, stage moved out of or None, stage created in, whole
-    days stayed, moves) as each producer's `funnel`. Thousands of rows a week: the rows of
-    one producer and stage are summed through local names, not a helper call a row."""
+    days stayed, moves; the stages and days as text) as each producer's `funnel`. Thousands
+    of rows a week: each part is looked up before it is made (`setdefault` would build an
+    empty dict a row)."""
     tally: dict[int, dict] = {}
-    for pid, from_id, created_in, stayed, n in rows:
+    for pid, from_key, created_key, stayed, n in rows:
         mine = tally.get(pid)
         if mine is None:
             mine = tally[pid] = {}
-        if from_id is None:
-            created = mine.setdefault("created", {})
-            key = str(created_in)
-            created[key] = created.get(key, 0) + n
+        if from_key is None:
+            created = mine.get("created")
+            if created is None:
+                created = mine["created"] = {}
+            created[created_key] = created.get(created_key, 0) + n
             continue
-        key = str(from_id)
-        out = mine.setdefault("out", {})
-        out[key] = out.get(key, 0) + n
+        out = mine.get("out")
+        if out is None:
+            out = mine["out"] = {}
+        out[from_key] = out.get(from_key, 0) + n
         if stayed is not None:
-            days = mine.setdefault("stays", {}).setdefault(key, {})
-            stayed = str(stayed)
+            stays = mine.get("stays")
+            if stays is None:
+                stays = mine["stays"] = {}
+            days = stays.get(from_key)
+            if days is None:
+                days = stays[from_key] = {}
             days[stayed] = days.get(stayed, 0) + n
     return tally

@@ -23,7 +23,17 @@ from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from .celebrations import STREAK_LOOKBACK_WEEKS
 from .columns import PRODUCED
 from .production import close_rate_start, month_start, year_start
-from .raw import Read, among, as_stored, converted, json_decoded, moments, only, rows_of
+from .raw import (
+    Read,
+    among,
+    as_stored,
+    converted,
+    json_decoded,
+    moment_of_text,
+    moments,
+    only,
+    rows_of,
+)
 
 
 def activity_counts_read(agency: Agency, start: dt.datetime, end: dt.datetime,
@@ -107,7 +117,7 @@ def wins_tally_read(agency: Agency, stages: dict[int, str], start: dt.datetime,
                             SELECT 1 FROM {celebration} c
                             WHERE c.stage_advance_id = w.advance_id)
                         THEN 1 ELSE 0 END),
-               MAX(w.occurred_at),
+               CAST(MAX(w.occurred_at) AS TEXT),
                SUM(CASE WHEN {bound} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {bound} THEN (SELECT COALESCE(p.premium, 0) FROM {prospect} p
                                            WHERE p.id = w.prospect_id) END),
@@ -126,7 +136,7 @@ def wins_tally_read(agency: Agency, stages: dict[int, str], start: dt.datetime,
 
 def _wins_tally(stages: list[int], rows: list[tuple]
                 ) -> tuple[dict[int, dict[str, int]], dict[int, dict], dict[int, dict]]:
-    rows = converted(rows, {4: as_stored(StageWin, "occurred_at"),
+    rows = converted(rows, {4: moment_of_text,
                             6: as_stored(Prospect, "premium"),
                             7: as_stored(Prospect, "estimated_revenue")})
     wins_by_stage: dict[int, dict[str, int]] = {}

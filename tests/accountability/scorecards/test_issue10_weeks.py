@@ -363,3 +363,6 @@ def test_the_personal_best_title_follows_the_weeks_count_everywhere(client, cloc
         assert f"* {four}" in message.body and three not in message.body
         assert four in message.alternatives[0][0]
     assert Celebration.objects.filter(kind="personal_best", week_start=NOV_16).count() == 1
+    # dated at the win that first set it, the third (the feed orders celebrations by it)
+    best = Celebration.objects.get(kind="personal_best", week_start=NOV_16)
+    assert best.occurred_at == at(NOV_16 + dt.timedelta(days=3))
