@@ -146,6 +146,8 @@ class WeeklyScorecard(ProductionColumns, models.Model):
                                             blank=True)
     confidence = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     is_final = models.BooleanField(default=False)
+    # Set anew by every write of a card (the scorecard job is their one writer): a worker keeps
+    # the cards it read under their id and this time (scorecards/stored_cards.py).
     computed_at = models.DateTimeField()
 
     objects = ScorecardManager()

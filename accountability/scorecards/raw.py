@@ -11,6 +11,11 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection
 
+try:  # libpq 14 or later, as psycopg's binary package brings (PostgreSQL only)
+    from psycopg import Pipeline
+except ImportError:  # no psycopg: SQLite alone
+    Pipeline = None
+
 T = TypeVar("T")
 
 
@@ -35,15 +40,15 @@ def reads_run(*reads: Read) -> list[Any]:
     pipeline, so the server runs each while the rows of the one before travel back (one
     round trip instead of seven: 2–3 ms of the scorecard job's 50 ms of reads at 500
     producers); one after another elsewhere."""
-    if connection.vendor != "postgresql" or len(reads) < 2:
+    if (connection.vendor != "postgresql" or len(reads) < 2 or Pipeline is None
+            or not Pipeline.is_supported()):
         return [read.rows_to(rows_of(read.sql, read.params)) for read in reads]
-    connection.ensure_connection()
-    cursors = []
+    # The cursors first: a new one may check the connection's health, which takes a query.
+    cursors = [connection.cursor() for _ in reads]
     try:
         # A failing query's error comes with its rows, through Django's cursor (as its own).
         with connection.connection.pipeline():
-            for read in reads:
-                cursors.append(cursor := connection.cursor())
+            for cursor, read in zip(cursors, reads, strict=True):
                 cursor.execute(read.sql, read.params)
             rows = [cursor.fetchall() for cursor in cursors]
     finally:

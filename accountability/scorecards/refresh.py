@@ -44,6 +44,7 @@ from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent, share_of_year_gone
 from .running import cards_off_the_board, later_weeks_mark
 from .snapshot import WeekSnapshot, week_snapshot
+from .stored_cards import kept_cards_drop
 from .tallies import kept_weeks_before
 
 __all__ = ["SCORECARD_FIELDS", "ScorecardsRefreshed", "scorecards_refresh"]
@@ -78,6 +79,9 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
     cards = _cards_build(snapshot)
     changed, wrote = _scorecards_upsert(snapshot, cards)
     gone = cards_off_the_board(snapshot)
+    # What this run wrote is read again next time, whatever its stamp says: two runs within
+    # one microsecond (a test's stopped clock) would stamp a card alike.
+    kept_cards_drop(snapshot.agency, snapshot.week, [*wrote, *(c.producer_id for c in gone)])
     # Their month, year and 13 weeks sum this week (a card whose numbers held changes none).
     later_weeks_mark(snapshot, [*(c for c in cards if c.producer_id in changed), *gone])
     for card in gone:
@@ -300,10 +304,10 @@ def _celebrations_build(snapshot: WeekSnapshot,
 # --- 4. the writes ------------------------------------------------------------------------
 
 def _scorecards_upsert(snapshot: WeekSnapshot,
-                       cards: list[WeeklyScorecard]) -> tuple[set[int], bool]:
+                       cards: list[WeeklyScorecard]) -> tuple[set[int], list[int]]:
     """Upsert the cards that differ from what is stored (a refresh that finds nothing new
     writes nothing, so running it twice changes nothing); returns the producers whose numbers
-    differ, and whether any card was written."""
+    differ, and those whose card was written."""
     changed, written = set(), []
     for card in cards:
         stored = snapshot.stored.get(card.producer_id)
@@ -314,7 +318,7 @@ def _scorecards_upsert(snapshot: WeekSnapshot,
             written.append(vars(card))
     rows_upsert(WeeklyScorecard, written, unique_fields=["producer", "week_start"],
                 update_fields=[*SCORECARD_FIELDS, "is_final", "computed_at"])
-    return changed, bool(written)
+    return changed, [card["producer_id"] for card in written]
 
 
 def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard],

@@ -7,8 +7,9 @@ documents to decode, about 5 ms of each run at 500 producers. So the snapshot re
 card's stamp alone (its id and the time it was computed, which every write of a card sets
 anew: `scorecards_refresh` is their one writer, and the admin shows them read-only), and
 the columns only of the cards whose stamp this process does not hold: none when nothing
-changed, the few another run wrote since, every card on a first run. A stamp read is of a
-committed row, so what is kept never holds a write that was rolled back.
+changed, the few another run wrote since, every card on a first run. A run forgets the cards
+it wrote itself (its transaction may yet roll back, and a stopped clock would stamp them
+alike); a card another process wrote has a new id or time.
 """
 
 from collections import OrderedDict, namedtuple
@@ -73,6 +74,14 @@ def stored_cards(agency: Agency, week: Week, stamps: dict[int, str]) -> dict[int
     while len(_kept) > KEPT_WEEKS:
         _kept.popitem(last=False)
     return cards
+
+
+def kept_cards_drop(agency: Agency, week: Week, producer_ids) -> None:
+    """Forget these producers' cards of the week: the next refresh reads them."""
+    kept = _kept.get((agency.pk, agency.created_at, week.start))
+    if kept:
+        for pid in producer_ids:
+            kept.pop(pid, None)
 
 
 def kept_cards_forget() -> None:

@@ -59,6 +59,26 @@ def test_a_refresh_rolled_back_leaves_the_next_one_right(agency, producer, week)
 
 
 @pytest.mark.django_db
+def test_runs_at_one_stopped_moment_still_compare_with_the_stored_card(
+        agency, producer, monkeypatch):
+    """Two writes of a card at the same moment stamp it alike; the run that wrote it does not
+    keep what it read before, so the next one reads the row."""
+    this = Week.current(agency)
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    at = min(this.begins + dt.timedelta(hours=1), moment)
+    ActivityFactory(producer=producer, occurred_at=at, quantity=3)
+    scorecards_refresh(agency=agency, week_start=this.start)  # writes 3
+    scorecards_refresh(agency=agency, week_start=this.start)  # reads 3, keeps it
+    late = ActivityFactory(producer=producer, occurred_at=at, quantity=2)
+    scorecards_refresh(agency=agency, week_start=this.start)  # writes 5, stamped alike
+    assert _card(producer, this).activities_total == 5
+    late.delete()
+    scorecards_refresh(agency=agency, week_start=this.start)
+    assert _card(producer, this).activities_total == 3
+
+
+@pytest.mark.django_db
 def test_reads_sent_together_bring_what_each_would_alone(agency, producer):
     reads = [Read("SELECT id FROM salesculture_producer WHERE agency_id = %s", [agency.pk],
                   sorted),
