@@ -22,22 +22,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FilteredRelation,
-    FloatField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from salesculture.agency_cache import HISTORY, ONE_ON_ONES, PLANS, agency_cached
@@ -102,7 +88,7 @@ def assess(producer: Producer, cards: list[WeekNumbers], plan: GoalPlan | None,
         if card is not None:
             row.kept, row.total, row.wins = (card.commitments_kept, card.commitments_total,
                                              card.wins)
-        # Said as the database counts them (`_judged`: a product, in floating point), so a
+        # Said as the database counts them (`_weeks_low`: a product, in floating point), so a
         # threshold like 0.28 draws the line in the same place for the list and the detail.
         row.kept_below = (row.kept < conf["kept_below"] * row.total if row.total
                           else conf["kept_below"] > 0)
@@ -141,40 +127,55 @@ def _assess_person(person: Producer, weeks: list[dt.date], conf: dict) -> RoleFi
     return fit
 
 
-def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int, conf: dict):
-    """`people` annotated with `wins_needed` (the plan's pace), `flagged_weeks` and `flagged`,
-    counted by the database as `assess` counts them in Python (a test holds the two equal):
-    a week is below on commitments when fewer than kept_below of them were kept (none made
-    counts as none kept), and below on wins when the wins fell short of wins_below × the pace;
-    a week without a card is a week of nothing."""
-    kept_below, wins_below = conf["kept_below"], conf["wins_below"]
-    pace = F("plan__pace_wins_per_week")
-    kept_low = Q(card__commitments_kept__lt=_times(kept_below, F("card__commitments_total")))
-    if kept_below > 0:
-        kept_low |= Q(card__commitments_total=0)
-    wins_low = Q(card__wins__lt=_times(wins_below, pace))
-    empty_weeks = len(weeks) - Count("card__week_start")
-    both_low = Count("card__week_start", filter=kept_low & wins_low)
-    return (people.annotate(
-                # Said with the agency too, so each reads its (agency, ...) covering index.
-                card=FilteredRelation("scorecards", condition=Q(
-                    scorecards__agency=agency, scorecards__week_start__in=weeks)),
-                plan=FilteredRelation("goal_plans", condition=Q(
-                    goal_plans__agency=agency, goal_plans__year=year)))
-            .annotate(
-                wins_needed=pace,
-                flagged_weeks=both_low + empty_weeks if kept_below > 0 and wins_below > 0
-                else both_low)
-            .annotate(flagged=Case(When(Q(wins_needed__gt=0)
-                                        & Q(flagged_weeks__gte=conf["weeks"]), then=True),
-                                   default=False, output_field=BooleanField())))
+def judged_flags(people, *, agency: Agency, weeks: list[dt.date], year: int,
+                 conf: dict) -> dict[int, tuple[bool, int]]:
+    """{person id: (flagged, flagged weeks)} for `people` (a queryset of the agency's
+    producers), counted by the database as `assess` counts them in Python (a test holds the
+    two equal): a week is below on commitments when fewer than kept_below of them were kept
+    (none made counts as none kept), and below on wins when the wins fell short of
+    wins_below × the plan's pace; a week without a card is a week of nothing. One query.
+
+    The agency's cards of the weeks (6,500 at 500 people) are counted per producer before
+    they meet the people, so the grouping is by a number, not by the people's names; the
+    products in floating point, as the detail's comparisons are (a bare 0.28 is a numeric
+    to PostgreSQL, and 0.28 × 25 is exactly 7 there, not 7.000000000000001)."""
+    card, plan = WeeklyScorecard._meta.db_table, GoalPlan._meta.db_table
+    kept_low = "c.commitments_kept < CAST(%s AS DOUBLE PRECISION) * c.commitments_total"
+    if conf["kept_below"] > 0:
+        kept_low = f"({kept_low} OR c.commitments_total = 0)"
+    theirs, their_params = people.order_by().values("pk").query.sql_with_params()
+    day = connection.ops.adapt_datefield_value
+    in_weeks = ", ".join(["%s"] * len(weeks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT p.id, g.pace_wins_per_week, COALESCE(low.both_low, 0), COALESCE(low.cards, 0)
+            FROM {Producer._meta.db_table} p
+            LEFT JOIN {plan} g ON g.producer_id = p.id AND g.agency_id = %s AND g.year = %s
+            LEFT JOIN (
+                SELECT c.producer_id,
+                       SUM(CASE WHEN {kept_low} AND c.wins < CAST(%s AS DOUBLE PRECISION)
+                                                             * cg.pace_wins_per_week
+                                THEN 1 ELSE 0 END) AS both_low,
+                       COUNT(*) AS cards
+                FROM {card} c
+                LEFT JOIN {plan} cg ON cg.producer_id = c.producer_id AND cg.agency_id = %s
+                                    AND cg.year = %s
+                WHERE c.agency_id = %s AND c.week_start IN ({in_weeks})
+                GROUP BY c.producer_id) low ON low.producer_id = p.id
+            WHERE p.agency_id = %s AND p.id IN ({theirs})""",
+            [agency.pk, year, float(conf["kept_below"]), float(conf["wins_below"]),
+             agency.pk, year, agency.pk, *map(day, weeks), agency.pk, *their_params])
+        rows = cursor.fetchall()
+    return {pk: _flag(pace, both_low, cards, weeks=weeks, conf=conf)
+            for pk, pace, both_low, cards in rows}
 
 
-def _times(factor: float, value) -> ExpressionWrapper:
-    """`factor` × `value` as a float to PostgreSQL: a bare 0.5 is a numeric there, and numeric
-    arithmetic over 500 people's 13 weeks costs more than the float kind."""
-    return ExpressionWrapper(Cast(Value(float(factor)), FloatField()) * value,
-                             output_field=FloatField())
+def _flag(pace: float | None, both_low: int, cards: int, *, weeks: list[dt.date],
+          conf: dict) -> tuple[bool, int]:
+    flagged_weeks = both_low
+    if conf["kept_below"] > 0 and conf["wins_below"] > 0:
+        flagged_weeks += len(weeks) - cards  # a week of nothing is low on both
+    return bool(pace and pace > 0 and flagged_weeks >= conf["weeks"]), flagged_weeks
 
 
 def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], Page, int]:
@@ -210,21 +211,26 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
 
 
 def _listing(actor: Producer, *, weeks: list[dt.date], year: int, conf: dict) -> list[tuple]:
-    judged = _judged(producers_visible_to(actor).filter(is_active=True), agency=actor.agency,
-                     weeks=weeks, year=year, conf=conf)
-    return list(judged.order_by("-flagged", leaders_first(), "user__first_name",
-                                "user__last_name", "pk")
-                .annotate(outcome=_outcome())
-                .values_list("pk", "user__first_name", "user__last_name",
-                             "user__username", "role", "wins_needed", "outcome", "flagged"))
+    """Everyone the actor leads, flagged first, then in the order of the people's pages."""
+    people = producers_visible_to(actor).filter(is_active=True)
+    flags = judged_flags(people, agency=actor.agency, weeks=weeks, year=year, conf=conf)
+    listing = [(*row, flags[row[0]][0]) for row in (
+        people.annotate(plan=FilteredRelation("goal_plans", condition=Q(
+                            goal_plans__agency=actor.agency, goal_plans__year=year)),
+                        outcome=_outcome())
+        .order_by(leaders_first(), "user__first_name", "user__last_name", "pk")
+        .values_list("pk", "user__first_name", "user__last_name", "user__username", "role",
+                     "plan__pace_wins_per_week", "outcome"))]
+    listing.sort(key=lambda row: not row[-1])  # stable: the people's order within each
+    return listing
 
 
 def role_fit_flags(people, *, agency: Agency) -> dict[int, int]:
     """{person id: weeks below on both} for the flagged among `people` (a queryset of the
     agency's producers): one query however many, as the list counts its flags."""
-    judged = _judged(people, agency=agency, weeks=role_fit_weeks(agency),
-                     year=local_now(agency).year, conf=role_fit_rules())
-    return dict(judged.filter(flagged=True).values_list("pk", "flagged_weeks"))
+    judged = judged_flags(people, agency=agency, weeks=role_fit_weeks(agency),
+                          year=local_now(agency).year, conf=role_fit_rules())
+    return {pk: weeks for pk, (flagged, weeks) in judged.items() if flagged}
 
 
 def role_fit_from(producer: Producer, cards: dict[dt.date, WeeklyScorecard],

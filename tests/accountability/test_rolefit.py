@@ -217,7 +217,7 @@ def test_the_database_flags_exactly_whom_the_detail_flags(agency, owner, setting
     and without cards or commitments, plans with a pace, none or zero) they agree."""
     import random
 
-    from accountability.planning.rolefit import _judged, role_fit_rules
+    from accountability.planning.rolefit import judged_flags, role_fit_rules
     from salesculture.weeks import local_now
 
     settings.SALESCULTURE = {**settings.SALESCULTURE, "ROLE_FIT_KEPT_BELOW": kept_below,
@@ -234,11 +234,9 @@ def test_the_database_flags_exactly_whom_the_detail_flags(agency, owner, setting
                          (k := chance.randint(0, top), k + chance.randint(0, 3),
                           chance.randint(0, top)) for _ in range(13)])
         people.append(person)
-    judged = _judged(Producer.objects.filter(pk__in=[p.pk for p in people]), agency=agency,
-                     weeks=role_fit_weeks(agency), year=local_now(agency).year,
-                     conf=role_fit_rules())
-    by_database = {pk: (flagged, weeks) for pk, flagged, weeks in
-                   judged.values_list("pk", "flagged", "flagged_weeks")}
+    by_database = judged_flags(Producer.objects.filter(pk__in=[p.pk for p in people]),
+                               agency=agency, weeks=role_fit_weeks(agency),
+                               year=local_now(agency).year, conf=role_fit_rules())
     by_python = {}
     for person in people:
         fit = role_fit_get(actor=owner, producer_id=person.pk)
