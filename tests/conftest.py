@@ -32,11 +32,9 @@ def _no_tv_link_guesses_counted():
 def _no_stored_cards_kept():
     """Each test's refreshes start as a worker's first: no stored card or funnel sum kept
     from another test's database (scorecards/stored_cards.py, funnel_sum.py)."""
-    from accountability.scorecards.funnel_sum import funnel_sums_forget
-    from accountability.scorecards.stored_cards import kept_cards_forget
+    from accountability.scorecards.kept import kept_forget
 
-    kept_cards_forget()
-    funnel_sums_forget()
+    kept_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -12,25 +12,23 @@ over the counts it kept, never read from the database, so a refresh rolled back 
 right.
 """
 
-from collections import OrderedDict
-
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
 from ..planning.funnel_weeks import merge_counts
+from .kept import KeptWeeks
 
-# The agency-weeks kept, as stored_cards.py keeps their cards.
-KEPT_WEEKS = 8
 # Past this share of the cards changed, adding everything again is as quick.
 INCREMENTAL_SHARE = 0.25
 
 Counts = tuple  # one card's funnel fields' values, in FUNNEL_FIELDS' order
 
-_kept: OrderedDict[tuple, tuple[dict, dict[int, Counts]]] = OrderedDict()
+# Per agency-week (kept.week_key), the sum and the counts it added, by producer.
+_kept: KeptWeeks[tuple[dict, dict[int, Counts]]] = KeptWeeks()
 
 
 def funnel_sum(key: tuple, counts: dict[int, Counts]) -> dict:
     """The sum of these cards' funnel fields (by producer), as {field: nested counts}. The
     caller does not change what it gets: it is kept for the next sum of `key`."""
-    kept = _kept.pop(key, None)
+    kept = _kept.take(key)
     if kept is None:
         numbers = _sum(counts.values())
     else:
@@ -50,15 +48,8 @@ def funnel_sum(key: tuple, counts: dict[int, Counts]) -> dict:
                 for card in came:
                     for field, values in zip(FUNNEL_FIELDS, card, strict=True):
                         merge_counts(numbers[field], values)
-    _kept[key] = (numbers, counts)
-    while len(_kept) > KEPT_WEEKS:
-        _kept.popitem(last=False)
+    _kept.keep(key, (numbers, counts))
     return numbers
-
-
-def funnel_sums_forget() -> None:
-    """Forget every kept sum: the next one adds everything."""
-    _kept.clear()
 
 
 def _same(a: Counts | None, b: Counts) -> bool:

@@ -39,6 +39,7 @@ from .celebrations import (
 from .columns import SCORECARD_FIELDS
 from .funnel_sum import funnel_sum
 from .judging import commitments_judge
+from .kept import week_key
 from .live import live_versions_bump
 from .partial import others_funnel_rows
 from .production import close_rate_percent, pace_percent, share_of_year_gone
@@ -335,7 +336,7 @@ def _agency_funnel_week_save(snapshot: WeekSnapshot, cards: list[WeeklyScorecard
         counts.update((row["producer_id"], tuple(row[f] for f in FUNNEL_FIELDS))
                       for row in others_funnel_rows(snapshot))
     agency, monday = snapshot.agency, snapshot.week.start
-    numbers = funnel_sum((agency.pk, agency.created_at, monday), counts)
+    numbers = funnel_sum(week_key(agency, monday), counts)
     if snapshot.funnel_week != numbers:
         AgencyFunnelWeek.objects.bulk_create(
             [AgencyFunnelWeek(agency=agency, week_start=monday, computed_at=snapshot.now,

@@ -12,7 +12,7 @@ it wrote itself (its transaction may yet roll back, and a stopped clock would st
 alike); a card another process wrote has a new id or time.
 """
 
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 
 from django.db import connection
 
@@ -21,16 +21,13 @@ from salesculture.weeks import Week
 
 from ..models import WeeklyScorecard
 from .columns import SCORECARD_FIELDS
+from .kept import KeptWeeks, week_key
 from .raw import among, as_stored, converted, json_decoded, rows_of
 
 CARD_FIELDS = ["is_final", *SCORECARD_FIELDS]
 # The card's JSON columns, decoded all at once (`json_decoded`).
 CARD_JSON_FIELDS = [f for f in SCORECARD_FIELDS
                     if WeeklyScorecard._meta.get_field(f).get_internal_type() == "JSONField"]
-# The agency-weeks a process keeps (a worker refreshes the current and the last week of a
-# few agencies at a time); the least recently refreshed goes first.
-KEPT_WEEKS = 8
-
 
 class StoredCard(namedtuple("StoredCard", CARD_FIELDS)):
     """A stored card's numbers, and whether its week was final when it was computed."""
@@ -51,16 +48,15 @@ def card_stamp_sql(alias: str) -> str:
             f"CAST({alias}.id AS TEXT) || ' ' || CAST({alias}.computed_at AS TEXT) END")
 
 
-# (agency, its creation time, Monday) → {producer: (stamp, StoredCard)}. The creation time:
-# a test database that rolls back hands the same ids to the next test's agency.
-_kept: OrderedDict[tuple, dict[int, tuple[str, StoredCard]]] = OrderedDict()
+# Per agency-week, {producer: (stamp, StoredCard)}.
+_kept: KeptWeeks[dict[int, tuple[str, StoredCard]]] = KeptWeeks()
 
 
 def stored_cards(agency: Agency, week: Week, stamps: dict[int, str]) -> dict[int, StoredCard]:
     """The stored cards of these producers (by their stamps): the ones this process holds
     under the same stamp as kept, the others read in one query (none when all are held)."""
-    key = (agency.pk, agency.created_at, week.start)
-    kept = _kept.pop(key, {})
+    key = week_key(agency, week.start)
+    kept = _kept.take(key) or {}
     cards = {}
     for pid, stamp in stamps.items():
         held = kept.get(pid)
@@ -70,23 +66,16 @@ def stored_cards(agency: Agency, week: Week, stamps: dict[int, str]) -> dict[int
     for pid, stamp, card in _cards_read(agency, week, missing):
         kept[pid] = (stamp, card)
         cards[pid] = card
-    _kept[key] = kept
-    while len(_kept) > KEPT_WEEKS:
-        _kept.popitem(last=False)
+    _kept.keep(key, kept)
     return cards
 
 
 def kept_cards_drop(agency: Agency, week: Week, producer_ids) -> None:
     """Forget these producers' cards of the week: the next refresh reads them."""
-    kept = _kept.get((agency.pk, agency.created_at, week.start))
+    kept = _kept.get(week_key(agency, week.start))
     if kept:
         for pid in producer_ids:
             kept.pop(pid, None)
-
-
-def kept_cards_forget() -> None:
-    """Forget every card this process keeps: the next refresh reads them all."""
-    _kept.clear()
 
 
 def _cards_read(agency: Agency, week: Week,

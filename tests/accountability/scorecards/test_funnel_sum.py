@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accountability.scorecards import funnel_sum as module
-from accountability.scorecards.funnel_sum import _sum, funnel_sum, funnel_sums_forget
+from accountability.scorecards.funnel_sum import _sum, funnel_sum
+from accountability.scorecards.kept import kept_forget
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ AGENCY_WEEK = st.dictionaries(st.integers(1, 12), CARD, max_size=12)
 def test_a_kept_sum_is_the_sum_of_every_card(weeks):
     """Each run hands the week's cards: some kept as they were (the same objects, as the
     refresh hands a stored card), some changed, some new, some gone."""
-    funnel_sums_forget()
+    kept_forget()
     before: dict = {}
     for cards in weeks:
         # A producer whose counts did not change comes with the very same objects.
@@ -43,7 +44,7 @@ def test_a_kept_sum_is_the_sum_of_every_card(weeks):
 
 
 def test_a_quick_log_changes_the_sum_by_its_quantity():
-    funnel_sums_forget()
+    kept_forget()
     calls, emails = ({"1": 3}, {}, {}), ({"2": 1}, {"11": 1}, {"out": {"11": 1}})
     funnel_sum(("a", "w"), {1: calls, 2: emails})
     logged = funnel_sum(("a", "w"), {1: ({"1": 4}, {}, {}), 2: emails})

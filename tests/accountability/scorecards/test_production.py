@@ -151,7 +151,7 @@ def test_working_weeks_gone_counts_this_week_as_the_plan_does():
 
 
 def test_the_refresh_reads_production_in_the_same_queries_however_many_producers(agency):
-    from accountability.scorecards.stored_cards import kept_cards_forget
+    from accountability.scorecards.kept import kept_forget
     from tests.factories import ProducerFactory
 
     def refresh_queries(n):
@@ -162,7 +162,7 @@ def test_the_refresh_reads_production_in_the_same_queries_however_many_producers
             p = _prospect(person, f"P{person.pk}", BUILT, premium=100 * i, revenue=10)
             _move(p, "Bound", BUILT)
         scorecards_refresh(agency=agency, week_start=BUILT)
-        kept_cards_forget()
+        kept_forget()
         with counting() as cold:
             scorecards_refresh(agency=agency, week_start=BUILT)
         with counting() as warm:
