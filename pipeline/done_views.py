@@ -18,7 +18,8 @@ from salesculture.htmx import toast
 from .forms import NextStepDoneForm
 from .models import Prospect, Stage
 from .next_steps import matching_activity_type, next_step_done
-from .selectors import active_activity_types, decorate_prospect, next_stage_of, prospect_get_visible
+from .reads import decorate_prospect
+from .selectors import active_activity_types, next_stage_of, prospect_get_visible
 from .xdates import agency_today
 
 TEMPLATE = "pipeline/next_step_done.html"

@@ -2,18 +2,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -24,12 +19,22 @@ from salesculture.selectors import producers_visible_to
 from salesculture.weeks import local_now
 
 from .models import Activity, ActivityType, LostReason, Prospect, Stage, StageAdvance, StageWin
+from .reads import (
+    LISTED_FIELDS,
+    active_activity_types_read,
+    activity_counts_read,
+    decorate_prospect,
+    last_activity_read,
+    next_steps_read,
+    next_steps_summary_read,
+    stage_wins_read,
+    win_moves_read,
+    xdates_near_read,
+)
 from .xdates import ORDER as XDATE_ORDER
 from .xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from .xdates import (
     xdate_candidates,
-    xdate_days_away,
-    xdate_needs_follow_up,
     xdates_needing_follow_up,
 )
 
@@ -51,8 +56,8 @@ def lost_reasons_offered(agency: Agency) -> list[str]:
 
 
 
-def active_activity_types(agency: Agency) -> QuerySet[ActivityType]:
-    return ActivityType.objects.filter(agency=agency, is_active=True).order_by("position", "name")
+def active_activity_types(agency: Agency) -> list[ActivityType]:
+    return active_activity_types_read(agency).run()
 
 
 def prospects_visible_to(actor: Producer) -> QuerySet[Prospect]:
@@ -131,28 +136,6 @@ def boards_switchable(actor: Producer) -> list[Producer]:
                 .exclude(role="non_producer").order_by("user__first_name"))
 
 
-def decorate_prospect(prospect: Prospect, *, now: dt.datetime, today: dt.date) -> Prospect:
-    """Adds `days_in_stage`, `is_stale`, `due_state` (overdue/today/later/none), and
-    `xdate_follow_up` (its X-date window is open and nobody has acted: pipeline/xdates.py)
-    with `x_days`, the days left to the X-date."""
-    prospect.days_in_stage = max((now - prospect.stage_entered_at).days, 0)
-    prospect.is_stale = prospect.days_in_stage > prospect.stage.stale_after_days
-    prospect.due_state = due_state(prospect, today)
-    prospect.xdate_follow_up = xdate_needs_follow_up(prospect, today)
-    prospect.x_days = xdate_days_away(prospect.x_date, today) if prospect.x_date else None
-    return prospect
-
-
-def due_state(prospect: Prospect, today: dt.date) -> str:
-    if not prospect.next_step_due:
-        return "none"
-    if prospect.next_step_due < today:
-        return "overdue"
-    if prospect.next_step_due == today:
-        return "today"
-    return "later"
-
-
 def next_stage_of(prospect: Prospect) -> Stage | None:
     """The open or won stage right after the prospect's current one (never Lost)."""
     return (Stage.objects.filter(agency_id=prospect.agency_id, retired_at__isnull=True,
@@ -186,10 +169,7 @@ def activity_counts_between(producer: Producer, start: dt.datetime,
     """{activity type id: quantity} for one producer in [start, end); one aggregate query.
 
     Read live from the ledger so a tap shows at once, before the scorecard job has run."""
-    return dict(Activity.objects.filter(producer=producer, occurred_at__gte=start,
-                                        occurred_at__lt=end)
-                .values("activity_type_id").annotate(n=Sum("quantity"))
-                .values_list("activity_type_id", "n").order_by())
+    return activity_counts_read(producer, start, end).run()
 
 
 def totals_in_ranges(producer: Producer,
@@ -218,97 +198,41 @@ def stage_wins_between(producer: Producer, start: dt.datetime,
                        end: dt.datetime) -> dict[str, int]:
     """{stage id (as the scorecards key it): stage wins} of one producer in [start, end); one
     aggregate query."""
-    return {str(stage_id): n for stage_id, n in
-            StageWin.objects.filter(producer=producer, occurred_at__gte=start,
-                                    occurred_at__lt=end)
-            .values("stage_id").annotate(n=Count("id")).values_list("stage_id", "n")
-            .order_by()}
+    return stage_wins_read(producer, start, end).run()
 
 
 def wins_between(producer: Producer, start: dt.datetime, end: dt.datetime) -> list[StageAdvance]:
-    """The producer's moves that won stages in [start, end), newest first, each with the
-    `stage_wins` it earned; two queries."""
-    return list(StageAdvance.objects.filter(producer=producer, is_win=True,
-                                            occurred_at__gte=start, occurred_at__lt=end)
-                .select_related("prospect", "to_stage").prefetch_related("stage_wins")
-                .order_by("-occurred_at", "-id"))
-
-
-# What a prospect listed for its producer to act on shows (My week's next steps and X-date
-# chips, the morning list and its email) and `decorate_prospect` reads: the other columns
-# (notes, amounts, timestamps) cost half the read for rows that never show them.
-LISTED_FIELDS = ("agency_id", "owner_id", "name", "phone", "line_of_business", "current_carrier",
-                 "current_premium", "x_date", "stage", "stage_entered_at", "next_step",
-                 "next_step_due")
-
-
-def _next_steps(producer: Producer, *, limit: int, today: dt.date | None, only_today: bool,
-                summary: bool) -> tuple[list[Prospect], dict[str, int] | None]:
-    today = today or local_now(producer.agency).date()
-    urgency = Case(
-        When(next_step_due=today, then=Value(0)),
-        When(next_step_due__lt=today, then=Value(1)),
-        When(next_step_due__isnull=True, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    prospects = Prospect.objects.filter(agency=producer.agency, owner=producer,
-                                        stage__kind=Stage.Kind.OPEN)
-    if only_today:
-        prospects = prospects.filter(next_step_due=today)
-    if summary:
-        # Counted over every open prospect before the cap, riding on each row (a window
-        # aggregate): the summary costs no query of its own.
-        prospects = prospects.annotate(**{f"n_{name}": Window(Count("pk", filter=condition))
-                                          for name, condition in _summary_counts(today)})
-    rows = list(prospects.select_related("stage").only(*LISTED_FIELDS).annotate(urgency=urgency)
-                .order_by("urgency", "next_step_due", "name", "id")[:limit])
-    now = timezone.now()
-    for prospect in rows:
-        decorate_prospect(prospect, now=now, today=today)
-    if not summary:
-        return rows, None
-    # No row: no open prospect, so every count is nought.
-    return rows, {name: getattr(rows[0], f"n_{name}") if rows else 0
-                  for name, _ in _summary_counts(today)}
-
-
-def _summary_counts(today: dt.date) -> list[tuple[str, Q | None]]:
-    return [("overdue", Q(next_step_due__lt=today)), ("today", Q(next_step_due=today)),
-            ("unscheduled", Q(next_step_due__isnull=True)), ("open", None)]
+    """The producer's moves that won stages in [start, end), newest first; one query."""
+    return win_moves_read(producer, start, end).run()
 
 
 def next_steps_due(producer: Producer, *, limit: int = 20, today: dt.date | None = None,
                    only_today: bool = False) -> list[Prospect]:
     """Open prospects needing attention, today's first (the day's plan between appointments),
     then overdue, no next step scheduled, then later ones; `only_today` keeps just today's.
-    One query, capped at `limit`."""
-    return _next_steps(producer, limit=limit, today=today, only_today=only_today,
-                       summary=False)[0]
+    One query, capped at `limit`, each row decorated (`decorate_prospect`)."""
+    today = today or local_now(producer.agency).date()
+    return next_steps_read(producer, today=today, limit=limit, only_today=only_today).run()[0]
 
 
 def next_steps_with_summary(producer: Producer, *, limit: int = 20,
                             today: dt.date | None = None) -> tuple[list[Prospect],
                                                                    dict[str, int]]:
     """`next_steps_due` and `next_steps_summary` together, in one query."""
-    return _next_steps(producer, limit=limit, today=today, only_today=False, summary=True)
+    today = today or local_now(producer.agency).date()
+    return next_steps_read(producer, today=today, limit=limit, summary=True).run()
 
 
 def next_steps_summary(producer: Producer, *, today: dt.date | None = None) -> dict[str, int]:
     """How many open prospects are overdue, due today and without a next step, over all of
     them (the list above is capped); one aggregate query."""
     today = today or local_now(producer.agency).date()
-    return (Prospect.objects.filter(agency=producer.agency, owner=producer,
-                                    stage__kind=Stage.Kind.OPEN)
-            .aggregate(**{name: Count("pk", filter=condition)
-                          for name, condition in _summary_counts(today)}))
+    return next_steps_summary_read(producer, today=today).run()
 
 
 def last_undoable_activity(producer: Producer, *, seconds: int) -> Activity | None:
     """The producer's latest activity if it can still be undone (logged within `seconds`)."""
-    since = timezone.now() - dt.timedelta(seconds=seconds)
-    return (Activity.objects.filter(producer=producer, created_at__gte=since)
-            .select_related("activity_type").order_by("-created_at", "-id").first())
+    return last_activity_read(producer, since=timezone.now() - dt.timedelta(seconds=seconds)).run()
 
 
 def activity_get_own(*, producer: Producer, activity_id) -> Activity:
@@ -390,8 +314,4 @@ def xdates_near(producer: Producer, *, today: dt.date) -> list[Prospect]:
     (the X-date from today to XDATE_WINDOW_DAYS ahead): My week draws both its X-date lists
     from them (`xdates_coming`, and the morning list's windows opened since the last working
     day). One query, in the X-date lists' `ORDER` (pipeline/xdates.py)."""
-    return list(Prospect.objects.filter(
-        agency=producer.agency, owner=producer, x_date__gte=today,
-        x_date__lte=today + dt.timedelta(days=XDATE_WINDOW_DAYS))
-        .exclude(stage__kind=Stage.Kind.WON).select_related("stage").only(*LISTED_FIELDS)
-        .order_by(*XDATE_ORDER))
+    return xdates_near_read(producer, today=today).run()

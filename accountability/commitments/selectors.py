@@ -9,19 +9,15 @@ Each function is a fixed number of queries however many prospects or activities 
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from pipeline.models import ActivityType, Stage, StageAdvance
-from pipeline.selectors import (
-    active_activity_types,
-    activity_counts_between,
-    stage_wins_between,
-    stages_offered,
-    wins_between,
-)
+from pipeline.models import ActivityType, Prospect, Stage, StageAdvance
+from pipeline.reads import activity_counts_read, stage_wins_read, win_moves_read
+from pipeline.selectors import active_activity_types, stages_offered
 from salesculture.models import Producer
+from salesculture.raw import Columns, Read, among, day, reads_run, related
 from salesculture.weeks import Week
 
 from ..models import Commitment, WeeklyScorecard
@@ -30,11 +26,11 @@ from .rules import commitment_target
 
 
 @dataclass
-class WeekLedger:
-    """What happened in one producer-week, read live from the ledgers."""
+class WeekTally:
+    """What one producer-week counted: all that progress against commitments reads."""
 
     counts: dict[int, int]
-    wins: list[StageAdvance]  # the moves that won something, each with its `stage_wins`
+    wins_by_stage: dict[str, int]
 
     @property
     def activities_total(self) -> int:
@@ -43,42 +39,71 @@ class WeekLedger:
     @property
     def wins_total(self) -> int:
         """Stage wins: a skip counts each stage it reached for the first time."""
-        return sum(move.wins for move in self.wins)
-
-    @property
-    def wins_by_stage(self) -> dict[str, int]:
-        result: dict[str, int] = {}
-        for move in self.wins:
-            for win in move.stage_wins.all():
-                key = str(win.stage_id)
-                result[key] = result.get(key, 0) + 1
-        return result
-
-
-@dataclass
-class WeekTally:
-    """What one producer-week counted, without the moves themselves: all that progress
-    against commitments reads (the commitments page shows no list of wins)."""
-
-    counts: dict[int, int]
-    wins_by_stage: dict[str, int]
-
-    @property
-    def wins_total(self) -> int:
         return sum(self.wins_by_stage.values())
 
 
-def week_tally(producer: Producer, week: dt.date) -> WeekTally:
-    """Two aggregate queries, read live so a tap shows at once."""
+@dataclass
+class WeekLedger(WeekTally):
+    """What happened in one producer-week, with the moves that won stages (My week lists
+    them; the commitments page does not)."""
+
+    wins: list[StageAdvance] = field(default_factory=list)
+
+
+def week_tally_reads(producer: Producer, week: dt.date) -> list[Read]:
+    """The reads of a `week_tally`, read live so a tap shows at once; `WeekTally(*results)`."""
     start, end = Week(week, producer.agency.tz).bounds
-    return WeekTally(counts=activity_counts_between(producer, start, end),
-                     wins_by_stage=stage_wins_between(producer, start, end))
+    return [activity_counts_read(producer, start, end), stage_wins_read(producer, start, end)]
+
+
+def week_ledger_reads(producer: Producer, week: dt.date) -> list[Read]:
+    """The reads of a `week_ledger`; `WeekLedger(*results)`."""
+    start, end = Week(week, producer.agency.tz).bounds
+    return [*week_tally_reads(producer, week), win_moves_read(producer, start, end)]
+
+
+def week_tally(producer: Producer, week: dt.date) -> WeekTally:
+    """Two aggregate queries, sent together."""
+    return WeekTally(*reads_run(*week_tally_reads(producer, week)))
 
 
 def week_ledger(producer: Producer, week: dt.date) -> WeekLedger:
-    start, end = Week(week, producer.agency.tz).bounds
-    return WeekLedger(counts=activity_counts_between(producer, start, end),
-                      wins=wins_between(producer, start, end))
+    return WeekLedger(*reads_run(*week_ledger_reads(producer, week)))
+
+
+COMMITMENT = Columns(Commitment, "c")
+COMMITTED_TYPE = Columns(ActivityType, "t")
+COMMITTED_STAGE = Columns(Stage, "s")
+COMMITTED_PROSPECT = Columns(Prospect, "p")
+
+
+def commitments_of_weeks_read(producer: Producer,
+                              weeks: list[dt.date]) -> Read[dict[dt.date, list[Commitment]]]:
+    """{week start: that week's commitments, in the page's order} for a few weeks, each with
+    its activity type, stage and prospect (a deleted one too: the promise was made)."""
+    in_weeks, days = among("c.week_start", [day(week) for week in weeks])
+    sql = f"""
+        SELECT {COMMITMENT.sql}, {COMMITTED_TYPE.sql}, {COMMITTED_STAGE.sql},
+               {COMMITTED_PROSPECT.sql}
+        FROM {Commitment._meta.db_table} c
+        LEFT JOIN {ActivityType._meta.db_table} t ON t.id = c.activity_type_id
+        LEFT JOIN {Stage._meta.db_table} s ON s.id = c.stage_id
+        LEFT JOIN {Prospect._meta.db_table} p ON p.id = c.prospect_id
+        WHERE c.producer_id = %s AND {in_weeks}
+        ORDER BY c.kind, t.position, s.position, c.due_date, c.id"""
+
+    def by_week(rows) -> dict[dt.date, list[Commitment]]:
+        result: dict[dt.date, list[Commitment]] = {week: [] for week in weeks}
+        for row in rows:
+            c, at = COMMITMENT.instance(row), COMMITMENT.width
+            for name, columns in (("activity_type", COMMITTED_TYPE), ("stage", COMMITTED_STAGE),
+                                  ("prospect", COMMITTED_PROSPECT)):
+                related(c, name, columns.instance(row, at) if row[at] is not None else None)
+                at += columns.width
+            result[c.week_start].append(c)
+        return result
+
+    return Read(sql, [producer.pk, *days], by_week)
 
 
 def commitments_of_week(producer: Producer, week: dt.date) -> list[Commitment]:
@@ -88,13 +113,7 @@ def commitments_of_week(producer: Producer, week: dt.date) -> list[Commitment]:
 def commitments_of_weeks(producer: Producer, weeks: list[dt.date]) -> dict[dt.date,
                                                                            list[Commitment]]:
     """{week start: that week's commitments, in the page's order} for a few weeks; one query."""
-    by_week: dict[dt.date, list[Commitment]] = {week: [] for week in weeks}
-    for c in (Commitment.objects.filter(producer=producer, week_start__in=by_week)
-              .select_related("activity_type", "stage", "prospect")
-              .order_by("kind", "activity_type__position", "stage__position", "due_date",
-                        "id")):
-        by_week[c.week_start].append(c)
-    return by_week
+    return commitments_of_weeks_read(producer, weeks).run()
 
 
 def judged_commitments(producer: Producer, week: dt.date,

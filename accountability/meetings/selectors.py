@@ -17,6 +17,7 @@ from pipeline.models import Prospect, Stage
 from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import agency_today, xdate_candidates, xdates_needing_follow_up
 from salesculture.models import Agency, Producer
+from salesculture.raw import Read
 from salesculture.selectors import selling_producers, teams_for
 from salesculture.weeks import Week, local_now
 
@@ -133,9 +134,14 @@ def running_meeting_for_team(team_id: int | None) -> Meeting | None:
 def running_meeting_id(team_id: int | None) -> int | None:
     """The pk of the team's running meeting, if one runs: all My week links to (it names the
     producer's own team)."""
-    if not team_id:
-        return None
-    return _running_meetings(team_id).values_list("pk", flat=True).first()
+    return running_meeting_id_read(team_id).run()
+
+
+def running_meeting_id_read(team_id: int | None) -> Read[int | None]:
+    """`running_meeting_id` as a read to send with others (My week's)."""
+    sql = f"""SELECT id FROM {Meeting._meta.db_table} WHERE team_id = %s AND ended_at IS NULL
+              ORDER BY started_at DESC LIMIT 1"""
+    return Read(sql, [team_id or 0], lambda rows: rows[0][0] if rows else None)
 
 
 def my_turn_get(*, meeting: Meeting | None, producer: Producer) -> MeetingTurn | None:

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from salesculture.models import Agency, Producer, Team
+from salesculture.raw import as_stored, converted, json_decoded, rows_of
 from salesculture.selectors import person_name
 
 from ..models import GoalPlan, WeeklyScorecard
-from .raw import as_stored, converted, json_decoded, rows_of
 from .stored_cards import CARD_JSON_FIELDS
 
 # What the board reads of a card (presenters: the row's numbers, cells and production, last

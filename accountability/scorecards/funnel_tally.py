@@ -8,8 +8,7 @@ from django.db import connection
 
 from pipeline.models import StageAdvance
 from salesculture.models import Agency
-
-from .raw import Read, only
+from salesculture.raw import Read, only
 
 
 def funnel_tally_read(agency: Agency, start: dt.datetime, end: dt.datetime,

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from salesculture.models import Agency, Producer
+from salesculture.raw import Read, as_stored, converted, only
 from salesculture.weeks import Week
 
 from ..models import ConfidenceCheckIn, WeeklyScorecard
-from .raw import Read, as_stored, converted, only
 from .stored_cards import card_stamp_sql
 
 OWN = ["id", "annual_goal", "joined", "user__first_name", "user__last_name", "user__username",

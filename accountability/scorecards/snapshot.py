@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from pipeline.models import Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
+from salesculture.raw import Read, as_stored, converted, only, reads_run
 from salesculture.weeks import Week
 
 from ..models import WeekClosure
 from .funnel_tally import funnel_tally_read
 from .people import selling_producers_of_week_read
 from .production import quoting_stage
-from .raw import Read, as_stored, converted, only, reads_run
 from .stored_cards import StoredCard, stored_cards
 from .tallies import (
     activity_counts_read,

@@ -17,12 +17,12 @@ from collections import namedtuple
 from django.db import connection
 
 from salesculture.models import Agency
+from salesculture.raw import among, as_stored, converted, json_decoded, rows_of
 from salesculture.weeks import Week
 
 from ..models import WeeklyScorecard
 from .columns import SCORECARD_FIELDS
 from .kept import KeptWeeks, week_key
-from .raw import among, as_stored, converted, json_decoded, rows_of
 
 CARD_FIELDS = ["is_final", *SCORECARD_FIELDS]
 # The card's JSON columns, decoded all at once (`json_decoded`).

@@ -18,11 +18,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from salesculture.models import Agency, Producer
+from salesculture.raw import as_stored, converted, rows_of
 from salesculture.selectors import person_name
 
 from ..models import WeeklyScorecard
 from .board_rows import LEADS
-from .raw import as_stored, converted, rows_of
 
 # The full sums of a team's week, by the names summary_fill reads; the older weeks bring wins.
 _SUMS = ("cards", "wins", "activities", "kept", "kept_of", "open_count", "open_value",

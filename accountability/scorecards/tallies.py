@@ -16,14 +16,7 @@ from django.db import connection
 
 from pipeline.models import Activity, Prospect, Stage, StageAdvance, StageWin
 from salesculture.models import Agency
-from salesculture.weeks import Week
-
-from ..models import AgencyFunnelWeek, Celebration, Commitment, WeeklyScorecard
-from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
-from .celebrations import STREAK_LOOKBACK_WEEKS
-from .columns import PRODUCED
-from .production import close_rate_start, month_start, year_start
-from .raw import (
+from salesculture.raw import (
     Read,
     among,
     as_stored,
@@ -34,6 +27,13 @@ from .raw import (
     only,
     rows_of,
 )
+from salesculture.weeks import Week
+
+from ..models import AgencyFunnelWeek, Celebration, Commitment, WeeklyScorecard
+from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
+from .celebrations import STREAK_LOOKBACK_WEEKS
+from .columns import PRODUCED
+from .production import close_rate_start, month_start, year_start
 
 
 def activity_counts_read(agency: Agency, start: dt.datetime, end: dt.datetime,

@@ -14,7 +14,8 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from pipeline.models import Prospect, Stage, StageAdvance
-from pipeline.selectors import LISTED_FIELDS, next_steps_summary, next_steps_with_summary
+from pipeline.reads import LISTED_FIELDS
+from pipeline.selectors import next_steps_summary, next_steps_with_summary
 from pipeline.xdates import ORDER as XDATE_ORDER
 from pipeline.xdates import WINDOW_DAYS as XDATE_WINDOW_DAYS
 from salesculture.agency_cache import PAST_MOVES, agency_cached

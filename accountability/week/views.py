@@ -1,6 +1,7 @@
 """My week: a producer's home. Their why, this week's commitments, one-tap activity logging,
 wins, next steps due and a line comparing the week with their own last four."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -17,27 +18,32 @@ from pipeline.done_views import TEMPLATE as DONE_TEMPLATE
 from pipeline.done_views import done_apply, done_context, done_form, own_open_prospect
 from pipeline.forms import ActivityForm
 from pipeline.next_steps import matching_activity_type
-from pipeline.selectors import (
-    active_activity_types,
-    activity_get_own,
-    last_undoable_activity,
-    next_steps_due,
-    next_steps_summary,
-    next_steps_with_summary,
-    xdates_coming,
-    xdates_near,
+from pipeline.reads import (
+    active_activity_types_read,
+    last_activity_read,
+    next_steps_read,
+    next_steps_summary_read,
+    xdates_near_read,
 )
+from pipeline.selectors import active_activity_types, activity_get_own, xdates_coming
 from pipeline.services import activity_log, activity_undo
 from salesculture.access import producer_required
 from salesculture.forms import add_service_errors
 from salesculture.htmx import reswap, retarget, toast
+from salesculture.raw import reads_grouped
 from salesculture.weeks import Week, local_now
 
 from ..commitments.presenters import commitment_progress
-from ..commitments.selectors import commitments_of_week, week_ledger
+from ..commitments.selectors import (
+    WeekLedger,
+    WeekTally,
+    commitments_of_weeks_read,
+    week_ledger_reads,
+    week_tally_reads,
+)
 from ..confidence.forms import NOTE_MAX_LENGTH
 from ..confidence.selectors import check_in_for_week
-from ..meetings.selectors import running_meeting_id
+from ..meetings.selectors import running_meeting_id_read
 from ..scorecards.selectors import wins_feed
 from .morning import morning_list
 from .selectors import comparison, quick_log_buttons, recent_cards
@@ -58,21 +64,56 @@ def _log_form(producer, types, data=None) -> ActivityForm:
                         initial={"client_token": uuid.uuid4().hex})
 
 
-def _week_base(producer) -> dict:
+def _read(producer, *, tally: bool = True, wins: bool = True, steps: bool = False,
+          only_today: bool = False, meeting: bool = False) -> dict:
+    """What the parts of the week asked for read, sent together (one round trip, no ORM query
+    to build): this week's tally and the active types (`tally`); the moves that won, the undo
+    and the commitments with them (`wins`); the next steps and X-dates (`steps`); the team's
+    running meeting (`meeting`)."""
+    agency = producer.agency
+    week = Week.current(agency).start
+    today = local_now(agency).date()
+    wins = tally and wins
+    groups = {}
+    if tally:
+        groups["ledger"] = (week_ledger_reads if wins else week_tally_reads)(producer, week)
+        groups["types"] = [active_activity_types_read(agency)]
+    if wins:
+        since = timezone.now() - dt.timedelta(seconds=_undo_seconds())
+        groups["undo"] = [last_activity_read(producer, since=since)]
+        groups["commitments"] = [commitments_of_weeks_read(producer, [week])]
+    if steps:
+        groups["steps"] = ([next_steps_read(producer, today=today, limit=NEXT_STEPS_LISTED,
+                                            only_today=True),
+                            next_steps_summary_read(producer, today=today)] if only_today else
+                           [next_steps_read(producer, today=today, limit=NEXT_STEPS_LISTED,
+                                            summary=True)])
+        groups["near"] = [xdates_near_read(producer, today=today)]
+    if meeting:
+        groups["meeting"] = [running_meeting_id_read(producer.team_id)]
+    read = {name: got[0] if len(got) == 1 else got for name, got in reads_grouped(groups).items()}
+    if steps and only_today:  # the filtered list, and the counts of them all read apart
+        (listed, _), summary = read["steps"]
+        read["steps"] = listed, summary
+    if tally:
+        read["ledger"] = (WeekLedger if wins else WeekTally)(*read["ledger"])
+    read.update(producer=producer, week=week, today=today, only_today=only_today)
+    return read
+
+
+def _week_base(read: dict) -> dict:
     """What every part of the week reads first: the week, its ledger, the active types."""
-    week = Week.current(producer.agency).start
-    ledger = week_ledger(producer, week)
-    return {"producer": producer, "week": week, "ledger": ledger,
-            "wins_total": ledger.wins_total,
-            "activity_types": list(active_activity_types(producer.agency))}
+    ledger = read["ledger"]
+    return {"producer": read["producer"], "week": read["week"], "ledger": ledger,
+            "wins_total": ledger.wins_total, "activity_types": read["types"]}
 
 
-def _top_context(producer, *, quick_error: str = "", logged=None) -> dict:
+def _top_context(read: dict, *, quick_error: str = "", logged=None) -> dict:
     """The top of the week, what a phone paints first: the buttons with this week's counts,
     the undo bar, the commitments' progress and the week's wins."""
-    context = _week_base(producer)
-    week, ledger, types = context["week"], context["ledger"], context["activity_types"]
-    undo = last_undoable_activity(producer, seconds=_undo_seconds())
+    context = _week_base(read)
+    ledger, types = context["ledger"], context["activity_types"]
+    undo = read["undo"]
     context.update({
         "quick": quick_log_buttons(types, ledger),
         "quick_error": quick_error,
@@ -82,7 +123,7 @@ def _top_context(producer, *, quick_error: str = "", logged=None) -> dict:
         "undo_seconds_left": max(0, int(_undo_seconds() - (timezone.now()
                                                             - undo.created_at).total_seconds()))
         if undo else 0,
-        "progress": commitment_progress(commitments_of_week(producer, week), ledger),
+        "progress": commitment_progress(read["commitments"][read["week"]], ledger),
         "wins": ledger.wins,
         "wins_top": ledger.wins[:WINS_FIRST],
         "wins_more": ledger.wins[WINS_FIRST:],
@@ -100,37 +141,37 @@ def _compare_context(producer, context: dict) -> dict:
     return context
 
 
-def _live_context(producer, *, form=None, quick_error: str = "", logged=None) -> dict:
+def _live_context(producer, *, form=None, quick_error: str = "", logged=None,
+                  steps: bool = False) -> dict:
     """What changes when an activity is logged or undone: counts, progress, the comparison;
-    and the detailed log form when it is the part swapped (`form`): a tap, an undo or a
-    "Done" does not read the prospects the form offers."""
-    context = _compare_context(producer, _top_context(producer, quick_error=quick_error,
+    the next steps too with `steps`; and the detailed log form when it is the part swapped
+    (`form`): a tap, an undo or a "Done" does not read the prospects the form offers."""
+    read = _read(producer, steps=steps)
+    context = _compare_context(producer, _top_context(read, quick_error=quick_error,
                                                       logged=logged))
+    if steps:
+        context.update(_next_steps_context(read))
     if form is not None:
         context["log_form"] = form
     return context
 
 
-def _next_steps_context(producer, *, only_today: bool = False) -> dict:
+def _next_steps_context(read: dict) -> dict:
     """"Next steps due": today's first and never folded away (they are the day's plan), then
     the most urgent of the rest; `only_today` is the "today" pill used as a filter."""
-    today = local_now(producer.agency).date()
-    if only_today:
-        steps = next_steps_due(producer, limit=NEXT_STEPS_LISTED, today=today, only_today=True)
-        summary = next_steps_summary(producer, today=today)
-    else:
-        steps, summary = next_steps_with_summary(producer, limit=NEXT_STEPS_LISTED, today=today)
-    near = xdates_near(producer, today=today)
+    today = read["today"]
+    steps, summary = read["steps"]
+    near = read["near"]
     shown = max(NEXT_STEPS_FIRST, sum(1 for p in steps if p.due_state == "today"))
     return {
         "today": today,
-        "only_today": only_today,
+        "only_today": read["only_today"],
         "next_steps": steps,
         "next_steps_top": steps[:shown],
         "next_steps_more": steps[shown:],
         "due_summary": summary,
         # Next to "due today": renewals to reach before the incumbent renews them.
-        "xdates": xdates_coming(producer, today=today, near=near),
+        "xdates": xdates_coming(read["producer"], today=today, near=near),
         "xdates_near": near,
     }
 
@@ -140,15 +181,16 @@ def _page_context(producer, *, only_today: bool = False, whole: bool = False,
     """The page: its top, and the part below the fold only when `whole` (without JavaScript,
     or with a refused form to show); otherwise that part is asked for once it scrolls into
     view (`week_more`)."""
-    context = _top_context(producer, quick_error=quick_error)
-    context.update(_next_steps_context(producer, only_today=only_today))
+    read = _read(producer, steps=True, only_today=only_today, meeting=True)
+    context = _top_context(read, quick_error=quick_error)
+    context.update(_next_steps_context(read))
     context.update({
         "whole": whole,
         # "Log this call" after a tap on a phone number (static/js/calls.js).
         "call_type": matching_activity_type("call", context["activity_types"]),
         "call_token": uuid.uuid4().hex,
         # While the team's weekly meeting runs, the week links to the producer's turn.
-        "running_meeting_id": running_meeting_id(producer.team_id),
+        "running_meeting_id": read["meeting"],
         # The list shares the next steps read above, unless the "today" filter cut them.
         "morning": morning_list(producer, today=context["today"], counts=context["due_summary"],
                                 steps=None if only_today else context["next_steps"],
@@ -176,8 +218,8 @@ def my_week(request):
     only_today = request.GET.get("due") == "today"
     if request.htmx and request.htmx.target == "next-steps":
         # The pill as a filter swaps just the section: its two queries, not the whole page.
-        context = {"producer": request.producer,
-                   **_next_steps_context(request.producer, only_today=only_today)}
+        read = _read(request.producer, tally=False, steps=True, only_today=only_today)
+        context = {"producer": request.producer, **_next_steps_context(read)}
         return render(request, f"{TEMPLATE}#next_steps", context)
     # Without JavaScript the placeholder's link asks for the whole page.
     whole = request.GET.get("whole") == "1"
@@ -192,7 +234,7 @@ def week_more(request):
     higher and which each tap updates, comes with it out of band."""
     if not request.htmx:
         return redirect(reverse("accountability:my_week") + "?whole=1#week-more")
-    context = _more_context(request.producer, _week_base(request.producer))
+    context = _more_context(request.producer, _week_base(_read(request.producer, wins=False)))
     response = render(request, f"{TEMPLATE}#week_more", context)
     response.write(render_to_string(f"{TEMPLATE}#week_compare", {**context, "oob": True},
                                     request=request))
@@ -299,7 +341,7 @@ def week_done(request, prospect_id):
     if not request.htmx:
         messages.success(request, text)
         return redirect("accountability:my_week")
-    context = {**_live_context(producer), **_next_steps_context(producer)}
+    context = _live_context(producer, steps=True)
     # The form stood in for one row; the answer is the whole list, as it is now.
     response = _live_response(request, context, "next_steps", text=text)
     return reswap(retarget(response, "#next-steps"), "outerHTML")

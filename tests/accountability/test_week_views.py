@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from accountability.commitments.selectors import WeekLedger
+from accountability.commitments.selectors import WeekTally
 from accountability.models import WeeklyScorecard
 from accountability.week.selectors import comparison
 from pipeline.models import Activity, Prospect
@@ -225,7 +225,7 @@ def test_the_comparison_is_made_at_the_same_point_of_earlier_weeks(producer):
                      to_stage=stage(agency, "Contacted"), actor=producer,
                      occurred_at=dt.datetime(2026, 11, 10, 9, 0, tzinfo=agency.tz),
                      next_step="Call", next_step_due=dt.date(2026, 11, 12))
-    ledger = WeekLedger(counts={1: 5}, wins=[])
+    ledger = WeekTally(counts={1: 5}, wins_by_stage={})
     result = comparison(producer, week, ledger, now=thursday_2pm)
     # 20/4, and 1/4 = 0.25 rounded half up as every page reads it (issue 10, #9)
     assert (result["pace_activities"], result["pace_wins"]) == (5.0, 0.3)

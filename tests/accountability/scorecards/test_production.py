@@ -212,8 +212,8 @@ def test_the_running_sums_are_read_from_their_index_alone(producer):
     whole table: 17 ms instead of 4 at 500 producers in November)."""
     from django.db import connection
 
-    from accountability.scorecards.raw import reads_run
     from accountability.scorecards.tallies import earlier_production_read
+    from salesculture.raw import reads_run
     from salesculture.weeks import Week
 
     if connection.vendor != "postgresql":

@@ -8,8 +8,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accountability.models import WeeklyScorecard
-from accountability.scorecards.raw import Read, reads_run, rows_of
 from accountability.scorecards.refresh import scorecards_refresh
+from salesculture.raw import Read, reads_run, rows_of
 from salesculture.weeks import Week
 from tests.factories import ActivityFactory, ProducerFactory
 
