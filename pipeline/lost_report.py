@@ -109,7 +109,7 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         .values_list("pk", "name", "position")} if stage_counts else {}
     stages = [(pk, *named.get(pk, (None, -1)), n) for pk, n in stage_counts]
     return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
-                        people=_named(dict(by_person)) if by_person else [])
+                        people=_named(agency, dict(by_person)) if by_person else [])
 
 
 def _summed(parts: tuple[list, ...]) -> list[tuple]:
@@ -171,12 +171,14 @@ def _tallies_in_one_pass(losses) -> tuple[list, list, list, list]:
     return tallies
 
 
-def _named(counts: dict[int, int]) -> list[tuple[int, str, str, str, int]]:
+def _named(agency: Agency, counts: dict[int, int]) -> list[tuple[int, str, str, str, int]]:
     """The producers' losses with their names, read apart: counted first, then named (joined
-    to the 20,000 losses, the people were looked up once a loss)."""
+    to the 20,000 losses, the people were looked up once a loss). The agency's people are
+    read whole: planning `pk IN` 500 ids took longer than reading them."""
     return [(pk, first, last, username, counts[pk]) for pk, first, last, username in
-            Producer.objects.filter(pk__in=counts).values_list(
-                "pk", "user__first_name", "user__last_name", "user__username")]
+            Producer.objects.filter(agency=agency).values_list(
+                "pk", "user__first_name", "user__last_name", "user__username")
+            if pk in counts]
 
 
 def report_build(start: dt.date, end: dt.date, *, reasons, stages, lines,
