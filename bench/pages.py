@@ -3,6 +3,7 @@ middleware, warm (a few requests first), then `repeat` timed requests each. Ever
 compared with the trivial view (bench/urls.py), one request of which is timed before each of
 the page's; the query count is of one request, counted at the connection (execute_wrapper)."""
 
+import datetime as dt
 import re
 import statistics
 import time
@@ -16,6 +17,7 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.urls import clear_url_caches, set_urlconf
+from django.utils import timezone
 
 from accountability.models import Meeting
 from bench.populate import username
@@ -23,9 +25,10 @@ from bench.report import Figure
 from salesculture.agency_cache import (
     CHECK_INS,
     HISTORY,
-    PAST_MOVES,
+    PEOPLE,
     PLANS,
     agency_changed,
+    past_move_topics,
 )
 from salesculture.models import Agency, Producer, Team
 
@@ -205,6 +208,10 @@ class Pages:
             # quick-log or a move of this week is none of them.
             self.figure("role fit, owner, first view after a change", "owner", "/role-fit/",
                         before=self._kept_bump(HISTORY)),
+            # A person saved (a profile, a team move) changes every kept figure's key: the
+            # view computes everything, as the first one of a page nobody opened lately.
+            self.figure("role fit, owner, first view after a person changed", "owner",
+                        "/role-fit/", before=self._kept_bump(PEOPLE)),
             self.figure("drill-down, leader", "leader",
                         f"/team/producer/{cast.producer.pk}/"),
         ]
@@ -225,9 +232,12 @@ class Pages:
                         lambda: {"q": "harr"}),
             self.figure("lost reasons, owner (13 weeks)", "owner", "/pipeline/lost-reasons/"),
             # Today's losses are counted on every view; a loss of an earlier day (recorded
-            # late, undone after its day) makes the kept days counted again.
+            # late, undone after its day) makes its week counted again: the stamps it bumps.
             self.figure("lost reasons, owner, first view after a late loss", "owner",
-                        "/pipeline/lost-reasons/", before=self._kept_bump(PAST_MOVES)),
+                        "/pipeline/lost-reasons/", before=self._kept_bump(*past_move_topics(
+                            timezone.now() - dt.timedelta(days=10)))),
+            self.figure("lost reasons, owner, first view after a person changed", "owner",
+                        "/pipeline/lost-reasons/", before=self._kept_bump(PEOPLE)),
             self.figure("lost reasons, leader (13 weeks)", "leader", "/pipeline/lost-reasons/"),
             self.figure("leader alerts, owner", "owner", "/alerts/"),
             # A check-in recomputes the confidence rule; a finished week's cards or the plans
@@ -236,6 +246,8 @@ class Pages:
                         "/alerts/", before=self._kept_bump(CHECK_INS)),
             self.figure("leader alerts, owner, first view after a week closed", "owner",
                         "/alerts/", before=self._kept_bump(HISTORY, PLANS)),
+            self.figure("leader alerts, owner, first view after a person changed", "owner",
+                        "/alerts/", before=self._kept_bump(PEOPLE)),
             self.figure("audit trail, owner", "owner", "/audit/"),
             self.figure("new one-on-one, owner", "owner", "/one-on-ones/new/"),
         ]

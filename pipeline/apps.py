@@ -15,6 +15,13 @@ def moved_before_the_last_hour(advance) -> bool:
     return advance.occurred_at is None or advance.occurred_at <= timezone.now() - RECENT
 
 
+def past_move_topics(advance) -> list[str]:
+    """PAST_MOVES and the move's week (salesculture/agency_cache.py)."""
+    from salesculture.agency_cache import past_move_topics as topics
+
+    return topics(advance.occurred_at)
+
+
 class PipelineConfig(AppConfig):
     name = "pipeline"
     verbose_name = "Pipeline"
@@ -26,7 +33,8 @@ class PipelineConfig(AppConfig):
 
         # What is kept of past days' moves (the lost-reason report, the morning list's team
         # wins: salesculture/agency_cache.py) changes with a move recorded late, undone or
-        # deleted after its day, or a stage; today's moves change none of it.
+        # deleted after its day (and its week's, with it), or a stage; today's moves change
+        # none of it.
         agency_cache.connect(agency_cache.PAST_MOVES, [Stage])
-        agency_cache.connect(agency_cache.PAST_MOVES, [StageAdvance],
-                             when=moved_before_the_last_hour)
+        agency_cache.connect(agency_cache.STAGES, [Stage])
+        agency_cache.connect(past_move_topics, [StageAdvance], when=moved_before_the_last_hour)

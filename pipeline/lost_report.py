@@ -22,12 +22,20 @@ are counted on each view and added.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection
 from django.db.models import Count
 
-from salesculture.agency_cache import PAST_MOVES, agency_cached
+from salesculture.agency_cache import (
+    PAST_MOVES,
+    STAGES,
+    agency_cached,
+    agency_cached_many,
+    past_week,
+)
 from salesculture.models import Agency, Producer, Team
 from salesculture.selectors import person_name, producers_visible_to
 from salesculture.weeks import local_now
@@ -37,6 +45,10 @@ from .models import Prospect, Stage, StageAdvance
 NO_REASON = "No reason given"
 # The longest period the report covers in one view: a year (and a day, for a leap year).
 MAX_DAYS = 366
+# Past days' tallies change only by the app's own writes, each of which bumps a stamp they
+# are kept under (a move of their week, a person, a stage): kept for a day, not the minute
+# of figures that a write outside the app could change unseen.
+KEPT_PAST_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -83,25 +95,19 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
                 team: Team | None = None) -> LostReport:
     """`team`: only the losses of the people on it now (one of the actor's agency's teams,
     as the page offers them to an owner). The days before today are kept between changes
-    to them (salesculture/agency_cache.py: a loss recorded or undone after its day, a person
-    moved; an owner's quarter counts some 20,000 losses); today's, where the day's losses
-    come in, are counted on each view."""
+    to them (`_past_tallies`); today's, where the day's losses come in, are counted on each
+    view."""
     agency = actor.agency
     today = local_now(agency).date()
     yesterday = today - dt.timedelta(days=1)
-
-    def counted(first: dt.date, last: dt.date) -> Tallies:
-        return _tallies(actor, first, last, team)
-
     parts = []
     if start < today:
         past = min(end, yesterday)
         parts.append(agency_cached(
-            agency, (PAST_MOVES,), ("lost", actor.pk, actor.role, actor.team_id,
-                                team.pk if team else "", start, past),
-            lambda: counted(start, past)))
+            agency, (PAST_MOVES, STAGES), ("lost", *_scope(actor, team), start, past),
+            partial(_past_tallies, actor, start, past, team), seconds=KEPT_PAST_SECONDS))
     if end >= today:
-        parts.append(counted(max(start, today), end))
+        parts.append(_tallies(actor, max(start, today), end, team))
     reasons, stage_counts, lines, by_person = (_summed(rows) for rows in zip(*parts,
                                                                              strict=True))
     named = {pk: (name, position) for pk, name, position in Stage.objects.filter(
@@ -110,6 +116,36 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
     stages = [(pk, *named.get(pk, (None, -1)), n) for pk, n in stage_counts]
     return report_build(start, end, reasons=reasons, stages=stages, lines=lines,
                         people=_named(agency, dict(by_person)) if by_person else [])
+
+
+def _scope(actor: Producer, team: Team | None) -> tuple:
+    """Whose losses a tally counts: what its kept copy is told apart by."""
+    return actor.pk, actor.role, actor.team_id, team.pk if team else ""
+
+
+def _past_tallies(actor: Producer, start: dt.date, past: dt.date, team: Team | None) -> Tallies:
+    """The days [start, past], all before today, a week (Monday to Sunday) at a time, each
+    week kept until a move of its own changes (salesculture/agency_cache.py: a loss recorded
+    late, undone or deleted after its day bumps its week's stamp), a person moves or a stage
+    changes: the first view after a late loss counts its week again, some 1,600 losses of an
+    owner's 20,000 a quarter, not the 13 weeks. The weeks not kept are counted in one pass."""
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    first = start
+    while first <= past:
+        last = min(past, first + dt.timedelta(days=6 - first.weekday()))
+        spans[first.isoformat()] = (first, last)
+        first = last + dt.timedelta(days=1)
+
+    def missing(names: list[str]) -> dict[str, Tallies]:
+        return dict(zip(names, _tallies_of_spans(actor, [spans[n] for n in names], team),
+                        strict=True))
+
+    kept = agency_cached_many(
+        actor.agency, {name: ((past_week(first), STAGES),
+                              ("lost-week", *_scope(actor, team), first, last), None)
+                       for name, (first, last) in spans.items()},
+        seconds=KEPT_PAST_SECONDS, missing=missing)
+    return tuple(_summed(rows) for rows in zip(*kept.values(), strict=True))
 
 
 def _summed(parts: tuple[list, ...]) -> list[tuple]:
@@ -124,11 +160,40 @@ def _summed(parts: tuple[list, ...]) -> list[tuple]:
 
 
 def _tallies(actor: Producer, start: dt.date, end: dt.date, team: Team | None) -> Tallies:
+    return _tallies_of_run(actor, [(start, end)], team)[(start, end)]
+
+
+def _tallies_of_spans(actor: Producer, spans: list[tuple[dt.date, dt.date]],
+                      team: Team | None) -> list[Tallies]:
+    """The tallies of each span of days (in order, none overlapping): on PostgreSQL one pass
+    over each run of adjacent spans, each loss put in its span by the spans' first moments
+    (`width_bucket`: telling the weeks apart by their dates in the agency's zone took a third
+    longer than the whole count); elsewhere, a span at a time."""
+    counted: dict[tuple[dt.date, dt.date], Tallies] = {}
+    run: list[tuple[dt.date, dt.date]] = []
+    for span in [*spans, None]:
+        if run and (span is None or span[0] != run[-1][1] + dt.timedelta(days=1)
+                    or connection.vendor != "postgresql"):
+            counted.update(_tallies_of_run(actor, run, team))
+            run = []
+        if span is not None:
+            run.append(span)
+    return [counted[span] for span in spans]
+
+
+def _tallies_of_run(actor: Producer, run: list[tuple[dt.date, dt.date]],
+                    team: Team | None) -> dict[tuple[dt.date, dt.date], Tallies]:
+    losses = _losses(actor, run[0][0], run[-1][1], team)
+    if len(run) == 1:
+        return {run[0]: _counted(losses)[0]}
+    edges = [period_bounds(actor.agency, first, last)[0] for first, last in run]
+    counted = _counted(losses, edges=edges)
+    return {span: counted[i] for i, span in enumerate(run, start=1)}
+
+
+def _losses(actor: Producer, start: dt.date, end: dt.date, team: Team | None):
     agency = actor.agency
     begins, ends = period_bounds(agency, start, end)
-    people = producers_visible_to(actor)
-    if team is not None:
-        people = people.filter(team=team)
     losses = StageAdvance.objects.filter(
         agency=agency, occurred_at__gte=begins, occurred_at__lt=ends,
         to_stage__in=Stage.objects.filter(agency=agency, kind=Stage.Kind.LOST).values("pk"),
@@ -136,39 +201,47 @@ def _tallies(actor: Producer, start: dt.date, end: dt.date, team: Team | None) -
     if not (actor.is_owner and team is None):
         # An owner sees the whole agency: joining its 500 people to 20,000 losses kept none
         # out and took a fifth of the time.
+        people = producers_visible_to(actor)
+        if team is not None:
+            people = people.filter(team=team)
         losses = losses.filter(producer__in=people.values("pk"))
-    if connection.vendor == "postgresql":
-        return _tallies_in_one_pass(losses)
-    # Counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each
-    # tally is read from the index alone.
-    n = Count("occurred_at")
-    return tuple(list(losses.values_list(column).annotate(n=n))
-                 for column in ("lost_reason", "from_stage_id", "line_of_business",
-                                "producer_id"))
+    return losses
 
 
-# The grouping a row of _tallies_in_one_pass belongs to: GROUPING() over the four columns has
-# a bit set for each column the row is not grouped by (the first column is the highest bit).
+TALLIED = ("lost_reason", "from_stage_id", "line_of_business", "producer_id")
+# The grouping a row of _counted belongs to on PostgreSQL: GROUPING() over TALLIED has a bit
+# set for each column the row is not grouped by (the first column is the highest bit).
 _GROUPED_BY = {0b0111: 0, 0b1011: 1, 0b1101: 2, 0b1110: 3}
 
 
-def _tallies_in_one_pass(losses) -> tuple[list, list, list, list]:
-    """The four tallies (reason, stage lost from, line, producer), each as (key, count) rows,
-    from one scan of the covering index (PostgreSQL's GROUPING SETS): an owner of 500 has
-    some 20,000 losses a quarter, and four scans of them took four times as long."""
-    inner, params = losses.values_list("lost_reason", "from_stage_id", "line_of_business",
-                                       "producer_id").query.sql_with_params()
-    columns = "lost_reason, from_stage_id, line_of_business, producer_id"
-    sql = (f"SELECT GROUPING({columns}), {columns}, COUNT(*) FROM ({inner}) AS losses "
-           "GROUP BY GROUPING SETS ((lost_reason), (from_stage_id), (line_of_business), "
-           "(producer_id))")
-    tallies: tuple[list, list, list, list] = ([], [], [], [])
+def _counted(losses, edges: list[dt.datetime] | None = None) -> dict[int, Tallies]:
+    """The four tallies (reason, stage lost from, line, producer) of `losses`, each as (key,
+    count) rows: {0: tallies}, or with `edges` (PostgreSQL only) {i: the tallies of the
+    losses from edges[i - 1] to edges[i], or on, for the last}. On PostgreSQL from one scan
+    of the covering index (GROUPING SETS): an owner of 500 has some 20,000 losses a quarter,
+    and four scans of them took four times as long; elsewhere one grouped query per tally,
+    counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each is
+    read from the index alone."""
+    counted: defaultdict[int, Tallies] = defaultdict(lambda: ([], [], [], []))
+    if connection.vendor != "postgresql":
+        for which, column in enumerate(TALLIED):
+            counted[0][which].extend(losses.values_list(column).annotate(n=Count("occurred_at")))
+        return counted
+    inner, params = losses.values_list("occurred_at", *TALLIED).query.sql_with_params()
+    columns = ", ".join(TALLIED)
+    bucket = "width_bucket(occurred_at, %s)" if edges else "0"
+    # OFFSET 0 keeps the subquery apart, so each loss's bucket is worked out once, not once
+    # a grouping set.
+    sql = (f"SELECT GROUPING({columns}), bucket, {columns}, COUNT(*) FROM "
+           f"(SELECT {bucket} AS bucket, {columns} FROM ({inner}) AS losses OFFSET 0) "
+           "AS bucketed "
+           f"GROUP BY GROUPING SETS ({', '.join(f'(bucket, {c})' for c in TALLIED)})")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for grouping, *keys, count in cursor.fetchall():
+        cursor.execute(sql, [*([edges] if edges else []), *params])
+        for grouping, index, *keys, n in cursor.fetchall():
             which = _GROUPED_BY[grouping]
-            tallies[which].append((keys[which], count))
-    return tallies
+            counted[index][which].append((keys[which], n))
+    return counted
 
 
 def _named(agency: Agency, counts: dict[int, int]) -> list[tuple[int, str, str, str, int]]:

@@ -141,6 +141,9 @@ def next_steps_read(producer: Producer, *, today: dt.date, limit: int, only_toda
     later; at most `limit` (only today's with `only_today`). With `summary`, the counts of
     all of them, capped or not, ride on each row (a window aggregate), with no read of their
     own."""
+    # The window counts only the rows the WHERE keeps: today's alone would be wrong counts.
+    if only_today and summary:
+        raise ValueError("The summary counts every open prospect; read it apart.")
     date = day(today)
     counts = ", ".join(f"{each} OVER ()" for each in _SUMMARY) if summary else "NULL"
     sql = f"""

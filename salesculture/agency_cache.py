@@ -16,7 +16,10 @@ once it has, so a view that read between the two does not keep what it read:
 - HISTORY: the cards of a finished week changed, or its commitments were judged anew (the
   scorecard job says so: a late log, a correction, the close of a week, the rebuild);
 - PAST_MOVES: a stage move dated before the last hour (recorded late, undone or deleted after
-  its day, judged again by the win rule), or a stage, saved or deleted (pipeline/apps.py).
+  its day, judged again by the win rule), or a stage, saved or deleted (pipeline/apps.py);
+  the move bumps the stamp of its week too (`past_week`), so a figure kept a week at a time
+  (the lost-reason report's) counts again the week that changed alone; STAGES: a stage
+  saved or deleted.
 
 The topics keep the busiest writes out: a quick-log or a stage advance of this week, every few
 seconds at an agency of 500, changes none of them, so a kept figure outlives them. Each app
@@ -27,6 +30,7 @@ is away costs only speed: the figure is computed, and a write never fails for it
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -44,8 +48,10 @@ logger = logging.getLogger(__name__)
 KEPT_SECONDS = 60
 # The kinds of write a kept figure can read (the module's docstring says who bumps which).
 PEOPLE, HISTORY, PAST_MOVES = "people", "history", "past-moves"
-COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS = (
-    "commitments", "check-ins", "one-on-ones", "plans", "dismissals")
+COMMITMENTS, CHECK_INS, ONE_ON_ONES, PLANS, DISMISSALS, STAGES = (
+    "commitments", "check-ins", "one-on-ones", "plans", "dismissals", "stages")
+# A move's week in every time zone: its day is within 14 hours of its UTC moment's.
+_ANY_ZONE = dt.timedelta(hours=14)
 T = TypeVar("T")
 
 
@@ -61,22 +67,47 @@ def agency_key(kind: str, agency: Agency, *parts) -> str:
     return ":".join(map(str, (kind, agency.pk, created, *parts)))
 
 
+def past_week(day: dt.date) -> str:
+    """The topic of the moves of the week (Monday to Sunday) holding `day`."""
+    return f"{PAST_MOVES}@{day - dt.timedelta(days=day.weekday())}"
+
+
+def past_move_topics(moment: dt.datetime | None) -> list[str]:
+    """What a move at `moment` (before the last hour) changes: PAST_MOVES, and the week of
+    its day, whatever the agency's time zone (the weeks of its UTC moment ± 14 hours: one,
+    or two near a week's end)."""
+    if moment is None:
+        return [PAST_MOVES]
+    return sorted({PAST_MOVES, *(past_week((moment + shift).astimezone(dt.UTC).date())
+                                 for shift in (-_ANY_ZONE, _ANY_ZONE))})
+
+
 def agency_cached(agency: Agency, topics: Iterable[str], parts: Iterable,
-                  compute: Callable[[], T]) -> T:
+                  compute: Callable[[], T], *, seconds: int = KEPT_SECONDS) -> T:
     """What `compute` returns for the agency and `parts` (everything else it depends on but
     the `topics` it reads), from the cache while none of those topics changed; computed and
-    kept on a miss."""
-    return agency_cached_many(agency, {"": (topics, parts, compute)})[""]
+    kept on a miss, for `seconds` at most."""
+    return agency_cached_many(agency, {"": (topics, parts, compute)}, seconds=seconds)[""]
 
 
 def agency_cached_many(agency: Agency, wanted: dict[str, tuple[Iterable[str], Iterable,
-                                                                Callable[[], object]]]) -> dict:
+                                                                Callable[[], object] | None]],
+                       *, seconds: int = KEPT_SECONDS,
+                       missing: Callable[[list[str]], dict[str, object]] | None = None) -> dict:
     """`agency_cached` for several figures at once, each (topics, parts, compute) by name:
-    two reads of the cache in all, and one write of those computed."""
+    two reads of the cache in all, and one write of those computed. `missing`, when given,
+    computes all the figures not kept in one call ({name: value} of the names it is given),
+    in place of each one's own `compute`."""
     wanted = {name: (sorted({PEOPLE, *topics}), tuple(parts), compute)
               for name, (topics, parts, compute) in wanted.items()}
     stamp_keys = {t: _stamp_key(agency.pk, t) for topics, _, _ in wanted.values()
                   for t in topics}
+
+    def computed(names: list[str]) -> dict[str, object]:
+        if missing is not None:
+            return missing(names) if names else {}
+        return {name: wanted[name][2]() for name in names}
+
     try:
         found = cache.get_many(list(stamp_keys.values()))
         stamps = {t: found.get(key) or _stamp_new(key) for t, key in stamp_keys.items()}
@@ -85,19 +116,14 @@ def agency_cached_many(agency: Agency, wanted: dict[str, tuple[Iterable[str], It
         kept = cache.get_many(list(keys.values()))
     except Exception:
         logger.warning("The cache is away; computing.", exc_info=True)
-        return {name: compute() for name, (_, _, compute) in wanted.items()}
-    values, fresh = {}, {}
-    for name, (_, _, compute) in wanted.items():
-        value = kept.get(keys[name])
-        if value is None:
-            value = fresh[keys[name]] = compute()
-        values[name] = value
-    if fresh:
+        return computed(list(wanted))
+    new = computed([name for name in wanted if kept.get(keys[name]) is None])
+    if new:
         try:
-            cache.set_many(fresh, KEPT_SECONDS)
+            cache.set_many({keys[name]: value for name, value in new.items()}, seconds)
         except Exception:
             logger.warning("Could not keep a computed figure.", exc_info=True)
-    return values
+    return {name: new[name] if name in new else kept[keys[name]] for name in wanted}
 
 
 def _stamp_new(key: str) -> int:
@@ -135,18 +161,21 @@ def agency_changed(agency_id: int, topic: str) -> None:
         transaction.on_commit(again)
 
 
-def connect(topic: str, stamped: Iterable[type[models.Model]],
+def connect(topic: str | Callable[[models.Model], Iterable[str]],
+            stamped: Iterable[type[models.Model]],
             when: Callable[[models.Model], bool] | None = None) -> None:
-    """Bump the agency's `topic` on a save or delete of any of `stamped` (models with an
-    `agency_id`; the Agency itself by its id); with `when`, only of a row it says may
-    change the topic."""
+    """Bump the agency's `topic` (or the topics it names for the row written) on a save or
+    delete of any of `stamped` (models with an `agency_id`; the Agency itself by its id);
+    with `when`, only of a row it says may change the topic."""
     def on_write(sender, instance, **kwargs) -> None:
         agency_id = instance.pk if sender is Agency else getattr(instance, "agency_id", None)
         if agency_id is not None and (when is None or when(instance)):
-            agency_changed(agency_id, topic)
+            for each in topic(instance) if callable(topic) else [topic]:
+                agency_changed(agency_id, each)
 
     for model in stamped:
-        uid = f"salesculture.agency_changed.{topic}.{model._meta.label}"
+        name = getattr(topic, "__name__", topic)
+        uid = f"salesculture.agency_changed.{name}.{model._meta.label}"
         post_save.connect(on_write, sender=model, weak=False, dispatch_uid=uid + ".save")
         post_delete.connect(on_write, sender=model, weak=False, dispatch_uid=uid + ".delete")
 

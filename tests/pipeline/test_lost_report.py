@@ -251,3 +251,32 @@ def test_an_owner_of_many_reads_who_loses_most_and_the_rest_in_one_row(
     assert 'data-testid="lost-total">5<' in every  # still October
     # The default period's full table, with no period asked for.
     assert client.get(URL, {"everyone": "1"}).status_code == 200
+
+
+def test_weeks_counted_in_one_pass_are_the_weeks_counted_one_by_one(owner, producer):
+    """The kept weeks of the report (pipeline/lost_report.py) are counted together, each loss
+    put in its week by the week's first moment in the agency's zone: a loss late on a
+    Sunday night belongs to its week, one just after midnight to the next."""
+    from pipeline.lost_report import _tallies, _tallies_of_spans
+
+    agency = owner.agency
+    monday = dt.date(2026, 10, 5)
+    for offset, hour, reason in ((0, 9, "Price"), (6, 23, "Timing"), (7, 0, "Service"),
+                                 (9, 15, "Price"), (13, 23, "Coverage"), (14, 0, "Price")):
+        day = monday + dt.timedelta(days=offset)
+        p = prospect_create(owner=producer, name=f"{reason} {offset}", occurred_at=dt.datetime(
+            day.year, day.month, day.day, hour, tzinfo=agency.tz))
+        prospect_advance(prospect=p, to_stage=stage(agency, "Lost"), actor=producer,
+                         expected_stage=p.stage, lost_reason=reason,
+                         occurred_at=dt.datetime(day.year, day.month, day.day, hour, 30,
+                                                 tzinfo=agency.tz))
+    spans = [(monday + dt.timedelta(days=2), monday + dt.timedelta(days=6)),
+             (monday + dt.timedelta(days=7), monday + dt.timedelta(days=13)),
+             (monday + dt.timedelta(days=14), monday + dt.timedelta(days=16))]
+
+    def normal(tallies):
+        return [sorted(rows, key=repr) for rows in tallies]
+
+    together = [normal(t) for t in _tallies_of_spans(owner, spans, None)]
+    assert together == [normal(_tallies(owner, *span, None)) for span in spans]
+    assert [sum(n for _, n in t[0]) for t in together] == [1, 3, 1]

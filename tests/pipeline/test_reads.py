@@ -5,6 +5,7 @@ rows already joined — on PostgreSQL and on SQLite alike (the suite runs on eit
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -76,6 +77,9 @@ def test_next_steps_count_every_open_prospect_past_the_cap(producer):
     assert next_steps_summary_read(producer, today=TODAY).run() == summary
     only_today, _ = next_steps_read(producer, today=TODAY, limit=12, only_today=True).run()
     assert {p.pk for p in only_today} == today_ones
+    # Today's alone would count today's alone: the counts of them all are read apart.
+    with pytest.raises(ValueError, match="read it apart"):
+        next_steps_read(producer, today=TODAY, limit=12, only_today=True, summary=True)
 
 
 def test_no_open_prospect_counts_nought(producer):

@@ -20,8 +20,15 @@ from accountability.models import Commitment, WeeklyScorecard
 from accountability.planning.rolefit import role_fit_weeks
 from accountability.scorecards.refresh import scorecards_refresh
 from accountability.week.morning import morning_list
+from pipeline import lost_report
 from pipeline.services import activity_log, prospect_advance, prospect_create
-from salesculture.agency_cache import CHECK_INS
+from salesculture.agency_cache import (
+    CHECK_INS,
+    PAST_MOVES,
+    agency_changed,
+    past_move_topics,
+    past_week,
+)
 from salesculture.models import Producer
 from salesculture.weeks import Week
 from tests.accountability.coaching_data import one_on_one_with_action
@@ -274,3 +281,39 @@ def test_the_morning_lists_team_wins_are_kept_until_a_late_move(producer, team):
     StageAdvanceFactory(prospect=ProspectFactory(owner=teammate, name="Late"),
                         occurred_at=yesterday + dt.timedelta(minutes=5))
     assert [w.prospect_name for w in morning_list(producer).team_wins] == ["Late", "First"]
+
+
+def test_a_late_loss_counts_its_own_week_again_and_keeps_the_others(owner, producer, client):
+    """The report's past days are kept a week at a time: after a loss recorded late, the next
+    look counts that week again (and today, as always), not the 13 weeks; its numbers are
+    the whole period's."""
+    today = timezone.now().astimezone(owner.agency.tz).date()
+    _lost(producer, "Old", today - dt.timedelta(days=40), via=["Contacted"], reason="Price")
+    login(client, owner)
+    with mock.patch("pipeline.lost_report._tallies_of_spans",
+                    wraps=lost_report._tallies_of_spans) as counted:
+        client.get(LOST_URL)
+        first_look = counted.call_args.args[1]
+        agency_changed(owner.agency.pk, PAST_MOVES)  # a change to no week's moves
+        client.get(LOST_URL)
+        assert counted.call_count == 1
+        late_day = today - dt.timedelta(days=10)
+        _lost(producer, "Late", late_day, via=["Contacted"], reason="Timing")
+        html = client.get(LOST_URL).content.decode()
+    monday = late_day - dt.timedelta(days=late_day.weekday())
+    # The 13 weeks before today, Monday to Sunday (the first and last cut by the period).
+    assert first_look[0][0] == today - dt.timedelta(weeks=13) + dt.timedelta(days=1)
+    assert first_look[-1][1] == today - dt.timedelta(days=1) and len(first_look) in (13, 14)
+    assert counted.call_count == 2 and counted.call_args.args[1] == [
+        (monday, min(monday + dt.timedelta(days=6), today - dt.timedelta(days=1)))]
+    assert 'data-testid="lost-total">2<' in html and "Timing" in html and "Price" in html
+
+
+def test_a_move_bumps_the_week_of_its_day_in_every_time_zone():
+    sunday_night_in_chicago = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # a Monday in UTC
+    assert past_move_topics(sunday_night_in_chicago) == [
+        PAST_MOVES, past_week(dt.date(2026, 11, 23)), past_week(dt.date(2026, 11, 30))]
+    wednesday_noon = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+    assert past_move_topics(wednesday_noon) == [PAST_MOVES, past_week(dt.date(2026, 11, 25))]
+    assert past_week(dt.date(2026, 11, 29)) == past_week(dt.date(2026, 11, 23)) != past_week(
+        dt.date(2026, 11, 30))
