@@ -20,6 +20,7 @@ from django.urls import clear_url_caches, set_urlconf
 from django.utils import timezone
 
 from accountability.models import Meeting
+from accountability.planning.rolefit import agency_judged_keep
 from bench.populate import username
 from bench.report import Figure
 from salesculture.agency_cache import (
@@ -205,9 +206,10 @@ class Pages:
                         lambda: {"scope": "agency"}),
             self.figure("role fit, owner", "owner", "/role-fit/"),
             # Kept between changes to what it reads (salesculture/agency_cache.py); a
-            # quick-log or a move of this week is none of them.
-            self.figure("role fit, owner, first view after a change", "owner", "/role-fit/",
-                        before=self._kept_bump(HISTORY)),
+            # quick-log or a move of this week is none of them. Everyone's judgement is made
+            # again by what changed it (the scorecard job, the plans, a goal saved).
+            self.figure("role fit, owner, first view after a finished week changed", "owner",
+                        "/role-fit/", before=self._job_change(HISTORY)),
             # A person saved (a profile, a team move) changes every kept figure's key: the
             # view computes everything, as the first one of a page nobody opened lately.
             self.figure("role fit, owner, first view after a person changed", "owner",
@@ -245,7 +247,7 @@ class Pages:
             self.figure("leader alerts, owner, first view after a check-in", "owner",
                         "/alerts/", before=self._kept_bump(CHECK_INS)),
             self.figure("leader alerts, owner, first view after a week closed", "owner",
-                        "/alerts/", before=self._kept_bump(HISTORY, PLANS)),
+                        "/alerts/", before=self._job_change(HISTORY, PLANS)),
             self.figure("leader alerts, owner, first view after a person changed", "owner",
                         "/alerts/", before=self._kept_bump(PEOPLE)),
             self.figure("audit trail, owner", "owner", "/audit/"),
@@ -292,6 +294,16 @@ class Pages:
             for topic in topics:
                 agency_changed(self.cast.agency.pk, topic)
         return bump
+
+    def _job_change(self, *topics: str) -> Callable[[], None]:
+        """A change the scorecard job, the nightly plans or a goal saved make, as they leave
+        it: the stamps bumped, then everyone's role fit judged again (`agency_judged_keep`)."""
+        bump = self._kept_bump(*topics)
+
+        def change() -> None:
+            bump()
+            agency_judged_keep(self.cast.agency)
+        return change
 
     def _bump(self) -> None:
         """A change: the versions a refresh that changed something bumps (the agency's and,

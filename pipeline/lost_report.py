@@ -105,7 +105,8 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
         past = min(end, yesterday)
         parts.append(agency_cached(
             agency, (PAST_MOVES, STAGES), ("lost", *_scope(actor, team), start, past),
-            partial(_past_tallies, actor, start, past, team), seconds=KEPT_PAST_SECONDS))
+            partial(_past_tallies, actor, start, past, team), seconds=KEPT_PAST_SECONDS,
+            people=not _whole_agency(actor, team)))
     if end >= today:
         parts.append(_tallies(actor, max(start, today), end, team))
     reasons, stage_counts, lines, by_person = (_summed(rows) for rows in zip(*parts,
@@ -119,16 +120,25 @@ def lost_report(*, actor: Producer, start: dt.date, end: dt.date,
 
 
 def _scope(actor: Producer, team: Team | None) -> tuple:
-    """Whose losses a tally counts: what its kept copy is told apart by."""
-    return actor.pk, actor.role, actor.team_id, team.pk if team else ""
+    """Whose losses a tally counts, and the clock its days are read by: what its kept copy is
+    told apart by."""
+    return (actor.pk, actor.role, actor.team_id, team.pk if team else "",
+            actor.agency.time_zone)
+
+
+def _whole_agency(actor: Producer, team: Team | None) -> bool:
+    """The whole agency's losses (an owner's, no team picked): who is on which team changes
+    none of them, so a person saved leaves them kept (the people are named on each view)."""
+    return actor.is_owner and team is None
 
 
 def _past_tallies(actor: Producer, start: dt.date, past: dt.date, team: Team | None) -> Tallies:
     """The days [start, past], all before today, a week (Monday to Sunday) at a time, each
     week kept until a move of its own changes (salesculture/agency_cache.py: a loss recorded
-    late, undone or deleted after its day bumps its week's stamp), a person moves or a stage
-    changes: the first view after a late loss counts its week again, some 1,600 losses of an
-    owner's 20,000 a quarter, not the 13 weeks. The weeks not kept are counted in one pass."""
+    late, undone or deleted after its day bumps its week's stamp), a stage changes or, but
+    for the whole agency's, a person moves: the first view after a late loss counts its week
+    again, some 1,600 losses of an owner's 20,000 a quarter, not the 13 weeks. The weeks not
+    kept are counted in one pass."""
     spans: dict[str, tuple[dt.date, dt.date]] = {}
     first = start
     while first <= past:
@@ -144,7 +154,7 @@ def _past_tallies(actor: Producer, start: dt.date, past: dt.date, team: Team | N
         actor.agency, {name: ((past_week(first), STAGES),
                               ("lost-week", *_scope(actor, team), first, last), None)
                        for name, (first, last) in spans.items()},
-        seconds=KEPT_PAST_SECONDS, missing=missing)
+        seconds=KEPT_PAST_SECONDS, missing=missing, people=not _whole_agency(actor, team))
     return tuple(_summed(rows) for rows in zip(*kept.values(), strict=True))
 
 
@@ -198,7 +208,7 @@ def _losses(actor: Producer, start: dt.date, end: dt.date, team: Team | None):
         agency=agency, occurred_at__gte=begins, occurred_at__lt=ends,
         to_stage__in=Stage.objects.filter(agency=agency, kind=Stage.Kind.LOST).values("pk"),
         source=StageAdvance.Source.LIVE).order_by()
-    if not (actor.is_owner and team is None):
+    if not _whole_agency(actor, team):
         # An owner sees the whole agency: joining its 500 people to 20,000 losses kept none
         # out and took a fifth of the time.
         people = producers_visible_to(actor)

@@ -9,8 +9,9 @@ and what the caller adds (the viewer's role and team, the agency's date, the per
 asked for). A write bumps the stamp of its topic — before its transaction commits and again
 once it has, so a view that read between the two does not keep what it read:
 
-- PEOPLE, part of every key: a person, a team or the agency itself saved or deleted, people
-  imported;
+- PEOPLE, part of every key but those of figures kept for the whole agency a person at a time
+  (`people=False`: each page picks the people it shows, read afresh): a person, a team or
+  the agency itself saved or deleted, people imported;
 - COMMITMENTS, CHECK_INS, ONE_ON_ONES, DISMISSALS: one of those saved or deleted (connected
   by accountability/apps.py); PLANS: a plan's steady pace changed (`goal_plan_store`);
 - HISTORY: the cards of a finished week changed, or its commitments were judged anew (the
@@ -83,22 +84,27 @@ def past_move_topics(moment: dt.datetime | None) -> list[str]:
 
 
 def agency_cached(agency: Agency, topics: Iterable[str], parts: Iterable,
-                  compute: Callable[[], T], *, seconds: int = KEPT_SECONDS) -> T:
+                  compute: Callable[[], T], *, seconds: int = KEPT_SECONDS,
+                  people: bool = True) -> T:
     """What `compute` returns for the agency and `parts` (everything else it depends on but
     the `topics` it reads), from the cache while none of those topics changed; computed and
-    kept on a miss, for `seconds` at most."""
-    return agency_cached_many(agency, {"": (topics, parts, compute)}, seconds=seconds)[""]
+    kept on a miss, for `seconds` at most. `people=False`: the figure does not change when a
+    person does (it is the agency's whole, by person id), so PEOPLE is not one of its topics."""
+    return agency_cached_many(agency, {"": (topics, parts, compute)}, seconds=seconds,
+                              people=people)[""]
 
 
 def agency_cached_many(agency: Agency, wanted: dict[str, tuple[Iterable[str], Iterable,
                                                                 Callable[[], object] | None]],
                        *, seconds: int = KEPT_SECONDS,
-                       missing: Callable[[list[str]], dict[str, object]] | None = None) -> dict:
+                       missing: Callable[[list[str]], dict[str, object]] | None = None,
+                       people: bool = True) -> dict:
     """`agency_cached` for several figures at once, each (topics, parts, compute) by name:
     two reads of the cache in all, and one write of those computed. `missing`, when given,
     computes all the figures not kept in one call ({name: value} of the names it is given),
     in place of each one's own `compute`."""
-    wanted = {name: (sorted({PEOPLE, *topics}), tuple(parts), compute)
+    always = {PEOPLE} if people else set()
+    wanted = {name: (sorted({*always, *topics}), tuple(parts), compute)
               for name, (topics, parts, compute) in wanted.items()}
     stamp_keys = {t: _stamp_key(agency.pk, t) for topics, _, _ in wanted.values()
                   for t in topics}

@@ -1,10 +1,12 @@
 """Who needs a leader's attention this week, and why (the rules are in rules.py).
 
-Set-based: six queries for a team of any size (team_alerts), each filtered by the same
-sub-select of people, so an owner's 500 cost what a leader's 5 do. On the pages, each slower
-rule (and the week's dismissals) is kept until what it reads changes
-(salesculture/agency_cache.py); whether each person logged anything lately is read every
-time. A dismissed alert stays hidden for the week it was dismissed in.
+Set-based: six queries for a team of any size (team_alerts). The people a leader sees, with
+whether each logged anything lately, are read every time (a quick-log anywhere changes it);
+each slower rule (and the week's dismissals) is worked out for the whole agency, a person at
+a time, and on the pages kept until what it reads changes (salesculture/agency_cache.py), so
+every leader's look and the owner's share one computation, and a person saved (a team move,
+a new hire) changes only whom a look lists. A dismissed alert stays hidden for the week it
+was dismissed in.
 """
 
 import datetime as dt
@@ -42,7 +44,7 @@ from salesculture.selectors import person_name, producers_visible_to
 from salesculture.weeks import Week, local_now
 
 from ..models import AlertDismissal, Commitment, ConfidenceCheckIn, OneOnOne
-from ..planning.rolefit import role_fit_flags
+from ..planning.rolefit import agency_role_fit_flags
 from .rules import (
     CONFIDENCE,
     CONFIDENCE_SPAN_WEEKS,
@@ -128,10 +130,10 @@ def alerts_for(actor: Producer, *, now: dt.datetime | None = None) -> list[Alert
         return []
     if now is not None:
         return team_alerts(actor.agency, led_by(actor), now=now)
-    key = ("alerts", actor.pk, actor.role, actor.team_id, local_now(actor.agency).date())
+    key = ("alerts", local_now(actor.agency).date())
     return team_alerts(actor.agency, led_by(actor), keep=lambda slower: agency_cached_many(
         actor.agency, {rule: (topics, (*key, rule), compute)
-                       for rule, (topics, compute) in slower.items()}))
+                       for rule, (topics, compute) in slower.items()}, people=False))
 
 
 def agency_alerts(agency: Agency, *, now: dt.datetime | None = None) -> list[Alert]:
@@ -146,8 +148,8 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
     """The alerts about `people` (a queryset of the agency's producers), by name then rule,
     without those dismissed this week. The people with whether each logged anything in the
     quiet span are read every time (one query: a quick-log anywhere changes it); each slower
-    rule and this week's dismissals (one query each) through `keep` when given (alerts_for
-    keeps each between changes to what it reads), else computed."""
+    rule and this week's dismissals, the agency's whole (one query each), through `keep` when
+    given (alerts_for keeps each between changes to what it reads), else computed."""
     now = now or timezone.now()
     today = now.astimezone(agency.tz).date()
     week = Week.of(agency, today)
@@ -162,7 +164,7 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
             "joined_before", "active_since"))
     if not rows:
         return []
-    slower = _slower_rules(agency, people, week=week, today=today)
+    slower = _slower_rules(agency, week=week, today=today)
     found = (keep(slower) if keep is not None
              else {name: compute() for name, (_, compute) in slower.items()})
     dismissed = found.pop(DISMISSED)
@@ -188,20 +190,22 @@ DISMISSED = "dismissed"
 Said = dict[int, tuple[str, tuple[str, int]]]  # {person: (reason, (view, its argument))}
 
 
-def _slower_rules(agency: Agency, people: QuerySet[Producer], *, week: Week,
+def _slower_rules(agency: Agency, *, week: Week,
                   today: dt.date) -> dict[str, tuple[tuple[str, ...], Callable]]:
-    """Each rule but the quiet one, and this week's dismissals: what it reads (the topics of
-    salesculture/agency_cache.py) and how to compute it (one query each)."""
-    ids = people.values("pk")
+    """Each rule but the quiet one, and this week's dismissals, for everyone in the agency
+    (the caller picks the people it shows): what it reads (the topics of
+    salesculture/agency_cache.py) and how to compute it (one query each). Of the agency's
+    people, so a rule never depends on who is on which team."""
+    ids = Producer.objects.filter(agency=agency).values("pk")
     last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
     return {
-        CONFIDENCE: ((CHECK_INS,), lambda: _confidence(agency, ids, week)),
+        CONFIDENCE: ((CHECK_INS,), lambda: _confidence(agency, week)),
         MISSED: ((COMMITMENTS, HISTORY), lambda: _missed(ids, last)),
-        ROLE_FIT: ((HISTORY, PLANS), lambda: _role_fit(people, agency)),
-        FOLLOW_UP: ((ONE_ON_ONES,), lambda: _follow_ups(ids, today)),
+        ROLE_FIT: ((HISTORY, PLANS), lambda: _role_fit(agency)),
+        FOLLOW_UP: ((ONE_ON_ONES,), lambda: _follow_ups(agency, today)),
         DISMISSED: ((DISMISSALS,), lambda: set(
-            AlertDismissal.objects.filter(agency=agency, week_start=week.start,
-                                          producer__in=ids).values_list("producer_id", "rule"))),
+            AlertDismissal.objects.filter(agency=agency, week_start=week.start)
+            .values_list("producer_id", "rule"))),
     }
 
 
@@ -219,13 +223,13 @@ def _missed(ids, last: list[dt.date]) -> Said:
                        .filter(weeks=len(last)).values_list("producer", flat=True))}
 
 
-def _follow_ups(ids, today: dt.date) -> Said:
+def _follow_ups(agency: Agency, today: dt.date) -> Said:
     """Each person's overdue follow-up (a follow-up date passed with no one-on-one held after
     that conversation; the latest such date when there are several), if any: one query over
     the one-on-ones nobody has been met since."""
     said: Said = {}
     for pk, one_on_one, due in (
-            OneOnOne.objects.filter(producer__in=ids, follow_up_on__lt=today)
+            OneOnOne.objects.filter(agency=agency, follow_up_on__lt=today)
             .exclude(Exists(OneOnOne.objects.filter(producer=OuterRef("producer"),
                                                     held_on__gt=OuterRef("held_on"))))
             .order_by("producer_id", "-follow_up_on", "-id")
@@ -236,17 +240,17 @@ def _follow_ups(ids, today: dt.date) -> Said:
     return said
 
 
-def _role_fit(people: QuerySet[Producer], agency: Agency) -> Said:
+def _role_fit(agency: Agency) -> Said:
     return {pk: (f"Conversation recommended: {flagged} of the last 13 weeks low on both kept "
                  "commitments and wins against plan.", ("accountability:role_fit_detail", pk))
-            for pk, flagged in role_fit_flags(people, agency=agency).items()}
+            for pk, flagged in agency_role_fit_flags(agency).items()}
 
 
-def _confidence(agency: Agency, ids, week: Week) -> Said:
+def _confidence(agency: Agency, week: Week) -> Said:
     span = [w.start for w in week.trailing(CONFIDENCE_SPAN_WEEKS + 1)]
     averages = defaultdict(list)
     for pk, start, *ratings in (ConfidenceCheckIn.objects
-                                .filter(agency=agency, producer__in=ids, week_start__gte=min(span),
+                                .filter(agency=agency, week_start__gte=min(span),
                                         week_start__lte=max(span))
                                 .order_by("week_start")
                                 .values_list("producer_id", "week_start", "process",

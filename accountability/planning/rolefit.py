@@ -37,6 +37,11 @@ from .selectors import plan_result_from
 
 ROLE_FIT_SPAN = 13
 ROLE_FIT_PAGE_SIZE = 25
+# The judgement reads finished weeks' cards, written by the scorecard job alone, and the plans'
+# paces, stored by goal_plan_store alone: each bumps the stamp it is kept under and judges
+# again, so it is kept for a day (the nightly plans judge again anyway), not the minute of
+# figures that a write outside the app could change unseen.
+KEPT_JUDGED_SECONDS = 24 * 3600
 
 
 def role_fit_rules() -> dict:
@@ -138,6 +143,31 @@ def judged_flags(people, *, agency: Agency, weeks: list[dt.date], year: int,
                                                       year=year, conf=conf).items()}
 
 
+def agency_judged(agency: Agency, pks, *, weeks: list[dt.date], year: int,
+                  conf: dict) -> dict[int, tuple[float | None, bool, int]]:
+    """`_judged` for the people `pks` (ids of the agency's producers), read from the whole
+    agency's judgement, kept until a finished week's cards or a plan change: every leader's
+    role fit and alerts pick their people from it, and a person saved (a name, a team move)
+    changes nobody's numbers. Someone added since it was kept is judged apart."""
+    judged = agency_cached(
+        agency, (HISTORY, PLANS), ("role-fit-judged", weeks[0], weeks[-1], year,
+                                   conf["kept_below"], conf["wins_below"], conf["weeks"]),
+        lambda: _judged(Producer.objects.filter(agency=agency), agency=agency, weeks=weeks,
+                        year=year, conf=conf), seconds=KEPT_JUDGED_SECONDS, people=False)
+    if missing := [pk for pk in pks if pk not in judged]:
+        judged = {**judged, **_judged(Producer.objects.filter(agency=agency, pk__in=missing),
+                                      agency=agency, weeks=weeks, year=year, conf=conf)}
+    return judged
+
+
+def agency_judged_keep(agency: Agency) -> None:
+    """Judge the agency's people now, once what it reads changed (the scorecard job's change
+    to a finished week, the nightly plans, a goal saved), so the first look afterwards, that
+    morning's too, reads the judgement rather than paying for it."""
+    agency_judged(agency, [], weeks=role_fit_weeks(agency), year=local_now(agency).year,
+                  conf=role_fit_rules())
+
+
 def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int,
             conf: dict) -> dict[int, tuple[float | None, bool, int]]:
     """`judged_flags`, each with the plan's pace first. The agency's cards of the weeks (6,500
@@ -219,26 +249,27 @@ def role_fit_list(actor: Producer, *, page: str | None) -> tuple[list[RoleFit], 
 
 def _listing(actor: Producer, *, weeks: list[dt.date], year: int, conf: dict) -> list[tuple]:
     """Everyone the actor leads, flagged first, then in the order of the people's pages."""
-    people = producers_visible_to(actor).filter(is_active=True)
-    judged = _judged(people, agency=actor.agency, weeks=weeks, year=year, conf=conf)
+    people = list(producers_visible_to(actor).filter(is_active=True)
+                  .annotate(outcome=_outcome())
+                  .order_by(leaders_first(), "user__first_name", "user__last_name", "pk")
+                  .values_list("pk", "user__first_name", "user__last_name", "user__username",
+                               "role", "outcome"))
+    judged = agency_judged(actor.agency, [person[0] for person in people], weeks=weeks,
+                           year=year, conf=conf)
     listing = []
-    for *person, outcome in (
-            people.annotate(outcome=_outcome())
-            .order_by(leaders_first(), "user__first_name", "user__last_name", "pk")
-            .values_list("pk", "user__first_name", "user__last_name", "user__username", "role",
-                         "outcome")):
+    for *person, outcome in people:
         needed, flagged, _ = judged[person[0]]
         listing.append((*person, needed, outcome, flagged))
     listing.sort(key=lambda row: not row[-1])  # stable: the people's order within each
     return listing
 
 
-def role_fit_flags(people, *, agency: Agency) -> dict[int, int]:
-    """{person id: weeks below on both} for the flagged among `people` (a queryset of the
-    agency's producers): one query however many, as the list counts its flags."""
-    judged = judged_flags(people, agency=agency, weeks=role_fit_weeks(agency),
-                          year=local_now(agency).year, conf=role_fit_rules())
-    return {pk: weeks for pk, (flagged, weeks) in judged.items() if flagged}
+def agency_role_fit_flags(agency: Agency) -> dict[int, int]:
+    """{person id: weeks below on both} for the flagged among the agency's people, as the
+    list counts its flags, from its kept judgement (`agency_judged`)."""
+    judged = agency_judged(agency, [], weeks=role_fit_weeks(agency),
+                           year=local_now(agency).year, conf=role_fit_rules())
+    return {pk: weeks for pk, (_, flagged, weeks) in judged.items() if flagged}
 
 
 def role_fit_from(producer: Producer, cards: dict[dt.date, WeeklyScorecard],

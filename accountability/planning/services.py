@@ -3,6 +3,7 @@ and set the annual goal the plan is made from."""
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from salesculture.services import (
 
 from ..models import GoalPlan
 from .results import PlanResult
+from .rolefit import agency_judged_keep
 from .selectors import absurd_goal_limit, agency_plan_reads, goal_plan_for, plan_compute
 
 
@@ -91,6 +93,9 @@ def goal_plans_refresh_agency(*, agency: Agency) -> int:
             goal_plan_store(producer=producer, now=shared.now,
                             result=plan_compute(producer=producer, shared=shared))
         count += 1
+    # The plans' paces changed role fit's judgement: the job judges everyone again, not the
+    # first leader to look.
+    transaction.on_commit(partial(agency_judged_keep, agency), robust=True)
     return count
 
 
@@ -113,7 +118,11 @@ def goal_set(*, producer: Producer, annual_goal) -> GoalPlan:
     is rejected."""
     goal = clean_goal(agency=producer.agency, value=annual_goal)
     producer_goal_save(producer=producer, annual_goal=goal, actor=producer)
-    return goal_plan_refresh(producer=producer)
+    plan = goal_plan_refresh(producer=producer)
+    # A new pace changes role fit's judgement: judged again now, once (a few milliseconds at
+    # 500 people), so the leaders' next looks read it.
+    transaction.on_commit(partial(agency_judged_keep, producer.agency), robust=True)
+    return plan
 
 
 # --- role fit: moving a person between the producer and non-producer roles ----------------------

@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from types import SimpleNamespace
 
 from django.db import connection, transaction
@@ -28,6 +29,7 @@ from salesculture.weeks import Week
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
 from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
+from ..planning.rolefit import agency_judged_keep, role_fit_weeks
 from .celebrations import (
     CelebrationDraft,
     advance_celebrations,
@@ -102,6 +104,10 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
         # Role fit and the alerts read finished weeks' cards and judged commitments
         # (salesculture/agency_cache.py).
         agency_changed(agency.pk, HISTORY)
+        if week_start >= role_fit_weeks(agency)[0]:
+            # Everyone's role fit judged again by the worker once the cards are in, not by the
+            # first leader to look; a failure costs only that look's speed.
+            transaction.on_commit(partial(agency_judged_keep, agency), robust=True)
     result = ScorecardsRefreshed(cards)
     result.changed_producer_ids = frozenset(
         changed | {c.producer_id for c in fresh if c.producer_id is not None})

@@ -253,7 +253,7 @@ def test_the_database_flags_exactly_whom_the_detail_flags(agency, owner, setting
 def test_a_threshold_no_binary_fraction_holds_is_drawn_alike_in_both(agency, owner, settings):
     """0.28 × 25 is 7.000000000000001 in floating point: 7 of 25 kept is below it for the
     database's count, and must be for the detail too (it divided: 7/25 = 0.28, not below)."""
-    from accountability.planning.rolefit import role_fit_flags
+    from accountability.planning.rolefit import agency_role_fit_flags
 
     settings.SALESCULTURE = {**settings.SALESCULTURE, "ROLE_FIT_KEPT_BELOW": 0.28,
                              "ROLE_FIT_WINS_VS_PLAN_BELOW": 0.5, "ROLE_FIT_WEEKS": 4}
@@ -261,8 +261,7 @@ def test_a_threshold_no_binary_fraction_holds_is_drawn_alike_in_both(agency, own
     plan_with_pace(person, 10)
     history(person, [(7, 25, 1)] * 13)  # kept 7 of 25; 1 win against a pace of 10
     fit = role_fit_get(actor=owner, producer_id=person.pk)
-    assert role_fit_flags(Producer.objects.filter(pk=person.pk), agency=agency) == {
-        person.pk: 13}
+    assert agency_role_fit_flags(agency) == {person.pk: 13}
     assert fit.flagged and len(fit.flagged_weeks) == 13
 
 

@@ -9,6 +9,7 @@ speed, never a page or a write."""
 import datetime as dt
 from unittest import mock
 
+import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
@@ -317,3 +318,125 @@ def test_a_move_bumps_the_week_of_its_day_in_every_time_zone():
     assert past_move_topics(wednesday_noon) == [PAST_MOVES, past_week(dt.date(2026, 11, 25))]
     assert past_week(dt.date(2026, 11, 29)) == past_week(dt.date(2026, 11, 23)) != past_week(
         dt.date(2026, 11, 30))
+
+
+def test_the_rules_are_worked_out_once_for_everyone_and_outlive_a_person_saved(
+        producer, leader, owner, agency):
+    """The slower rules are the agency's, a person at a time: the owner's look reads what the
+    leader's worked out, and a new hire or a team move changes only whom a look lists."""
+    for person in (producer, leader, owner):
+        ActivityFactory(producer=person)
+    week = Week.current(agency)
+    for back, rating in ((2, 5), (0, 2)):
+        ConfidenceCheckInFactory(producer=producer, week_start=week.shift(-back).start,
+                                 process=rating, pipeline=rating, team=rating)
+    assert _rules(leader, producer) == {CONFIDENCE}
+    with counting() as owners:
+        assert _rules(owner, producer) == {CONFIDENCE}
+    assert owners.queries.count == 1  # who logged lately: the rest was the leader's look's
+    ProducerFactory(agency=agency, team=producer.team)
+    producer.team = TeamFactory(agency=agency, name="South")
+    producer.save(update_fields=["team"])
+    with counting() as after:
+        assert _rules(owner, producer) == {CONFIDENCE}
+    assert after.queries.count == 1
+    assert _rules(leader, producer) == set()
+
+
+def test_role_fit_judges_a_person_saved_or_hired_since_alone(producer, owner, agency, client):
+    """Everyone's flags are judged once and kept through a person saved; a new hire, not in
+    them yet, is judged apart."""
+    from accountability.planning import rolefit
+
+    plan_with_pace(producer, 4)
+    history(producer, [BAD] * 13)
+    login(client, owner)
+    page = reverse("accountability:role_fit")
+    flagged = "13 of 13 weeks below on both"
+    assert flagged in client.get(page).content.decode()
+    producer.team = TeamFactory(agency=agency, name="South")
+    producer.save(update_fields=["team"])
+    with mock.patch.object(rolefit, "_judged", wraps=rolefit._judged) as judged:
+        assert flagged in client.get(page).content.decode()
+        assert judged.call_count == 0
+        hired = ProducerFactory(agency=agency, team=producer.team)
+        html = client.get(page).content.decode()
+    assert flagged in html and hired.name in html
+    assert [list(call.args[0].values_list("pk", flat=True)) for call in judged.call_args_list] \
+        == [[hired.pk]]
+
+
+def test_the_scorecard_job_judges_role_fit_once_a_finished_week_changed(
+        producer, leader, client, django_capture_on_commit_callbacks):
+    """The worker, not the first leader to look, pays for judging everyone again."""
+    from accountability.planning import rolefit
+
+    ActivityFactory(producer=producer)
+    plan_with_pace(producer, 4)
+    history(producer, [GOOD] * 13)
+    login(client, leader)
+    page = reverse("accountability:role_fit")
+    flagged = "13 of 13 weeks below on both"
+    assert flagged not in client.get(page).content.decode()
+    # The ledgers hold nothing of those weeks: recomputed, every week is below on both.
+    with django_capture_on_commit_callbacks(execute=True):
+        for week in role_fit_weeks(producer.agency):
+            scorecards_refresh(agency=producer.agency, week_start=week)
+    with mock.patch.object(rolefit, "_judged", wraps=rolefit._judged) as judged:
+        assert flagged in client.get(page).content.decode()
+        assert _rules(leader, producer) == {ROLE_FIT}
+    assert judged.call_count == 0
+
+
+def test_a_person_saved_keeps_the_owners_lost_weeks_but_not_the_leaders(owner, leader,
+                                                                        producer, client):
+    """The whole agency's losses do not depend on who is on which team: a team move counts
+    none of the owner's past weeks again, and the people are named afresh. The leader's
+    report, which is their team's, loses the producer at once."""
+    today = timezone.now().astimezone(owner.agency.tz).date()
+    _lost(producer, "Old", today - dt.timedelta(days=40), via=["Contacted"], reason="Price")
+    login(client, leader)
+    assert 'data-testid="lost-total">1<' in client.get(LOST_URL).content.decode()
+    login(client, owner)
+    client.get(LOST_URL)
+    producer.user.first_name = "Renamed"
+    producer.user.save(update_fields=["first_name"])
+    producer.team = TeamFactory(agency=owner.agency, name="South")
+    producer.save(update_fields=["team"])
+    with mock.patch("pipeline.lost_report._tallies_of_spans",
+                    wraps=lost_report._tallies_of_spans) as counted:
+        html = client.get(LOST_URL).content.decode()
+    assert counted.call_count == 0
+    assert 'data-testid="lost-total">1<' in html and "Renamed" in html
+    login(client, leader)
+    assert 'data-testid="lost-total">0<' in client.get(LOST_URL).content.decode()
+
+
+@pytest.mark.parametrize("saved_by", ["the producer's goal", "the nightly plans"])
+def test_a_plan_saved_judges_role_fit_again_for_the_next_look(
+        saved_by, producer, leader, client, django_capture_on_commit_callbacks):
+    from accountability.models import GoalPlan
+    from accountability.planning import rolefit
+    from accountability.planning.results import PlanResult
+    from accountability.planning.services import goal_plans_refresh_agency, goal_set
+
+    history(producer, [BAD] * 13)
+    login(client, leader)
+    page = reverse("accountability:role_fit")
+    flagged = "13 of 13 weeks below on both"
+    assert flagged not in client.get(page).content.decode()  # no plan, nobody is flagged
+    # The goal's plan as the ledgers would make it (these hold no funnel to plan from).
+    paced = PlanResult(producer_id=producer.pk,
+                       year=timezone.now().astimezone(producer.agency.tz).year,
+                       annual_goal=150000, working_weeks=48, weeks_left=10,
+                       label=GoalPlan.Label.REALISTIC)
+    paced.pace_wins_per_week = 4
+    with django_capture_on_commit_callbacks(execute=True), \
+            mock.patch("accountability.planning.services.plan_compute", return_value=paced):
+        if saved_by == "the nightly plans":
+            goal_plans_refresh_agency(agency=producer.agency)
+        else:
+            goal_set(producer=producer, annual_goal="150000")
+    with mock.patch.object(rolefit, "_judged", wraps=rolefit._judged) as judged:
+        assert flagged in client.get(page).content.decode()
+    assert judged.call_count == 0
