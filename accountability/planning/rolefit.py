@@ -18,15 +18,16 @@ the page shows them a page at a time, flagged people first.
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 
-from salesculture.agency_cache import HISTORY, ONE_ON_ONES, PLANS, agency_cached
+from salesculture.agency_cache import HISTORY, ONE_ON_ONES, PLANS, agency_cached, agency_changed
 from salesculture.models import Agency, Producer
 from salesculture.selectors import leaders_first, person_name, producers_visible_to
 from salesculture.weeks import Week, local_now
@@ -166,6 +167,16 @@ def agency_judged_keep(agency: Agency) -> None:
     morning's too, reads the judgement rather than paying for it."""
     agency_judged(agency, [], weeks=role_fit_weeks(agency), year=local_now(agency).year,
                   conf=role_fit_rules())
+
+
+def finished_week_changed(agency: Agency, week_start: dt.date) -> None:
+    """The scorecard job changed a finished week's cards or judged its commitments: what role
+    fit and the alerts kept of finished weeks is stale (salesculture/agency_cache.py), and,
+    when role fit reads that week, everyone is judged again once the cards are committed, by
+    the worker rather than the first leader to look (a failure costs only that look's speed)."""
+    agency_changed(agency.pk, HISTORY)
+    if week_start >= role_fit_weeks(agency)[0]:
+        transaction.on_commit(partial(agency_judged_keep, agency), robust=True)
 
 
 def _judged(people, *, agency: Agency, weeks: list[dt.date], year: int,

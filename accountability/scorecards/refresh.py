@@ -15,12 +15,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 from types import SimpleNamespace
 
 from django.db import connection, transaction
 
-from salesculture.agency_cache import HISTORY, agency_changed
 from salesculture.models import Agency
 from salesculture.upsert import rows_upsert
 from salesculture.webhooks import webhook_events_publish
@@ -29,7 +27,7 @@ from salesculture.weeks import Week
 from ..commitments.rules import commitment_actual, commitment_target, counts_toward_total
 from ..models import AgencyFunnelWeek, Celebration, WeeklyScorecard
 from ..planning.funnel_weeks import STORED_FIELDS as FUNNEL_FIELDS
-from ..planning.rolefit import agency_judged_keep, role_fit_weeks
+from ..planning.rolefit import finished_week_changed
 from .celebrations import (
     CelebrationDraft,
     advance_celebrations,
@@ -101,13 +99,7 @@ def scorecards_refresh(*, agency: Agency, week_start: dt.date, final: bool | Non
                                     if c["producer_id"] not in skipped], cards, snapshot.now)
     fresh = _celebrations_create(snapshot, _celebrations_build(snapshot, cards))
     if (changed or judged) and week_start < Week.current(agency).start:
-        # Role fit and the alerts read finished weeks' cards and judged commitments
-        # (salesculture/agency_cache.py).
-        agency_changed(agency.pk, HISTORY)
-        if week_start >= role_fit_weeks(agency)[0]:
-            # Everyone's role fit judged again by the worker once the cards are in, not by the
-            # first leader to look; a failure costs only that look's speed.
-            transaction.on_commit(partial(agency_judged_keep, agency), robust=True)
+        finished_week_changed(agency, week_start)
     result = ScorecardsRefreshed(cards)
     result.changed_producer_ids = frozenset(
         changed | {c.producer_id for c in fresh if c.producer_id is not None})
