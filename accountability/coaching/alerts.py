@@ -164,7 +164,7 @@ def team_alerts(agency: Agency, people: QuerySet[Producer], *,
             "joined_before", "active_since"))
     if not rows:
         return []
-    slower = _slower_rules(agency, week=week, today=today)
+    slower = _slower_rules(agency, week=week, today=today, kept=keep is not None)
     found = (keep(slower) if keep is not None
              else {name: compute() for name, (_, compute) in slower.items()})
     dismissed = found.pop(DISMISSED)
@@ -190,18 +190,19 @@ DISMISSED = "dismissed"
 Said = dict[int, tuple[str, tuple[str, int]]]  # {person: (reason, (view, its argument))}
 
 
-def _slower_rules(agency: Agency, *, week: Week,
-                  today: dt.date) -> dict[str, tuple[tuple[str, ...], Callable]]:
+def _slower_rules(agency: Agency, *, week: Week, today: dt.date,
+                  kept: bool) -> dict[str, tuple[tuple[str, ...], Callable]]:
     """Each rule but the quiet one, and this week's dismissals, for everyone in the agency
     (the caller picks the people it shows): what it reads (the topics of
-    salesculture/agency_cache.py) and how to compute it (one query each). Of the agency's
-    people, so a rule never depends on who is on which team."""
+    salesculture/agency_cache.py) and how to compute it (one query each; role fit's read
+    from its kept judgement when `kept`). Of the agency's people, so a rule never depends on
+    who is on which team."""
     ids = Producer.objects.filter(agency=agency).values("pk")
     last = [week.shift(-n).start for n in range(MISSED_WEEKS_IN_A_ROW, 0, -1)]
     return {
         CONFIDENCE: ((CHECK_INS,), lambda: _confidence(agency, week)),
         MISSED: ((COMMITMENTS, HISTORY), lambda: _missed(ids, last)),
-        ROLE_FIT: ((HISTORY, PLANS), lambda: _role_fit(agency)),
+        ROLE_FIT: ((HISTORY, PLANS), lambda: _role_fit(agency, kept=kept)),
         FOLLOW_UP: ((ONE_ON_ONES,), lambda: _follow_ups(agency, today)),
         DISMISSED: ((DISMISSALS,), lambda: set(
             AlertDismissal.objects.filter(agency=agency, week_start=week.start)
@@ -240,10 +241,11 @@ def _follow_ups(agency: Agency, today: dt.date) -> Said:
     return said
 
 
-def _role_fit(agency: Agency) -> Said:
+def _role_fit(agency: Agency, *, kept: bool) -> Said:
+    """`kept`: from role fit's kept judgement, as the pages read it; else judged now."""
     return {pk: (f"Conversation recommended: {flagged} of the last 13 weeks low on both kept "
                  "commitments and wins against plan.", ("accountability:role_fit_detail", pk))
-            for pk, flagged in agency_role_fit_flags(agency).items()}
+            for pk, flagged in agency_role_fit_flags(agency, kept=kept).items()}
 
 
 def _confidence(agency: Agency, week: Week) -> Said:

@@ -275,11 +275,14 @@ def _listing(actor: Producer, *, weeks: list[dt.date], year: int, conf: dict) ->
     return listing
 
 
-def agency_role_fit_flags(agency: Agency) -> dict[int, int]:
+def agency_role_fit_flags(agency: Agency, *, kept: bool = True) -> dict[int, int]:
     """{person id: weeks below on both} for the flagged among the agency's people, as the
-    list counts its flags, from its kept judgement (`agency_judged`)."""
-    judged = agency_judged(agency, [], weeks=role_fit_weeks(agency),
-                           year=local_now(agency).year, conf=role_fit_rules())
+    list counts its flags: from its kept judgement (`agency_judged`), or with `kept` False
+    judged now (one query)."""
+    rules = {"weeks": role_fit_weeks(agency), "year": local_now(agency).year,
+             "conf": role_fit_rules()}
+    judged = (agency_judged(agency, [], **rules) if kept
+              else _judged(Producer.objects.filter(agency=agency), agency=agency, **rules))
     return {pk: weeks for pk, (_, flagged, weeks) in judged.items() if flagged}
 
 
