@@ -161,12 +161,18 @@ def agency_judged(agency: Agency, pks, *, weeks: list[dt.date], year: int,
     return judged
 
 
+def _judging_today(agency: Agency) -> dict:
+    """What today's judgement is made with: the last 13 finished weeks, this year's plans and
+    the rules (`_judged`'s keywords)."""
+    return {"weeks": role_fit_weeks(agency), "year": local_now(agency).year,
+            "conf": role_fit_rules()}
+
+
 def agency_judged_keep(agency: Agency) -> None:
     """Judge the agency's people now, once what it reads changed (the scorecard job's change
     to a finished week, the nightly plans, a goal saved), so the first look afterwards, that
     morning's too, reads the judgement rather than paying for it."""
-    agency_judged(agency, [], weeks=role_fit_weeks(agency), year=local_now(agency).year,
-                  conf=role_fit_rules())
+    agency_judged(agency, [], **_judging_today(agency))
 
 
 def finished_week_changed(agency: Agency, week_start: dt.date) -> None:
@@ -279,8 +285,7 @@ def agency_role_fit_flags(agency: Agency, *, kept: bool = True) -> dict[int, int
     """{person id: weeks below on both} for the flagged among the agency's people, as the
     list counts its flags: from its kept judgement (`agency_judged`), or with `kept` False
     judged now (one query)."""
-    rules = {"weeks": role_fit_weeks(agency), "year": local_now(agency).year,
-             "conf": role_fit_rules()}
+    rules = _judging_today(agency)
     judged = (agency_judged(agency, [], **rules) if kept
               else _judged(Producer.objects.filter(agency=agency), agency=agency, **rules))
     return {pk: weeks for pk, (_, flagged, weeks) in judged.items() if flagged}
