@@ -56,6 +56,11 @@ class Figure:
                 "kB": _round(self.kb), "note": self.note}
 
 
+def step(what: str) -> None:
+    """What the benchmark is measuring now, with the time of day."""
+    print(f"{dt.datetime.now():%H:%M:%S} {what} …", flush=True)
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 

@@ -11,14 +11,16 @@ Figures, for agency 1 (its owner, the leader of team 1 and a producer of that te
   hand-written SQL; the nightly goal-plan refresh (stopped after --plans-seconds and
   extrapolated); the 52-week rebuild by a real Celery worker and the worker's peak RSS;
 - the load run (--no-load skips it): gunicorn and a worker, 50 people for 60 s;
-- --growth: the pages and the refresh again on the growth database (10 agencies, made by
+- --growth: the pages and the refresh on the growth database (10 agencies, made by
   `bench/generate --growth`: BENCH_GROWTH_DATABASE_URL, by default the benchmark's database
-  name + `_growth`), against the single-agency figures already in bench/results.json.
+  name + `_growth`) against the same on the single-agency one, in alternating rounds
+  (bench/growth.py); added to the figures already in bench/results.json.
 
 Writes bench/results.json, prints the table; --readme also puts it in README.md.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -30,25 +32,29 @@ from bench.env import (  # noqa: E402 - the project root must be on the path fir
     database_name,
     database_url,
     django_setup,
-    growth_url,
     migrate,
     rss_peak_mb,
     vacuum_analyze,
 )
+from bench.report import step  # noqa: E402
 from bench.stack import redis_claim, redis_release  # noqa: E402
-
-GROWTH_RATIO = 1.2
-GROWTH_PREFIX = "growth: "
 
 
 def main() -> None:
     args = arguments()
-    url = growth_url(args.database_url) if args.growth else database_url(args.database_url)
-    migrate(url)
-    # As autovacuum keeps a deployed database. It may be off (it is on this machine), and a
-    # previous run's rebuild rewrote every card: the pages' index-only reads of the cards
-    # then visit each dead version in the table (the owner's board 22 → 33 ms).
-    vacuum_analyze(url)
+    if args.growth:
+        from bench.growth import growth_run
+
+        started = time.perf_counter()
+        report_results(growth_run(args), args, started, prefix="growth_")
+        return
+    url = database_url(args.database_url)
+    if not args.figures_to:  # a growth round's: the growth run did both before its rounds
+        migrate(url)
+        # As autovacuum keeps a deployed database. It may be off (it is on this machine),
+        # and a previous run's rebuild rewrote every card: the pages' index-only reads of
+        # the cards then visit each dead version in the table (the owner's board 22 → 33 ms).
+        vacuum_analyze(url)
     try:
         redis_url = redis_claim()
     except Exception as error:  # the pages still run, on a local-memory cache
@@ -66,21 +72,23 @@ def main() -> None:
 def measure(url: str, args, redis_url: str) -> None:
     from bench import report
 
-    agency = generated_agency(url, growth=args.growth)
-    results = report.load() if args.growth else {}
-    if args.growth and not results.get("figures"):
-        sys.exit("Run the single-agency benchmark first: --growth compares with its figures.")
+    agency = generated_agency(url)
     started = time.perf_counter()
     data = data_summary()
-    if args.growth:
-        results["growth_data"] = data
-        figures = growth(agency, args, results["figures"])
-        results["figures"] = [f for f in results["figures"]
-                              if not f["name"].startswith(GROWTH_PREFIX)] + figures
-    else:
-        results = {"machine": report.machine(postgres_version()), "data": data,
-                   "figures": [f.as_json() for f in single(agency, args, redis_url)]}
-    report.save(report.stamp(results, prefix="growth_" if args.growth else ""))
+    if args.figures_to:
+        figures = pages_and_refresh(agency, args)
+        Path(args.figures_to).write_text(json.dumps(
+            {"data": data, "figures": [f.as_json() for f in figures]}))
+        return
+    results = {"machine": report.machine(postgres_version()), "data": data,
+               "figures": [f.as_json() for f in single(agency, args, redis_url)]}
+    report_results(results, args, started)
+
+
+def report_results(results: dict, args, started: float, prefix: str = "") -> None:
+    from bench import report
+
+    report.save(report.stamp(results, prefix=prefix))
     print(f"\n{report.caption(results)}\n\n{report.table(results['figures'])}\n")
     print(f"Measured in {time.perf_counter() - started:.0f} s; written to bench/results.json.")
     if args.readme and not report.readme_update(results):
@@ -98,25 +106,25 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--growth", action="store_true",
-                        help="compare a 10-agency database with the single-agency figures")
+                        help="compare a 10-agency database with the single-agency one")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="--growth: alternating rounds on each database")
+    parser.add_argument("--figures-to", default="", help=argparse.SUPPRESS)
     parser.add_argument("--readme", action="store_true", help="update README.md's table")
     return parser.parse_args()
 
 
-def generated_agency(url: str, *, growth: bool):
+def generated_agency(url: str):
     from django.db import OperationalError
 
     from salesculture.models import Agency
 
     try:
         agency = Agency.objects.filter(slug="bench-1").first()
-        agencies = Agency.objects.count()
     except OperationalError:
         agency = None
     if agency is None:
         sys.exit(f"{database_name(url)} has no benchmark data: run bench/generate first.")
-    if growth and agencies < 2:
-        sys.exit(f"{database_name(url)} has one agency: generate it with --agencies 10.")
     return agency
 
 
@@ -148,8 +156,9 @@ def data_summary() -> dict:
     return counts
 
 
-def single(agency, args, redis_url: str) -> list:
-    from bench.jobs import plans_figure, refresh_figures
+def pages_and_refresh(agency, args) -> list:
+    """The figures the growth run compares: the pages, the refresh and their floors."""
+    from bench.jobs import refresh_figures
     from bench.pages import Pages, cast_of
     from bench.report import Figure
 
@@ -158,7 +167,13 @@ def single(agency, args, redis_url: str) -> list:
     figures.append(Figure("benchmark process peak RSS after the pages (test client)",
                           rss_peak_mb(), "MB"))
     step("refresh_scorecards and its floor")
-    figures += refresh_figures(agency, repeat=max(5, args.repeat // 3))
+    return figures + refresh_figures(agency, repeat=max(5, args.repeat // 3))
+
+
+def single(agency, args, redis_url: str) -> list:
+    from bench.jobs import plans_figure
+
+    figures = pages_and_refresh(agency, args)
     step(f"nightly plans (at most {args.plans_seconds:g} s)")
     figures.append(plans_figure(agency, cap_seconds=args.plans_seconds))
     if not (args.no_rebuild and args.no_load):
@@ -200,50 +215,6 @@ def _attempt(what: str, measure) -> list:
     except Exception as error:  # reported in the table instead
         message = " ".join(str(error).split())[:160]
         return [Figure(what, None, "", note=f"failed: {type(error).__name__}: {message}")]
-
-
-def growth(agency, args, single_figures: list[dict]) -> list[dict]:
-    """The same pages and refresh on the bigger database, each against its single-agency
-    figure. Both runs' times are taken as multiples of their own run's floor (the trivial
-    view; the refresh's raw SQL), so that the machine being busier in one run than in the
-    other does not read as growth; the note gives the milliseconds."""
-    from bench.jobs import refresh_figures
-    from bench.pages import Pages, cast_of
-    from bench.report import Figure
-
-    step("pages (growth)")
-    figures = Pages(cast_of(agency), args.repeat).figures()
-    step("refresh_scorecards (growth)")
-    figures += refresh_figures(agency, repeat=max(5, args.repeat // 3))
-    before = {f["name"]: f for f in single_figures if f["unit"] == "ms"}
-    compared = []
-    for figure in figures:
-        single_figure = before.get(figure.name)
-        if figure.unit != "ms" or single_figure is None:
-            continue
-        if not figure.floor:  # a floor itself, in milliseconds; no goal
-            note = ("how much busier the machine was" if figure.name.startswith("trivial")
-                    else "the floor's own growth")
-            compared.append(Figure(GROWTH_PREFIX + figure.name, figure.value, "ms",
-                                   floor=single_figure["value"], note=note).as_json())
-            continue
-        multiple = figure.ratio
-        compared.append(Figure(
-            GROWTH_PREFIX + figure.name, multiple, "× floor", floor=single_figure["ratio"],
-            goal=f"≤ {GROWTH_RATIO:g}× one agency", ratio_max=GROWTH_RATIO,
-            p95=None, queries=figure.queries,
-            note=_ms(figure.value, single_figure["value"])).as_json())
-    return compared
-
-
-def _ms(growth_ms: float | None, single_ms: float | None) -> str:
-    if growth_ms is None or single_ms is None:
-        return "failed in one of the runs"
-    return f"{growth_ms:.1f} ms against {single_ms:.1f} ms"
-
-
-def step(what: str) -> None:
-    print(f"{time.strftime('%H:%M:%S')} {what} …", flush=True)
 
 
 if __name__ == "__main__":
