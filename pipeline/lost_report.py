@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 
 from salesculture.agency_cache import (
     PAST_MOVES,
@@ -175,15 +175,14 @@ def _tallies(actor: Producer, start: dt.date, end: dt.date, team: Team | None) -
 
 def _tallies_of_spans(actor: Producer, spans: list[tuple[dt.date, dt.date]],
                       team: Team | None) -> list[Tallies]:
-    """The tallies of each span of days (in order, none overlapping): on PostgreSQL one pass
-    over each run of adjacent spans, each loss put in its span by the spans' first moments
-    (`width_bucket`: telling the weeks apart by their dates in the agency's zone took a third
-    longer than the whole count); elsewhere, a span at a time."""
+    """The tallies of each span of days (in order, none overlapping): one pass over each run
+    of adjacent spans, each loss put in its span by the spans' first moments (on PostgreSQL
+    `width_bucket`: telling the weeks apart by their dates in the agency's zone took a third
+    longer than the whole count)."""
     counted: dict[tuple[dt.date, dt.date], Tallies] = {}
     run: list[tuple[dt.date, dt.date]] = []
     for span in [*spans, None]:
-        if run and (span is None or span[0] != run[-1][1] + dt.timedelta(days=1)
-                    or connection.vendor != "postgresql"):
+        if run and (span is None or span[0] != run[-1][1] + dt.timedelta(days=1)):
             counted.update(_tallies_of_run(actor, run, team))
             run = []
         if span is not None:
@@ -226,16 +225,23 @@ _GROUPED_BY = {0b0111: 0, 0b1011: 1, 0b1101: 2, 0b1110: 3}
 
 def _counted(losses, edges: list[dt.datetime] | None = None) -> dict[int, Tallies]:
     """The four tallies (reason, stage lost from, line, producer) of `losses`, each as (key,
-    count) rows: {0: tallies}, or with `edges` (PostgreSQL only) {i: the tallies of the
-    losses from edges[i - 1] to edges[i], or on, for the last}. On PostgreSQL from one scan
-    of the covering index (GROUPING SETS): an owner of 500 has some 20,000 losses a quarter,
-    and four scans of them took four times as long; elsewhere one grouped query per tally,
-    counted by a column of the (agency, to_stage, occurred_at) index, not the id, so each is
-    read from the index alone."""
+    count) rows: {0: tallies}, or with `edges` {i: the tallies of the losses from
+    edges[i - 1] to edges[i], or on, for the last}. On PostgreSQL from one scan of the
+    covering index (GROUPING SETS): an owner of 500 has some 20,000 losses a quarter, and
+    four scans of them took four times as long; elsewhere one grouped query per tally (so
+    four however many spans), counted by a column of the (agency, to_stage, occurred_at)
+    index, not the id, so each is read from the index alone."""
     counted: defaultdict[int, Tallies] = defaultdict(lambda: ([], [], [], []))
     if connection.vendor != "postgresql":
+        # The span of each loss as width_bucket numbers it: the losses all start at edges[0].
+        bucket = Case(*(When(occurred_at__lt=edge, then=Value(i))
+                        for i, edge in enumerate(edges[1:], start=1)),
+                      default=Value(len(edges))) if edges else Value(0)
         for which, column in enumerate(TALLIED):
-            counted[0][which].extend(losses.values_list(column).annotate(n=Count("occurred_at")))
+            for index, key, n in (losses.annotate(bucket=bucket)
+                                  .values_list("bucket", column)
+                                  .annotate(n=Count("occurred_at"))):
+                counted[index][which].append((key, n))
         return counted
     inner, params = losses.values_list("occurred_at", *TALLIED).query.sql_with_params()
     columns = ", ".join(TALLIED)
