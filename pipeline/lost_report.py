@@ -234,12 +234,12 @@ def _counted(losses, edges: list[dt.datetime] | None = None) -> dict[int, Tallie
     counted: defaultdict[int, Tallies] = defaultdict(lambda: ([], [], [], []))
     if connection.vendor != "postgresql":
         # The span of each loss as width_bucket numbers it: the losses all start at edges[0].
-        bucket = Case(*(When(occurred_at__lt=edge, then=Value(i))
-                        for i, edge in enumerate(edges[1:], start=1)),
-                      default=Value(len(edges))) if edges else Value(0)
+        bucketed = losses.annotate(bucket=Case(
+            *(When(occurred_at__lt=edge, then=Value(i))
+              for i, edge in enumerate(edges[1:], start=1)),
+            default=Value(len(edges))) if edges else Value(0))
         for which, column in enumerate(TALLIED):
-            for index, key, n in (losses.annotate(bucket=bucket)
-                                  .values_list("bucket", column)
+            for index, key, n in (bucketed.values_list("bucket", column)
                                   .annotate(n=Count("occurred_at"))):
                 counted[index][which].append((key, n))
         return counted
